@@ -1,0 +1,122 @@
+"""Codes the engine returns instead of sentences.
+
+Every code is a plain string (``StrEnum``), so that the web layer can map it to a
+translated message and store it as is.
+
+Answer errors (:class:`AnswerError`), raised per leaf and unit, never as NaN and
+never as a silent zero:
+
+=============================== ====================================================
+``value_not_finite``            a number that is NaN or infinite
+``negative_value``              a count, number, amount, ratio part or points < 0
+``numerator_above_denominator`` ratio answer with a > b
+``percentage_above_100``        percentage answer above 100
+``zero_denominator``            b = 0 with ``zero_denominator`` = ``error`` (default)
+``denominator_missing``         ratio answer with a numerator and no denominator
+``unknown_level``               level code not among the rule's levels
+``unknown_check``               check code not among the rule's checks
+``points_above_max``            direct points above the indicator's maximum
+``na_not_allowed``              N/A answered where the indicator does not allow it
+=============================== ====================================================
+
+Leaf statuses (:class:`LeafStatus`): ``scored``, ``missing`` (no answer: 0 points,
+counts in the maximum), ``na`` and ``not_applicable`` (out of the maximum),
+``unscored`` (rule ``none``), ``error``, ``needs_population`` (``relative_best``
+scored alone without the group's best value).
+
+Parameter errors (:class:`ParamError`) are returned by
+:func:`scoring.rules.rule_params_errors` for the importer.
+"""
+
+from enum import StrEnum
+
+
+class AnswerError(StrEnum):
+    VALUE_NOT_FINITE = "value_not_finite"
+    NEGATIVE_VALUE = "negative_value"
+    NUMERATOR_ABOVE_DENOMINATOR = "numerator_above_denominator"
+    PERCENTAGE_ABOVE_100 = "percentage_above_100"
+    ZERO_DENOMINATOR = "zero_denominator"
+    DENOMINATOR_MISSING = "denominator_missing"
+    UNKNOWN_LEVEL = "unknown_level"
+    UNKNOWN_CHECK = "unknown_check"
+    POINTS_ABOVE_MAX = "points_above_max"
+    NA_NOT_ALLOWED = "na_not_allowed"
+
+
+class LeafStatus(StrEnum):
+    SCORED = "scored"
+    MISSING = "missing"
+    NA = "na"
+    NOT_APPLICABLE = "not_applicable"
+    UNSCORED = "unscored"
+    ERROR = "error"
+    NEEDS_POPULATION = "needs_population"
+
+
+class ParamError(StrEnum):
+    UNKNOWN_RULE = "unknown_rule"
+    PARAMS_NOT_OBJECT = "params_not_object"
+    PARAMS_UNEXPECTED_KEY = "params_unexpected_key"
+    PARAM_NOT_NUMBER = "param_not_number"
+    MAX_POINTS_MISSING = "max_points_missing"
+    MAX_POINTS_NOT_POSITIVE = "max_points_not_positive"
+    ZERO_DENOMINATOR_INVALID = "zero_denominator_invalid"
+    TIERS_MISSING = "tiers_missing"
+    TIER_NOT_PAIR = "tier_not_pair"
+    TIERS_NOT_INCREASING = "tiers_not_increasing"
+    TIER_POINTS_NEGATIVE = "tier_points_negative"
+    TIER_POINTS_ABOVE_MAX = "tier_points_above_max"
+    LEVELS_MISSING = "levels_missing"
+    LEVEL_CODE_MISSING = "level_code_missing"
+    LEVEL_CODE_DUPLICATE = "level_code_duplicate"
+    LEVEL_FACTOR_OUT_OF_RANGE = "level_factor_out_of_range"
+    TARGET_MISSING = "target_missing"
+    TARGET_NOT_POSITIVE = "target_not_positive"
+    CHECKS_MISSING = "checks_missing"
+    CHECKS_TOO_MANY = "checks_too_many"
+    CHECK_CODE_MISSING = "check_code_missing"
+    CHECK_CODE_DUPLICATE = "check_code_duplicate"
+    CHECK_POINTS_NEGATIVE = "check_points_negative"
+    PER_ITEM_NOT_POSITIVE = "per_item_not_positive"
+    ITEM_MAX_MISSING = "item_max_missing"
+    ITEM_MAX_NOT_POSITIVE = "item_max_not_positive"
+
+
+class SpecError(StrEnum):
+    """Errors in a framework tree, raised as :class:`FrameworkError`."""
+
+    DUPLICATE_CODE = "duplicate_code"
+    UNKNOWN_PARENT = "unknown_parent"
+    CYCLE = "cycle"
+    UNKNOWN_KIND = "unknown_kind"
+    LEAF_NOT_INDICATOR = "leaf_not_indicator"
+    INDICATOR_HAS_CHILDREN = "indicator_has_children"
+    CAPPED_WITHOUT_MAX = "capped_without_max"
+    BONUS_OUTSIDE_BONUS_GROUP = "bonus_outside_bonus_group"
+    PENALTY_OUTSIDE_PENALTY_GROUP = "penalty_outside_penalty_group"
+    LEVELS_NOT_INCREASING = "levels_not_increasing"
+    UNKNOWN_LEVEL_EDGES = "unknown_level_edges"
+    RULE_PARAMS = "rule_params"
+
+
+class FrameworkError(ValueError):
+    """A framework tree the engine cannot score; ``errors`` is [(code, error)]."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+ANSWER_ERRORS: tuple[str, ...] = ("",) + tuple(e.value for e in AnswerError)
+"""Index 0 = no error; the engine stores errors as indices into this tuple."""
+
+STATUSES: tuple[str, ...] = tuple(s.value for s in LeafStatus)
+
+
+def error_index(code: AnswerError) -> int:
+    return ANSWER_ERRORS.index(code.value)
+
+
+def status_index(code: LeafStatus) -> int:
+    return STATUSES.index(code.value)

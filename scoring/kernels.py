@@ -1,0 +1,251 @@
+"""Vectorised rule kernels: arrays ``(n_units, k)`` of the k leaves of one rule.
+
+Each kernel returns ``(raw_points, error, na)``: unrounded points, an error
+index (:data:`scoring.codes.ANSWER_ERRORS`, 0 = none) and a mask of answers that
+the rule itself turns into N/A (``zero_denominator: na``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from scoring.codes import ANSWER_ERRORS, AnswerError, LeafStatus, error_index
+from scoring.codes import STATUSES, status_index
+from scoring.types import Answers, FrameworkSpec, LeafOutcome, NodeSpec
+
+E = {e: error_index(e) for e in AnswerError}
+S = {s: status_index(s) for s in LeafStatus}
+Sub = dict[str, np.ndarray]
+Params = dict[str, np.ndarray]
+
+
+def _pad(rows: Sequence[Sequence[float]], fill: float) -> np.ndarray:
+    width = max((len(r) for r in rows), default=0)
+    out = np.full((len(rows), max(width, 1)), fill, dtype=float)
+    for i, row in enumerate(rows):
+        out[i, : len(row)] = row
+    return out
+
+
+def stack_params(rule: str, nodes: Sequence[NodeSpec]) -> Params:
+    """Parameter arrays of ``nodes`` (all with ``rule``), one row per leaf."""
+    p = [n.params for n in nodes]
+    out: Params = {
+        "max": np.array([n.max_points or 0.0 for n in nodes], dtype=float),
+        "percent": np.array([n.answer_type == "percentage" for n in nodes]),
+    }
+    if rule == "ratio":
+        modes = [("error", "na", "full").index(q.get("zero_denominator", "error")) for q in p]
+        out["zero_mode"] = np.array(modes)
+    elif rule == "tiers":
+        tiers = [sorted(q["tiers"]) for q in p]
+        out["thr"] = _pad([[t for t, _ in ts] for ts in tiers], np.inf)
+        out["tpts"] = _pad([[v for _, v in ts] for ts in tiers], 0.0)
+    elif rule == "level":
+        out["factors"] = _pad([[lv["factor"] for lv in q["levels"]] for q in p], 0.0)
+    elif rule == "target":
+        out["target"] = np.array([q["target"] for q in p], dtype=float)
+    elif rule == "checks":
+        out["cpts"] = _pad([[c["points"] for c in q["checks"]] for q in p], 0.0)
+    elif rule in ("bonus", "penalty"):
+        out["per_item"] = np.array([q.get("per_item", 1.0) for q in p], dtype=float)
+        out["cap"] = np.array([q.get("max", n.max_points) for q, n in zip(p, nodes)])
+    return out
+
+
+def _errors(*pairs: tuple[np.ndarray, AnswerError]) -> np.ndarray:
+    """First error whose condition holds (earlier pairs win), else 0."""
+    return np.select([c for c, _ in pairs], [E[e] for _, e in pairs], 0).astype(np.int8)
+
+
+def _quantity_errors(v: np.ndarray, percent: np.ndarray) -> np.ndarray:
+    return _errors(
+        (~np.isfinite(v), AnswerError.VALUE_NOT_FINITE),
+        (v < 0, AnswerError.NEGATIVE_VALUE),
+        (percent & (v > 100), AnswerError.PERCENTAGE_ABOVE_100),
+    )
+
+
+def _yes_no(a: Sub, p: Params, best: np.ndarray):
+    v = a["value"]
+    err = _errors((~np.isfinite(v), AnswerError.VALUE_NOT_FINITE))
+    return np.where(v != 0, p["max"], 0.0), err, None
+
+
+def _ratio(a: Sub, p: Params, best: np.ndarray):
+    v, pct = a["value"], p["percent"]
+    d = np.where(pct, 100.0, a["denominator"])
+    zero = (d == 0) & (v == 0)
+    err = _errors(
+        (~np.isfinite(v), AnswerError.VALUE_NOT_FINITE),
+        (~pct & np.isnan(d), AnswerError.DENOMINATOR_MISSING),
+        (~np.isfinite(d), AnswerError.VALUE_NOT_FINITE),
+        ((v < 0) | (d < 0), AnswerError.NEGATIVE_VALUE),
+        (pct & (v > 100), AnswerError.PERCENTAGE_ABOVE_100),
+        (zero & (p["zero_mode"] == 0), AnswerError.ZERO_DENOMINATOR),
+        (v > d, AnswerError.NUMERATOR_ABOVE_DENOMINATOR),
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(zero, 1.0, np.minimum(v / d, 1.0))
+    return p["max"] * share, err, zero & (p["zero_mode"] == 1)
+
+
+def _tiers(a: Sub, p: Params, best: np.ndarray):
+    v = a["value"]
+    reached = (v[..., None] >= p["thr"]).sum(axis=-1)
+    tpts = np.concatenate([np.zeros((len(p["thr"]), 1)), p["tpts"]], axis=1)
+    raw = tpts[np.arange(tpts.shape[0]), reached]
+    return raw, _quantity_errors(v, np.zeros_like(p["percent"])), None
+
+
+def _level(a: Sub, p: Params, best: np.ndarray):
+    c = a["choice"]
+    factors = p["factors"][np.arange(c.shape[1]), np.clip(c, 0, None)]
+    err = _errors((c < 0, AnswerError.UNKNOWN_LEVEL))
+    return p["max"] * factors, err, None
+
+
+def _target(a: Sub, p: Params, best: np.ndarray):
+    v = a["value"]
+    raw = p["max"] * np.minimum(v / p["target"], 1.0)
+    return raw, _quantity_errors(v, p["percent"]), None
+
+
+def _relative_best(a: Sub, p: Params, best: np.ndarray):
+    v = a["value"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(best > 0, np.minimum(v / best, 1.0), 0.0)
+    raw = np.where(np.isnan(best), np.nan, p["max"] * share)
+    return raw, _quantity_errors(v, p["percent"]), None
+
+
+def _checks(a: Sub, p: Params, best: np.ndarray):
+    bits = (a["checks"][..., None] >> np.arange(p["cpts"].shape[1])) & 1
+    raw = np.minimum((bits * p["cpts"]).sum(axis=-1), p["max"])
+    return raw, _errors((a["checks"] < 0, AnswerError.UNKNOWN_CHECK)), None
+
+
+def _bonus(a: Sub, p: Params, best: np.ndarray):
+    v = a["value"]
+    raw = np.minimum(v * p["per_item"], p["cap"])
+    return raw, _quantity_errors(v, np.zeros_like(p["percent"])), None
+
+
+def _penalty(a: Sub, p: Params, best: np.ndarray):
+    raw, err, na = _bonus(a, p, best)
+    return -raw, err, na
+
+
+def _direct(a: Sub, p: Params, best: np.ndarray):
+    v = a["value"]
+    err = _errors(
+        (~np.isfinite(v), AnswerError.VALUE_NOT_FINITE),
+        (v < 0, AnswerError.NEGATIVE_VALUE),
+        (v > p["max"], AnswerError.POINTS_ABOVE_MAX),
+    )
+    return v, err, None
+
+
+def _none(a: Sub, p: Params, best: np.ndarray):
+    return np.full(a["value"].shape, np.nan), np.zeros(a["value"].shape, np.int8), None
+
+
+KERNELS: dict[str, Callable] = {
+    "yes_no": _yes_no,
+    "ratio": _ratio,
+    "tiers": _tiers,
+    "level": _level,
+    "target": _target,
+    "relative_best": _relative_best,
+    "checks": _checks,
+    "bonus": _bonus,
+    "penalty": _penalty,
+    "direct": _direct,
+    "none": _none,
+}
+
+
+def _raw(spec: FrameworkSpec, answers: Answers, best: np.ndarray):
+    shape = answers.value.shape
+    raw, err, kna = np.full(shape, np.nan), np.zeros(shape, np.int8), np.zeros(shape, bool)
+    names = ("value", "denominator", "choice", "checks")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for rule, (cols, params) in spec.compiled.by_rule.items():
+            sub = {n: getattr(answers, n)[:, cols] for n in names}
+            r, e, na = KERNELS[rule](sub, params, best[:, cols])
+            raw[:, cols], err[:, cols] = r, e
+            if na is not None:
+                kna[:, cols] = na
+    return raw, err, kna
+
+
+def score_leaves(
+    spec: FrameworkSpec, answers: Answers, applicable: np.ndarray, best: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Points, status and error of every unit × leaf.
+
+    Precedence: not applicable, unscored (rule ``none``), N/A (an error when
+    the indicator does not allow it), missing (0 points), answer error, N/A by
+    rule, needs population, scored. Points are rounded to ``spec.precision``
+    and NaN unless scored or missing.
+    """
+    compiled = spec.compiled
+    raw, err, kna = _raw(spec, answers, best)
+    unscored = np.zeros(raw.shape[1], bool)
+    if "none" in compiled.by_rule:
+        unscored[compiled.by_rule["none"][0]] = True
+    bad_na = answers.na & ~compiled.na_allowed
+    status = np.select(
+        [~applicable, unscored & np.ones_like(applicable), bad_na, answers.na,
+         ~answers.answered, err > 0, kna, np.isnan(raw)],
+        [S[LeafStatus.NOT_APPLICABLE], S[LeafStatus.UNSCORED], S[LeafStatus.ERROR],
+         S[LeafStatus.NA], S[LeafStatus.MISSING], S[LeafStatus.ERROR], S[LeafStatus.NA],
+         S[LeafStatus.NEEDS_POPULATION]],
+        S[LeafStatus.SCORED],
+    ).astype(np.int8)
+    is_error = status == S[LeafStatus.ERROR]
+    error = np.where(is_error, np.where(bad_na, E[AnswerError.NA_NOT_ALLOWED], err), 0)
+    points = round_points(raw, spec.precision)
+    points = np.where(status == S[LeafStatus.SCORED], points, np.nan)
+    points[status == S[LeafStatus.MISSING]] = 0.0
+    return points, status, error.astype(np.int8)
+
+
+def round_points(x: np.ndarray, digits: int) -> np.ndarray:
+    from scoring.rules import round_half_away
+
+    return round_half_away(x, digits)
+
+
+def group_best(
+    spec: FrameworkSpec, answers: Answers, applicable: np.ndarray, groups: np.ndarray
+) -> np.ndarray:
+    """Best (largest) valid value per ranking group for ``relative_best`` leaves,
+    broadcast to ``(n_units, n_leaves)``; NaN elsewhere and in a group without
+    any valid value."""
+    best = np.full(answers.value.shape, np.nan)
+    if "relative_best" not in spec.compiled.by_rule:
+        return best
+    cols, params = spec.compiled.by_rule["relative_best"]
+    v = answers.value[:, cols]
+    ok = applicable[:, cols] & answers.answered[:, cols] & ~answers.na[:, cols]
+    ok &= np.isfinite(v) & (v >= 0) & ~(params["percent"] & (v > 100))
+    v = np.where(ok, v, -np.inf)
+    for g in np.unique(groups):
+        rows = groups == g
+        top = v[rows].max(axis=0)
+        best[np.ix_(rows, cols)] = np.where(np.isfinite(top), top, np.nan)
+    return best
+
+
+def outcome(spec: FrameworkSpec, points: float, status: int, error: int) -> LeafOutcome:
+    """A :class:`LeafOutcome` of one cell; points only when scored."""
+    code = STATUSES[status]
+    return LeafOutcome(
+        points=float(points) if code == LeafStatus.SCORED else None,
+        error_code=ANSWER_ERRORS[error] or None,
+        status=code,
+        max_points=float(spec.compiled.item_max[0]),
+    )

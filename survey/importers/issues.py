@@ -1,0 +1,88 @@
+"""Import problems: each names the sheet, row and column, in Vietnamese and English."""
+
+from dataclasses import dataclass, field
+
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+MESSAGES = {
+    "file_unreadable": _("The file cannot be read as an Excel workbook."),
+    "csv_not_utf8": _("The CSV file is not encoded in UTF-8."),
+    "unknown_file_type": _("Only .xlsx and .csv files can be imported."),
+    "sheet_missing": _("The sheet “%(sheet)s” is missing."),
+    "column_missing": _("The column “%(column)s” is missing."),
+    "key_missing": _("The key “%(column)s” is missing."),
+    "required": _("This cell must not be empty."),
+    "not_integer": _("“%(value)s” is not a whole number."),
+    "not_number": _("“%(value)s” is not a number."),
+    "not_date": _("“%(value)s” is not a date written dd/mm/yyyy."),
+    "not_boolean": _("“%(value)s” is neither yes nor no."),
+    "negative": _("The number must not be negative."),
+    "out_of_range": _("The value is outside the allowed range."),
+    "unknown_choice": _("“%(value)s” is not one of: %(choices)s."),
+    "duplicate_code": _("The code “%(value)s” appears more than once (first in row %(row)s)."),
+    "unknown_parent": _("The parent code “%(value)s” does not exist in this file."),
+    "cycle": _("The code “%(value)s” is its own ancestor (a cycle)."),
+    "indicator_has_children": _("An indicator cannot have children (“%(value)s”)."),
+    "scored_without_max": _("A scored indicator needs its maximum points."),
+    "indicator_without_rule": _("An indicator needs an answer type and a rule."),
+    "rule_answer_mismatch": _("The rule “%(rule)s” cannot score answers of type “%(value)s”."),
+    "params_not_json": _("The rule parameters are not valid JSON."),
+    "params_invalid": _("The rule parameters do not fit the rule “%(rule)s”: %(value)s."),
+    "children_above_max": _(
+        "The children of “%(value)s” add up to %(total)s points, above its maximum "
+        "%(max)s; mark the group capped or correct the points."
+    ),
+    "bonus_outside_group": _("Bonus and penalty rules belong in a bonus or penalty group."),
+    "group_needs_children": _("The group “%(value)s” has no indicators."),
+    "date_window_reversed": _("The window ends before it starts."),
+    "unknown_previous_version": _("The previous version “%(value)s” has not been imported."),
+    "unknown_continues": _(
+        "The code “%(value)s” does not exist in the previous version to continue."
+    ),
+    "continues_without_previous": _("Name the previous version to use “continues_code”."),
+    "levels_order": _("Level bounds must start at 0 and increase strictly."),
+    "unknown_indicator": _("The indicator code “%(value)s” is not in the framework."),
+    "answer_invalid": _("The answer is not valid: %(value)s."),
+    "points_above_max": _("The points %(value)s are above the maximum %(max)s."),
+    "unit_mismatch": _("The workbook is for unit “%(value)s”, not for this unit."),
+    "assessment_locked": _("This assessment can no longer be changed by import."),
+}
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    sheet: str
+    row: int
+    column: str
+    code: str
+    params: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def message(self, language: str | None = None) -> str:
+        template = MESSAGES.get(self.code, self.code)
+        with translation.override(language or translation.get_language()):
+            params = {key: str(value) for key, value in self.params.items()}
+            return str(template) % params if params else str(template)
+
+    @property
+    def message_en(self) -> str:
+        return self.message("en")
+
+    def location(self) -> str:
+        parts = [self.sheet]
+        if self.row:
+            parts.append(f"{self.row}")
+        if self.column:
+            parts.append(self.column)
+        return " · ".join(part for part in parts if part)
+
+    def __str__(self) -> str:
+        return f"[{self.location()}] {self.message('vi')} / {self.message('en')}"
+
+
+class ImportFailed(Exception):
+    """The file is invalid; nothing was written. ``issues`` lists every problem found."""
+
+    def __init__(self, issues: list[ImportIssue]) -> None:
+        self.issues = issues
+        super().__init__("\n".join(str(issue) for issue in issues))

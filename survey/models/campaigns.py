@@ -1,0 +1,90 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from survey.models.frameworks import FrameworkVersion
+from survey.models.units import UnitType
+
+
+class Campaign(models.Model):
+    """One year's assessment round."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        PRELIMINARY = "preliminary", _("Preliminary results shared")
+        PUBLISHED = "published", _("Published")
+        REOPENED = "reopened", _("Reopened")
+
+    class NonSubmission(models.TextChoices):
+        ZERO = "zero", _("Scored with 0 points")
+        SELF = "self", _("Scored on the answers saved so far")
+        EXCLUDE = "exclude", _("Listed but not scored")
+
+    year = models.PositiveSmallIntegerField(_("year assessed"))
+    name = models.CharField(_("name"), max_length=200)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.DRAFT
+    )
+    state_version = models.PositiveIntegerField(_("state version"), default=0)
+    opens_on = models.DateField(_("opens on"))
+    deadline = models.DateField(_("deadline"))
+    decision_number = models.CharField(_("decision number"), max_length=80, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    non_submission = models.CharField(
+        _("units that never submit"),
+        max_length=10,
+        choices=NonSubmission.choices,
+        default=NonSubmission.ZERO,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-id"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.opens_on and self.deadline and self.deadline < self.opens_on:
+            raise ValidationError(
+                {"deadline": _("The deadline must not be before the opening date.")}
+            )
+        if self.state == self.State.PUBLISHED and not self.decision_number:
+            raise ValidationError(
+                {"decision_number": _("A published campaign needs its decision.")}
+            )
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+
+class CampaignVersion(models.Model):
+    """Which framework version serves which unit type in a campaign."""
+
+    campaign = models.ForeignKey(
+        Campaign, models.CASCADE, related_name="versions", verbose_name=_("campaign")
+    )
+    unit_type = models.CharField(_("unit type"), max_length=20, choices=UnitType.choices)
+    version = models.ForeignKey(
+        FrameworkVersion,
+        models.PROTECT,
+        related_name="campaign_uses",
+        verbose_name=_("framework version"),
+    )
+
+    class Meta:
+        verbose_name = _("framework version of a campaign")
+        verbose_name_plural = _("framework versions of a campaign")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit_type"], name="survey_campaignversion_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.get_unit_type_display()} · {self.version}"

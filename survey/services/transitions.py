@@ -1,0 +1,126 @@
+"""State changes of assessments, answers and campaigns, checked against survey.states."""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from survey import states
+from survey.errors import PermissionRefused, StaleVersion, TransitionRefused
+from survey.models import Answer, Assessment, Campaign, FrameworkVersion
+from survey.selectors import user_roles
+from survey.services.audit import audit_record
+
+
+def _check(*, machine: str, action: str, source: str, roles: set[str], reason: str):
+    transition = states.find_transition(machine=machine, action=action, source=source)
+    if transition is None:
+        raise TransitionRefused(code="not_in_table")
+    if not transition.roles & roles:
+        raise PermissionRefused(code="role")
+    if transition.reason_required and not reason.strip():
+        raise TransitionRefused(_("Please give a reason."), code="reason_required")
+    return transition
+
+
+def _actor_roles(user, unit=None) -> set[str]:
+    return {states.SYSTEM} if user is None else user_roles(user=user, unit=unit)
+
+
+@transaction.atomic
+def assessment_transition(
+    *, assessment: Assessment, action: str, user, reason: str = ""
+) -> Assessment:
+    """Move ``assessment`` by ``action``; ``user`` None means the application itself."""
+    transition = _check(
+        machine=states.ASSESSMENT,
+        action=action,
+        source=assessment.state,
+        roles=_actor_roles(user, assessment.unit),
+        reason=reason,
+    )
+    updated = Assessment.objects.filter(
+        pk=assessment.pk, state_version=assessment.state_version
+    ).update(state=transition.target, state_version=F("state_version") + 1)
+    if not updated:
+        raise StaleVersion(code="stale")
+    if transition.target == Assessment.State.SUBMITTED:
+        Assessment.objects.filter(pk=assessment.pk).update(submitted_at=timezone.now())
+        assessment.answers.filter(review_status=Answer.ReviewStatus.RETURNED).update(
+            review_status=Answer.ReviewStatus.PENDING
+        )
+    audit_record(
+        actor=user,
+        action="transition",
+        obj=assessment,
+        assessment_id=assessment.pk,
+        before={"state": assessment.state},
+        after={"state": transition.target, "action": action},
+        reason=reason,
+    )
+    assessment.refresh_from_db()
+    return assessment
+
+
+@transaction.atomic
+def answer_review_transition(
+    *, answer: Answer, action: str, user, reason: str = ""
+) -> Answer:
+    transition = _check(
+        machine=states.ANSWER,
+        action=action,
+        source=answer.review_status,
+        roles=_actor_roles(user, answer.assessment.unit),
+        reason=reason,
+    )
+    before = answer.review_status
+    answer.review_status = transition.target
+    answer.save(update_fields=["review_status"])
+    audit_record(
+        actor=user,
+        action="verdict",
+        obj=answer,
+        assessment_id=answer.assessment_id,
+        before={"review_status": before},
+        after={"review_status": transition.target},
+        reason=reason,
+    )
+    return answer
+
+
+@transaction.atomic
+def campaign_transition(
+    *, campaign: Campaign, action: str, user, reason: str = ""
+) -> Campaign:
+    """Move ``campaign``; opening it freezes the framework versions it uses."""
+    transition = _check(
+        machine=states.CAMPAIGN,
+        action=action,
+        source=campaign.state,
+        roles=_actor_roles(user),
+        reason=reason,
+    )
+    if transition.target == Campaign.State.PUBLISHED and not campaign.decision_number:
+        raise TransitionRefused(
+            _("Enter the number of the approving decision before publishing."),
+            code="decision_required",
+        )
+    updated = Campaign.objects.filter(
+        pk=campaign.pk, state_version=campaign.state_version
+    ).update(state=transition.target, state_version=F("state_version") + 1)
+    if not updated:
+        raise StaleVersion(code="stale")
+    if transition.target == Campaign.State.OPEN:
+        FrameworkVersion.objects.filter(campaign_uses__campaign=campaign).update(
+            state=FrameworkVersion.State.FROZEN
+        )
+    audit_record(
+        actor=user,
+        action="transition",
+        obj=campaign,
+        before={"state": campaign.state},
+        after={"state": transition.target, "action": action},
+        reason=reason,
+    )
+    campaign.refresh_from_db()
+    return campaign

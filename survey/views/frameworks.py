@@ -1,0 +1,52 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from survey.forms import FrameworkUploadForm
+from survey.importers.framework import framework_import, read_framework_upload
+from survey.importers.issues import ImportFailed
+from survey.models import FrameworkVersion, Membership
+from survey.selectors import user_roles
+
+
+def _require_coordinator(request: HttpRequest) -> None:
+    if Membership.Role.COORDINATOR not in user_roles(user=request.user):
+        raise PermissionDenied
+
+
+@login_required
+def framework_list(request: HttpRequest) -> HttpResponse:
+    _require_coordinator(request)
+    versions = FrameworkVersion.objects.select_related("framework").order_by(
+        "framework__code", "-year", "-number"
+    )
+    return render(request, "survey/framework_list.html", {"versions": versions})
+
+
+@login_required
+def framework_import(request: HttpRequest) -> HttpResponse:
+    _require_coordinator(request)
+    form = FrameworkUploadForm(request.POST or None, request.FILES or None)
+    issues = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.pop("file")
+        try:
+            parsed = read_framework_upload(
+                upload.read(), filename=upload.name, **form.cleaned_data
+            )
+            version = framework_import(parsed=parsed, user=request.user)
+        except ImportFailed as failure:
+            issues = failure.issues
+        else:
+            messages.success(
+                request,
+                _("Imported %(version)s with %(count)s nodes.")
+                % {"version": version, "count": len(parsed.nodes)},
+            )
+            return redirect("survey:framework_list")
+    return render(
+        request, "survey/framework_import.html", {"form": form, "issues": issues}
+    )

@@ -1,0 +1,198 @@
+"""The composite engine against published numbers (see tests/data/*/ATTRIBUTION).
+
+DESI 2022: fixed goalposts x 100, weighted arithmetic means, official scores.
+COINr 1.1.14 on its ASEM example: (a) min-max [0, 100] + arithmetic mean,
+(b) min-max [1, 100] + geometric mean, and the effective weights.
+The tests only read the CSV files; the engine does the computing.
+"""
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from scoring.composite import (
+    CompositeGroup,
+    CompositeIndicator,
+    CompositeSpec,
+    Normalisation,
+    composite_scores,
+    effective_weights,
+    normalise_rank,
+)
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+DESI = DATA / "desi2022"
+ASEM = DATA / "coinr_asem"
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def number(text: str) -> float:
+    return np.nan if text in ("", "NA") else float(text)
+
+
+# --- DESI 2022 -------------------------------------------------------------------
+
+
+def desi_spec() -> CompositeSpec:
+    indicators = [
+        CompositeIndicator(
+            r["code"],
+            r["subdimension"],
+            weight=float(r["weight_in_subdimension"]),
+            direction=int(r["direction"]),
+            goalposts=(float(r["norm_min"]), float(r["norm_max"])),
+        )
+        for r in read(DESI / "indicators.csv")
+    ]
+    groups = [
+        CompositeGroup(r["code"], r["parent"], float(r["weight"]))
+        for r in read(DESI / "structure_weights.csv")
+    ]
+    return CompositeSpec(indicators, [*groups, CompositeGroup("DESI")])
+
+
+def desi_data(codes) -> tuple[list[str], dict[str, list[float]]]:
+    """Raw 2022 values with the workbook's own imputations filled in."""
+    imputed = {
+        (r["country"], r["code"]): float(r["imputed_value"])
+        for r in read(DESI / "imputed_values_2022.csv")
+    }
+    rows = read(DESI / "raw_values_2022.csv")
+    data = {
+        code: [
+            number(r[code]) if r[code] else imputed[r["country"], code] for r in rows
+        ]
+        for code in codes
+    }
+    return [r["country"] for r in rows], data
+
+
+@pytest.fixture(scope="module")
+def desi():
+    spec = desi_spec()
+    countries, data = desi_data(spec.codes)
+    result = composite_scores(spec, data, Normalisation("goalposts", truncate=False))
+    expected = {r["country"]: r for r in read(DESI / "expected_scores_2022.csv")}
+    return countries, result, expected
+
+
+def expected_column(level: int, code: str) -> str:
+    return f"D{code}" if level == 3 else code
+
+
+@pytest.mark.parametrize("level", [4, 3, 2], ids=["DESI", "dimensions", "subdims"])
+def test_desi_2022_scores(desi, level):
+    countries, result, expected = desi
+    codes, values = result.level(level)
+    assert len(codes) == {4: 1, 3: 4, 2: 10}[level]
+    published = np.array(
+        [
+            [float(expected[c][expected_column(level, k)]) for k in codes]
+            for c in countries
+        ]
+    )
+    assert np.max(np.abs(values - published)) < 1e-9
+
+
+def test_desi_2022_ranks(desi):
+    countries, result, expected = desi
+    member_states = [i for i, c in enumerate(countries) if c != "EU"]
+    assert len(member_states) == 27
+    ranks = normalise_rank(-result["DESI"][member_states])
+    published = [int(expected[countries[i]]["rank"]) for i in member_states]
+    assert ranks.astype(int).tolist() == published
+
+
+# --- COINr ASEM ------------------------------------------------------------------
+
+
+def asem_spec() -> CompositeSpec:
+    meta = read(ASEM / "ASEM_iMeta.csv")
+    indicators = [
+        CompositeIndicator(
+            m["iCode"], m["Parent"], float(m["Weight"]), int(m["Direction"])
+        )
+        for m in meta
+        if m["Type"] == "Indicator"
+    ]
+    groups = [
+        CompositeGroup(m["iCode"], m["Parent"] or None, float(m["Weight"]))
+        for m in meta
+        if m["Type"] == "Aggregate"
+    ]
+    return CompositeSpec(indicators, groups)
+
+
+@pytest.fixture(scope="module")
+def asem():
+    spec = asem_spec()
+    rows = read(ASEM / "ASEM_iData.csv")
+    data = {code: [number(r[code]) for r in rows] for code in spec.codes}
+    return spec, [r["uCode"] for r in rows], data
+
+
+def test_asem_structure(asem):
+    spec, units, _ = asem
+    assert len(spec.codes) == 49 and len(units) == 51
+    assert max(spec.levels.values()) == 4
+
+
+def published(name: str, units, codes) -> np.ndarray:
+    rows = {r["uCode"]: r for r in read(ASEM / name)}
+    return np.array([[number(rows[u][c]) for c in codes] for u in units])
+
+
+CASES = {
+    "a": (Normalisation("minmax", (0, 100)), "arithmetic"),
+    "b": (Normalisation("minmax", (1, 100)), "geometric"),
+}
+FILES = [
+    ("a", "a_minmax_normalised.csv", 1),
+    ("a", "a_minmax_amean_aggregated.csv", 1),
+    ("a", "a_minmax_amean_aggregated.csv", 2),
+    ("a", "a_minmax_amean_aggregated.csv", 3),
+    ("a", "a_minmax_amean_aggregated.csv", 4),
+    ("b", "b_minmax1_100_gmean_aggregated.csv", 1),
+    ("b", "b_minmax1_100_gmean_aggregated.csv", 2),
+    ("b", "b_minmax1_100_gmean_aggregated.csv", 3),
+    ("b", "b_minmax1_100_gmean_aggregated.csv", 4),
+]
+
+
+@pytest.mark.parametrize("case, name, level", FILES)
+def test_coinr_asem_reproduced_at_every_level(asem, case, name, level):
+    spec, units, data = asem
+    normalisation, aggregation = CASES[case]
+    result = composite_scores(spec, data, normalisation, aggregation)
+    codes, values = result.level(level)
+    expected = published(name, units, codes)
+    np.testing.assert_array_equal(np.isnan(values), np.isnan(expected))
+    assert np.nanmax(np.abs(values - expected)) < 1e-6
+
+
+def test_coinr_asem_headline_scores(asem):
+    spec, units, data = asem
+    a = composite_scores(spec, data, *CASES["a"])["Index"]
+    b = composite_scores(spec, data, *CASES["b"])["Index"]
+    assert a[units.index("DEU")] == pytest.approx(75.2278, abs=1e-4)
+    assert a[units.index("BRN")] == pytest.approx(31.7054, abs=1e-4)
+    assert b[units.index("DEU")] == pytest.approx(71.5847, abs=1e-4)
+    assert b[units.index("BRN")] == pytest.approx(10.8734, abs=1e-4)
+
+
+def test_coinr_asem_effective_weights(asem):
+    spec = asem[0]
+    rows = read(ASEM / "effective_weights.csv")
+    assert len(rows) == len(spec.nodes)
+    ours = effective_weights(spec)
+    for r in rows:
+        assert ours[r["iCode"]] == pytest.approx(float(r["EffWeight"]), abs=1e-12)
+    for level in (1, 2, 3, 4):
+        total = sum(w for c, w in ours.items() if spec.levels[c] == level)
+        assert total == pytest.approx(1, abs=1e-12)
