@@ -11,8 +11,14 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from scoring.codes import ANSWER_ERRORS, AnswerError, LeafStatus, error_index
-from scoring.codes import STATUSES, status_index
+from scoring.codes import (
+    ANSWER_ERRORS,
+    STATUSES,
+    AnswerError,
+    LeafStatus,
+    error_index,
+    status_index,
+)
 from scoring.types import Answers, FrameworkSpec, LeafOutcome, NodeSpec
 
 E = {e: error_index(e) for e in AnswerError}
@@ -37,7 +43,9 @@ def stack_params(rule: str, nodes: Sequence[NodeSpec]) -> Params:
         "percent": np.array([n.answer_type == "percentage" for n in nodes]),
     }
     if rule == "ratio":
-        modes = [("error", "na", "full").index(q.get("zero_denominator", "error")) for q in p]
+        modes = [
+            ("error", "na", "full").index(q.get("zero_denominator", "error")) for q in p
+        ]
         out["zero_mode"] = np.array(modes)
     elif rule == "tiers":
         tiers = [sorted(q["tiers"]) for q in p]
@@ -51,7 +59,9 @@ def stack_params(rule: str, nodes: Sequence[NodeSpec]) -> Params:
         out["cpts"] = _pad([[c["points"] for c in q["checks"]] for q in p], 0.0)
     elif rule in ("bonus", "penalty"):
         out["per_item"] = np.array([q.get("per_item", 1.0) for q in p], dtype=float)
-        out["cap"] = np.array([q.get("max", n.max_points) for q, n in zip(p, nodes)])
+        out["cap"] = np.array(
+            [q.get("max", n.max_points) for q, n in zip(p, nodes, strict=True)]
+        )
     return out
 
 
@@ -169,7 +179,11 @@ KERNELS: dict[str, Callable] = {
 
 def _raw(spec: FrameworkSpec, answers: Answers, best: np.ndarray):
     shape = answers.value.shape
-    raw, err, kna = np.full(shape, np.nan), np.zeros(shape, np.int8), np.zeros(shape, bool)
+    raw, err, kna = (
+        np.full(shape, np.nan),
+        np.zeros(shape, np.int8),
+        np.zeros(shape, bool),
+    )
     names = ("value", "denominator", "choice", "checks")
     with np.errstate(invalid="ignore", divide="ignore"):
         for rule, (cols, params) in spec.compiled.by_rule.items():
@@ -198,11 +212,26 @@ def score_leaves(
         unscored[compiled.by_rule["none"][0]] = True
     bad_na = answers.na & ~compiled.na_allowed
     status = np.select(
-        [~applicable, unscored & np.ones_like(applicable), bad_na, answers.na,
-         ~answers.answered, err > 0, kna, np.isnan(raw)],
-        [S[LeafStatus.NOT_APPLICABLE], S[LeafStatus.UNSCORED], S[LeafStatus.ERROR],
-         S[LeafStatus.NA], S[LeafStatus.MISSING], S[LeafStatus.ERROR], S[LeafStatus.NA],
-         S[LeafStatus.NEEDS_POPULATION]],
+        [
+            ~applicable,
+            unscored & np.ones_like(applicable),
+            bad_na,
+            answers.na,
+            ~answers.answered,
+            err > 0,
+            kna,
+            np.isnan(raw),
+        ],
+        [
+            S[LeafStatus.NOT_APPLICABLE],
+            S[LeafStatus.UNSCORED],
+            S[LeafStatus.ERROR],
+            S[LeafStatus.NA],
+            S[LeafStatus.MISSING],
+            S[LeafStatus.ERROR],
+            S[LeafStatus.NA],
+            S[LeafStatus.NEEDS_POPULATION],
+        ],
         S[LeafStatus.SCORED],
     ).astype(np.int8)
     is_error = status == S[LeafStatus.ERROR]

@@ -98,7 +98,9 @@ def _applies(node: NodeSpec, unit: Mapping[str, Any]) -> bool:
     return not (node.requires_procedures and not unit.get("procedures", True))
 
 
-def applicability(spec: FrameworkSpec, units: Sequence[Mapping[str, Any]]) -> np.ndarray:
+def applicability(
+    spec: FrameworkSpec, units: Sequence[Mapping[str, Any]]
+) -> np.ndarray:
     """``(n_units, n_leaves)``: False where the leaf's unit types or procedures
     requirement exclude the unit, or the unit lists the leaf (or an ancestor)
     in ``not_applicable``."""
@@ -144,7 +146,9 @@ def population_from_records(cls, spec: FrameworkSpec, units: list, answers: Iter
     own, verified, mask = _answer_matrices(spec, units, answers)
     return cls(
         unit_ids=tuple(str(u["id"]) for u in units),
-        groups=np.array([labels.index(str(u.get("group", ""))) for u in units], dtype=int),
+        groups=np.array(
+            [labels.index(str(u.get("group", ""))) for u in units], dtype=int
+        ),
         ranked=np.array([bool(u.get("ranked", True)) for u in units], dtype=bool),
         applicable=applicability(spec, units),
         self_answers=own,

@@ -18,6 +18,7 @@ exact for sums of rounded numbers and removes binary noise.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -26,8 +27,12 @@ from scoring.kernels import S, group_best, round_points, score_leaves
 from scoring.ranking import rank_within_groups
 from scoring.types import OUTSIDE_MAX_KINDS, FrameworkSpec, Population, Results
 
-_LIVE = [S[LeafStatus.SCORED], S[LeafStatus.MISSING], S[LeafStatus.ERROR],
-         S[LeafStatus.NEEDS_POPULATION]]
+_LIVE = [
+    S[LeafStatus.SCORED],
+    S[LeafStatus.MISSING],
+    S[LeafStatus.ERROR],
+    S[LeafStatus.NEEDS_POPULATION],
+]
 _BROKEN = [S[LeafStatus.ERROR], S[LeafStatus.NEEDS_POPULATION]]
 
 
@@ -50,6 +55,7 @@ class NodeArrays:
             return np.where(ok, self.points / np.where(ok, self.max, 1.0), np.nan)
 
 
+@lru_cache(maxsize=64)
 def _group_structure(spec: FrameworkSpec):
     """Per group (children first): index, regular kids, extra kids, max kids."""
     out = []
@@ -63,10 +69,13 @@ def _group_structure(spec: FrameworkSpec):
         extra = [c for c in kids if spec.nodes[c].kind in OUTSIDE_MAX_KINDS]
         regular = [c for c in kids if c not in extra]
         counting = [
-            c for c in regular
+            c
+            for c in regular
             if outside or (counts[leaf_col[c]] if c in leaf_col else True)
         ]
-        out.append((g, np.array(regular, int), np.array(extra, int), np.array(counting, int)))
+        out.append(
+            (g, np.array(regular, int), np.array(extra, int), np.array(counting, int))
+        )
     return out
 
 
@@ -79,7 +88,9 @@ def _cap(node, regular: np.ndarray, maximum: np.ndarray):
     return np.minimum(regular, cap), np.minimum(maximum, cap)
 
 
-def rollup(spec: FrameworkSpec, leaf_points: np.ndarray, leaf_status: np.ndarray) -> NodeArrays:
+def rollup(
+    spec: FrameworkSpec, leaf_points: np.ndarray, leaf_status: np.ndarray
+) -> NodeArrays:
     """Points, applicable maximum and flags of every node from leaf results."""
     n, digits = leaf_points.shape[0], spec.precision
     shape = (n, len(spec.nodes))
@@ -91,8 +102,12 @@ def rollup(spec: FrameworkSpec, leaf_points: np.ndarray, leaf_status: np.ndarray
     has[:, spec.leaves] = live
     broken[:, spec.leaves] = np.isin(leaf_status, _BROKEN)
     for g, regular, extra, counting in _group_structure(spec):
-        reg, mx = _cap(spec.nodes[g], pts[:, regular].sum(axis=1), amax[:, counting].sum(axis=1))
-        pts[:, g] = round_points(round_points(reg, digits) + pts[:, extra].sum(axis=1), digits)
+        reg, mx = _cap(
+            spec.nodes[g], pts[:, regular].sum(axis=1), amax[:, counting].sum(axis=1)
+        )
+        pts[:, g] = round_points(
+            round_points(reg, digits) + pts[:, extra].sum(axis=1), digits
+        )
         amax[:, g] = round_points(mx, digits)
         kids = np.concatenate([regular, extra])
         has[:, g] = has[:, kids].any(axis=1)
@@ -147,7 +162,9 @@ def score(
     best = group_best(spec, final, pop.applicable, pop.groups)
     f_pts, f_status, f_err = score_leaves(spec, final, pop.applicable, best)
     if pop.verified_mask.any():
-        s_pts, s_status, s_err = score_leaves(spec, pop.self_answers, pop.applicable, best)
+        s_pts, s_status, s_err = score_leaves(
+            spec, pop.self_answers, pop.applicable, best
+        )
         own = rollup(spec, s_pts, s_status)
     else:
         s_status, s_err = f_status, f_err
@@ -157,11 +174,24 @@ def score(
     verified = np.where(any_below(spec, pop.verified_mask), points, np.nan)
     keys = rank_keys(spec, points, value, rank_by)
     return Results(
-        spec=spec, unit_ids=pop.unit_ids, groups=pop.groups, ranked=pop.ranked,
-        points=points, max=fin.max, value=value, level=assign_levels(spec, value),
+        spec=spec,
+        unit_ids=pop.unit_ids,
+        groups=pop.groups,
+        ranked=pop.ranked,
+        points=points,
+        max=fin.max,
+        value=value,
+        level=assign_levels(spec, value),
         rank=rank_within_groups(keys, pop.groups, pop.ranked, rank_method),
-        self_points=own.exposed_points(), self_max=own.max, self_value=own.value(),
-        verified_points=verified, gap=own.exposed_points() - verified,
-        status=f_status, error=f_err, self_status=s_status, self_error=s_err,
-        rank_method=rank_method, rank_by=rank_by,
+        self_points=own.exposed_points(),
+        self_max=own.max,
+        self_value=own.value(),
+        verified_points=verified,
+        gap=own.exposed_points() - verified,
+        status=f_status,
+        error=f_err,
+        self_status=s_status,
+        self_error=s_err,
+        rank_method=rank_method,
+        rank_by=rank_by,
     )

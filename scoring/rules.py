@@ -95,7 +95,7 @@ def _tier_errors(params: Mapping[str, Any], max_points: float | None) -> list[st
     pairs = sorted(tiers)
     errors = []
     thresholds, points = [a for a, _ in pairs], [b for _, b in pairs]
-    steps = zip(pairs, pairs[1:])
+    steps = zip(pairs, pairs[1:], strict=False)
     if any(a1 >= a2 or b1 > b2 for (a1, b1), (a2, b2) in steps):
         errors.append(ParamError.TIERS_NOT_INCREASING)
     if min(points) < 0 or min(thresholds) < 0:
@@ -107,7 +107,9 @@ def _tier_errors(params: Mapping[str, Any], max_points: float | None) -> list[st
 
 def _coded_errors(items: Any, key: str, value_key: str) -> list[str]:
     """Shared checks of ``levels`` and ``checks`` lists of {code, …} objects."""
-    missing = ParamError.LEVELS_MISSING if key == "levels" else ParamError.CHECKS_MISSING
+    missing = (
+        ParamError.LEVELS_MISSING if key == "levels" else ParamError.CHECKS_MISSING
+    )
     if not isinstance(items, list) or not items:
         return [missing]
     if not all(isinstance(i, Mapping) for i in items):
@@ -116,7 +118,9 @@ def _coded_errors(items: Any, key: str, value_key: str) -> list[str]:
     codes = [i.get("code") for i in items]
     if any(not isinstance(c, str) or not c for c in codes):
         errors.append(
-            ParamError.LEVEL_CODE_MISSING if key == "levels" else ParamError.CHECK_CODE_MISSING
+            ParamError.LEVEL_CODE_MISSING
+            if key == "levels"
+            else ParamError.CHECK_CODE_MISSING
         )
     if len(set(codes)) != len(codes):
         errors.append(
@@ -157,7 +161,9 @@ def _target_errors(params: Mapping[str, Any], max_points: float | None) -> list[
 
 def _ratio_errors(params: Mapping[str, Any], max_points: float | None) -> list[str]:
     mode = params.get("zero_denominator", "error")
-    return [] if mode in ZERO_DENOMINATOR_MODES else [ParamError.ZERO_DENOMINATOR_INVALID]
+    return (
+        [] if mode in ZERO_DENOMINATOR_MODES else [ParamError.ZERO_DENOMINATOR_INVALID]
+    )
 
 
 def _item_errors(params: Mapping[str, Any], max_points: float | None) -> list[str]:
@@ -266,15 +272,31 @@ def leaf_points(
     from scoring.population import encode_answers
     from scoring.types import ROOT_CODE
 
-    node = NodeSpec("leaf", 1, "indicator", max_points, False, rule, dict(params or {}),
-                    answer_type, na_allowed)
-    parent = "penalty_group" if rule == "penalty" else "bonus_group" if rule == "bonus" else "pillar"
+    node = NodeSpec(
+        "leaf",
+        1,
+        "indicator",
+        max_points,
+        False,
+        rule,
+        dict(params or {}),
+        answer_type,
+        na_allowed,
+    )
+    parent = (
+        "penalty_group"
+        if rule == "penalty"
+        else "bonus_group"
+        if rule == "bonus"
+        else "pillar"
+    )
     spec = FrameworkSpec(
         nodes=(NodeSpec(ROOT_CODE, -1, "root"), NodeSpec("p", 0, parent), node),
         precision=precision,
     )
     answers = encode_answers(spec, [[answer]])
     best = np.array([[np.nan if group_best is None else group_best]])
-    points, status, error = kernels.score_leaves(spec, answers, np.ones((1, 1), bool), best)
+    points, status, error = kernels.score_leaves(
+        spec, answers, np.ones((1, 1), bool), best
+    )
     return kernels.outcome(spec, points[0, 0], int(status[0, 0]), int(error[0, 0]))
-

@@ -78,7 +78,11 @@ def _levels(settings: dict[str, Any]) -> list[tuple[str, str]]:
             for lv in levels
         )
         bounds = [lv.min_value for lv in settings["levels"]]
-        ok = bounds and bounds[0] == 0 and all(a < b for a, b in zip(bounds, bounds[1:]))
+        ok = (
+            bounds
+            and bounds[0] == 0
+            and all(a < b for a, b in zip(bounds, bounds[1:], strict=False))
+        )
         if not ok:
             return [("", SpecError.LEVELS_NOT_INCREASING.value)]
     if settings.get("level_edges", LEVEL_EDGES[0]) not in LEVEL_EDGES:
@@ -110,7 +114,9 @@ def build_spec(cls: type, rows: list[Mapping[str, Any]], settings: dict[str, Any
     order = _preorder(rows)
     if not errors and len(order) != len(rows):
         reached = {rows[i]["code"] for i in order}
-        errors = [(r["code"], SpecError.CYCLE.value) for r in rows if r["code"] not in reached]
+        errors = [
+            (r["code"], SpecError.CYCLE.value) for r in rows if r["code"] not in reached
+        ]
     if errors:
         raise FrameworkError(errors)
     position = {rows[i]["code"]: k + 1 for k, i in enumerate(order)}

@@ -77,7 +77,9 @@ class FrameworkSpec:
     level_edges: str = "upper_inclusive"
 
     @classmethod
-    def build(cls, nodes: Iterable[Mapping[str, Any]], **settings: Any) -> FrameworkSpec:
+    def build(
+        cls, nodes: Iterable[Mapping[str, Any]], **settings: Any
+    ) -> FrameworkSpec:
         """Build from rows keyed like the framework file (``code``, ``parent_code``,
         ``kind``, ``max_points``, ``capped``, ``rule``, ``rule_params``,
         ``answer_type``, ``na_allowed``, ``applies_to``, ``requires_procedures``).
@@ -222,7 +224,8 @@ class Population:
         units: Iterable[Mapping[str, Any]],
         answers: Iterable[Mapping[str, Any]] = (),
     ) -> Population:
-        """Build from plain rows (see :func:`scoring.population.population_from_records`)."""
+        """Build from plain rows; see
+        :func:`scoring.population.population_from_records`."""
         from scoring.population import population_from_records
 
         return population_from_records(cls, spec, list(units), answers)

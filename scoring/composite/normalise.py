@@ -303,7 +303,6 @@ def normalise_percentile_rank(
     percentile: its output is NaN.
     """
     arr, was_1d = _as_2d(X)
-    _check_range(feature_range)
     ranks, counts = _min_ranks(arr)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = (ranks - 1) / np.where(counts > 1, counts - 1, np.nan)

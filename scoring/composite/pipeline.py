@@ -43,8 +43,9 @@ class Normalisation:
     * ``"zscore"``: `ZScoreScaler` with output mean ``z_mean`` and sd ``z_sd``;
     * ``"rank"``, ``"percentile_rank"``: ranks, percentile ranks to
       ``feature_range``;
-    * ``"target"``: distance from the worst value (the low goalpost, else the
-      sample's worst) to each indicator's ``target``, capped with ``cap``;
+    * ``"target"``: distance from the worst value (the worse goalpost when
+      every indicator has goalposts, else the sample's worst value, as in
+      COINr) to each indicator's ``target``, capped with ``cap``;
     * ``"none"``: the data are already normalised and used as given.
     """
 
@@ -152,9 +153,10 @@ def _by_goalposts(spec, oriented, direction, norm) -> np.ndarray:
 
 def _by_target(spec, oriented, direction, norm) -> np.ndarray:
     target = _indicator_params(spec, "target") * direction
-    worst = np.nanmin(oriented, axis=0)
     if all(i.goalposts is not None for i in spec.indicators):
         worst = _oriented_goalposts(spec, direction)[0]
+    else:
+        worst = MinMaxScaler().fit(oriented).bounds_[0]
     return normalise_target(
         oriented, target, worst=worst, cap=norm.cap, feature_range=norm.feature_range
     )

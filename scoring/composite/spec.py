@@ -152,7 +152,9 @@ def relative_weights(spec: CompositeSpec) -> dict[str, float]:
 def effective_weights(spec: CompositeSpec) -> dict[str, float]:
     """Effective (index-level) weight of every node.
 
-    .. math:: e_c = r_c \\, e_{\\mathrm{parent}(c)}, \\qquad e_{\\mathrm{root}} = r_{\\mathrm{root}}
+    .. math::
+        e_c = r_c \\, e_{\\mathrm{parent}(c)}, \\qquad
+        e_{\\mathrm{root}} = r_{\\mathrm{root}}
 
     The effective weights of the nodes of any complete cut through the tree
     (e.g. all indicators, or all groups of a level in a balanced tree) sum to 1.

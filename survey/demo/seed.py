@@ -1,0 +1,342 @@
+"""The demo province: units, accounts, three campaigns and their answers.
+
+Reproducible with a seed; everything is written with bulk inserts so that `make run`
+serves within minutes on a small machine.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from survey.demo.answers import answer_values, evidence_reference, verified_values
+from survey.demo.names import (
+    COMMUNE_STEMS,
+    DEPARTMENTS,
+    MERGED_COMMUNE,
+    MERGED_FROM,
+    WARD_STEMS,
+)
+from survey.importers.framework import framework_import, read_framework_path
+from survey.models import (
+    Answer,
+    Assessment,
+    Campaign,
+    CampaignVersion,
+    Evidence,
+    FrameworkVersion,
+    Membership,
+    Node,
+    Unit,
+    UnitLineage,
+    UnitType,
+    User,
+)
+from survey.services.points import answer_points
+
+FRAMEWORKS = Path(settings.BASE_DIR) / "fixtures" / "frameworks"
+DEMO_PASSWORD = "demo-dti-2025"
+YEARS = (2023, 2024, 2025)
+GROUP_DEPT_TTHC = "Sở, ban, ngành có TTHC"
+GROUP_DEPT_OTHER = "Sở, ban, ngành không có TTHC"
+GROUP_COMMUNE = "Xã, phường"
+A = Assessment.State
+
+
+@dataclass
+class Seeded:
+    units: int = 0
+    users: int = 0
+    assessments: int = 0
+    answers: int = 0
+
+
+@transaction.atomic
+def demo_province_seed(*, seed: int = 2025, today: date | None = None) -> Seeded:
+    rng = random.Random(seed)
+    today = today or timezone.localdate()
+    out = Seeded()
+    versions = _frameworks()
+    units = _units()
+    out.units = len(units)
+    out.users = _accounts(units, versions)
+    skills = {unit.code: _skill(rng, i) for i, unit in enumerate(units)}
+    for year in YEARS:
+        campaign = _campaign(year, versions, today)
+        assessments = _assessments(campaign, units, versions, rng)
+        out.assessments += len(assessments)
+        out.answers += _answers(campaign, assessments, skills, rng)
+    return out
+
+
+def _frameworks() -> dict[tuple[str, int], FrameworkVersion]:
+    plan = [
+        ("department", 2023, "department-2024.csv"),
+        ("department", 2024, "department-2024.csv"),
+        ("department", 2025, "department-2025.csv"),
+        ("commune", 2023, "commune-2025.csv"),
+        ("commune", 2024, "commune-2025.csv"),
+        ("commune", 2025, "commune-2025.csv"),
+    ]
+    versions = {}
+    for unit_type, year, filename in plan:
+        parsed = read_framework_path(FRAMEWORKS / filename, year=year)
+        if year != 2025:
+            parsed.meta.pop("previous_version", None)
+            parsed.previous = None
+            for node in parsed.nodes:
+                node["continues_code"] = ""
+        else:
+            parsed.previous = versions.get((unit_type, 2024))
+        versions[unit_type, year] = framework_import(parsed=parsed)
+    _link_same_codes(versions[("commune", 2025)], versions[("commune", 2024)])
+    _link_same_codes(versions[("commune", 2024)], versions[("commune", 2023)])
+    _link_same_codes(versions[("department", 2024)], versions[("department", 2023)])
+    return versions
+
+
+def _link_same_codes(current: FrameworkVersion, previous: FrameworkVersion) -> None:
+    """The same set used two years running: each indicator continues its namesake."""
+    old = dict(previous.nodes.values_list("code", "id"))
+    nodes = list(current.nodes.filter(continues__isnull=True))
+    for node in nodes:
+        node.continues_id = old.get(node.code)
+    Node.objects.bulk_update(nodes, ["continues"])
+    current.previous = previous
+    current.save(update_fields=["previous"])
+
+
+def _units() -> list[Unit]:
+    rows = [
+        Unit(code=code, name_vi=name, unit_type=UnitType.DEPARTMENT, active_from=2020)
+        for code, name, _tthc, _ranked in DEPARTMENTS
+    ]
+    for stem in COMMUNE_STEMS:
+        prefix, kind = ("Phường", "P") if stem in WARD_STEMS else ("Xã", "X")
+        code = f"{kind}-{_slug(stem)}"
+        rows.append(Unit(code=code, name_vi=f"{prefix} {stem}", unit_type="commune",
+                         active_from=2020))  # fmt: skip
+    merged = Unit(code=MERGED_COMMUNE[0], name_vi=MERGED_COMMUNE[1],
+                  unit_type="commune", active_from=2025)  # fmt: skip
+    old = [Unit(code=c, name_vi=n, unit_type="commune", active_from=2020, active_to=2024)
+           for c, n in MERGED_FROM]  # fmt: skip
+    units = Unit.objects.bulk_create([*rows, merged, *old])
+    UnitLineage.objects.bulk_create(
+        [UnitLineage(predecessor=p, successor=units[len(rows)], kind="merge", year=2025)
+         for p in units[len(rows) + 1 :]]  # fmt: skip
+    )
+    return units
+
+
+def _slug(text: str) -> str:
+    import unicodedata
+
+    plain = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in plain if c.isalnum() and ord(c) < 128).upper()
+
+
+def _skill(rng: random.Random, index: int) -> float:
+    # Spread from "just starting" to "leading" so that every level occurs.
+    return [0.12, 0.3, 0.45, 0.6, 0.75, 0.9][index % 6] + rng.uniform(-0.05, 0.05)
+
+
+def _accounts(units: list[Unit], versions) -> int:
+    password = make_password(DEMO_PASSWORD)
+    users = [
+        User(username="dieuphoi", full_name="Nguyễn Thị Điều Phối", is_staff=True),
+        User(username="bcd", full_name="Trần Văn Ban Chỉ Đạo"),
+        User(username="thamdinh", full_name="Lê Minh Thẩm Định"),
+        User(username="congan", full_name="Phạm Quốc An (Công an tỉnh)"),
+    ]
+    active = [u for u in units if u.active_to is None]
+    for unit in active:
+        slug = unit.code.lower()
+        users.append(User(username=f"{slug}-cv", full_name=f"Chuyên viên {unit.name_vi}"))
+        users.append(User(username=f"{slug}-ld", full_name=f"Lãnh đạo {unit.name_vi}"))
+    for user in users:
+        user.password = password
+        user.email = f"{user.username}@demo.invalid"
+    users = User.objects.bulk_create(users)
+    by_name = {user.username: user for user in users}
+    role = Membership.Role
+    rows = [
+        Membership(user=by_name["dieuphoi"], role=role.COORDINATOR),
+        Membership(user=by_name["bcd"], role=role.COMMITTEE),
+    ]
+    for unit in active:
+        slug = unit.code.lower()
+        rows += [
+            Membership(user=by_name[f"{slug}-cv"], unit=unit, role=role.EDITOR),
+            Membership(user=by_name[f"{slug}-ld"], unit=unit, role=role.APPROVER),
+            Membership(user=by_name["thamdinh"], unit=unit, role=role.REVIEWER),
+            Membership(user=by_name["congan"], unit=unit, role=role.REVIEWER),
+        ]
+    memberships = Membership.objects.bulk_create(rows)
+    _scope_police(memberships, by_name["congan"], versions)
+    return len(users)
+
+
+def _scope_police(memberships, police: User, versions) -> None:
+    """The police review only the information-security indicators."""
+    security = [
+        node.pk
+        for key in (("department", 2025), ("commune", 2025))
+        for node in versions[key].nodes.filter(kind="indicator")
+        if _under_security(node)
+    ]
+    through = Membership.indicators.through
+    through.objects.bulk_create(
+        [through(membership_id=m.pk, node_id=node_id)
+         for m in memberships if m.user_id == police.pk for node_id in security]  # fmt: skip
+    )
+
+
+def _under_security(node: Node) -> bool:
+    current = node
+    while current.parent_id:
+        current = current.parent
+    name = current.name_vi.lower()
+    return "an toàn" in name or "an ninh" in name
+
+
+def _campaign(year: int, versions, today: date) -> Campaign:
+    if year < 2025:
+        campaign = Campaign.objects.create(
+            year=year,
+            name=f"Đánh giá DTI năm {year}",
+            state=Campaign.State.PUBLISHED,
+            opens_on=date(year + 1, 1, 15),
+            deadline=date(year + 1, 3, 15),
+            decision_number=f"{512 - (2024 - year) * 14}/QĐ-UBND",
+            decision_date=date(year + 1, 4, 10 - (2024 - year)),
+        )
+    else:
+        campaign = Campaign.objects.create(
+            year=year,
+            name=f"Đánh giá DTI năm {year}",
+            state=Campaign.State.OPEN,
+            opens_on=today - timedelta(days=30),
+            deadline=today + timedelta(days=21),
+        )
+    for unit_type in ("department", "commune"):
+        CampaignVersion.objects.create(
+            campaign=campaign, unit_type=unit_type, version=versions[unit_type, year]
+        )
+    FrameworkVersion.objects.filter(campaign_uses__campaign=campaign).update(
+        state=FrameworkVersion.State.FROZEN
+    )
+    return campaign
+
+
+STATES_2025 = [A.DRAFT, A.READY, A.SUBMITTED, A.IN_REVIEW, A.IN_REVIEW, A.RETURNED,
+               A.VERIFIED, A.VERIFIED, A.DRAFT]  # fmt: skip
+NEVER_SUBMITTED = {2024: "X-YENLUONG", 2025: "X-XUANHOA"}
+
+
+def _assessments(campaign, units, versions, rng) -> list[Assessment]:
+    departments = {code: (tthc, ranked) for code, _n, tthc, ranked in DEPARTMENTS}
+    rows = []
+    for index, unit in enumerate(units):
+        if unit.active_from > campaign.year or (unit.active_to or 9999) < campaign.year:
+            continue
+        tthc, ranked = departments.get(unit.code, (True, True))
+        if unit.unit_type == "commune":
+            group = GROUP_COMMUNE
+        else:
+            group = GROUP_DEPT_TTHC if tthc else GROUP_DEPT_OTHER
+        if campaign.year < 2025:
+            state = A.PUBLISHED
+        else:
+            state = STATES_2025[index % len(STATES_2025)]
+        if NEVER_SUBMITTED.get(campaign.year) == unit.code:
+            state = A.DRAFT
+        rows.append(Assessment(
+            campaign=campaign, unit=unit, version=versions[unit.unit_type, campaign.year],
+            ranking_group=group, ranked=ranked, provides_procedures=tthc, state=state,
+            submitted_at=None if state in (A.DRAFT, A.READY) else timezone.now(),
+        ))  # fmt: skip
+    return Assessment.objects.bulk_create(rows)
+
+
+TREND = {2023: -0.1, 2024: -0.04, 2025: 0.0}
+REVIEWED = {A.IN_REVIEW, A.RETURNED, A.VERIFIED, A.PUBLISHED}
+
+
+def _answers(campaign, assessments, skills, rng) -> int:
+    nodes_by_version: dict[int, list[Node]] = {}
+    answers, evidence = [], []
+    for assessment in assessments:
+        version = assessment.version
+        if version.pk not in nodes_by_version:
+            nodes_by_version[version.pk] = list(
+                version.nodes.filter(kind="indicator").select_related("parent")
+            )
+        skill = skills[assessment.unit.code] + TREND[campaign.year]
+        skill += rng.gauss(0, 0.05)
+        share = _answered_share(campaign, assessment, rng)
+        for node in nodes_by_version[version.pk]:
+            if not node.applies_to_unit(
+                unit_type=assessment.unit.unit_type,
+                provides_procedures=assessment.provides_procedures,
+            ) or rng.random() > share:
+                continue
+            answer = _answer(assessment, node, skill, rng, campaign.year)
+            answers.append(answer)
+            if rng.random() < 0.5 and not answer.is_na:
+                evidence.append((answer, evidence_reference(rng, campaign.year)))
+    Answer.objects.bulk_create(answers, batch_size=2000)
+    Evidence.objects.bulk_create(
+        [Evidence(answer=a, kind="document", **ref) for a, ref in evidence],
+        batch_size=2000,
+    )
+    return len(answers)
+
+
+def _answered_share(campaign, assessment, rng) -> float:
+    if NEVER_SUBMITTED.get(campaign.year) == assessment.unit.code:
+        return 0.1
+    if assessment.state == A.DRAFT:
+        return rng.uniform(0.4, 0.9)
+    return 0.98
+
+
+def _answer(assessment, node, skill, rng, year) -> Answer:
+    precision = assessment.version.precision
+    is_na = node.na_allowed and rng.random() < 0.12
+    values = {} if is_na else answer_values(node, skill, rng, year)
+    points, error = answer_points(node=node, values=values, is_na=is_na, precision=precision)
+    answer = Answer(assessment=assessment, node=node, is_na=is_na, self_points=points,
+                    points_error=error, version=1, **values)  # fmt: skip
+    if assessment.state in REVIEWED and not is_na:
+        if assessment.state != A.IN_REVIEW or rng.random() < 0.5:
+            _review(answer, node, values, rng, precision)
+        if assessment.state == A.RETURNED and rng.random() < 0.08:
+            answer.review_status = Answer.ReviewStatus.RETURNED
+            answer.reviewer_explanation = "Cần bổ sung minh chứng (văn bản, số liệu)."
+    return answer
+
+
+def _review(answer: Answer, node: Node, values: dict, rng, precision: int) -> None:
+    verified, agreed = verified_values(node, values, rng)
+    points, _error = answer_points(node=node, values=verified, is_na=False,
+                                   precision=precision)  # fmt: skip
+    answer.verified_points = points if points is not None else answer.self_points
+    answer.verified_value = {k: _jsonable(v) for k, v in verified.items()}
+    if agreed:
+        answer.review_status = Answer.ReviewStatus.AGREED
+    else:
+        answer.review_status = Answer.ReviewStatus.DISAGREED
+        answer.reviewer_explanation = "Minh chứng chưa đầy đủ; chấm theo số liệu đã xác minh."
+
+
+def _jsonable(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if value.__class__.__name__ == "Decimal":
+        return str(value)
+    return value

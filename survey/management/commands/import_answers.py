@@ -1,0 +1,37 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from survey.importers.answers import answers_import, read_answer_workbook
+from survey.importers.issues import ImportFailed
+from survey.models import Assessment
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a unit's filled answer workbook into its assessment of a campaign year "
+        "(how provinces bring in past years). Nothing is written if the file is invalid."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--unit", required=True, help="Unit code")
+
+    def handle(self, *args, file: Path, year: int, unit: str, **options):
+        assessment = (
+            Assessment.objects.select_related("unit", "version")
+            .filter(campaign__year=year, unit__code=unit)
+            .first()
+        )
+        if assessment is None:
+            raise CommandError(f"No assessment of {unit} in {year}")
+        try:
+            parsed = read_answer_workbook(file.read_bytes(), assessment=assessment)
+            count = answers_import(assessment=assessment, parsed=parsed)
+        except ImportFailed as failure:
+            raise CommandError(
+                f"{file.name}: {len(failure.issues)} problem(s), nothing imported\n"
+                + "\n".join(str(issue) for issue in failure.issues)
+            ) from failure
+        return f"Imported {count} answers of {unit} for {year}"

@@ -1,0 +1,42 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from survey.importers.framework import framework_import, read_framework_path
+from survey.importers.issues import ImportFailed
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a framework version from an .xlsx file or a .csv file (with its sibling "
+        "NAME.framework.csv and NAME.levels.csv). Nothing is written if the file is invalid."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--framework-code", dest="framework_code")
+        parser.add_argument("--name", dest="framework_name_vi")
+        parser.add_argument("--year", type=int)
+        parser.add_argument("--unit-type", dest="unit_type")
+        parser.add_argument("--check", action="store_true", help="Validate only.")
+
+    def handle(self, *args, file: Path, check: bool, **options):
+        if not file.exists():
+            raise CommandError(f"{file}: no such file")
+        overrides = {
+            key: options[key]
+            for key in ("framework_code", "framework_name_vi", "year", "unit_type")
+            if options.get(key)
+        }
+        try:
+            parsed = read_framework_path(file, **overrides)
+            if check:
+                return f"{file.name}: valid, {len(parsed.nodes)} nodes"
+            version = framework_import(parsed=parsed)
+        except ImportFailed as failure:
+            raise CommandError(
+                f"{file.name}: {len(failure.issues)} problem(s), nothing imported\n"
+                + "\n".join(str(issue) for issue in failure.issues)
+            ) from failure
+        leaves = version.nodes.filter(kind="indicator").count()
+        return f"Imported {version} ({leaves} indicators, {len(parsed.nodes)} nodes)"

@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from survey.demo.seed import demo_province_seed
+from survey.models import Unit
+
+
+class Command(BaseCommand):
+    help = "Load the demo province: units, accounts, campaigns 2023–2025 and their answers."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2025)
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when units exist."
+        )
+
+    def handle(self, *args, seed: int, if_empty: bool, **options):
+        if Unit.objects.exists():
+            if if_empty:
+                return "Demo data already loaded."
+            raise CommandError("The database already has units; use a fresh database.")
+        out = demo_province_seed(seed=seed)
+        return (
+            f"Demo province: {out.units} units, {out.users} accounts, "
+            f"{out.assessments} assessments, {out.answers} answers"
+        )

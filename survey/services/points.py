@@ -1,0 +1,53 @@
+"""An answer's own points, computed by the engine as the answer is saved."""
+
+from decimal import Decimal
+from typing import Any
+
+import scoring
+from survey.models import Node
+
+POINTS_TYPES = {Node.AnswerType.POINTS}
+
+
+def engine_answer(*, node: Node, values: dict[str, Any], is_na: bool) -> scoring.Answer:
+    """The engine's view of a typed answer (``values`` keyed like Answer's fields).
+
+    Convert at the boundary: the database's Decimals become floats here.
+    """
+    number = values.get("number")
+    number = float(number) if number is not None else None
+    denominator = values.get("denominator")
+    checks = values.get("checks")
+    is_points = node.answer_type in POINTS_TYPES
+    return scoring.Answer(
+        value=None if is_points else number,
+        denominator=float(denominator) if denominator is not None else None,
+        choice=values.get("choice") or None,
+        checks=tuple(checks) if checks is not None and node.rule == "checks" else None,
+        yes=values.get("yes"),
+        na=is_na,
+        points=number if is_points else None,
+    )
+
+
+def answer_points(
+    *, node: Node, values: dict[str, Any], is_na: bool, precision: int = 2
+) -> tuple[Decimal | None, str]:
+    """``(points, error code)``: points None with an empty code means not scored yet."""
+    if not node.is_scored:
+        return None, ""
+    answer = engine_answer(node=node, values=values, is_na=is_na)
+    if not answer.answered and not is_na:
+        return None, ""
+    outcome = scoring.leaf_points(
+        node.rule,
+        node.rule_params,
+        float(node.max_points) if node.max_points is not None else None,
+        answer,
+        answer_type=node.answer_type,
+        na_allowed=node.na_allowed,
+        precision=precision,
+    )
+    if outcome.points is None:
+        return None, outcome.error_code or ""
+    return Decimal(str(round(outcome.points, precision))), ""
