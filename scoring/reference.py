@@ -224,3 +224,52 @@ def ref_ranks(
         ]
         out.append(1 + sum(1 for k in peers if k is not None and k > key))
     return out
+
+
+def _valid_for_best(node: NodeSpec, a: Answer | None, applicable: bool) -> float | None:
+    if a is None or not applicable or a.na or not a.answered:
+        return None
+    v = _number(a)
+    pct = node.answer_type == "percentage"
+    return None if _quantity_error(v, pct) else v
+
+
+def ref_best(spec: FrameworkSpec, units: list[dict], answers: dict, applicable: dict):
+    """``{(group, code): best valid value}`` for ``relative_best`` leaves."""
+    best: dict[tuple[Any, str], float] = {}
+    for k in spec.leaves:
+        node = spec.nodes[k]
+        if node.rule != "relative_best":
+            continue
+        for unit in units:
+            a = answers.get((unit["id"], node.code))
+            v = _valid_for_best(node, a, applicable.get((unit["id"], node.code), True))
+            key = (unit.get("group", ""), node.code)
+            if v is not None and v >= best.get(key, -math.inf):
+                best[key] = v
+    return best
+
+
+def ref_score(spec: FrameworkSpec, units: list[dict], answers: dict, applicable: dict):
+    """Unit by unit: ``{unit: {code: {points, max, value, level, rank}}}``.
+
+    ``answers``: ``{(unit, code): Answer}`` (already final); ``applicable``:
+    ``{(unit, code): bool}``. Ranks: competition, on values rounded to
+    ``spec.value_precision``, within ``group``, ranked units only.
+    """
+    best = ref_best(spec, units, answers, applicable)
+    out = {}
+    for unit in units:
+        uid, group = unit["id"], unit.get("group", "")
+        own = {code: a for (u, code), a in answers.items() if u == uid}
+        appl = {code: ok for (u, code), ok in applicable.items() if u == uid}
+        unit_best = {code: b for (g, code), b in best.items() if g == group}
+        out[uid] = ref_unit(spec, own, appl, unit_best)
+    for node in spec.nodes:
+        keys = [out[u["id"]][node.code]["value"] for u in units]
+        keys = [None if k is None else ref_round(k, spec.value_precision) for k in keys]
+        ranks = ref_ranks(keys, [u.get("group", "") for u in units],
+                          [u.get("ranked", True) for u in units])
+        for u, rank in zip(units, ranks, strict=True):
+            out[u["id"]][node.code]["rank"] = rank
+    return out

@@ -1,4 +1,7 @@
+import importlib
 import os
+
+import pytest
 
 from hypothesis import HealthCheck, settings
 
@@ -7,3 +10,27 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=30, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_around_audit_triggers():
+    """Let a transactional test's flush empty the append-only audit table on SQLite.
+
+    PostgreSQL's flush uses TRUNCATE, which row triggers do not see; SQLite's uses
+    DELETE, which the trigger refuses. Only the test flush lifts it, and only for the
+    statements of the flush itself.
+    """
+    from django.db.backends.sqlite3.operations import DatabaseOperations
+
+    triggers = importlib.import_module("survey.migrations.0002_audit_append_only")
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        statements = original(self, style, tables, **kwargs)
+        if "survey_auditevent" not in tables:
+            return statements
+        return [*triggers.SQLITE_BACKWARD, *statements, *triggers.SQLITE_FORWARD]
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = original

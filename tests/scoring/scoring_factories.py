@@ -10,6 +10,21 @@ LEVELS = {
     ]
 }
 CHECKS = {"checks": [{"code": "a", "points": 4}, {"code": "b", "points": 8}]}
+# answers of unit A to every leaf of mixed_spec(); Z sets the best of 2.2
+FULL = [
+    {"unit": "A", "code": "1.1", "yes": True},
+    {"unit": "A", "code": "1.2", "value": 394, "denominator": 508},
+    {"unit": "A", "code": "1.3", "value": 3},
+    {"unit": "A", "code": "1.4", "choice": "deputy"},
+    {"unit": "A", "code": "2.1", "value": 6},
+    {"unit": "A", "code": "2.2", "value": 5},
+    {"unit": "A", "code": "2.3", "checks": ["a", "b"]},
+    {"unit": "A", "code": "2.4", "points": 9},
+    {"unit": "A", "code": "2.5", "value": 1},
+    {"unit": "A", "code": "B.1", "value": 1},
+    {"unit": "A", "code": "P.1", "value": 1},
+    {"unit": "Z", "code": "2.2", "value": 20},
+]
 TIERS = {"tiers": [[4, 20], [3, 15], [2, 10], [1, 5]]}
 
 

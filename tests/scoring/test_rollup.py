@@ -2,25 +2,9 @@ import math
 
 import numpy as np
 import pytest
-from scoring_factories import direct_population, flat_spec, leaf, mixed_spec
+from scoring_factories import FULL, direct_population, flat_spec, leaf, mixed_spec
 
 from scoring import FrameworkError, FrameworkSpec, Level, Population, score
-
-FULL = [
-    {"unit": "A", "code": "1.1", "yes": True},
-    {"unit": "A", "code": "1.2", "value": 394, "denominator": 508},
-    {"unit": "A", "code": "1.3", "value": 3},
-    {"unit": "A", "code": "1.4", "choice": "deputy"},
-    {"unit": "A", "code": "2.1", "value": 6},
-    {"unit": "A", "code": "2.2", "value": 5},
-    {"unit": "A", "code": "2.3", "checks": ["a", "b"]},
-    {"unit": "A", "code": "2.4", "points": 9},
-    {"unit": "A", "code": "2.5", "value": 1},
-    {"unit": "A", "code": "B.1", "value": 1},
-    {"unit": "A", "code": "P.1", "value": 1},
-    {"unit": "Z", "code": "2.2", "value": 20},
-]
-
 
 def test_mixed_tree_points_max_value():
     spec = mixed_spec()
