@@ -68,7 +68,9 @@ class FrozenReadOnlyMixin:
     """A frozen framework version is shown but not editable (edit a copy instead)."""
 
     def _frozen(self, obj) -> bool:
-        version = obj if isinstance(obj, FrameworkVersion) else getattr(obj, "version", None)
+        version = (
+            obj if isinstance(obj, FrameworkVersion) else getattr(obj, "version", None)
+        )
         return bool(version and version.is_frozen)
 
     def has_change_permission(self, request, obj=None):
@@ -134,7 +136,13 @@ class EvidenceInline(admin.TabularInline):
 
 @admin.register(Answer)
 class AnswerAdmin(admin.ModelAdmin):
-    list_display = ["assessment", "node", "self_points", "verified_points", "review_status"]
+    list_display = [
+        "assessment",
+        "node",
+        "self_points",
+        "verified_points",
+        "review_status",
+    ]
     list_filter = ["review_status", "assessment__campaign"]
     search_fields = ["node__code", "assessment__unit__name_vi"]
     raw_id_fields = ["assessment", "node", "updated_by"]
@@ -144,7 +152,15 @@ class AnswerAdmin(admin.ModelAdmin):
 
 @admin.register(UnitResult)
 class UnitResultAdmin(admin.ModelAdmin):
-    list_display = ["assessment", "node", "final_points", "value", "level", "rank", "frozen"]
+    list_display = [
+        "assessment",
+        "node",
+        "final_points",
+        "value",
+        "level",
+        "rank",
+        "frozen",
+    ]
     list_filter = ["assessment__campaign", "frozen", "level"]
     raw_id_fields = ["assessment", "node"]
 

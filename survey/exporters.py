@@ -15,9 +15,19 @@ from survey.models import FrameworkVersion, Node, Unit
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ANSWER_COLUMNS = [
-    "code", "name_vi", "answer_type", "max_points", "options", "value", "denominator",
-    "na", "self_points", "verified_points", "evidence", "comment",
-]  # fmt: skip
+    "code",
+    "name_vi",
+    "answer_type",
+    "max_points",
+    "options",
+    "value",
+    "denominator",
+    "na",
+    "self_points",
+    "verified_points",
+    "evidence",
+    "comment",
+]
 
 
 def framework_sheets(version: FrameworkVersion) -> dict[str, list[list]]:
@@ -68,18 +78,30 @@ def _yes(value: bool) -> str:
 
 def _node_row(node: Node) -> list:
     return [
-        node.code, node.parent.code if node.parent else "", node.kind, node.order,
-        node.name_vi, node.name_en, node.guidance_vi, node.guidance_en,
-        node.answer_type, node.max_points if node.max_points is not None else "",
-        _yes(node.capped), node.rule,
+        node.code,
+        node.parent.code if node.parent else "",
+        node.kind,
+        node.order,
+        node.name_vi,
+        node.name_en,
+        node.guidance_vi,
+        node.guidance_en,
+        node.answer_type,
+        node.max_points if node.max_points is not None else "",
+        _yes(node.capped),
+        node.rule,
         json.dumps(node.rule_params, ensure_ascii=False) if node.rule_params else "",
-        ",".join(node.applies_to), _yes(node.requires_procedures), _yes(node.na_allowed),
+        ",".join(node.applies_to),
+        _yes(node.requires_procedures),
+        _yes(node.na_allowed),
         node.evidence_required,
         node.date_from.strftime("%d/%m/%Y") if node.date_from else "",
         node.date_to.strftime("%d/%m/%Y") if node.date_to else "",
-        node.date_window, node.continues.code if node.continues else "",
-        node.provenance, node.source,
-    ]  # fmt: skip
+        node.date_window,
+        node.continues.code if node.continues else "",
+        node.provenance,
+        node.source,
+    ]
 
 
 def text_cell(sheet, value) -> Cell | object:
@@ -130,7 +152,7 @@ def framework_files(version: FrameworkVersion, *, stem: str) -> dict[str, bytes]
 
 
 def answer_workbook_bytes(*, version: FrameworkVersion, unit: Unit, year: int) -> bytes:
-    """A blank answer workbook for ``unit``: one row per indicator that applies to it."""
+    """A blank answer workbook for ``unit``: a row per indicator that applies to it."""
     meta = [
         ["key", "value"],
         ["unit_code", unit.code],
@@ -140,7 +162,9 @@ def answer_workbook_bytes(*, version: FrameworkVersion, unit: Unit, year: int) -
     ]
     rows = [ANSWER_COLUMNS]
     for node in _tree_order(version.nodes.order_by("order", "id")):
-        if node.is_indicator and (not node.applies_to or unit.unit_type in node.applies_to):
+        if node.is_indicator and (
+            not node.applies_to or unit.unit_type in node.applies_to
+        ):
             rows.append(_answer_row(node))
     return xlsx_bytes({"unit": meta, "answers": rows})
 
@@ -148,9 +172,13 @@ def answer_workbook_bytes(*, version: FrameworkVersion, unit: Unit, year: int) -
 def _answer_row(node: Node) -> list:
     options = ""
     if node.rule == Node.Rule.LEVEL:
-        options = "; ".join(f"{lv['code']}={lv['vi']}" for lv in node.rule_params["levels"])
+        options = "; ".join(
+            f"{lv['code']}={lv['vi']}" for lv in node.rule_params["levels"]
+        )
     elif node.rule == Node.Rule.CHECKS:
-        options = "; ".join(f"{c['code']}={c['vi']}" for c in node.rule_params["checks"])
+        options = "; ".join(
+            f"{c['code']}={c['vi']}" for c in node.rule_params["checks"]
+        )
     elif node.answer_type == Node.AnswerType.YES_NO:
         options = "có / không"
     maximum = node.max_points if node.max_points is not None else ""

@@ -23,5 +23,7 @@ def assessment_list_for_user(*, user) -> QuerySet[Assessment]:
     roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
     if roles & Membership.PROVINCE_ROLES:
         return qs
-    unit_ids = Membership.objects.filter(user=user, unit__isnull=False).values("unit_id")
+    unit_ids = Membership.objects.filter(user=user, unit__isnull=False).values(
+        "unit_id"
+    )
     return qs.filter(unit_id__in=unit_ids)

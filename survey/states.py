@@ -27,7 +27,9 @@ class Transition:
 
 
 def _t(machine, action, source, target, *roles, reason_required=False):
-    return Transition(machine, action, source, target, frozenset(roles), reason_required)
+    return Transition(
+        machine, action, source, target, frozenset(roles), reason_required
+    )
 
 
 ASSESSMENT = "assessment"
@@ -35,22 +37,48 @@ ANSWER = "answer"
 CAMPAIGN = "campaign"
 
 TRANSITIONS: tuple[Transition, ...] = (
-    # assessment: draft → ready → submitted → in_review → returned → submitted … → verified
+    # assessment: draft → ready → submitted → in_review → returned → submitted …
+    # → verified
     _t(ASSESSMENT, "mark_ready", A.DRAFT, A.READY, Role.EDITOR, Role.APPROVER),
     _t(ASSESSMENT, "back_to_draft", A.READY, A.DRAFT, Role.EDITOR, Role.APPROVER),
     _t(ASSESSMENT, "submit", A.READY, A.SUBMITTED, Role.APPROVER),
-    _t(ASSESSMENT, "start_review", A.SUBMITTED, A.IN_REVIEW, Role.REVIEWER,
-       Role.COORDINATOR),
+    _t(
+        ASSESSMENT,
+        "start_review",
+        A.SUBMITTED,
+        A.IN_REVIEW,
+        Role.REVIEWER,
+        Role.COORDINATOR,
+    ),
     _t(ASSESSMENT, "return", A.IN_REVIEW, A.RETURNED, Role.REVIEWER, Role.COORDINATOR),
     _t(ASSESSMENT, "resubmit", A.RETURNED, A.SUBMITTED, Role.APPROVER),
-    _t(ASSESSMENT, "verify", A.IN_REVIEW, A.VERIFIED, Role.REVIEWER, Role.COORDINATOR,
-       SYSTEM),
-    _t(ASSESSMENT, "reopen_review", A.VERIFIED, A.IN_REVIEW, Role.COORDINATOR,
-       reason_required=True),
+    _t(
+        ASSESSMENT,
+        "verify",
+        A.IN_REVIEW,
+        A.VERIFIED,
+        Role.REVIEWER,
+        Role.COORDINATOR,
+        SYSTEM,
+    ),
+    _t(
+        ASSESSMENT,
+        "reopen_review",
+        A.VERIFIED,
+        A.IN_REVIEW,
+        Role.COORDINATOR,
+        reason_required=True,
+    ),
     _t(ASSESSMENT, "publish", A.VERIFIED, A.PUBLISHED, SYSTEM),
-    _t(ASSESSMENT, "reopen", A.PUBLISHED, A.IN_REVIEW, Role.COORDINATOR,
-       reason_required=True),
-    # answer review status: pending → agreed | disagreed | returned → (resubmitted) pending
+    _t(
+        ASSESSMENT,
+        "reopen",
+        A.PUBLISHED,
+        A.IN_REVIEW,
+        Role.COORDINATOR,
+        reason_required=True,
+    ),
+    # answer review: pending → agreed | disagreed | returned → (resubmitted) pending
     _t(ANSWER, "agree", R.PENDING, R.AGREED, Role.REVIEWER, Role.COORDINATOR),
     _t(ANSWER, "disagree", R.PENDING, R.DISAGREED, Role.REVIEWER, Role.COORDINATOR),
     _t(ANSWER, "return", R.PENDING, R.RETURNED, Role.REVIEWER, Role.COORDINATOR),
@@ -62,12 +90,24 @@ TRANSITIONS: tuple[Transition, ...] = (
     # campaign: draft → open → closed → preliminary → published (→ reopened → published)
     _t(CAMPAIGN, "open", C.DRAFT, C.OPEN, Role.COORDINATOR),
     _t(CAMPAIGN, "close", C.OPEN, C.CLOSED, Role.COORDINATOR),
-    _t(CAMPAIGN, "reopen_submissions", C.CLOSED, C.OPEN, Role.COORDINATOR,
-       reason_required=True),
+    _t(
+        CAMPAIGN,
+        "reopen_submissions",
+        C.CLOSED,
+        C.OPEN,
+        Role.COORDINATOR,
+        reason_required=True,
+    ),
     _t(CAMPAIGN, "share_preliminary", C.CLOSED, C.PRELIMINARY, Role.COORDINATOR),
     _t(CAMPAIGN, "publish", C.PRELIMINARY, C.PUBLISHED, Role.COORDINATOR),
-    _t(CAMPAIGN, "reopen", C.PUBLISHED, C.REOPENED, Role.COORDINATOR,
-       reason_required=True),
+    _t(
+        CAMPAIGN,
+        "reopen",
+        C.PUBLISHED,
+        C.REOPENED,
+        Role.COORDINATOR,
+        reason_required=True,
+    ),
     _t(CAMPAIGN, "publish", C.REOPENED, C.PUBLISHED, Role.COORDINATOR),
 )
 

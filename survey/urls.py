@@ -6,5 +6,5 @@ app_name = "survey"
 urlpatterns = [
     path("", home.home, name="home"),
     path("frameworks/", frameworks.framework_list, name="framework_list"),
-    path("frameworks/import/", frameworks.framework_import, name="framework_import"),
+    path("frameworks/import/", frameworks.framework_upload, name="framework_import"),
 ]

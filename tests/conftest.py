@@ -2,7 +2,6 @@ import importlib
 import os
 
 import pytest
-
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(

@@ -31,7 +31,10 @@ def answer_values(node: Node, skill: float, rng: random.Random, year: int) -> di
         return {"yes": rng.random() < p}
     if kind == "ratio":
         denominator = rng.randint(4, 250)
-        return {"number": Decimal(round(denominator * p)), "denominator": Decimal(denominator)}
+        return {
+            "number": Decimal(round(denominator * p)),
+            "denominator": Decimal(denominator),
+        }
     if kind == "percentage":
         return {"number": Decimal(str(round(100 * p, 1)))}
     if kind == "level":
@@ -39,7 +42,9 @@ def answer_values(node: Node, skill: float, rng: random.Random, year: int) -> di
         index = round(clamp(p + rng.gauss(0, 0.1)) * (len(levels) - 1)) if levels else 0
         return {"choice": levels[index]["code"]} if levels else {}
     if kind == "checklist":
-        return {"checks": [c["code"] for c in params.get("checks", []) if rng.random() < p]}
+        return {
+            "checks": [c["code"] for c in params.get("checks", []) if rng.random() < p]
+        }
     if kind == "points":
         maximum = float(node.max_points or 0)
         return {"number": Decimal(str(round(maximum * p, 2)))}
@@ -72,7 +77,9 @@ def verified_values(node: Node, values: dict, rng: random.Random) -> tuple[dict,
     elif "checks" in values:
         lowered["checks"] = values["checks"][: len(values["checks"]) // 2]
     elif "choice" in values and node.rule_params.get("levels"):
-        lowered["choice"] = min(node.rule_params["levels"], key=lambda lv: lv["factor"])["code"]
+        lowered["choice"] = min(
+            node.rule_params["levels"], key=lambda lv: lv["factor"]
+        )["code"]
     elif values.get("number") is not None:
         share = Decimal(str(round(rng.uniform(0.2, 0.8), 2)))
         lowered["number"] = (values["number"] * share).quantize(Decimal("1"))

@@ -119,16 +119,32 @@ def _units() -> list[Unit]:
     for stem in COMMUNE_STEMS:
         prefix, kind = ("Phường", "P") if stem in WARD_STEMS else ("Xã", "X")
         code = f"{kind}-{_slug(stem)}"
-        rows.append(Unit(code=code, name_vi=f"{prefix} {stem}", unit_type="commune",
-                         active_from=2020))  # fmt: skip
-    merged = Unit(code=MERGED_COMMUNE[0], name_vi=MERGED_COMMUNE[1],
-                  unit_type="commune", active_from=2025)  # fmt: skip
-    old = [Unit(code=c, name_vi=n, unit_type="commune", active_from=2020, active_to=2024)
-           for c, n in MERGED_FROM]  # fmt: skip
+        rows.append(
+            Unit(
+                code=code,
+                name_vi=f"{prefix} {stem}",
+                unit_type="commune",
+                active_from=2020,
+            )
+        )
+    merged = Unit(
+        code=MERGED_COMMUNE[0],
+        name_vi=MERGED_COMMUNE[1],
+        unit_type="commune",
+        active_from=2025,
+    )
+    old = [
+        Unit(code=c, name_vi=n, unit_type="commune", active_from=2020, active_to=2024)
+        for c, n in MERGED_FROM
+    ]
     units = Unit.objects.bulk_create([*rows, merged, *old])
     UnitLineage.objects.bulk_create(
-        [UnitLineage(predecessor=p, successor=units[len(rows)], kind="merge", year=2025)
-         for p in units[len(rows) + 1 :]]  # fmt: skip
+        [
+            UnitLineage(
+                predecessor=p, successor=units[len(rows)], kind="merge", year=2025
+            )
+            for p in units[len(rows) + 1 :]
+        ]
     )
     return units
 
@@ -156,7 +172,9 @@ def _accounts(units: list[Unit], versions) -> int:
     active = [u for u in units if u.active_to is None]
     for unit in active:
         slug = unit.code.lower()
-        users.append(User(username=f"{slug}-cv", full_name=f"Chuyên viên {unit.name_vi}"))
+        users.append(
+            User(username=f"{slug}-cv", full_name=f"Chuyên viên {unit.name_vi}")
+        )
         users.append(User(username=f"{slug}-ld", full_name=f"Lãnh đạo {unit.name_vi}"))
     for user in users:
         user.password = password
@@ -191,8 +209,12 @@ def _scope_police(memberships, police: User, versions) -> None:
     ]
     through = Membership.indicators.through
     through.objects.bulk_create(
-        [through(membership_id=m.pk, node_id=node_id)
-         for m in memberships if m.user_id == police.pk for node_id in security]  # fmt: skip
+        [
+            through(membership_id=m.pk, node_id=node_id)
+            for m in memberships
+            if m.user_id == police.pk
+            for node_id in security
+        ]
     )
 
 
@@ -233,8 +255,17 @@ def _campaign(year: int, versions, today: date) -> Campaign:
     return campaign
 
 
-STATES_2025 = [A.DRAFT, A.READY, A.SUBMITTED, A.IN_REVIEW, A.IN_REVIEW, A.RETURNED,
-               A.VERIFIED, A.VERIFIED, A.DRAFT]  # fmt: skip
+STATES_2025 = [
+    A.DRAFT,
+    A.READY,
+    A.SUBMITTED,
+    A.IN_REVIEW,
+    A.IN_REVIEW,
+    A.RETURNED,
+    A.VERIFIED,
+    A.VERIFIED,
+    A.DRAFT,
+]
 NEVER_SUBMITTED = {2024: "X-YENLUONG", 2025: "X-XUANHOA"}
 
 
@@ -255,11 +286,18 @@ def _assessments(campaign, units, versions, rng) -> list[Assessment]:
             state = STATES_2025[index % len(STATES_2025)]
         if NEVER_SUBMITTED.get(campaign.year) == unit.code:
             state = A.DRAFT
-        rows.append(Assessment(
-            campaign=campaign, unit=unit, version=versions[unit.unit_type, campaign.year],
-            ranking_group=group, ranked=ranked, provides_procedures=tthc, state=state,
-            submitted_at=None if state in (A.DRAFT, A.READY) else timezone.now(),
-        ))  # fmt: skip
+        rows.append(
+            Assessment(
+                campaign=campaign,
+                unit=unit,
+                version=versions[unit.unit_type, campaign.year],
+                ranking_group=group,
+                ranked=ranked,
+                provides_procedures=tthc,
+                state=state,
+                submitted_at=None if state in (A.DRAFT, A.READY) else timezone.now(),
+            )
+        )
     return Assessment.objects.bulk_create(rows)
 
 
@@ -280,10 +318,13 @@ def _answers(campaign, assessments, skills, rng) -> int:
         skill += rng.gauss(0, 0.05)
         share = _answered_share(campaign, assessment, rng)
         for node in nodes_by_version[version.pk]:
-            if not node.applies_to_unit(
-                unit_type=assessment.unit.unit_type,
-                provides_procedures=assessment.provides_procedures,
-            ) or rng.random() > share:
+            if (
+                not node.applies_to_unit(
+                    unit_type=assessment.unit.unit_type,
+                    provides_procedures=assessment.provides_procedures,
+                )
+                or rng.random() > share
+            ):
                 continue
             answer = _answer(assessment, node, skill, rng, campaign.year)
             answers.append(answer)
@@ -309,9 +350,18 @@ def _answer(assessment, node, skill, rng, year) -> Answer:
     precision = assessment.version.precision
     is_na = node.na_allowed and rng.random() < 0.12
     values = {} if is_na else answer_values(node, skill, rng, year)
-    points, error = answer_points(node=node, values=values, is_na=is_na, precision=precision)
-    answer = Answer(assessment=assessment, node=node, is_na=is_na, self_points=points,
-                    points_error=error, version=1, **values)  # fmt: skip
+    points, error = answer_points(
+        node=node, values=values, is_na=is_na, precision=precision
+    )
+    answer = Answer(
+        assessment=assessment,
+        node=node,
+        is_na=is_na,
+        self_points=points,
+        points_error=error,
+        version=1,
+        **values,
+    )
     if assessment.state in REVIEWED and not is_na:
         if assessment.state != A.IN_REVIEW or rng.random() < 0.5:
             _review(answer, node, values, rng, precision)
@@ -323,15 +373,18 @@ def _answer(assessment, node, skill, rng, year) -> Answer:
 
 def _review(answer: Answer, node: Node, values: dict, rng, precision: int) -> None:
     verified, agreed = verified_values(node, values, rng)
-    points, _error = answer_points(node=node, values=verified, is_na=False,
-                                   precision=precision)  # fmt: skip
+    points, _error = answer_points(
+        node=node, values=verified, is_na=False, precision=precision
+    )
     answer.verified_points = points if points is not None else answer.self_points
     answer.verified_value = {k: _jsonable(v) for k, v in verified.items()}
     if agreed:
         answer.review_status = Answer.ReviewStatus.AGREED
     else:
         answer.review_status = Answer.ReviewStatus.DISAGREED
-        answer.reviewer_explanation = "Minh chứng chưa đầy đủ; chấm theo số liệu đã xác minh."
+        answer.reviewer_explanation = (
+            "Minh chứng chưa đầy đủ; chấm theo số liệu đã xác minh."
+        )
 
 
 def _jsonable(value):

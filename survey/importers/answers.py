@@ -1,4 +1,4 @@
-"""Import of a unit's answers from its filled answer workbook (past years, offline work).
+"""Import of a unit's answers from its filled answer workbook (past years, offline).
 
 Columns as written by ``export_framework --unit`` (survey.exporters.ANSWER_COLUMNS).
 Everything is validated first; an invalid workbook writes nothing.
@@ -10,7 +10,13 @@ from decimal import Decimal
 from django.db import transaction
 
 from survey.importers.issues import ImportFailed, ImportIssue
-from survey.importers.tabular import Sheet, parse_bool, parse_date, parse_decimal, read_xlsx
+from survey.importers.tabular import (
+    Sheet,
+    parse_bool,
+    parse_date,
+    parse_decimal,
+    read_xlsx,
+)
 from survey.models import Answer, Assessment, Evidence, Node
 from survey.services.audit import audit_record
 from survey.services.points import answer_points
@@ -31,19 +37,26 @@ class ParsedAnswer:
     evidence: list[str] = field(default_factory=list)
 
 
-def read_answer_workbook(content: bytes, *, assessment: Assessment) -> list[ParsedAnswer]:
+def read_answer_workbook(
+    content: bytes, *, assessment: Assessment
+) -> list[ParsedAnswer]:
     sheets = read_xlsx(content)
     issues: list[ImportIssue] = []
     sheet = sheets.get(SHEET)
     if sheet is None:
-        raise ImportFailed([ImportIssue(SHEET, 0, "", "sheet_missing", {"sheet": SHEET})])
+        raise ImportFailed(
+            [ImportIssue(SHEET, 0, "", "sheet_missing", {"sheet": SHEET})]
+        )
     unit_code = _unit_code(sheets.get("unit"))
     if unit_code and unit_code != assessment.unit.code:
-        issues.append(ImportIssue("unit", 0, "unit_code", "unit_mismatch",
-                                  {"value": unit_code}))  # fmt: skip
+        issues.append(
+            ImportIssue("unit", 0, "unit_code", "unit_mismatch", {"value": unit_code})
+        )
     nodes = {n.code: n for n in assessment.version.nodes.filter(kind="indicator")}
-    parsed = [_row(sheet, number, row, nodes, issues, assessment)
-              for number, row in sheet.rows]  # fmt: skip
+    parsed = [
+        _row(sheet, number, row, nodes, issues, assessment)
+        for number, row in sheet.rows
+    ]
     if issues:
         raise ImportFailed(issues)
     return [answer for answer in parsed if answer is not None]
@@ -52,8 +65,14 @@ def read_answer_workbook(content: bytes, *, assessment: Assessment) -> list[Pars
 def _unit_code(sheet: Sheet | None) -> str:
     if sheet is None:
         return ""
-    return next((row.get("value", "") for _n, row in sheet.rows
-                 if row.get("key") == "unit_code"), "")  # fmt: skip
+    return next(
+        (
+            row.get("value", "")
+            for _n, row in sheet.rows
+            if row.get("key") == "unit_code"
+        ),
+        "",
+    )
 
 
 def _row(sheet, number, row, nodes, issues, assessment) -> ParsedAnswer | None:
@@ -72,15 +91,25 @@ def _row(sheet, number, row, nodes, issues, assessment) -> ParsedAnswer | None:
     if values is None:
         return None
     precision = assessment.version.precision
-    points, error = answer_points(node=node, values=values, is_na=is_na, precision=precision)
+    points, error = answer_points(
+        node=node, values=values, is_na=is_na, precision=precision
+    )
     if error:
         fail("value", "answer_invalid", value=error)
     self_points = _points(row, "self_points", node, fail)
     verified = _points(row, "verified_points", node, fail)
-    evidence = [line.strip() for line in row.get("evidence", "").splitlines() if line.strip()]
-    return ParsedAnswer(node, values, is_na, row.get("comment", ""),
-                        self_points if self_points is not None else points,
-                        verified, evidence)  # fmt: skip
+    evidence = [
+        line.strip() for line in row.get("evidence", "").splitlines() if line.strip()
+    ]
+    return ParsedAnswer(
+        node,
+        values,
+        is_na,
+        row.get("comment", ""),
+        self_points if self_points is not None else points,
+        verified,
+        evidence,
+    )
 
 
 def _values(node: Node, row: dict, fail) -> dict | None:
@@ -103,7 +132,11 @@ def _values(node: Node, row: dict, fail) -> dict | None:
             return {"date": parse_date(text)}
     except ValueError:
         column = "denominator" if text and node.answer_type == "ratio" else "value"
-        fail(column, "not_date" if node.answer_type == "date" else "not_number", value=text)
+        fail(
+            column,
+            "not_date" if node.answer_type == "date" else "not_number",
+            value=text,
+        )
         return None
     if node.answer_type == "level":
         return {"choice": text}
@@ -119,39 +152,62 @@ def _points(row: dict, column: str, node: Node, fail) -> Decimal | None:
         fail(column, "not_number", value=row.get(column, ""))
         return None
     outside = node.rule in (Node.Rule.BONUS, Node.Rule.PENALTY)
-    if value is not None and not outside and node.max_points is not None:
-        if value > node.max_points or value < 0:
-            fail(column, "points_above_max", value=value, max=node.max_points)
-            return None
+    bounded = value is not None and not outside and node.max_points is not None
+    if bounded and (value > node.max_points or value < 0):
+        fail(column, "points_above_max", value=value, max=node.max_points)
+        return None
     return value
 
 
 @transaction.atomic
-def answers_import(*, assessment: Assessment, parsed: list[ParsedAnswer], user=None) -> int:
-    """Write the parsed answers of ``assessment`` (replacing those of the same indicators)."""
+def answers_import(
+    *, assessment: Assessment, parsed: list[ParsedAnswer], user=None
+) -> int:
+    """Write the parsed answers, replacing earlier ones of the same indicators."""
     if assessment.state not in EDITABLE_ASSESSMENT_STATES and not (
-        assessment.state == Assessment.State.PUBLISHED and not assessment.answers.exists()
+        assessment.state == Assessment.State.PUBLISHED
+        and not assessment.answers.exists()
     ):
         raise ImportFailed([ImportIssue(SHEET, 0, "", "assessment_locked")])
     assessment.answers.filter(node__in=[p.node for p in parsed]).delete()
     answers = Answer.objects.bulk_create([_answer(assessment, p, user) for p in parsed])
     Evidence.objects.bulk_create(
-        [Evidence(answer=answer, kind=Evidence.Kind.DOCUMENT, summary=text,
-                  created_by=user)
-         for answer, p in zip(answers, parsed, strict=True) for text in p.evidence]
-    )  # fmt: skip
-    audit_record(actor=user, action="import", obj=assessment, assessment_id=assessment.pk,
-                 after={"answers": len(answers)})  # fmt: skip
+        [
+            Evidence(
+                answer=answer,
+                kind=Evidence.Kind.DOCUMENT,
+                summary=text,
+                created_by=user,
+            )
+            for answer, p in zip(answers, parsed, strict=True)
+            for text in p.evidence
+        ]
+    )
+    audit_record(
+        actor=user,
+        action="import",
+        obj=assessment,
+        assessment_id=assessment.pk,
+        after={"answers": len(answers)},
+    )
     return len(answers)
 
 
 def _answer(assessment: Assessment, p: ParsedAnswer, user) -> Answer:
     verified = p.verified_points is not None
     return Answer(
-        assessment=assessment, node=p.node, is_na=p.is_na, comment=p.comment,
-        self_points=p.self_points, verified_points=p.verified_points,
+        assessment=assessment,
+        node=p.node,
+        is_na=p.is_na,
+        comment=p.comment,
+        self_points=p.self_points,
+        verified_points=p.verified_points,
         review_status=Answer.ReviewStatus.AGREED
         if verified and p.verified_points == p.self_points
-        else Answer.ReviewStatus.DISAGREED if verified else Answer.ReviewStatus.PENDING,
-        version=1, updated_by=user, **p.values,
-    )  # fmt: skip
+        else Answer.ReviewStatus.DISAGREED
+        if verified
+        else Answer.ReviewStatus.PENDING,
+        version=1,
+        updated_by=user,
+        **p.values,
+    )

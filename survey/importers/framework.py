@@ -28,11 +28,30 @@ from survey.services.audit import audit_record
 
 SHEETS = {"indicators": "", "framework": "framework", "levels": "levels"}
 NODE_COLUMNS = [
-    "code", "parent_code", "kind", "order", "name_vi", "name_en", "guidance_vi",
-    "guidance_en", "answer_type", "max_points", "capped", "rule", "rule_params",
-    "applies_to", "requires_procedures", "na_allowed", "evidence_required",
-    "date_from", "date_to", "date_window", "continues_code", "provenance", "source",
-]  # fmt: skip
+    "code",
+    "parent_code",
+    "kind",
+    "order",
+    "name_vi",
+    "name_en",
+    "guidance_vi",
+    "guidance_en",
+    "answer_type",
+    "max_points",
+    "capped",
+    "rule",
+    "rule_params",
+    "applies_to",
+    "requires_procedures",
+    "na_allowed",
+    "evidence_required",
+    "date_from",
+    "date_to",
+    "date_window",
+    "continues_code",
+    "provenance",
+    "source",
+]
 REQUIRED_COLUMNS = ["code", "parent_code", "kind", "name_vi"]
 BOOL_COLUMNS = ["capped", "requires_procedures", "na_allowed"]
 GROUP_KINDS = {Node.Kind.PILLAR, Node.Kind.COMPONENT}
@@ -102,8 +121,11 @@ def parse_framework(sheets: dict[str, Sheet], meta_overrides: dict) -> ParsedFra
 
 def _parse_meta(sheet: Sheet | None, overrides: dict, out: _Collector) -> dict:
     name = sheet.name if sheet else "framework"
-    meta = {row["key"]: (row.get("value") or "") for _n, row in (sheet.rows if sheet else [])
-            if row.get("key")}  # fmt: skip
+    meta = {
+        row["key"]: (row.get("value") or "")
+        for _n, row in (sheet.rows if sheet else [])
+        if row.get("key")
+    }
     meta.update({key: str(value) for key, value in overrides.items() if value})
     for key in ("framework_code", "framework_name_vi", "year", "unit_type"):
         if not meta.get(key):
@@ -117,12 +139,24 @@ def _parse_meta(sheet: Sheet | None, overrides: dict, out: _Collector) -> dict:
             except ValueError:
                 out.add(name, 0, key, "not_integer", value=meta[key])
     if meta.get("unit_type") and meta["unit_type"] not in UnitType.values:
-        out.add(name, 0, "unit_type", "unknown_choice", value=meta["unit_type"],
-                choices=", ".join(UnitType.values))  # fmt: skip
+        out.add(
+            name,
+            0,
+            "unit_type",
+            "unknown_choice",
+            value=meta["unit_type"],
+            choices=", ".join(UnitType.values),
+        )
     edges = meta.get("level_edges") or FrameworkVersion.LevelEdges.UPPER_INCLUSIVE
     if edges not in FrameworkVersion.LevelEdges.values:
-        out.add(name, 0, "level_edges", "unknown_choice", value=edges,
-                choices=", ".join(FrameworkVersion.LevelEdges.values))  # fmt: skip
+        out.add(
+            name,
+            0,
+            "level_edges",
+            "unknown_choice",
+            value=edges,
+            choices=", ".join(FrameworkVersion.LevelEdges.values),
+        )
     meta["level_edges"] = edges
     return meta
 
@@ -140,8 +174,13 @@ def _previous_version(meta: dict, out: _Collector) -> FrameworkVersion | None:
         else None
     )
     if version is None:
-        out.add("framework", 0, "previous_version", "unknown_previous_version",
-                value=reference)  # fmt: skip
+        out.add(
+            "framework",
+            0,
+            "previous_version",
+            "unknown_previous_version",
+            value=reference,
+        )
     return version
 
 
@@ -151,16 +190,27 @@ def _parse_levels(sheet: Sheet, out: _Collector) -> list[dict]:
         try:
             bound = parse_decimal(row.get("min_value", ""))
         except ValueError:
-            out.add(sheet.name, number, "min_value", "not_number", value=row["min_value"])
+            out.add(
+                sheet.name, number, "min_value", "not_number", value=row["min_value"]
+            )
             continue
         if not row.get("code") or not row.get("name_vi") or bound is None:
             out.add(sheet.name, number, "code", "required")
             continue
-        levels.append({"code": row["code"], "name_vi": row["name_vi"],
-                       "name_en": row.get("name_en", ""), "min_value": float(bound)})  # fmt: skip
+        levels.append(
+            {
+                "code": row["code"],
+                "name_vi": row["name_vi"],
+                "name_en": row.get("name_en", ""),
+                "min_value": float(bound),
+            }
+        )
     bounds = [level["min_value"] for level in levels]
-    if levels and (bounds[0] != 0 or any(b >= a for a, b in zip(bounds[1:], bounds, strict=False))
-                   or bounds[-1] > 1):  # fmt: skip
+    if levels and (
+        bounds[0] != 0
+        or any(b >= a for a, b in zip(bounds[1:], bounds, strict=False))
+        or bounds[-1] > 1
+    ):
         out.add(sheet.name, 0, "min_value", "levels_order")
     return levels
 
@@ -176,8 +226,14 @@ def _parse_nodes(sheet: Sheet, out: _Collector) -> list[dict]:
         node = _parse_node_row(sheet.name, number, row, out)
         node["row"], node["order"] = number, node["order"] or position
         if node["code"] in first_row:
-            out.add(sheet.name, number, "code", "duplicate_code", value=node["code"],
-                    row=first_row[node["code"]])  # fmt: skip
+            out.add(
+                sheet.name,
+                number,
+                "code",
+                "duplicate_code",
+                value=node["code"],
+                row=first_row[node["code"]],
+            )
         elif node["code"]:
             first_row[node["code"]] = number
         nodes.append(node)
@@ -191,8 +247,14 @@ def _parse_node_row(name: str, number: int, row: dict, out: _Collector) -> dict:
             out.add(name, number, column, "required")
     for column, choices in CHOICES.items():
         if node[column] and node[column] not in choices:
-            out.add(name, number, column, "unknown_choice", value=node[column],
-                    choices=", ".join(choices))  # fmt: skip
+            out.add(
+                name,
+                number,
+                column,
+                "unknown_choice",
+                value=node[column],
+                choices=", ".join(choices),
+            )
     for column in BOOL_COLUMNS:
         node[column] = parse_bool(node[column])
         if node[column] is None:
@@ -210,8 +272,14 @@ def _parse_node_row(name: str, number: int, row: dict, out: _Collector) -> dict:
     node["applies_to"] = [t.strip() for t in node["applies_to"].split(",") if t.strip()]
     for unit_type in node["applies_to"]:
         if unit_type not in UnitType.values:
-            out.add(name, number, "applies_to", "unknown_choice", value=unit_type,
-                    choices=", ".join(UnitType.values))  # fmt: skip
+            out.add(
+                name,
+                number,
+                "applies_to",
+                "unknown_choice",
+                value=unit_type,
+                choices=", ".join(UnitType.values),
+            )
     node["rule_params"] = _parse_params(name, number, node, out)
     return node
 
@@ -298,19 +366,35 @@ def _check_indicator(name, node, kids, by_code, out) -> None:
         out.add(name, row, "rule", "indicator_without_rule")
         return
     rule = node["rule"]
-    if rule != Node.Rule.NONE and node["max_points"] is None and rule not in OUTSIDE_RULES:
+    if (
+        rule != Node.Rule.NONE
+        and node["max_points"] is None
+        and rule not in OUTSIDE_RULES
+    ):
         out.add(name, row, "max_points", "scored_without_max")
     if (rule in OUTSIDE_RULES) != _outside_group(node, by_code):
         out.add(name, row, "rule", "bonus_outside_group")
     accepted = scoring.RULE_ANSWER_TYPES.get(rule)
     if accepted is not None and node["answer_type"] not in accepted:
-        out.add(name, row, "answer_type", "rule_answer_mismatch", rule=rule,
-                value=node["answer_type"])  # fmt: skip
+        out.add(
+            name,
+            row,
+            "answer_type",
+            "rule_answer_mismatch",
+            rule=rule,
+            value=node["answer_type"],
+        )
     maximum = float(node["max_points"]) if node["max_points"] is not None else None
     errors = scoring.rule_params_errors(rule, node["rule_params"], maximum)
     if errors:
-        out.add(name, row, "rule_params", "params_invalid", rule=rule,
-                value=", ".join(errors))  # fmt: skip
+        out.add(
+            name,
+            row,
+            "rule_params",
+            "params_invalid",
+            rule=rule,
+            value=", ".join(errors),
+        )
 
 
 def _check_group(name, node, kids, children, out) -> None:
@@ -321,8 +405,15 @@ def _check_group(name, node, kids, children, out) -> None:
         return
     total = sum((_effective_max(kid, children) for kid in kids), Decimal(0))
     if total > node["max_points"]:
-        out.add(name, node["row"], "max_points", "children_above_max",
-                value=node["code"], total=total, max=node["max_points"])  # fmt: skip
+        out.add(
+            name,
+            node["row"],
+            "max_points",
+            "children_above_max",
+            value=node["code"],
+            total=total,
+            max=node["max_points"],
+        )
 
 
 def _effective_max(node: dict, children: dict) -> Decimal:
@@ -341,13 +432,22 @@ def _check_continues(name: str, parsed: ParsedFramework, out: _Collector) -> Non
     wanted = [node for node in parsed.nodes if node["continues_code"]]
     if wanted and parsed.previous is None:
         if not parsed.meta.get("previous_version"):
-            out.add(name, wanted[0]["row"], "continues_code", "continues_without_previous")
+            out.add(
+                name, wanted[0]["row"], "continues_code", "continues_without_previous"
+            )
         return
-    known = set(parsed.previous.nodes.values_list("code", flat=True)) if wanted else set()
+    known = (
+        set(parsed.previous.nodes.values_list("code", flat=True)) if wanted else set()
+    )
     for node in wanted:
         if node["continues_code"] not in known:
-            out.add(name, node["row"], "continues_code", "unknown_continues",
-                    value=node["continues_code"])  # fmt: skip
+            out.add(
+                name,
+                node["row"],
+                "continues_code",
+                "unknown_continues",
+                value=node["continues_code"],
+            )
 
 
 @transaction.atomic
@@ -356,8 +456,10 @@ def framework_import(*, parsed: ParsedFramework, user=None) -> FrameworkVersion:
     meta = parsed.meta
     framework, _created = Framework.objects.get_or_create(
         code=meta["framework_code"],
-        defaults={"name_vi": meta["framework_name_vi"],
-                  "name_en": meta.get("framework_name_en", "")},  # fmt: skip
+        defaults={
+            "name_vi": meta["framework_name_vi"],
+            "name_en": meta.get("framework_name_en", ""),
+        },
     )
     last = framework.versions.filter(year=meta["year"]).order_by("-number").first()
     version = FrameworkVersion.objects.create(
@@ -372,8 +474,12 @@ def framework_import(*, parsed: ParsedFramework, user=None) -> FrameworkVersion:
         previous=parsed.previous,
     )
     _create_nodes(version, parsed)
-    audit_record(actor=user, action="import", obj=version,
-                 after={"nodes": len(parsed.nodes), "year": version.year})  # fmt: skip
+    audit_record(
+        actor=user,
+        action="import",
+        obj=version,
+        after={"nodes": len(parsed.nodes), "year": version.year},
+    )
     return version
 
 

@@ -20,27 +20,39 @@ MESSAGES = {
     "negative": _("The number must not be negative."),
     "out_of_range": _("The value is outside the allowed range."),
     "unknown_choice": _("“%(value)s” is not one of: %(choices)s."),
-    "duplicate_code": _("The code “%(value)s” appears more than once (first in row %(row)s)."),
+    "duplicate_code": _(
+        "The code “%(value)s” appears more than once (first in row %(row)s)."
+    ),
     "unknown_parent": _("The parent code “%(value)s” does not exist in this file."),
     "cycle": _("The code “%(value)s” is its own ancestor (a cycle)."),
     "indicator_has_children": _("An indicator cannot have children (“%(value)s”)."),
     "scored_without_max": _("A scored indicator needs its maximum points."),
     "indicator_without_rule": _("An indicator needs an answer type and a rule."),
-    "rule_answer_mismatch": _("The rule “%(rule)s” cannot score answers of type “%(value)s”."),
+    "rule_answer_mismatch": _(
+        "The rule “%(rule)s” cannot score answers of type “%(value)s”."
+    ),
     "params_not_json": _("The rule parameters are not valid JSON."),
-    "params_invalid": _("The rule parameters do not fit the rule “%(rule)s”: %(value)s."),
+    "params_invalid": _(
+        "The rule parameters do not fit the rule “%(rule)s”: %(value)s."
+    ),
     "children_above_max": _(
         "The children of “%(value)s” add up to %(total)s points, above its maximum "
         "%(max)s; mark the group capped or correct the points."
     ),
-    "bonus_outside_group": _("Bonus and penalty rules belong in a bonus or penalty group."),
+    "bonus_outside_group": _(
+        "Bonus and penalty rules belong in a bonus or penalty group."
+    ),
     "group_needs_children": _("The group “%(value)s” has no indicators."),
     "date_window_reversed": _("The window ends before it starts."),
-    "unknown_previous_version": _("The previous version “%(value)s” has not been imported."),
+    "unknown_previous_version": _(
+        "The previous version “%(value)s” has not been imported."
+    ),
     "unknown_continues": _(
         "The code “%(value)s” does not exist in the previous version to continue."
     ),
-    "continues_without_previous": _("Name the previous version to use “continues_code”."),
+    "continues_without_previous": _(
+        "Name the previous version to use “continues_code”."
+    ),
     "levels_order": _("Level bounds must start at 0 and increase strictly."),
     "unknown_indicator": _("The indicator code “%(value)s” is not in the framework."),
     "answer_invalid": _("The answer is not valid: %(value)s."),
@@ -81,7 +93,7 @@ class ImportIssue:
 
 
 class ImportFailed(Exception):
-    """The file is invalid; nothing was written. ``issues`` lists every problem found."""
+    """The file is invalid and nothing was written; ``issues`` lists every problem."""
 
     def __init__(self, issues: list[ImportIssue]) -> None:
         self.issues = issues

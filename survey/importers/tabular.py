@@ -9,7 +9,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from survey.importers.issues import ImportIssue, ImportFailed
+from survey.importers.issues import ImportFailed, ImportIssue
 
 TRUE_WORDS = {"yes", "có", "co", "1", "x", "true", "đúng", "c"}
 FALSE_WORDS = {"no", "không", "khong", "0", "", "false", "sai", "k"}
@@ -72,7 +72,7 @@ def read_csv(content: bytes, *, name: str) -> Sheet:
 def read_path(path: Path, sheet_names: dict[str, str]) -> dict[str, Sheet]:
     """Read ``path`` (.xlsx, or .csv with sibling ``STEM.<sheet>.csv`` files).
 
-    ``sheet_names`` maps each sheet to the suffix of its sibling CSV ("" for the main one).
+    ``sheet_names`` maps each sheet to the suffix of its sibling CSV ("" for the main).
     """
     if path.suffix.lower() == ".xlsx":
         return read_xlsx(path.read_bytes())
@@ -100,7 +100,9 @@ def parse_decimal(text: str) -> Decimal | None:
     text = text.strip().replace(" ", "").replace("\u00a0", "")
     if not text:
         return None
-    if text.count(".") > 1 or ("," in text and "." in text and text.index(".") < text.index(",")):
+    if text.count(".") > 1 or (
+        "," in text and "." in text and text.index(".") < text.index(",")
+    ):
         text = text.replace(".", "").replace(",", ".")
     elif "," in text:
         text = text.replace(",", ".") if text.count(",") == 1 else text.replace(",", "")

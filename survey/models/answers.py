@@ -40,7 +40,9 @@ class Assessment(models.Model):
         _("state"), max_length=12, choices=State.choices, default=State.DRAFT
     )
     state_version = models.PositiveIntegerField(_("state version"), default=0)
-    extended_until = models.DateField(_("deadline extended until"), null=True, blank=True)
+    extended_until = models.DateField(
+        _("deadline extended until"), null=True, blank=True
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -88,7 +90,11 @@ class Answer(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=0)
     self_points = models.DecimalField(
-        _("self-assessed points"), max_digits=10, decimal_places=2, null=True, blank=True
+        _("self-assessed points"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
     points_error = models.CharField(_("scoring error"), max_length=40, blank=True)
     review_status = models.CharField(

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
-    """An append-only record: the database refuses UPDATE and DELETE (see migrations)."""
+    """Append-only: the database refuses UPDATE and DELETE (migration 0002)."""
 
     class Action(models.TextChoices):
         LOGIN = "login", _("Login")
@@ -44,4 +44,6 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.get_action_display()} {self.object_type}"
+        return (
+            f"{self.at:%d/%m/%Y %H:%M} {self.get_action_display()} {self.object_type}"
+        )

@@ -69,7 +69,9 @@ class CampaignVersion(models.Model):
     campaign = models.ForeignKey(
         Campaign, models.CASCADE, related_name="versions", verbose_name=_("campaign")
     )
-    unit_type = models.CharField(_("unit type"), max_length=20, choices=UnitType.choices)
+    unit_type = models.CharField(
+        _("unit type"), max_length=20, choices=UnitType.choices
+    )
     version = models.ForeignKey(
         FrameworkVersion,
         models.PROTECT,

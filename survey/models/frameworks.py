@@ -7,9 +7,24 @@ from django.utils.translation import gettext_lazy as _
 from survey.models.units import UnitType
 
 LAO_CAI_LEVELS = [
-    {"code": "khoi_dong", "name_vi": "Khởi động", "name_en": "Starting", "min_value": 0},
-    {"code": "hinh_thanh", "name_vi": "Hình thành", "name_en": "Forming", "min_value": 0.25},
-    {"code": "nang_cao", "name_vi": "Nâng cao", "name_en": "Advanced", "min_value": 0.5},
+    {
+        "code": "khoi_dong",
+        "name_vi": "Khởi động",
+        "name_en": "Starting",
+        "min_value": 0,
+    },
+    {
+        "code": "hinh_thanh",
+        "name_vi": "Hình thành",
+        "name_en": "Forming",
+        "min_value": 0.25,
+    },
+    {
+        "code": "nang_cao",
+        "name_vi": "Nâng cao",
+        "name_en": "Advanced",
+        "min_value": 0.5,
+    },
     {"code": "dan_dat", "name_vi": "Dẫn dắt", "name_en": "Leading", "min_value": 0.75},
 ]
 
@@ -181,9 +196,7 @@ class Node(models.Model):
         _("scoring rule"), max_length=20, choices=Rule.choices, blank=True
     )
     rule_params = models.JSONField(_("rule parameters"), default=dict, blank=True)
-    applies_to = models.JSONField(
-        _("applies to unit types"), default=list, blank=True
-    )
+    applies_to = models.JSONField(_("applies to unit types"), default=list, blank=True)
     requires_procedures = models.BooleanField(
         _("only for units with administrative procedures"), default=False
     )

@@ -34,8 +34,12 @@ def framework_version_copy(*, version: FrameworkVersion, user=None) -> Framework
     pending = originals
     while pending:
         ready = [n for n in pending if n.parent_id is None or n.parent_id in new_ids]
-        created = Node.objects.bulk_create([_copy(node, copy, new_ids) for node in ready])
-        new_ids.update((old.pk, new.pk) for old, new in zip(ready, created, strict=True))
+        created = Node.objects.bulk_create(
+            [_copy(node, copy, new_ids) for node in ready]
+        )
+        new_ids.update(
+            (old.pk, new.pk) for old, new in zip(ready, created, strict=True)
+        )
         pending = [n for n in pending if n.pk not in new_ids]
     audit_record(actor=user, action="framework", obj=copy, before={"from": version.pk})
     return copy

@@ -1,4 +1,4 @@
-"""State changes of assessments, answers and campaigns, checked against survey.states."""
+"""State changes of assessments, answers and campaigns, checked against the table."""
 
 from django.db import transaction
 from django.db.models import F

@@ -27,7 +27,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def framework_import(request: HttpRequest) -> HttpResponse:
+def framework_upload(request: HttpRequest) -> HttpResponse:
     _require_coordinator(request)
     form = FrameworkUploadForm(request.POST or None, request.FILES or None)
     issues = []

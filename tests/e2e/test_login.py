@@ -15,15 +15,21 @@ def coordinator():
         framework=framework, year=2025, unit_type="commune"
     )
     campaign = Campaign.objects.create(
-        year=2025, name="Đánh giá DTI năm 2025", opens_on="2026-01-15",
+        year=2025,
+        name="Đánh giá DTI năm 2025",
+        opens_on="2026-01-15",
         deadline="2026-03-15",
     )
-    unit = Unit.objects.create(code="X-TANPHU", name_vi="Xã Tân Phú", unit_type="commune")
+    unit = Unit.objects.create(
+        code="X-TANPHU", name_vi="Xã Tân Phú", unit_type="commune"
+    )
     Assessment.objects.create(campaign=campaign, unit=unit, version=version)
     return user
 
 
-def test_login_page_is_vietnamese_and_leads_to_the_assessments(live_server, page, coordinator):
+def test_login_page_is_vietnamese_and_leads_to_the_assessments(
+    live_server, page, coordinator
+):
     page.goto(f"{live_server.url}/")
     assert page.url.startswith(f"{live_server.url}/login/")
     assert page.locator("html").get_attribute("lang") == "vi"

@@ -11,14 +11,17 @@ class Command(BaseCommand):
         wanted = ["dieuphoi", "bcd", "thamdinh", "congan", "sokhcn-cv", "sokhcn-ld"]
         examples = list(
             User.objects.filter(username__in=wanted)
-            | User.objects.filter(username__in=["skhcn-cv", "skhcn-ld", "x-tanphu-cv",
-                                                "x-tanphu-ld"])  # fmt: skip
+            | User.objects.filter(
+                username__in=["skhcn-cv", "skhcn-ld", "x-tanphu-cv", "x-tanphu-ld"]
+            )
         )
         if not examples:
             return "No demo accounts (run manage.py seed_demo)."
-        lines = ["Demo accounts (password for all: %s):" % DEMO_PASSWORD]
+        lines = [f"Demo accounts (password for all: {DEMO_PASSWORD}):"]
         for user in sorted(examples, key=lambda u: u.username):
-            roles = ", ".join(sorted({m.get_role_display() for m in user.memberships.all()}))
+            roles = ", ".join(
+                sorted({m.get_role_display() for m in user.memberships.all()})
+            )
             lines.append(f"  {user.username:<14} {user.full_name} — {roles}")
         lines.append("  Every unit has <code>-cv (editor) and <code>-ld (approver).")
         return "\n".join(lines)

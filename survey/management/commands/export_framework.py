@@ -16,11 +16,19 @@ class Command(BaseCommand):
         parser.add_argument("framework_code")
         parser.add_argument("year", type=int)
         parser.add_argument("-o", "--output", type=Path, required=True)
-        parser.add_argument("--version", dest="number", type=int, help="Default: latest.")
-        parser.add_argument("--unit", help="Unit code: write its blank answer workbook.")
+        parser.add_argument(
+            "--version", dest="number", type=int, help="Default: latest."
+        )
+        parser.add_argument(
+            "--unit", help="Unit code: write its blank answer workbook."
+        )
 
-    def handle(self, *args, framework_code, year, output: Path, number, unit, **options):
-        versions = FrameworkVersion.objects.filter(framework__code=framework_code, year=year)
+    def handle(
+        self, *args, framework_code, year, output: Path, number, unit, **options
+    ):
+        versions = FrameworkVersion.objects.filter(
+            framework__code=framework_code, year=year
+        )
         if number:
             versions = versions.filter(number=number)
         version = versions.order_by("-number").first()
@@ -30,7 +38,9 @@ class Command(BaseCommand):
             found = Unit.objects.filter(code=unit).first()
             if found is None:
                 raise CommandError(f"No unit with code {unit}")
-            output.write_bytes(answer_workbook_bytes(version=version, unit=found, year=year))
+            output.write_bytes(
+                answer_workbook_bytes(version=version, unit=found, year=year)
+            )
             return f"Wrote the answer workbook of {found.code} to {output}"
         files = framework_files(version, stem=str(output))
         for name, content in files.items():

@@ -9,8 +9,8 @@ from survey.models import Assessment
 
 class Command(BaseCommand):
     help = (
-        "Import a unit's filled answer workbook into its assessment of a campaign year "
-        "(how provinces bring in past years). Nothing is written if the file is invalid."
+        "Import a unit's filled answer workbook into its assessment of a campaign "
+        "year (how provinces bring in past years). An invalid file writes nothing."
     )
 
     def add_arguments(self, parser):

@@ -8,8 +8,9 @@ from survey.importers.issues import ImportFailed
 
 class Command(BaseCommand):
     help = (
-        "Import a framework version from an .xlsx file or a .csv file (with its sibling "
-        "NAME.framework.csv and NAME.levels.csv). Nothing is written if the file is invalid."
+        "Import a framework version from an .xlsx file or a .csv file (with its "
+        "siblings NAME.framework.csv and NAME.levels.csv). An invalid file writes "
+        "nothing."
     )
 
     def add_arguments(self, parser):

@@ -5,7 +5,7 @@ from survey.models import Unit
 
 
 class Command(BaseCommand):
-    help = "Load the demo province: units, accounts, campaigns 2023–2025 and their answers."
+    help = "Load the demo province: units, accounts, campaigns 2023–2025, answers."
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2025)
