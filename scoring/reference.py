@@ -2,12 +2,14 @@
 
 Used only to check the vectorised engine (tests, ``bench/engine.py``): it
 shares no arithmetic with :mod:`scoring.kernels` or :mod:`scoring.rollup`.
-Rounding goes through ``Decimal(repr(x))`` with ROUND_HALF_UP, as Excel's ROUND.
+Rounding goes through ``Decimal`` of 15 significant digits with ROUND_HALF_UP,
+as Excel's ROUND.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -16,7 +18,9 @@ from scoring.types import OUTSIDE_MAX_KINDS, Answer, FrameworkSpec, NodeSpec
 
 def ref_round(x: float, digits: int) -> float:
     q = Decimal(1).scaleb(-digits)
-    return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP))
+    # 15 significant digits first, as Excel: 5 × 41.9 / 100 = 2.0949999… → 2.095
+    exact = Decimal(format(float(x), ".15g"))
+    return float(exact.quantize(q, rounding=ROUND_HALF_UP))
 
 
 def _quantity_error(v: float | None, percent: bool) -> str | None:
@@ -128,8 +132,14 @@ def ref_leaf(
     return "scored", None, ref_round(x, precision)
 
 
-def _rollup(spec: FrameworkSpec, k: int, leaf: dict[int, tuple]) -> tuple:
+def _rollup(spec: FrameworkSpec, k: int, leaf: dict[int, tuple], memo: dict) -> tuple:
     """(points, max, has, broken) of node k for one unit."""
+    if k not in memo:
+        memo[k] = _rollup_node(spec, k, leaf, memo)
+    return memo[k]
+
+
+def _rollup_node(spec: FrameworkSpec, k: int, leaf: dict[int, tuple], memo: dict):
     node = spec.nodes[k]
     if node.is_leaf:
         status, _, pts = leaf[k]
@@ -148,7 +158,7 @@ def _rollup(spec: FrameworkSpec, k: int, leaf: dict[int, tuple]) -> tuple:
     regular = extra = amax = 0.0
     has = broken = False
     for c in spec.children[k]:
-        p, m, h, b = _rollup(spec, c, leaf)
+        p, m, h, b = _rollup(spec, c, leaf, memo)
         child = spec.nodes[c]
         has, broken = has or h, broken or b
         if child.kind in OUTSIDE_MAX_KINDS:
@@ -195,9 +205,9 @@ def ref_unit(
         )
         for k in spec.leaves
     }
-    out = {}
+    out, memo = {}, {}
     for k, node in enumerate(spec.nodes):
-        p, m, has, broken = _rollup(spec, k, leaf)
+        p, m, has, broken = _rollup(spec, k, leaf, memo)
         value = p / m if m > 0 and not broken else None
         out[node.code] = {
             "points": p if has and not broken else None,
@@ -211,18 +221,20 @@ def ref_unit(
 def ref_ranks(
     keys: list[float | None], groups: list[Any], ranked: list[bool]
 ) -> list[int]:
-    """Competition ranks within groups; 0 for unranked units or missing keys."""
+    """Competition ranks within groups (1 + number of larger keys); 0 for
+    unranked units or missing keys."""
+    by_group: dict[Any, list[float]] = {}
+    for key, group, r in zip(keys, groups, ranked, strict=True):
+        if r and key is not None:
+            by_group.setdefault(group, []).append(key)
+    ordered = {g: sorted(ks) for g, ks in by_group.items()}
     out = []
-    for i, key in enumerate(keys):
-        if key is None or not ranked[i]:
+    for key, group, r in zip(keys, groups, ranked, strict=True):
+        if not r or key is None:
             out.append(0)
             continue
-        peers = [
-            k
-            for k, g, r in zip(keys, groups, ranked, strict=True)
-            if g == groups[i] and r
-        ]
-        out.append(1 + sum(1 for k in peers if k is not None and k > key))
+        peers = ordered[group]
+        out.append(1 + len(peers) - bisect_right(peers, key))
     return out
 
 
@@ -258,18 +270,22 @@ def ref_score(spec: FrameworkSpec, units: list[dict], answers: dict, applicable:
     ``spec.value_precision``, within ``group``, ranked units only.
     """
     best = ref_best(spec, units, answers, applicable)
+    codes = [spec.nodes[k].code for k in spec.leaves]
     out = {}
     for unit in units:
         uid, group = unit["id"], unit.get("group", "")
-        own = {code: a for (u, code), a in answers.items() if u == uid}
-        appl = {code: ok for (u, code), ok in applicable.items() if u == uid}
-        unit_best = {code: b for (g, code), b in best.items() if g == group}
+        own = {c: answers[uid, c] for c in codes if (uid, c) in answers}
+        appl = {c: applicable.get((uid, c), True) for c in codes}
+        unit_best = {c: best[group, c] for c in codes if (group, c) in best}
         out[uid] = ref_unit(spec, own, appl, unit_best)
     for node in spec.nodes:
         keys = [out[u["id"]][node.code]["value"] for u in units]
         keys = [None if k is None else ref_round(k, spec.value_precision) for k in keys]
-        ranks = ref_ranks(keys, [u.get("group", "") for u in units],
-                          [u.get("ranked", True) for u in units])
+        ranks = ref_ranks(
+            keys,
+            [u.get("group", "") for u in units],
+            [u.get("ranked", True) for u in units],
+        )
         for u, rank in zip(units, ranks, strict=True):
             out[u["id"]][node.code]["rank"] = rank
     return out

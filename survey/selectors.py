@@ -2,7 +2,9 @@
 
 from django.db.models import QuerySet
 
-from survey.models import Assessment, Membership, Unit
+import scoring
+from survey.engine_io import engine_answer_fields
+from survey.models import Answer, Assessment, Membership, Unit
 
 
 def user_roles(*, user, unit: Unit | None = None) -> set[str]:
@@ -27,3 +29,102 @@ def assessment_list_for_user(*, user) -> QuerySet[Assessment]:
         "unit_id"
     )
     return qs.filter(unit_id__in=unit_ids)
+
+
+def framework_spec(*, version) -> scoring.FrameworkSpec:
+    """The engine's view of a framework version (one query)."""
+    rows = [
+        {
+            "code": node.code,
+            "parent_code": node.parent.code if node.parent_id else "",
+            "kind": node.kind,
+            "max_points": float(node.max_points)
+            if node.max_points is not None
+            else None,
+            "capped": node.capped,
+            "rule": node.rule,
+            "rule_params": node.rule_params,
+            "answer_type": node.answer_type,
+            "na_allowed": node.na_allowed,
+            "applies_to": node.applies_to,
+            "requires_procedures": node.requires_procedures,
+        }
+        for node in version.nodes.select_related("parent").order_by("order", "id")
+    ]
+    levels = [
+        scoring.Level(lv["code"], float(lv["min_value"])) for lv in version.levels
+    ]
+    return scoring.FrameworkSpec.build(
+        rows,
+        precision=version.precision,
+        levels=levels,
+        level_edges=version.level_edges,
+    )
+
+
+ANSWER_VALUE_FIELDS = ("yes", "number", "denominator", "choice", "checks", "is_na")
+
+
+def campaign_population(*, campaign, version, spec, blank_units=()) -> tuple:
+    """``(assessments, population)`` of ``campaign``'s units scored on ``version``.
+
+    Two queries whatever the number of units: assessments, then answers.
+    ``blank_units``: assessment ids scored as if nothing was answered (units that
+    never submitted, under the campaign's rule).
+    """
+    assessments = list(
+        Assessment.objects.filter(campaign=campaign, version=version)
+        .select_related("unit")
+        .order_by("pk")
+    )
+    units = [
+        {
+            "id": str(a.pk),
+            "group": a.ranking_group,
+            "ranked": a.ranked,
+            "unit_type": a.unit.unit_type,
+            "procedures": a.provides_procedures,
+        }
+        for a in assessments
+    ]
+    rows = (
+        Answer.objects.filter(
+            assessment__campaign=campaign, assessment__version=version
+        )
+        .exclude(assessment_id__in=list(blank_units))
+        .values(
+            "assessment_id",
+            "node__code",
+            "node__answer_type",
+            "node__rule",
+            "verified_value",
+            "verified_points",
+            "review_status",
+            *ANSWER_VALUE_FIELDS,
+        )
+        .iterator(chunk_size=5000)
+    )
+    answers = (_answer_record(row) for row in rows)
+    population = scoring.Population.from_records(spec, units=units, answers=answers)
+    return assessments, population
+
+
+def _answer_record(row: dict) -> dict:
+    node_type, rule = row["node__answer_type"], row["node__rule"]
+    record = {
+        "unit": str(row["assessment_id"]),
+        "code": row["node__code"],
+        **engine_answer_fields(answer_type=node_type, rule=rule, values=row),
+        "verified": None,
+    }
+    status = row["review_status"]
+    if status == Answer.ReviewStatus.AGREED:
+        record["verified"] = engine_answer_fields(
+            answer_type=node_type, rule=rule, values=row
+        )
+    elif status == Answer.ReviewStatus.DISAGREED and row["verified_value"]:
+        verified = {**row["verified_value"], "is_na": row["is_na"]}
+        record["verified"] = engine_answer_fields(
+            answer_type=node_type, rule=rule, values=verified
+        )
+    return record

@@ -38,6 +38,7 @@ from survey.models import (
     User,
 )
 from survey.services.points import answer_points
+from survey.services.scoring import campaign_results_compute
 
 FRAMEWORKS = Path(settings.BASE_DIR) / "fixtures" / "frameworks"
 DEMO_PASSWORD = "demo-dti-2025"
@@ -71,6 +72,7 @@ def demo_province_seed(*, seed: int = 2025, today: date | None = None) -> Seeded
         assessments = _assessments(campaign, units, versions, rng)
         out.assessments += len(assessments)
         out.answers += _answers(campaign, assessments, skills, rng)
+        campaign_results_compute(campaign=campaign, freeze=campaign.is_published)
     return out
 
 
@@ -158,7 +160,7 @@ def _slug(text: str) -> str:
 
 def _skill(rng: random.Random, index: int) -> float:
     # Spread from "just starting" to "leading" so that every level occurs.
-    return [0.12, 0.3, 0.45, 0.6, 0.75, 0.9][index % 6] + rng.uniform(-0.05, 0.05)
+    return [0.2, 0.45, 0.6, 0.72, 0.86, 0.97][index % 6] + rng.uniform(-0.05, 0.05)
 
 
 def _accounts(units: list[Unit], versions) -> int:

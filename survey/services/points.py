@@ -4,30 +4,16 @@ from decimal import Decimal
 from typing import Any
 
 import scoring
+from survey.engine_io import engine_answer_fields
 from survey.models import Node
-
-POINTS_TYPES = {Node.AnswerType.POINTS}
 
 
 def engine_answer(*, node: Node, values: dict[str, Any], is_na: bool) -> scoring.Answer:
-    """The engine's view of a typed answer (``values`` keyed like Answer's fields).
-
-    Convert at the boundary: the database's Decimals become floats here.
-    """
-    number = values.get("number")
-    number = float(number) if number is not None else None
-    denominator = values.get("denominator")
-    checks = values.get("checks")
-    is_points = node.answer_type in POINTS_TYPES
-    return scoring.Answer(
-        value=None if is_points else number,
-        denominator=float(denominator) if denominator is not None else None,
-        choice=values.get("choice") or None,
-        checks=tuple(checks) if checks is not None and node.rule == "checks" else None,
-        yes=values.get("yes"),
-        na=is_na,
-        points=number if is_points else None,
+    """The engine's view of a typed answer (``values`` keyed like Answer's fields)."""
+    fields = engine_answer_fields(
+        answer_type=node.answer_type, rule=node.rule, values={**values, "is_na": is_na}
     )
+    return scoring.Answer(**fields)
 
 
 def answer_points(

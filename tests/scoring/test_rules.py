@@ -27,6 +27,7 @@ CASES = [
     ("ratio", {}, 10, Answer(value=1, denominator=3), {}, 3.33, None, "scored"),
     ("ratio", {}, 10, Answer(value=2, denominator=3), {}, 6.67, None, "scored"),
     ("ratio", {}, 10, Answer(value=45.5), PCT, 4.55, None, "scored"),
+    ("ratio", {}, 5, Answer(value=41.9), PCT, 2.1, None, "scored"),  # 2.0949999…
     ("ratio", {}, 10, Answer(value=100.5), PCT, None, "percentage_above_100", "error"),
     ("ratio", {}, 10, Answer(value=9, denominator=8), {}, None,
      "numerator_above_denominator", "error"),

@@ -1,0 +1,106 @@
+"""The only place where Django meets the engine: score a campaign, store the results."""
+
+from decimal import Decimal
+
+import numpy as np
+from django.db import transaction
+
+import scoring
+from survey.errors import SurveyError
+from survey.models import Assessment, Campaign, Node, UnitResult
+from survey.selectors import campaign_population, framework_spec
+
+A = Assessment.State
+C = Campaign.State
+NOT_SUBMITTED = {A.DRAFT, A.READY}
+AFTER_DEADLINE = {C.CLOSED, C.PRELIMINARY, C.PUBLISHED, C.REOPENED}
+
+
+class ResultsFrozen(SurveyError):
+    pass
+
+
+@transaction.atomic
+def campaign_results_compute(*, campaign: Campaign, freeze: bool = False) -> int:
+    """Score every assessment of ``campaign`` (one engine call per framework version)
+    and store a ``UnitResult`` per assessment and node. Returns the rows written.
+
+    A published campaign's frozen results are never recomputed: changing a rule or a
+    framework afterwards does not change them; only reopening lifts the freeze.
+    """
+    frozen = UnitResult.objects.filter(assessment__campaign=campaign, frozen=True)
+    if campaign.state != C.REOPENED and frozen.exists():
+        raise ResultsFrozen(code="frozen")
+    UnitResult.objects.filter(assessment__campaign=campaign).delete()
+    written = 0
+    for use in campaign.versions.select_related("version"):
+        written += _score_version(campaign, use.version, freeze)
+    return written
+
+
+def _score_version(campaign: Campaign, version, freeze: bool) -> int:
+    spec = framework_spec(version=version)
+    blank = _blank_assessments(campaign, version)
+    assessments, population = campaign_population(
+        campaign=campaign, version=version, spec=spec, blank_units=blank
+    )
+    if not assessments:
+        return 0
+    results = scoring.score(spec, population)
+    node_ids = dict(version.nodes.values_list("code", "id"))
+    rows = [
+        _row(results, i, k, assessment, node_ids, freeze)
+        for i, assessment in enumerate(assessments)
+        for k in range(len(spec.nodes))
+    ]
+    UnitResult.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def _blank_assessments(campaign: Campaign, version) -> list[int]:
+    """Units that never submitted score 0 after the deadline under the default rule."""
+    if campaign.state not in AFTER_DEADLINE:
+        return []
+    if campaign.non_submission != Campaign.NonSubmission.ZERO:
+        return []
+    return list(
+        Assessment.objects.filter(
+            campaign=campaign, version=version, state__in=NOT_SUBMITTED
+        ).values_list("pk", flat=True)
+    )
+
+
+def _decimal(x: float, places: int) -> Decimal | None:
+    if x is None or not np.isfinite(x):
+        return None
+    return Decimal(str(round(float(x), places)))
+
+
+def _row(results, i, k, assessment, node_ids, freeze) -> UnitResult:
+    spec = results.spec
+    code = spec.nodes[k].code
+    level = int(results.level[i, k])
+    rank = int(results.rank[i, k])
+    return UnitResult(
+        assessment=assessment,
+        node_id=None if code == scoring.ROOT_CODE else node_ids[code],
+        self_points=_decimal(results.self_points[i, k], 2),
+        verified_points=_decimal(results.verified_points[i, k], 2),
+        final_points=_decimal(results.points[i, k], 2),
+        applicable_max=_decimal(results.max[i, k], 2),
+        value=_decimal(results.value[i, k], 6),
+        level=spec.levels[level].code if level >= 0 else "",
+        rank=rank or None,
+        frozen=freeze,
+    )
+
+
+def unit_explanation(*, assessment: Assessment, node: Node | None = None) -> dict:
+    """The inputs, rule and arithmetic behind one unit's number at ``node``."""
+    spec = framework_spec(version=assessment.version)
+    _assessments, population = campaign_population(
+        campaign=assessment.campaign, version=assessment.version, spec=spec
+    )
+    results = scoring.score(spec, population)
+    code = node.code if node is not None else scoring.ROOT_CODE
+    return scoring.explain(results, population, str(assessment.pk), code)
