@@ -128,3 +128,16 @@ def _answer_record(row: dict) -> dict:
             answer_type=node_type, rule=rule, values=verified
         )
     return record
+
+
+def reviewer_in_scope(*, user, unit: Unit, node) -> bool:
+    """Whether ``user`` reviews ``node`` of ``unit``: no indicator list means all of
+    them; a list names indicators (matched by code, so it carries across versions)."""
+    memberships = Membership.objects.filter(
+        user=user, unit=unit, role=Membership.Role.REVIEWER
+    ).prefetch_related("indicators")
+    for membership in memberships:
+        codes = {indicator.code for indicator in membership.indicators.all()}
+        if not codes or node.code in codes:
+            return True
+    return False

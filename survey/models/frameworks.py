@@ -107,12 +107,13 @@ class FrameworkVersion(models.Model):
         return f"{self.framework.code} {self.year} v{self.number}"
 
     def save(self, *args, **kwargs) -> None:
-        if self.pk and self.state == self.State.FROZEN:
-            stored = type(self).objects.filter(pk=self.pk).values("state").first()
-            if stored and stored["state"] == self.State.FROZEN:
-                raise FrozenVersionError(
-                    _("This framework version is used by a campaign; edit a copy.")
-                )
+        if (
+            self.pk
+            and type(self).objects.filter(pk=self.pk, state=self.State.FROZEN).exists()
+        ):
+            raise FrozenVersionError(
+                _("This framework version is used by a campaign; edit a copy.")
+            )
         super().save(*args, **kwargs)
 
     @property

@@ -26,6 +26,7 @@ class Unit(models.Model):
     predecessors = models.ManyToManyField(
         "self",
         through="UnitLineage",
+        through_fields=("successor", "predecessor"),
         symmetrical=False,
         related_name="successors",
         verbose_name=_("predecessors"),

@@ -38,6 +38,14 @@ def campaign_results_compute(*, campaign: Campaign, freeze: bool = False) -> int
     return written
 
 
+def campaign_results_refresh(*, campaign: Campaign) -> int:
+    """Recompute after a change of state, unless the campaign's results are frozen."""
+    try:
+        return campaign_results_compute(campaign=campaign)
+    except ResultsFrozen:
+        return 0
+
+
 def _score_version(campaign: Campaign, version, freeze: bool) -> int:
     spec = framework_spec(version=version)
     blank = _blank_assessments(campaign, version)

@@ -7,9 +7,15 @@ from django.utils.translation import gettext as _
 
 from survey import states
 from survey.errors import PermissionRefused, StaleVersion, TransitionRefused
-from survey.models import Answer, Assessment, Campaign, FrameworkVersion
-from survey.selectors import user_roles
+from survey.models import Answer, Assessment, Campaign, FrameworkVersion, Membership
+from survey.selectors import reviewer_in_scope, user_roles
 from survey.services.audit import audit_record
+from survey.services.scoring import (
+    campaign_results_compute,
+    campaign_results_refresh,
+)
+
+Role = Membership.Role
 
 
 def _check(*, machine: str, action: str, source: str, roles: set[str], reason: str):
@@ -59,6 +65,7 @@ def assessment_transition(
         reason=reason,
     )
     assessment.refresh_from_db()
+    campaign_results_refresh(campaign=assessment.campaign)
     return assessment
 
 
@@ -66,11 +73,17 @@ def assessment_transition(
 def answer_review_transition(
     *, answer: Answer, action: str, user, reason: str = ""
 ) -> Answer:
+    roles = _actor_roles(user, answer.assessment.unit)
+    unit = answer.assessment.unit
+    if Role.REVIEWER in roles and not reviewer_in_scope(
+        user=user, unit=unit, node=answer.node
+    ):
+        roles.discard(Role.REVIEWER)
     transition = _check(
         machine=states.ANSWER,
         action=action,
         source=answer.review_status,
-        roles=_actor_roles(user, answer.assessment.unit),
+        roles=roles,
         reason=reason,
     )
     before = answer.review_status
@@ -92,7 +105,8 @@ def answer_review_transition(
 def campaign_transition(
     *, campaign: Campaign, action: str, user, reason: str = ""
 ) -> Campaign:
-    """Move ``campaign``; opening it freezes the framework versions it uses."""
+    """Move ``campaign``. Opening freezes its framework versions; sharing preliminary
+    results scores it; publishing scores it once more and freezes the results."""
     transition = _check(
         machine=states.CAMPAIGN,
         action=action,
@@ -113,6 +127,14 @@ def campaign_transition(
     if transition.target == Campaign.State.OPEN:
         FrameworkVersion.objects.filter(campaign_uses__campaign=campaign).update(
             state=FrameworkVersion.State.FROZEN
+        )
+    if transition.target == Campaign.State.PUBLISHED:
+        campaign.assessments.filter(state=Assessment.State.VERIFIED).update(
+            state=Assessment.State.PUBLISHED, state_version=F("state_version") + 1
+        )
+    if transition.target in (Campaign.State.PUBLISHED, Campaign.State.PRELIMINARY):
+        campaign_results_compute(
+            campaign=campaign, freeze=transition.target == Campaign.State.PUBLISHED
         )
     audit_record(
         actor=user,

