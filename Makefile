@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
-	mkdir -p var
+	mkdir -p var/static var/media
 
 migrate: setup
 	$(BIN)/python manage.py migrate --noinput

@@ -19,7 +19,12 @@ def _flush_around_audit_triggers():
     DELETE, which the trigger refuses. Only the test flush lifts it, and only for the
     statements of the flush itself.
     """
-    from django.db.backends.sqlite3.operations import DatabaseOperations
+    from django.conf import settings as django_settings
+
+    if django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        yield
+        return
+    from django.db.backends.sqlite3.base import DatabaseOperations
 
     triggers = importlib.import_module("survey.migrations.0002_audit_append_only")
     original = DatabaseOperations.sql_flush

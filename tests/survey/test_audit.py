@@ -112,8 +112,10 @@ def test_the_database_refuses_to_change_an_event(event, change):
 def test_events_can_be_appended(event, user):
     audit_record(actor=None, action="export", object_type="report", object_id="2025")
     AuditEvent.objects.bulk_create(
-        [AuditEvent(action="download", object_type="evidence", object_id=str(n))
-         for n in range(3)]  # fmt: skip
+        [
+            AuditEvent(action="download", object_type="evidence", object_id=str(n))
+            for n in range(3)
+        ]  # fmt: skip
     )
     with connection.cursor() as cursor:
         cursor.execute(
@@ -134,9 +136,7 @@ def test_audit_record_takes_type_and_id_from_the_object(user):
 
 
 def test_logging_in_records_a_login_event(client, user):
-    response = client.post(
-        "/login/", {"username": user.username, "password": PASSWORD}
-    )
+    response = client.post("/login/", {"username": user.username, "password": PASSWORD})
 
     assert response.status_code == 302
     event = AuditEvent.objects.get()

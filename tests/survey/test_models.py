@@ -75,7 +75,7 @@ def assert_refused_by_database(create):
         create()
 
 
-# -- constraints ----------------------------------------------------------------------
+# -- constraints
 
 
 def test_node_code_is_unique_within_a_version(version):
@@ -107,14 +107,18 @@ def test_one_assessment_per_unit_and_campaign(campaign, unit, version):
     assert_refused_by_database(
         lambda: Assessment.objects.create(campaign=campaign, unit=unit, version=version)
     )
-    other = Unit.objects.create(code="S-TC", name_vi="Sở Tài chính", unit_type="department")
+    other = Unit.objects.create(
+        code="S-TC", name_vi="Sở Tài chính", unit_type="department"
+    )
     Assessment.objects.create(campaign=campaign, unit=other, version=version)
     assert Assessment.objects.count() == 2
 
 
 def test_one_answer_per_indicator_and_assessment(campaign, unit, version):
     indicator = node(version, "1.1")
-    assessment = Assessment.objects.create(campaign=campaign, unit=unit, version=version)
+    assessment = Assessment.objects.create(
+        campaign=campaign, unit=unit, version=version
+    )
     Answer.objects.create(assessment=assessment, node=indicator, yes=True)
     assert_refused_by_database(
         lambda: Answer.objects.create(assessment=assessment, node=indicator, yes=False)
@@ -123,7 +127,9 @@ def test_one_answer_per_indicator_and_assessment(campaign, unit, version):
     assert Answer.objects.get(node=indicator).yes is True
 
 
-def test_one_framework_version_per_unit_type_in_a_campaign(campaign, framework, version):
+def test_one_framework_version_per_unit_type_in_a_campaign(
+    campaign, framework, version
+):
     CampaignVersion.objects.create(
         campaign=campaign, unit_type="department", version=version
     )
@@ -135,7 +141,9 @@ def test_one_framework_version_per_unit_type_in_a_campaign(campaign, framework, 
             campaign=campaign, unit_type="department", version=other
         )
     )
-    CampaignVersion.objects.create(campaign=campaign, unit_type="commune", version=other)
+    CampaignVersion.objects.create(
+        campaign=campaign, unit_type="commune", version=other
+    )
 
 
 @pytest.mark.parametrize(
@@ -157,7 +165,9 @@ def test_membership_scope(unit, role, with_unit, allowed):
     user = User.objects.create_user("nguoidung")
 
     def create():
-        Membership.objects.create(user=user, role=role, unit=unit if with_unit else None)
+        Membership.objects.create(
+            user=user, role=role, unit=unit if with_unit else None
+        )
 
     if allowed:
         create()
@@ -183,13 +193,17 @@ def test_a_unit_cannot_be_its_own_predecessor(unit):
         )
     )
     merged = Unit.objects.create(code="X-MOI", name_vi="Xã Mới", unit_type="commune")
-    UnitLineage.objects.create(predecessor=unit, successor=merged, kind="merge", year=2025)
+    UnitLineage.objects.create(
+        predecessor=unit, successor=merged, kind="merge", year=2025
+    )
     assert UnitLineage.objects.get().successor == merged
 
 
 def test_lineage_pair_is_unique(unit):
     merged = Unit.objects.create(code="X-MOI", name_vi="Xã Mới", unit_type="commune")
-    UnitLineage.objects.create(predecessor=unit, successor=merged, kind="merge", year=2025)
+    UnitLineage.objects.create(
+        predecessor=unit, successor=merged, kind="merge", year=2025
+    )
     assert_refused_by_database(
         lambda: UnitLineage.objects.create(
             predecessor=unit, successor=merged, kind="rename", year=2026
@@ -205,12 +219,14 @@ def test_lineage_pair_is_unique(unit):
 )
 def test_unit_predecessors_follow_the_lineage(unit):
     merged = Unit.objects.create(code="X-MOI", name_vi="Xã Mới", unit_type="commune")
-    UnitLineage.objects.create(predecessor=unit, successor=merged, kind="merge", year=2025)
+    UnitLineage.objects.create(
+        predecessor=unit, successor=merged, kind="merge", year=2025
+    )
     assert list(merged.predecessors.all()) == [unit]
     assert list(unit.successors.all()) == [merged]
 
 
-# -- frozen framework versions ------------------------------------------------------------
+# -- frozen framework versions
 
 
 @pytest.fixture
@@ -341,7 +357,9 @@ def test_copy_makes_a_draft_with_the_next_number_and_the_same_tree(tree):
     assert not copy.nodes.exclude(parent=None).exclude(parent__version=copy).exists()
     continued = copy.nodes.get(code="1.1").continues
     assert (continued.code, continued.version.year) == ("4.22.11", 2024)
-    assert AuditEvent.objects.filter(action="framework", object_id=str(copy.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="framework", object_id=str(copy.pk)
+    ).exists()
 
 
 def test_a_copy_can_be_edited_while_the_original_stays_frozen(tree):
@@ -365,7 +383,7 @@ def test_copying_again_takes_the_next_free_number(tree):
     assert third.number == 3
 
 
-# -- campaign and node rules ------------------------------------------------------------
+# -- campaign and node rules
 
 
 def test_campaign_refuses_a_deadline_before_opening(campaign):

@@ -66,7 +66,11 @@ class World:
 
     def object_in(self, machine: str, source: str):
         """This world's assessment, answer or campaign, stored in state ``source``."""
-        obj = {ASSESSMENT: self.assessment, ANSWER: self.answer, CAMPAIGN: self.campaign}
+        obj = {
+            ASSESSMENT: self.assessment,
+            ANSWER: self.answer,
+            CAMPAIGN: self.campaign,
+        }
         obj = obj[machine]
         field = MACHINES[machine][0]
         type(obj).objects.filter(pk=obj.pk).update(**{field: source})
@@ -109,7 +113,9 @@ def world() -> World:
     other_unit = Unit.objects.create(
         code="S-TC", name_vi="Sở Tài chính", unit_type="department"
     )
-    assessment = Assessment.objects.create(campaign=campaign, unit=unit, version=version)
+    assessment = Assessment.objects.create(
+        campaign=campaign, unit=unit, version=version
+    )
     answer = Answer.objects.create(assessment=assessment, node=indicator, yes=True)
     return World(unit, other_unit, version, indicator, campaign, assessment, answer)
 
@@ -171,7 +177,7 @@ def assert_moved(machine, obj, *, source, target, action, user, reason):
         assert event.assessment_id == expected
 
 
-# -- every cell, generated from the table ---------------------------------------------
+# -- every cell, generated from the table
 
 
 def _cells():
@@ -225,7 +231,7 @@ def test_cell(world, machine, source, action, actor):
         )  # fmt: skip
 
 
-# -- the table itself -------------------------------------------------------------------
+# -- the table itself
 
 
 def test_table_rows_are_unique_and_use_known_states_and_actors():
@@ -254,7 +260,7 @@ def test_every_state_is_reachable_from_the_initial_one(machine, initial):
     assert reached == set(states.STATES[machine])
 
 
-# -- key cells, written by hand from DESIGN.md §2, so that a wrong row is caught ---------
+# -- key cells, written by hand from DESIGN.md §2, so that a wrong row is caught
 
 KEY_CELLS = [
     # assessment: the editor prepares, only the approver submits
@@ -363,9 +369,7 @@ REASON_REQUIRED = [
 
 def test_reason_is_required_exactly_for_the_reopenings():
     required = {
-        (t.machine, t.source, t.action)
-        for t in states.TRANSITIONS
-        if t.reason_required
+        (t.machine, t.source, t.action) for t in states.TRANSITIONS if t.reason_required
     }
     assert required == set(REASON_REQUIRED)
 
@@ -417,7 +421,7 @@ def test_publishing_a_campaign_without_a_decision_number_is_refused(world, sourc
     )  # fmt: skip
 
 
-# -- roles come from memberships of the right unit, of active users ----------------------
+# -- roles come from memberships of the right unit, of active users
 
 
 @pytest.mark.parametrize(
@@ -431,10 +435,14 @@ def test_publishing_a_campaign_without_a_decision_number_is_refused(world, sourc
         (ANSWER, R.RETURNED, "resubmit", APPROVER),
     ],
 )
-def test_a_role_on_another_unit_grants_nothing_here(world, machine, source, action, role):
+def test_a_role_on_another_unit_grants_nothing_here(
+    world, machine, source, action, role
+):
     obj = world.object_in(machine, source)
     outsider = world.actor(role, unit=world.other_unit)
-    assert_refused(machine, obj, PermissionRefused, "role", action=action, user=outsider)
+    assert_refused(
+        machine, obj, PermissionRefused, "role", action=action, user=outsider
+    )
 
 
 @pytest.mark.parametrize(
@@ -468,10 +476,12 @@ def test_a_reviewer_scoped_to_other_indicators_cannot_judge_this_one(world):
     police = world.actor(REVIEWER)
     police.memberships.get().indicators.set([security])
     answer = world.object_in(ANSWER, R.PENDING)
-    assert_refused(ANSWER, answer, PermissionRefused, "role", action="agree", user=police)
+    assert_refused(
+        ANSWER, answer, PermissionRefused, "role", action="agree", user=police
+    )
 
 
-# -- side effects -------------------------------------------------------------------------
+# -- side effects
 
 
 def test_opening_a_campaign_freezes_its_framework_versions(world):
@@ -492,7 +502,9 @@ def test_opening_a_campaign_freezes_its_framework_versions(world):
     frozen = FrameworkVersion.State.FROZEN
     assert FrameworkVersion.objects.get(pk=world.version.pk).state == frozen
     assert FrameworkVersion.objects.get(pk=commune_version.pk).state == frozen
-    assert FrameworkVersion.objects.get(pk=unused.pk).state == FrameworkVersion.State.DRAFT
+    assert (
+        FrameworkVersion.objects.get(pk=unused.pk).state == FrameworkVersion.State.DRAFT
+    )
 
 
 def test_refusing_to_open_a_campaign_freezes_nothing(world):
