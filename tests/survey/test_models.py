@@ -211,12 +211,6 @@ def test_lineage_pair_is_unique(unit):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Unit.predecessors (M2M to self through UnitLineage) has no through_fields; "
-    "Django takes the first FK (predecessor) as the source, so unit.predecessors "
-    "lists its successors and unit.successors its predecessors",
-)
 def test_unit_predecessors_follow_the_lineage(unit):
     merged = Unit.objects.create(code="X-MOI", name_vi="Xã Mới", unit_type="commune")
     UnitLineage.objects.create(
@@ -249,11 +243,6 @@ def test_saving_a_frozen_version_is_refused(frozen):
     assert FrameworkVersion.objects.get(pk=frozen.pk).legal_basis == "QĐ 3019/QĐ-UBND"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FrameworkVersion.save only guards when the in-memory state is frozen: "
-    "setting state back to draft and saving unfreezes the version with any edits",
-)
 def test_a_frozen_version_cannot_be_unfrozen_by_saving_it(frozen):
     frozen.state = DRAFT
     frozen.legal_basis = "QĐ 999/QĐ-UBND"

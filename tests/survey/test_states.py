@@ -460,25 +460,44 @@ def test_an_inactive_user_has_no_roles(world, machine, source, action, role):
     assert_refused(machine, obj, PermissionRefused, "role", action=action, user=user)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="answer_review_transition ignores Membership.indicators: a reviewer "
-    "scoped to some indicators can give verdicts on every indicator of the unit",
-)
-def test_a_reviewer_scoped_to_other_indicators_cannot_judge_this_one(world):
-    security = Node.objects.create(
+@pytest.fixture
+def security(world):
+    """A second indicator, that the police review (and nobody else's scope names)."""
+    return Node.objects.create(
         version=world.version,
         parent=world.indicator.parent,
         code="1.2",
         kind="indicator",
         name_vi="Bảo đảm an toàn thông tin",
     )
+
+
+def test_a_reviewer_scoped_to_other_indicators_cannot_judge_this_one(world, security):
     police = world.actor(REVIEWER)
     police.memberships.get().indicators.set([security])
     answer = world.object_in(ANSWER, R.PENDING)
     assert_refused(
         ANSWER, answer, PermissionRefused, "role", action="agree", user=police
     )
+
+
+def test_a_reviewer_judges_the_indicators_in_scope(world, security):
+    police = world.actor(REVIEWER)
+    police.memberships.get().indicators.set([security])
+    answer = Answer.objects.create(assessment=world.assessment, node=security)
+    assert_moved(
+        ANSWER, answer, source=R.PENDING, target=R.DISAGREED,
+        action="disagree", user=police, reason=REASON,
+    )  # fmt: skip
+
+
+def test_a_reviewer_without_an_indicator_list_judges_every_indicator(world, security):
+    reviewer = world.actor(REVIEWER)
+    answer = world.object_in(ANSWER, R.PENDING)
+    assert_moved(
+        ANSWER, answer, source=R.PENDING, target=R.AGREED,
+        action="agree", user=reviewer, reason=REASON,
+    )  # fmt: skip
 
 
 # -- side effects
@@ -529,6 +548,23 @@ def test_submitting_stamps_the_time_and_reopens_returned_answers(world, source, 
     assessment.refresh_from_db()
     assert assessment.submitted_at is not None
     assert Answer.objects.get(pk=world.answer.pk).review_status == R.PENDING
+
+
+def test_publishing_a_campaign_publishes_its_verified_assessments(world):
+    campaign = world.object_in(CAMPAIGN, C.PRELIMINARY)
+    verified = world.object_in(ASSESSMENT, A.VERIFIED)
+    late = Assessment.objects.create(
+        campaign=campaign, unit=world.other_unit, version=world.version
+    )
+
+    campaign_transition(
+        campaign=campaign, action="publish", user=world.actor(COORDINATOR)
+    )
+
+    verified_after = Assessment.objects.get(pk=verified.pk)
+    assert verified_after.state == A.PUBLISHED
+    assert verified_after.state_version == verified.state_version + 1
+    assert Assessment.objects.get(pk=late.pk).state == A.DRAFT
 
 
 def test_a_stale_assessment_raises_stale_version(world):
