@@ -27,7 +27,7 @@ run: demo
 	$(BIN)/python manage.py demo_accounts
 	@echo "Worker and server starting on http://$(HOST):$(PORT)/ (Ctrl+C stops both)"
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(BIN)/python manage.py db_worker --interval 2 & \
+	  $(BIN)/python manage.py db_worker --interval 2 --no-reload & \
 	  $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 lint: setup

@@ -19,6 +19,13 @@ from survey.models import (
     User,
 )
 
+
+@admin.display(description=_("year"), ordering="year")
+def year(obj) -> str:
+    """Years shown as 2025, not grouped like amounts (2.025)."""
+    return str(obj.year)
+
+
 admin.site.site_header = _("DTI assessment administration")
 admin.site.site_title = _("DTI assessment")
 admin.site.index_title = _("Administration")
@@ -52,7 +59,7 @@ class LineageInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_vi", "unit_type", "active_from", "active_to"]
+    list_display = ["code", "name_vi", "unit_type"]
     list_filter = ["unit_type"]
     search_fields = ["code", "name_vi", "name_en"]
     inlines = [LineageInline]
@@ -86,7 +93,7 @@ class FrozenReadOnlyMixin:
 
 @admin.register(FrameworkVersion)
 class FrameworkVersionAdmin(FrozenReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["framework", "year", "number", "unit_type", "state", "legal_basis"]
+    list_display = ["framework", year, "number", "unit_type", "state", "legal_basis"]
     list_filter = ["framework", "year", "unit_type", "state"]
     actions = ["make_copy"]
 
@@ -114,7 +121,7 @@ class CampaignVersionInline(admin.TabularInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["name", "year", "state", "deadline", "decision_number"]
+    list_display = ["name", year, "state", "deadline", "decision_number"]
     list_filter = ["state", "year"]
     readonly_fields = ["state", "state_version"]
     inlines = [CampaignVersionInline]

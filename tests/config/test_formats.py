@@ -8,12 +8,6 @@ from django import forms
 from django.conf import settings
 from django.utils import formats, translation
 
-USE_THOUSAND_SEPARATOR_BUG = (
-    "config/formats/{vi,en}/formats.py set USE_THOUSAND_SEPARATOR, which Django reads "
-    "only from settings (it is not in django.utils.formats.FORMAT_SETTINGS); "
-    "config/settings.py leaves it False, so sanitize_separators keeps the dots"
-)
-
 
 @pytest.fixture
 def vi():
@@ -44,7 +38,6 @@ def test_english_screens_keep_day_first_dates():
         )
 
 
-@pytest.mark.xfail(strict=True, reason=USE_THOUSAND_SEPARATOR_BUG)
 def test_decimal_field_reads_dots_as_thousands(vi):
     field = forms.DecimalField(localize=True)
     assert field.clean("1.250.000") == Decimal("1250000")
@@ -62,7 +55,6 @@ def test_number_format_groups_with_dots_and_uses_a_decimal_comma(vi):
     assert value == "1.250.000,5"
 
 
-@pytest.mark.xfail(strict=True, reason=USE_THOUSAND_SEPARATOR_BUG)
 def test_localize_groups_thousands_without_being_forced(vi):
     assert formats.localize(Decimal("1250000.5")) == "1.250.000,5"
 
