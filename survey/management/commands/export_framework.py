@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("year", type=int)
         parser.add_argument("-o", "--output", type=Path, required=True)
         parser.add_argument(
-            "--version", dest="number", type=int, help="Default: latest."
+            "--number", type=int, help="Version number of that year (default: latest)."
         )
         parser.add_argument(
             "--unit", help="Unit code: write its blank answer workbook."
