@@ -10,13 +10,17 @@ Targets on one core: points mode < 0.1 s; 1,000 replications < 5 s; ≥ 20× the
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
 import tracemalloc
 from pathlib import Path
 
-import numpy as np
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # one core, before numpy loads
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -163,8 +167,8 @@ def timed(fn, runs: int):
     return statistics.median(times), peak, result
 
 
-def _decode(spec: FrameworkSpec, pop: Population, i: int, j: int) -> Answer:
-    a, node = pop.final, spec.nodes[spec.leaves[j]]
+def _decode(spec: FrameworkSpec, a: Answers, i: int, j: int) -> Answer:
+    node = spec.nodes[spec.leaves[j]]
     if a.na[i, j]:
         return Answer(na=True)
     value, den = float(a.value[i, j]), float(a.denominator[i, j])
@@ -185,8 +189,9 @@ def reference_inputs(spec: FrameworkSpec, pop: Population):
         {"id": u, "group": int(g), "ranked": bool(r)}
         for u, g, r in zip(pop.unit_ids, pop.groups, pop.ranked, strict=True)
     ]
+    final = pop.final
     answers = {
-        (u, spec.leaf_codes[j]): _decode(spec, pop, i, j)
+        (u, spec.leaf_codes[j]): _decode(spec, final, i, j)
         for i, u in enumerate(pop.unit_ids)
         for j in range(len(spec.leaves))
     }
@@ -196,28 +201,78 @@ def reference_inputs(spec: FrameworkSpec, pop: Population):
 def compare(spec: FrameworkSpec, results, ref) -> float:
     """Assert equality with the reference; return the max abs difference."""
     worst = 0.0
+    arrays = (results.points, results.value, results.max, results.level, results.rank)
+    points, value, maximum, level, rank = (a.tolist() for a in arrays)
     for i, unit in enumerate(results.unit_ids):
         for k, node in enumerate(spec.nodes):
-            want = ref[unit][node.code]
-            got = results.points[i, k]
-            assert (want["points"] is None) == np.isnan(got), (unit, node.code)
-            if want["points"] is not None:
-                worst = max(
-                    worst,
-                    abs(got - want["points"]),
-                    abs(results.value[i, k] - want["value"]),
-                )
-            assert got == want["points"] or want["points"] is None, (unit, node.code)
-            assert results.max[i, k] == want["max"]
-            assert results.level[i, k] == want["level"]
-            assert results.rank[i, k] == want["rank"], (unit, node.code)
+            want, got = ref[unit][node.code], points[i][k]
+            where = (unit, node.code)
+            if want["points"] is None:
+                assert np.isnan(got), where
+            else:
+                worst = max(worst, abs(got - want["points"]))
+                assert got == want["points"], where
+            if want["value"] is None:
+                assert np.isnan(value[i][k]), where
+            else:
+                worst = max(worst, abs(value[i][k] - want["value"]))
+                assert value[i][k] == want["value"], where
+            assert (maximum[i][k], level[i][k], rank[i][k]) == (
+                want["max"],
+                want["level"],
+                want["rank"],
+            ), where
     return worst
 
 
+def _pillar_of_leaves(spec: FrameworkSpec) -> np.ndarray:
+    """Index (0..n_pillars-1) of the pillar above each leaf; -1 under bonus/penalty."""
+    tops = [i for i, node in enumerate(spec.nodes) if node.parent == 0]
+    pillars = [i for i in tops if spec.nodes[i].kind == "pillar"]
+    out = []
+    for k in spec.leaves:
+        while spec.nodes[k].parent != 0:
+            k = spec.nodes[k].parent
+        out.append(pillars.index(k) if k in pillars else -1)
+    return np.array(out)
+
+
 def bench_composite(spec: FrameworkSpec, pop: Population, runs: int) -> None:
-    # >>> COMPOSITE MODE: the lead adds here the timing of min-max normalisation
-    # >>> then a weighted arithmetic mean over the 8 pillars, using scoring.composite.
-    print("composite mode (min-max + weighted arithmetic mean, 8 pillars): TODO")
+    """Min-max on the sample, then a weighted arithmetic mean per pillar and over
+    the pillars, on the campaign's raw answers (the composite view of the data)."""
+    from scoring.composite import (
+        CompositeGroup,
+        CompositeIndicator,
+        CompositeSpec,
+        composite_scores,
+        minmax_group_means,
+    )
+
+    pillars = _pillar_of_leaves(spec)
+    keep = pillars >= 0
+    X = np.where(pop.self_answers.na, np.nan, pop.self_answers.value)[:, keep]
+    pillars = pillars[keep]
+    weights = np.ones(X.shape[1])
+    t, peak, (groups, index) = timed(
+        lambda: minmax_group_means(X, pillars, weights), runs
+    )
+    n_pillars = int(pillars.max()) + 1
+    print(
+        f"  composite mode (min-max + arithmetic mean, {n_pillars} pillars): "
+        f"{t * 1000:6.1f} ms   peak {peak:6.1f} MiB"
+    )
+    composite = CompositeSpec(
+        indicators=tuple(
+            CompositeIndicator(f"i{j}", f"p{g}") for j, g in enumerate(pillars)
+        ),
+        groups=(CompositeGroup("index"),)
+        + tuple(CompositeGroup(f"p{g}", "index") for g in range(n_pillars)),
+    )
+    general = composite_scores(composite, X)["index"]
+    print(
+        "    same numbers as the general composite pipeline: max abs diff "
+        f"{np.nanmax(np.abs(general - index)):.1e}"
+    )
 
 
 def main() -> None:
@@ -237,9 +292,8 @@ def main() -> None:
     for year, pop in zip((2023, 2024, 2025), years, strict=True):
         t, peak, r = timed(lambda pop=pop: score(spec, pop), args.runs)
         results.append(r)
-        print(
-            f"  points mode + ranking, {year}: {t * 1000:8.1f} ms   peak {peak:6.1f} MiB"
-        )
+        label = f"points mode + ranking, {year}:"
+        print(f"  {label} {t * 1000:8.1f} ms   peak {peak:6.1f} MiB")
     last = results[-1]
     previous = {
         u.replace("2024", "2025"): v

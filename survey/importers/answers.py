@@ -47,31 +47,45 @@ def read_answer_workbook(
         raise ImportFailed(
             [ImportIssue(SHEET, 0, "", "sheet_missing", {"sheet": SHEET})]
         )
-    unit_code = _unit_code(sheets.get("unit"))
+    unit_code = _meta(sheets.get("unit"), "unit_code")
     if unit_code and unit_code != assessment.unit.code:
         issues.append(
             ImportIssue("unit", 0, "unit_code", "unit_mismatch", {"value": unit_code})
         )
+    framework = _meta(sheets.get("unit"), "framework_code")
+    if framework and framework != assessment.version.framework.code:
+        issues.append(
+            ImportIssue(
+                "unit", 0, "framework_code", "framework_mismatch", {"value": framework}
+            )
+        )
     nodes = {n.code: n for n in assessment.version.nodes.filter(kind="indicator")}
-    parsed = [
-        _row(sheet, number, row, nodes, issues, assessment)
-        for number, row in sheet.rows
-    ]
+    parsed, first_row = [], {}
+    for number, row in sheet.rows:
+        code = row.get("code", "")
+        if code in first_row:
+            issues.append(
+                ImportIssue(
+                    sheet.name,
+                    number,
+                    "code",
+                    "duplicate_code",
+                    {"value": code, "row": first_row[code]},
+                )
+            )
+            continue
+        first_row[code] = number
+        parsed.append(_row(sheet, number, row, nodes, issues, assessment))
     if issues:
         raise ImportFailed(issues)
     return [answer for answer in parsed if answer is not None]
 
 
-def _unit_code(sheet: Sheet | None) -> str:
+def _meta(sheet: Sheet | None, key: str) -> str:
     if sheet is None:
         return ""
     return next(
-        (
-            row.get("value", "")
-            for _n, row in sheet.rows
-            if row.get("key") == "unit_code"
-        ),
-        "",
+        (row.get("value", "") for _n, row in sheet.rows if row.get("key") == key), ""
     )
 
 
@@ -116,31 +130,33 @@ def _values(node: Node, row: dict, fail) -> dict | None:
     text = row.get("value", "")
     if not text and not row.get("denominator"):
         return {}
-    try:
-        if node.answer_type == "yes_no":
-            yes = parse_bool(text)
-            if yes is None:
-                fail("value", "not_boolean", value=text)
+    kind = node.answer_type
+    if kind == "yes_no":
+        yes = parse_bool(text)
+        if yes is None:
+            fail("value", "not_boolean", value=text)
+            return None
+        return {"yes": yes}
+    if kind in NUMERIC_TYPES:
+        columns = ["value", "denominator"] if kind == "ratio" else ["value"]
+        values = {}
+        for column, field in zip(columns, ("number", "denominator"), strict=False):
+            cell = row.get(column, "")
+            try:
+                values[field] = parse_decimal(cell)
+            except ValueError:
+                fail(column, "not_number", value=cell)
                 return None
-            return {"yes": yes}
-        if node.answer_type in NUMERIC_TYPES:
-            values = {"number": parse_decimal(text)}
-            if node.answer_type == "ratio":
-                values["denominator"] = parse_decimal(row.get("denominator", ""))
-            return values
-        if node.answer_type == "date":
+        return values
+    if kind == "date":
+        try:
             return {"date": parse_date(text)}
-    except ValueError:
-        column = "denominator" if text and node.answer_type == "ratio" else "value"
-        fail(
-            column,
-            "not_date" if node.answer_type == "date" else "not_number",
-            value=text,
-        )
-        return None
-    if node.answer_type == "level":
+        except ValueError:
+            fail("value", "not_date", value=text)
+            return None
+    if kind == "level":
         return {"choice": text}
-    if node.answer_type == "checklist":
+    if kind == "checklist":
         return {"checks": [code.strip() for code in text.split(",") if code.strip()]}
     return {"text": text}
 

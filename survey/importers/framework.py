@@ -57,6 +57,9 @@ BOOL_COLUMNS = ["capped", "requires_procedures", "na_allowed"]
 GROUP_KINDS = {Node.Kind.PILLAR, Node.Kind.COMPONENT}
 OUTSIDE_KINDS = {Node.Kind.BONUS_GROUP, Node.Kind.PENALTY_GROUP}
 OUTSIDE_RULES = {Node.Rule.BONUS, Node.Rule.PENALTY}
+MAX_LENGTHS = {
+    field: Node._meta.get_field(field).max_length for field in ("code", "source")
+} | {"parent_code": 40, "continues_code": 40}
 CHOICES = {
     "kind": Node.Kind.values,
     "answer_type": Node.AnswerType.values,
@@ -77,9 +80,14 @@ class ParsedFramework:
 class _Collector:
     def __init__(self) -> None:
         self.issues: list[ImportIssue] = []
+        self.rows: set[tuple[str, int]] = set()
 
-    def add(self, sheet: str, row: int, column: str, code: str, **params) -> None:
+    def add(self, sheet: str, row: int, column: str, code: str, /, **params) -> None:
         self.issues.append(ImportIssue(sheet, row, column, code, params))
+        self.rows.add((sheet, row))
+
+    def has(self, sheet: str, row: int) -> bool:
+        return (sheet, row) in self.rows
 
 
 def read_framework_path(path: Path, **meta_overrides) -> ParsedFramework:
@@ -107,11 +115,12 @@ def parse_framework(sheets: dict[str, Sheet], meta_overrides: dict) -> ParsedFra
         out.add("indicators", 0, "", "sheet_missing", sheet="indicators")
         raise ImportFailed(out.issues)
     parsed.meta = _parse_meta(sheets.get("framework"), meta_overrides, out)
-    parsed.previous = _previous_version(parsed.meta, out)
+    meta_sheet = sheets["framework"].name if "framework" in sheets else "framework"
+    parsed.previous = _previous_version(parsed.meta, meta_sheet, out)
     if "levels" in sheets:
         parsed.levels = _parse_levels(sheets["levels"], out)
     parsed.nodes = _parse_nodes(indicators, out)
-    if not out.issues:
+    if parsed.nodes:
         _check_tree(indicators.name, parsed.nodes, out)
         _check_continues(indicators.name, parsed, out)
     if out.issues:
@@ -161,7 +170,9 @@ def _parse_meta(sheet: Sheet | None, overrides: dict, out: _Collector) -> dict:
     return meta
 
 
-def _previous_version(meta: dict, out: _Collector) -> FrameworkVersion | None:
+def _previous_version(
+    meta: dict, sheet: str, out: _Collector
+) -> FrameworkVersion | None:
     reference = meta.get("previous_version", "")
     if not reference:
         return None
@@ -175,7 +186,7 @@ def _previous_version(meta: dict, out: _Collector) -> FrameworkVersion | None:
     )
     if version is None:
         out.add(
-            "framework",
+            sheet,
             0,
             "previous_version",
             "unknown_previous_version",
@@ -216,15 +227,17 @@ def _parse_levels(sheet: Sheet, out: _Collector) -> list[dict]:
 
 
 def _parse_nodes(sheet: Sheet, out: _Collector) -> list[dict]:
-    for column in REQUIRED_COLUMNS:
-        if column not in sheet.header:
-            out.add(sheet.name, 1, column, "column_missing", column=column)
-    if out.issues:
+    missing = [column for column in REQUIRED_COLUMNS if column not in sheet.header]
+    for column in missing:
+        out.add(sheet.name, 1, column, "column_missing", column=column)
+    if missing:
         return []
     nodes, first_row = [], {}
     for position, (number, row) in enumerate(sheet.rows):
         node = _parse_node_row(sheet.name, number, row, out)
-        node["row"], node["order"] = number, node["order"] or position
+        node["row"] = number
+        if node["order"] is None:
+            node["order"] = position
         if node["code"] in first_row:
             out.add(
                 sheet.name,
@@ -245,6 +258,9 @@ def _parse_node_row(name: str, number: int, row: dict, out: _Collector) -> dict:
     for column in ("code", "kind", "name_vi"):
         if not node[column]:
             out.add(name, number, column, "required")
+    for column, limit in MAX_LENGTHS.items():
+        if len(node[column]) > limit:
+            out.add(name, number, column, "too_long", max=limit)
     for column, choices in CHOICES.items():
         if node[column] and node[column] not in choices:
             out.add(
@@ -322,14 +338,16 @@ def _check_tree(name: str, nodes: list[dict], out: _Collector) -> None:
             out.add(name, node["row"], "parent_code", "unknown_parent", value=parent)
         elif parent:
             children.setdefault(parent, []).append(node)
-    if out.issues:
+    if any(n["parent_code"] and n["parent_code"] not in by_code for n in nodes):
+        return
+    cycles = [node for node in nodes if _in_cycle(node, by_code)]
+    for node in cycles:
+        out.add(name, node["row"], "parent_code", "cycle", value=node["code"])
+    if cycles:
         return
     for node in nodes:
-        if _in_cycle(node, by_code):
-            out.add(name, node["row"], "parent_code", "cycle", value=node["code"])
-    if out.issues:
-        return
-    for node in nodes:
+        if out.has(name, node["row"]):
+            continue  # a cell of this row is already wrong
         kids = children.get(node["code"], [])
         if node["kind"] == Node.Kind.INDICATOR:
             _check_indicator(name, node, kids, by_code, out)
@@ -468,7 +486,7 @@ def framework_import(*, parsed: ParsedFramework, user=None) -> FrameworkVersion:
         number=last.number + 1 if last else 1,
         unit_type=meta["unit_type"],
         legal_basis=meta.get("legal_basis", ""),
-        precision=meta.get("precision", 2) or 2,
+        precision=2 if meta.get("precision") in (None, "") else meta["precision"],
         levels=parsed.levels,
         level_edges=meta["level_edges"],
         previous=parsed.previous,

@@ -13,6 +13,7 @@ MESSAGES = {
     "column_missing": _("The column “%(column)s” is missing."),
     "key_missing": _("The key “%(column)s” is missing."),
     "required": _("This cell must not be empty."),
+    "too_long": _("The text is longer than %(max)s characters."),
     "not_integer": _("“%(value)s” is not a whole number."),
     "not_number": _("“%(value)s” is not a number."),
     "not_date": _("“%(value)s” is not a date written dd/mm/yyyy."),
@@ -57,6 +58,9 @@ MESSAGES = {
     "unknown_indicator": _("The indicator code “%(value)s” is not in the framework."),
     "answer_invalid": _("The answer is not valid: %(value)s."),
     "points_above_max": _("The points %(value)s are above the maximum %(max)s."),
+    "framework_mismatch": _(
+        "The workbook is for framework “%(value)s”, not the one of this assessment."
+    ),
     "unit_mismatch": _("The workbook is for unit “%(value)s”, not for this unit."),
     "assessment_locked": _("This assessment can no longer be changed by import."),
 }

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -11,6 +12,7 @@ from openpyxl import load_workbook
 
 from survey.importers.issues import ImportFailed, ImportIssue
 
+THOUSANDS = re.compile(r"[-+]?\d{1,3}(\.\d{3})+")
 TRUE_WORDS = {"yes", "có", "co", "1", "x", "true", "đúng", "c"}
 FALSE_WORDS = {"no", "không", "khong", "0", "", "false", "sai", "k"}
 
@@ -29,8 +31,13 @@ def _cell_text(value) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        # Numbers typed in Excel come back in the Vietnamese way, so that "1,125" is
+        # never mistaken for one thousand one hundred and twenty-five.
+        text = format(Decimal(repr(value)), "f")
+        return text.removesuffix(".0").replace(".", ",")
     return str(value).strip()
 
 
@@ -96,16 +103,19 @@ def parse_bool(text: str) -> bool | None:
 
 
 def parse_decimal(text: str) -> Decimal | None:
-    """A number written either way: 1250000, 1.250.000, 1.250.000,5, 12,5 or 12.5."""
+    """A number written the Vietnamese way (1.250.000 and 12,5), or plainly (12.5).
+
+    With a comma, dots group thousands and the comma is the decimal mark. Without
+    one, dots that split the digits in groups of three group thousands (500.000 is
+    five hundred thousand); a single other dot is a decimal point (0.25).
+    """
     text = text.strip().replace(" ", "").replace("\u00a0", "")
     if not text:
         return None
-    if text.count(".") > 1 or (
-        "," in text and "." in text and text.index(".") < text.index(",")
-    ):
-        text = text.replace(".", "").replace(",", ".")
-    elif "," in text:
-        text = text.replace(",", ".") if text.count(",") == 1 else text.replace(",", "")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".", 1)
+    elif THOUSANDS.fullmatch(text):
+        text = text.replace(".", "")
     try:
         value = Decimal(text)
     except InvalidOperation as exc:

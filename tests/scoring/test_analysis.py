@@ -16,9 +16,16 @@ from scoring import (
 def pillars_spec():
     rows = [{"code": p, "kind": "pillar"} for p in "ABC"]
     rows += [
-        {"code": f"{p}{i}", "parent_code": p, "kind": "indicator", "rule": "direct",
-         "answer_type": "points", "max_points": 10}
-        for p in "ABC" for i in range(2)
+        {
+            "code": f"{p}{i}",
+            "parent_code": p,
+            "kind": "indicator",
+            "rule": "direct",
+            "answer_type": "points",
+            "max_points": 10,
+        }
+        for p in "ABC"
+        for i in range(2)
     ]
     from scoring import FrameworkSpec
 
@@ -45,8 +52,9 @@ def test_zero_perturbation_gives_nominal_rank_and_level(pillars):
 
 def test_monte_carlo_is_reproducible_and_ordered(pillars):
     a = monte_carlo(pillars, n=200, weight_spread=0.25, threshold_shift=0.05, seed=7)
-    b = monte_carlo(pillars, n=200, weight_spread=0.25, threshold_shift=0.05, seed=7,
-                    chunk=64)
+    b = monte_carlo(
+        pillars, n=200, weight_spread=0.25, threshold_shift=0.05, seed=7, chunk=64
+    )
     c = monte_carlo(pillars, n=200, weight_spread=0.25, threshold_shift=0.05, seed=8)
     assert np.array_equal(a.ranks, b.ranks) and np.array_equal(a.levels, b.levels)
     assert not np.array_equal(a.ranks, c.ranks)
@@ -76,8 +84,7 @@ def test_contributions_add_up_to_the_score():
     c = contributions(r)
     top = list(spec.children[0])
     assert c.value[:, top].sum(axis=1) == pytest.approx(r.value[:, 0], abs=1e-9)
-    assert c.value[:, spec.leaves].sum(axis=1) == pytest.approx(r.value[:, 0],
-                                                                 abs=1e-9)
+    assert c.value[:, spec.leaves].sum(axis=1) == pytest.approx(r.value[:, 0], abs=1e-9)
     # the capped pillar 2 (26.5 → 25) scales its leaves by 25 / 26.5
     assert c.points[0, spec.index["2.4"]] == pytest.approx(9 * 25 / 26.5)
 
@@ -117,11 +124,23 @@ def test_path_needs_several_indicators():
 
 
 def test_path_not_reachable_under_a_cap_and_top_level():
-    rows = [{"code": "P", "kind": "pillar", "max_points": 10, "capped": True},
-            {"code": "L", "parent_code": "P", "kind": "indicator", "rule": "direct",
-             "max_points": 10},
-            {"code": "M", "parent_code": "P", "kind": "indicator", "rule": "direct",
-             "max_points": 10}]
+    rows = [
+        {"code": "P", "kind": "pillar", "max_points": 10, "capped": True},
+        {
+            "code": "L",
+            "parent_code": "P",
+            "kind": "indicator",
+            "rule": "direct",
+            "max_points": 10,
+        },
+        {
+            "code": "M",
+            "parent_code": "P",
+            "kind": "indicator",
+            "rule": "direct",
+            "max_points": 10,
+        },
+    ]
     from scoring import FrameworkSpec
 
     spec = FrameworkSpec.build(rows)
@@ -133,8 +152,10 @@ def test_path_not_reachable_under_a_cap_and_top_level():
 
 def test_path_not_reachable():
     # even full points (value 1.0) do not pass a bound of 1 with upper_inclusive
-    spec = flat_spec([10, 10], levels=[{"code": "low", "min_value": 0},
-                                       {"code": "high", "min_value": 1}])
+    spec = flat_spec(
+        [10, 10],
+        levels=[{"code": "low", "min_value": 0}, {"code": "high", "min_value": 1}],
+    )
     r = score(spec, direct_population(spec, [[3, 4]]))
     out = path_to_next_level(r, "U0")
     assert out["status"] == "not_reachable" and out["new_value"] == 1.0

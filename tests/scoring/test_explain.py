@@ -56,15 +56,19 @@ def test_total_explanation_separates_outside_max(scored):
 
 def test_self_scenario_and_error_explanation():
     spec = mixed_spec()
-    answers = [{"unit": "A", "code": "1.4", "choice": "chair",
-                "verified": {"choice": "boss"}}]
+    answers = [
+        {"unit": "A", "code": "1.4", "choice": "chair", "verified": {"choice": "boss"}}
+    ]
     pop = Population.from_records(spec, units=[{"id": "A"}], answers=answers)
     r = score(spec, pop)
     own = explain(r, pop, "A", "1.4", scenario="self")
     assert own["points"] == 10 and own["inputs"]["choice"] == "chair"
     final = explain(r, pop, "A", "1.4")
     assert (final["status"], final["error"], final["points"]) == (
-        "error", "unknown_level", None)
+        "error",
+        "unknown_level",
+        None,
+    )
 
 
 def test_result_rows_cover_every_unit_and_node(scored):
@@ -73,6 +77,15 @@ def test_result_rows_cover_every_unit_and_node(scored):
     assert len(rows) == 2 * len(r.spec.nodes)
     total = rows[0]
     assert total["unit"] == "A" and total["code"] == "TOTAL"
-    assert set(total) == {"unit", "code", "self_points", "verified_points",
-                          "final_points", "gap", "max_points", "value", "level",
-                          "rank"}
+    assert set(total) == {
+        "unit",
+        "code",
+        "self_points",
+        "verified_points",
+        "final_points",
+        "gap",
+        "max_points",
+        "value",
+        "level",
+        "rank",
+    }

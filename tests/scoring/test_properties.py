@@ -27,9 +27,16 @@ def test_vectorised_equals_reference_on_random_data(seed):
         for node in spec.nodes:
             want, got = ref[u["id"]][node.code], r.node(u["id"], node.code)
             level = spec.levels[want["level"]].code if want["level"] >= 0 else None
-            assert (got.final_points, got.max_points, got.value, got.level,
-                    got.rank or 0) == (want["points"], want["max"], want["value"],
-                                       level, want["rank"]), (u["id"], node.code)
+            assert (
+                got.final_points,
+                got.max_points,
+                got.value,
+                got.level,
+                got.rank or 0,
+            ) == (want["points"], want["max"], want["value"], level, want["rank"]), (
+                u["id"],
+                node.code,
+            )
 
 
 # achievement 0..10 → an answer that never earns less when achievement grows
@@ -49,11 +56,23 @@ MONO_RULES = ["yes_no", "ratio", "tiers", "level", "target", "checks", "direct"]
 
 
 def monotone_spec(capped):
-    params = {"tiers": TIERS, "level": LEVELS, "target": {"target": 8}, "checks": CHECKS}
-    rows = [{"code": "P", "kind": "pillar"},
-            {"code": "C", "parent_code": "P", "kind": "component",
-             "capped": capped, "max_points": 40 if capped else None},
-            {"code": "D", "parent_code": "P", "kind": "component"}]
+    params = {
+        "tiers": TIERS,
+        "level": LEVELS,
+        "target": {"target": 8},
+        "checks": CHECKS,
+    }
+    rows = [
+        {"code": "P", "kind": "pillar"},
+        {
+            "code": "C",
+            "parent_code": "P",
+            "kind": "component",
+            "capped": capped,
+            "max_points": 40 if capped else None,
+        },
+        {"code": "D", "parent_code": "P", "kind": "component"},
+    ]
     for i, rule in enumerate(MONO_RULES):
         parent = "C" if i % 2 else "D"
         mx = 20 if rule == "tiers" else 10
@@ -65,11 +84,17 @@ SPECS = {True: monotone_spec(True), False: monotone_spec(False)}
 
 
 def _score(spec, achievement, na=()):
-    answers = [{"unit": "u", "code": f"L{i}", **(_answer(rule, a) if i not in na
-                                               else {"na": True})}
-               for i, (rule, a) in enumerate(zip(MONO_RULES, achievement, strict=True))]
-    return score(spec, Population.from_records(spec, units=[{"id": "u"}],
-                                               answers=answers))
+    answers = [
+        {
+            "unit": "u",
+            "code": f"L{i}",
+            **(_answer(rule, a) if i not in na else {"na": True}),
+        }
+        for i, (rule, a) in enumerate(zip(MONO_RULES, achievement, strict=True))
+    ]
+    return score(
+        spec, Population.from_records(spec, units=[{"id": "u"}], answers=answers)
+    )
 
 
 achievements = st.lists(st.integers(0, 10), min_size=7, max_size=7)
@@ -100,7 +125,11 @@ def test_na_never_lowers_a_value(base, j):
         return
     for k, node in enumerate(spec.nodes):
         below = _ancestor(spec, col, k)
-        if below and leaf_value <= before.value[0, k] and not np.isnan(after.value[0, k]):
+        if (
+            below
+            and leaf_value <= before.value[0, k]
+            and not np.isnan(after.value[0, k])
+        ):
             assert after.value[0, k] >= before.value[0, k] - 1e-12, node.code
 
 
@@ -113,8 +142,14 @@ def _ancestor(spec, col, k):
 
 
 @settings(deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 2), st.booleans()),
-                min_size=1, max_size=25), st.randoms(use_true_random=False))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.integers(0, 2), st.booleans()),
+        min_size=1,
+        max_size=25,
+    ),
+    st.randoms(use_true_random=False),
+)
 def test_ranks_are_permutation_consistent_competition_ranks(rows, rnd):
     keys = np.array([k / 5 for k, _, _ in rows])
     groups = np.array([g for _, g, _ in rows])

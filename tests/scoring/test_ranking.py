@@ -30,8 +30,9 @@ def test_ranks_restart_in_each_group_and_skip_unranked_units():
 def test_score_ranks_ties_on_rounded_values_and_points():
     spec = flat_spec([100, 100])
     # 60/100 and 120/200 tie on value
-    pop = direct_population(spec, [[60, None], [60, 60], [59.99, None], [50, 50]],
-                            na={(0, 1), (2, 1)})
+    pop = direct_population(
+        spec, [[60, None], [60, 60], [59.99, None], [50, 50]], na={(0, 1), (2, 1)}
+    )
     r = score(spec, pop)
     assert r.rank[:, 0].tolist() == [1, 1, 3, 4]
     r = score(spec, pop, rank_by="points")
@@ -40,8 +41,9 @@ def test_score_ranks_ties_on_rounded_values_and_points():
 
 def test_dense_option_in_score_and_not_ranked_units():
     spec = flat_spec([100])
-    pop = direct_population(spec, [[90], [80], [80], [70]],
-                            ranked=[True, True, True, False])
+    pop = direct_population(
+        spec, [[90], [80], [80], [70]], ranked=[True, True, True, False]
+    )
     assert score(spec, pop, rank_method="dense").rank[:, 0].tolist() == [1, 2, 2, 0]
     assert score(spec, pop).rank[:, 0].tolist() == [1, 2, 2, 0]
 
@@ -51,9 +53,15 @@ def yoy(unit_ids, values, previous, lineage=None, groups=None):
     groups = np.zeros(n, int) if groups is None else np.array(groups)
     ranked = np.ones(n, bool)
     ranks = rank_within_groups(np.array(values), groups, ranked)
-    return year_over_year(unit_ids=unit_ids, values=np.array(values), ranks=ranks,
-                          groups=groups, ranked=ranked, previous=previous,
-                          lineage=lineage)
+    return year_over_year(
+        unit_ids=unit_ids,
+        values=np.array(values),
+        ranks=ranks,
+        groups=groups,
+        ranked=ranked,
+        previous=previous,
+        lineage=lineage,
+    )
 
 
 def test_unit_compares_with_itself():
@@ -73,8 +81,9 @@ def test_merged_unit_takes_the_mean_and_ranks_are_recomputed_on_this_years_set()
 
 
 def test_split_units_each_compare_with_the_parent():
-    out = yoy(["s1", "s2"], [0.5, 0.3], {"old": 0.4},
-              lineage={"s1": ["old"], "s2": ["old"]})
+    out = yoy(
+        ["s1", "s2"], [0.5, 0.3], {"old": 0.4}, lineage={"s1": ["old"], "s2": ["old"]}
+    )
     assert out.previous_value.tolist() == [0.4, 0.4]
     assert out.value_change == pytest.approx([0.1, -0.1])
     assert out.previous_rank.tolist() == [1, 1]
@@ -87,7 +96,12 @@ def test_new_unit_has_nothing_to_compare():
 
 
 def test_renamed_unit_follows_lineage_within_groups():
-    out = yoy(["x", "y", "z"], [0.5, 0.4, 0.9], {"old-x": 0.3, "y": 0.6, "z": 0.1},
-              lineage={"x": ["old-x"]}, groups=[0, 0, 1])
+    out = yoy(
+        ["x", "y", "z"],
+        [0.5, 0.4, 0.9],
+        {"old-x": 0.3, "y": 0.6, "z": 0.1},
+        lineage={"x": ["old-x"]},
+        groups=[0, 0, 1],
+    )
     assert out.previous_rank.tolist() == [2, 1, 1]
     assert out.rank_change.tolist() == [1, -1, 0]

@@ -6,10 +6,13 @@ from scoring_factories import FULL, direct_population, flat_spec, leaf, mixed_sp
 
 from scoring import FrameworkError, FrameworkSpec, Level, Population, score
 
+
 def test_mixed_tree_points_max_value():
     spec = mixed_spec()
-    r = score(spec, Population.from_records(spec, units=[{"id": "A"}, {"id": "Z"}],
-                                             answers=FULL))
+    r = score(
+        spec,
+        Population.from_records(spec, units=[{"id": "A"}, {"id": "Z"}], answers=FULL),
+    )
     a = {n.code: r.node("A", n.code) for n in spec.nodes}
     assert a["1"].final_points == 10 + 7.76 + 15 + 5
     assert a["1"].max_points == 50
@@ -32,27 +35,37 @@ def test_na_removes_the_maximum_and_missing_counts_as_zero():
 
 
 def test_group_with_nothing_applicable_is_none_not_zero():
-    rows = [{"code": "P", "kind": "pillar"}, leaf("L", "P", "direct"),
-            {"code": "Q", "kind": "pillar"}, leaf("M", "Q", "direct")]
+    rows = [
+        {"code": "P", "kind": "pillar"},
+        leaf("L", "P", "direct"),
+        {"code": "Q", "kind": "pillar"},
+        leaf("M", "Q", "direct"),
+    ]
     spec = FrameworkSpec.build(rows)
     units = [{"id": "A", "not_applicable": ["Q"]}]
-    pop = Population.from_records(spec, units=units,
-                                  answers=[{"unit": "A", "code": "L", "points": 4}])
+    pop = Population.from_records(
+        spec, units=units, answers=[{"unit": "A", "code": "L", "points": 4}]
+    )
     node = score(spec, pop).node("A", "Q")
     assert (node.final_points, node.value, node.level, node.rank) == (None,) * 4
     assert node.max_points == 0
 
 
 def test_applicability_by_unit_type_and_procedures():
-    rows = [{"code": "P", "kind": "pillar"},
-            leaf("L", "P", "direct", applies_to="commune"),
-            leaf("M", "P", "direct", requires_procedures=True),
-            leaf("N", "P", "direct")]
+    rows = [
+        {"code": "P", "kind": "pillar"},
+        leaf("L", "P", "direct", applies_to="commune"),
+        leaf("M", "P", "direct", requires_procedures=True),
+        leaf("N", "P", "direct"),
+    ]
     spec = FrameworkSpec.build(rows)
-    units = [{"id": "dept", "unit_type": "department", "procedures": False},
-             {"id": "com", "unit_type": "commune"}]
-    answers = [{"unit": u, "code": c, "points": 10} for u in ("dept", "com")
-               for c in "LMN"]
+    units = [
+        {"id": "dept", "unit_type": "department", "procedures": False},
+        {"id": "com", "unit_type": "commune"},
+    ]
+    answers = [
+        {"unit": u, "code": c, "points": 10} for u in ("dept", "com") for c in "LMN"
+    ]
     r = score(spec, Population.from_records(spec, units=units, answers=answers))
     assert r.max[:, 0].tolist() == [10, 30]
     assert r.node("dept", "L").final_points is None
@@ -68,17 +81,22 @@ def test_error_makes_every_ancestor_none_never_zero():
 
 
 def test_bonus_group_capped_and_penalty_floor():
-    rows = [{"code": "P", "kind": "pillar"}, leaf("L", "P", "direct"),
-            {"code": "B", "kind": "bonus_group", "max_points": 6, "capped": True},
-            leaf("B1", "B", "bonus", None, rule_params={"max": 5}),
-            leaf("B2", "B", "bonus", None, rule_params={"max": 5}),
-            {"code": "N", "kind": "penalty_group", "max_points": 3, "capped": True},
-            leaf("N1", "N", "penalty", None, rule_params={"max": 5})]
+    rows = [
+        {"code": "P", "kind": "pillar"},
+        leaf("L", "P", "direct"),
+        {"code": "B", "kind": "bonus_group", "max_points": 6, "capped": True},
+        leaf("B1", "B", "bonus", None, rule_params={"max": 5}),
+        leaf("B2", "B", "bonus", None, rule_params={"max": 5}),
+        {"code": "N", "kind": "penalty_group", "max_points": 3, "capped": True},
+        leaf("N1", "N", "penalty", None, rule_params={"max": 5}),
+    ]
     spec = FrameworkSpec.build(rows)
-    answers = [{"unit": "A", "code": "L", "points": 10},
-               {"unit": "A", "code": "B1", "points": 4},
-               {"unit": "A", "code": "B2", "points": 4},
-               {"unit": "A", "code": "N1", "points": 5}]
+    answers = [
+        {"unit": "A", "code": "L", "points": 10},
+        {"unit": "A", "code": "B1", "points": 4},
+        {"unit": "A", "code": "B2", "points": 4},
+        {"unit": "A", "code": "N1", "points": 5},
+    ]
     r = score(spec, Population.from_records(spec, units=[{"id": "A"}], answers=answers))
     assert r.node("A", "B").final_points == 6
     assert r.node("A", "N").final_points == -3
@@ -90,9 +108,14 @@ def test_deep_tree_rolls_up_every_level():
     rows, parent = [], None
     for depth in range(7):
         code = f"G{depth}"
-        rows.append({"code": code, "parent_code": parent, "kind": "component"
-                     if depth else "pillar"})
-        rows.append(leaf(f"L{depth}", code, "direct", 2 ** depth))
+        rows.append(
+            {
+                "code": code,
+                "parent_code": parent,
+                "kind": "component" if depth else "pillar",
+            }
+        )
+        rows.append(leaf(f"L{depth}", code, "direct", 2**depth))
         parent = code
     spec = FrameworkSpec.build(rows)
     answers = [{"unit": "A", "code": f"L{d}", "points": 1} for d in range(7)]
@@ -108,8 +131,9 @@ def test_leaf_points_are_rounded_before_summing():
         leaf(f"R{i}", "P", "ratio", 10) for i in range(3)
     ]
     spec = FrameworkSpec.build(rows)
-    answers = [{"unit": "A", "code": f"R{i}", "value": 1, "denominator": 3}
-               for i in range(3)]
+    answers = [
+        {"unit": "A", "code": f"R{i}", "value": 1, "denominator": 3} for i in range(3)
+    ]
     r = score(spec, Population.from_records(spec, units=[{"id": "A"}], answers=answers))
     assert r.node("A").final_points == 9.99  # 3 × 3.33, not 10.0
 
@@ -146,28 +170,39 @@ def test_levels_judged_on_value_rounded_to_value_precision(points, level):
 
 
 def test_custom_levels():
-    spec = flat_spec([100], levels=[Level("E", 0), Level("D", 0.5), Level("A", 0.9)],
-                     level_edges="lower_inclusive")
+    spec = flat_spec(
+        [100],
+        levels=[Level("E", 0), Level("D", 0.5), Level("A", 0.9)],
+        level_edges="lower_inclusive",
+    )
     r = score(spec, direct_population(spec, [[49.99], [50], [90]]))
     assert [r.node(u).level for u in ("U0", "U1", "U2")] == ["E", "D", "A"]
 
 
 def test_self_verified_final_and_gap():
     spec = flat_spec([10, 10])
-    answers = [{"unit": "A", "code": "L0", "points": 8, "verified": {"points": 5}},
-               {"unit": "A", "code": "L1", "points": 6}]
+    answers = [
+        {"unit": "A", "code": "L0", "points": 8, "verified": {"points": 5}},
+        {"unit": "A", "code": "L1", "points": 6},
+    ]
     r = score(spec, Population.from_records(spec, units=[{"id": "A"}], answers=answers))
     l0, l1, total = r.node("A", "L0"), r.node("A", "L1"), r.node("A")
     assert (l0.self_points, l0.verified_points, l0.final_points, l0.gap) == (8, 5, 5, 3)
     assert (l1.self_points, l1.verified_points, l1.final_points, l1.gap) == (
-        6, None, 6, None)
+        6,
+        None,
+        6,
+        None,
+    )
     assert (total.self_points, total.final_points, total.gap) == (14, 11, 3)
 
 
 def test_verified_na_changes_the_final_maximum():
     spec = flat_spec([10, 10])
-    answers = [{"unit": "A", "code": "L0", "points": 8, "verified": {"na": True}},
-               {"unit": "A", "code": "L1", "points": 6}]
+    answers = [
+        {"unit": "A", "code": "L0", "points": 8, "verified": {"na": True}},
+        {"unit": "A", "code": "L1", "points": 6},
+    ]
     r = score(spec, Population.from_records(spec, units=[{"id": "A"}], answers=answers))
     assert (r.self_max[0, 0], r.max[0, 0]) == (20, 10)
 
@@ -175,8 +210,10 @@ def test_verified_na_changes_the_final_maximum():
 def test_relative_best_uses_the_ranking_group_and_all_zero_is_zero():
     rows = [{"code": "P", "kind": "pillar"}, leaf("R", "P", "relative_best", 10)]
     spec = FrameworkSpec.build(rows)
-    units = [{"id": u, "group": g} for u, g in
-             [("a", "x"), ("b", "x"), ("c", "y"), ("d", "y")]]
+    units = [
+        {"id": u, "group": g}
+        for u, g in [("a", "x"), ("b", "x"), ("c", "y"), ("d", "y")]
+    ]
     values = {"a": 5, "b": 20, "c": 0, "d": 0}
     answers = [{"unit": u, "code": "R", "value": v} for u, v in values.items()]
     r = score(spec, Population.from_records(spec, units=units, answers=answers))
@@ -186,8 +223,10 @@ def test_relative_best_uses_the_ranking_group_and_all_zero_is_zero():
 def test_relative_best_self_points_use_final_best_and_cap_at_max():
     rows = [{"code": "P", "kind": "pillar"}, leaf("R", "P", "relative_best", 10)]
     spec = FrameworkSpec.build(rows)
-    answers = [{"unit": "a", "code": "R", "value": 30, "verified": {"value": 10}},
-               {"unit": "b", "code": "R", "value": 20}]
+    answers = [
+        {"unit": "a", "code": "R", "value": 30, "verified": {"value": 10}},
+        {"unit": "b", "code": "R", "value": 20},
+    ]
     units = [{"id": "a"}, {"id": "b"}]
     r = score(spec, Population.from_records(spec, units=units, answers=answers))
     assert r.node("a", "R").self_points == 10 and r.node("a", "R").final_points == 5
@@ -196,24 +235,50 @@ def test_relative_best_self_points_use_final_best_and_cap_at_max():
 @pytest.mark.parametrize(
     "rows, code",
     [
-        ([{"code": "P", "kind": "pillar"}, {"code": "P", "kind": "pillar"}],
-         "duplicate_code"),
+        (
+            [{"code": "P", "kind": "pillar"}, {"code": "P", "kind": "pillar"}],
+            "duplicate_code",
+        ),
         ([{"code": "L", "parent_code": "X", "kind": "pillar"}], "unknown_parent"),
-        ([{"code": "A", "parent_code": "B", "kind": "pillar"},
-          {"code": "B", "parent_code": "A", "kind": "pillar"}], "cycle"),
+        (
+            [
+                {"code": "A", "parent_code": "B", "kind": "pillar"},
+                {"code": "B", "parent_code": "A", "kind": "pillar"},
+            ],
+            "cycle",
+        ),
         ([{"code": "P", "kind": "group"}], "unknown_kind"),
         ([{"code": "P", "kind": "pillar"}], "leaf_not_indicator"),
-        ([{"code": "P", "kind": "pillar", "capped": True}, leaf("L", "P", "direct")],
-         "capped_without_max"),
-        ([{"code": "P", "kind": "pillar"},
-          leaf("L", "P", "bonus", None, rule_params={"max": 5})],
-         "bonus_outside_bonus_group"),
-        ([{"code": "P", "kind": "pillar"},
-          leaf("L", "P", "penalty", None, rule_params={"max": 5})],
-         "penalty_outside_penalty_group"),
-        ([{"code": "P", "kind": "pillar"}, leaf("L", "P", "tiers", 5)], "tiers_missing"),
-        ([{"code": "P", "kind": "pillar"}, leaf("L", "P", "direct"),
-          leaf("M", "L", "direct")], "indicator_has_children"),
+        (
+            [{"code": "P", "kind": "pillar", "capped": True}, leaf("L", "P", "direct")],
+            "capped_without_max",
+        ),
+        (
+            [
+                {"code": "P", "kind": "pillar"},
+                leaf("L", "P", "bonus", None, rule_params={"max": 5}),
+            ],
+            "bonus_outside_bonus_group",
+        ),
+        (
+            [
+                {"code": "P", "kind": "pillar"},
+                leaf("L", "P", "penalty", None, rule_params={"max": 5}),
+            ],
+            "penalty_outside_penalty_group",
+        ),
+        (
+            [{"code": "P", "kind": "pillar"}, leaf("L", "P", "tiers", 5)],
+            "tiers_missing",
+        ),
+        (
+            [
+                {"code": "P", "kind": "pillar"},
+                leaf("L", "P", "direct"),
+                leaf("M", "L", "direct"),
+            ],
+            "indicator_has_children",
+        ),
     ],
 )
 def test_framework_errors(rows, code):
@@ -237,6 +302,8 @@ def test_build_orders_parents_first_whatever_the_row_order():
 
 def test_no_nan_leaks_into_values_of_scored_units():
     spec = mixed_spec()
-    r = score(spec, Population.from_records(spec, units=[{"id": "A"}, {"id": "Z"}],
-                                             answers=FULL))
+    r = score(
+        spec,
+        Population.from_records(spec, units=[{"id": "A"}, {"id": "Z"}], answers=FULL),
+    )
     assert not math.isnan(r.value[0, 0]) and np.isfinite(r.points[0, 0])

@@ -3,7 +3,6 @@
 Fixtures, every validation rule, round trips through the exporter, formula-looking text
 and the coordinator's upload page."""
 
-import argparse
 import csv
 import io
 import json
@@ -34,31 +33,6 @@ FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "frameworks"
 VI_CATALOG = Path(settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES" / "django.mo"
 
 pytestmark = pytest.mark.django_db
-
-# Application bugs these tests found (see the xfail marks).
-BUG_COLUMN_KWARG = (
-    "survey/importers/framework.py _parse_meta (key_missing) and _parse_nodes "
-    "(column_missing) call _Collector.add(sheet, row, column, code, **params) with "
-    "column=...: TypeError 'got multiple values for argument column' instead of an "
-    "issue"
-)
-BUG_ROW_KWARG = (
-    "survey/importers/framework.py _parse_nodes calls _Collector.add(..., "
-    "'duplicate_code', row=first_row[...]): TypeError 'got multiple values for "
-    "argument "
-    "row' instead of a duplicate_code issue"
-)
-BUG_SHEET_KWARG = (
-    "survey/importers/framework.py parse_framework calls _Collector.add('indicators', "
-    "0, "
-    "'', 'sheet_missing', sheet='indicators'): TypeError 'got multiple values for "
-    "argument sheet'"
-)
-BUG_EXPORT_VERSION = (
-    "survey/management/commands/export_framework.py add_arguments adds '--version', "
-    "which BaseCommand already defines: argparse.ArgumentError, the command never runs"
-)
-
 
 # --- builders
 
@@ -466,14 +440,12 @@ CASES = [
         "column_missing",
         (IND, 1, "kind", "column_missing"),
         columns=[c for c in NODE_COLUMNS if c != "kind"],
-        bug=BUG_COLUMN_KWARG,
         raises=TypeError,
     ),
     Case(
         "column_missing_name",
         (IND, 1, "name_vi", "column_missing"),
         columns=[c for c in NODE_COLUMNS if c != "name_vi"],
-        bug=BUG_COLUMN_KWARG,
         raises=TypeError,
     ),
     *[
@@ -481,7 +453,6 @@ CASES = [
             f"key_missing_{key}",
             (FW, 0, key, "key_missing"),
             meta=_meta(**{key: None}),
-            bug=BUG_COLUMN_KWARG,
             raises=TypeError,
         )
         for key in ("framework_code", "framework_name_vi", "year", "unit_type")
@@ -490,7 +461,6 @@ CASES = [
         "key_empty_year",
         (FW, 0, "year", "key_missing"),
         meta=_meta(year=""),
-        bug=BUG_COLUMN_KWARG,
         raises=TypeError,
     ),
     Case(
@@ -517,7 +487,6 @@ CASES = [
         "duplicate_code",
         (IND, 6, "code", "duplicate_code"),
         [*B(), node("P.2", "P", max_points="0")],
-        bug=BUG_ROW_KWARG,
         raises=TypeError,
     ),
     Case(
@@ -771,10 +740,6 @@ CASES = [
         (FW, 0, "previous_version", "unknown_previous_version"),
         meta=_meta(previous_version="T-SO:2019"),
         formats=("csv",),
-        raises=AssertionError,
-        bug="survey/importers/framework.py _previous_version hard-codes the sheet "
-        "'framework' "
-        "for its issue, while every other key issue names NAME.framework.csv",
     ),
     Case(
         "malformed_previous_version",
@@ -866,7 +831,6 @@ def test_every_issue_message_exists_in_both_languages(code):
     )
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=BUG_ROW_KWARG)
 def test_duplicate_code_names_the_first_row(tmp_path):
     nodes = [
         *base_nodes(),
@@ -894,7 +858,6 @@ def test_cycle_reports_each_node_of_the_cycle(tmp_path):
     assert {(6, "parent_code"), (7, "parent_code")} <= cycles
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=BUG_SHEET_KWARG)
 def test_missing_indicators_sheet(tmp_path):
     workbook = Workbook()
     workbook.active.title = "framework"
@@ -907,7 +870,6 @@ def test_missing_indicators_sheet(tmp_path):
     assert_bilingual(issues[0])
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=BUG_COLUMN_KWARG)
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_missing_framework_sheet_reports_every_key(tmp_path, fmt):
     issues = failed_import(write_framework(tmp_path, fmt, base_nodes(), meta=False))
@@ -957,7 +919,7 @@ def test_bonus_and_penalty_groups_may_exceed_their_maximum(tmp_path, kind, rule)
     ]
     version = import_path(write_framework(tmp_path, "xlsx", nodes))
     assert version.nodes.get(code="G.1").rule_params == {"per_item": 2, "max": 10}
-    # and bonus points do not count towards a pillar's maximum
+    # the group keeps its own maximum, below the sum of its items' caps
     assert version.nodes.get(code="G").max_points == Decimal(5)
 
 
@@ -1047,17 +1009,6 @@ def test_several_framework_key_errors_are_all_reported(tmp_path, fmt):
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "survey/importers/framework.py _parse_nodes returns [] when `out.issues` is "
-        "not "
-        "empty after the column check, but out.issues already holds the "
-        "framework-sheet "
-        "and levels issues: one bad framework key or level hides every row error"
-    ),
-)
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_framework_key_errors_do_not_hide_row_errors(tmp_path, fmt):
     path = write_framework(
@@ -1072,9 +1023,6 @@ def test_framework_key_errors_do_not_hide_row_errors(tmp_path, fmt):
     } <= located(issues)
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="as above, for a levels error"
-)
 def test_level_errors_do_not_hide_row_errors(tmp_path):
     path = write_framework(
         tmp_path, "xlsx", _several_row_errors(), levels=_levels("0.2", "0.5")
@@ -1106,17 +1054,6 @@ def test_several_tree_errors_are_all_reported(tmp_path):
     } <= located(issues)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "survey/importers/framework.py parse_framework: the tree and rule checks run "
-        "only when no cell error was found, "
-        "so a file with a bad date in one row and a rule/answer mismatch in another "
-        "reports "
-        "only the date; the mismatch appears after the first correction"
-    ),
-)
 def test_cell_errors_do_not_hide_rule_errors(tmp_path):
     nodes = with_changes(base_nodes(), "P.1", date_from="31/02/2025")
     nodes = with_changes(nodes, "P.3", rule="yes_no")
@@ -1130,13 +1067,6 @@ def test_cell_errors_do_not_hide_rule_errors(tmp_path):
 # --- other bugs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="survey/importers/framework.py framework_import: `meta.get('precision', 2) "
-    "or 2` turns an explicit precision 0 "
-    "(allowed by the 0-4 range check in _parse_meta) into 2",
-)
 def test_precision_zero_is_kept(tmp_path):
     version = import_path(
         write_framework(tmp_path, "csv", base_nodes(), meta=_meta(precision="0"))
@@ -1144,13 +1074,6 @@ def test_precision_zero_is_kept(tmp_path):
     assert version.precision == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="survey/importers/framework.py _parse_nodes: `node['order'] or position` "
-    "ignores an explicit order 0, so a "
-    "node written later with order 0 sorts after a sibling with order 1",
-)
 def test_explicit_order_zero_is_kept(tmp_path):
     nodes = [
         node("P", kind="pillar", order="0"),
@@ -1163,14 +1086,6 @@ def test_explicit_order_zero_is_kept(tmp_path):
     ] == ["P.1", "P.2"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="survey/importers/framework.py _parse_node_row does not check lengths: a "
-    "code longer than the 40 "
-    "characters of Node.code is stored on SQLite and crashes with DataError on "
-    "PostgreSQL "
-    "instead of being reported as an issue",
-)
 def test_too_long_code_is_reported(tmp_path):
     long_code = "P." + "1" * 45
     nodes = [*base_nodes(), node(long_code, "P", max_points="0")]
@@ -1398,30 +1313,43 @@ RICH_LEVELS = [
 ]
 
 
-def export(code: str, year: int, output: Path) -> None:
-    """What ``export_framework CODE YEAR -o OUTPUT`` does (the command itself cannot
-    run, see test_export_framework_command): write the latest version's files."""
-    version = FrameworkVersion.objects.filter(framework__code=code, year=year).order_by(
-        "-number"
-    )[0]
-    for name, content in framework_files(version, stem=str(output)).items():
-        Path(name).write_bytes(content)
+def export(code: str, year: int, output: Path, *options: str) -> str:
+    return call_command(
+        "export_framework", code, str(year), "-o", str(output), *options
+    )
 
 
-@pytest.mark.xfail(
-    strict=True, raises=argparse.ArgumentError, reason=BUG_EXPORT_VERSION
-)
 @pytest.mark.parametrize("suffix", ["xlsx", "csv"])
 def test_export_framework_command(tmp_path, suffix):
     call_command("import_framework", str(FIXTURES / "commune-2025.csv"))
     output = tmp_path / f"dti-xa.{suffix}"
-    call_command("export_framework", "DTI-XA", "2025", "-o", str(output))
+    message = export("DTI-XA", 2025, output)
+    assert message.startswith("Wrote DTI-XA 2025 v1 to ")
     assert output.exists()
     call_command("import_framework", str(output))
-    assert (
-        FrameworkVersion.objects.filter(framework__code="DTI-XA", year=2025).count()
-        == 2
-    )
+    versions = FrameworkVersion.objects.filter(framework__code="DTI-XA", year=2025)
+    assert sorted(versions.values_list("number", flat=True)) == [1, 2]
+
+
+def test_export_framework_command_chooses_the_version(tmp_path):
+    for name in ("Tên một", "Tên hai"):
+        folder = tmp_path / name
+        folder.mkdir()
+        import_path(
+            write_framework(
+                folder, "csv", with_changes(base_nodes(), "P.1", name_vi=name)
+            )
+        )
+    export("T-SO", 2025, tmp_path / "latest.csv")
+    export("T-SO", 2025, tmp_path / "first.csv", "--number", "1")
+    for stem, name in (("latest", "Tên hai"), ("first", "Tên một")):
+        with open(tmp_path / f"{stem}.csv", encoding="utf-8") as f:
+            rows = {row["code"]: row for row in csv.DictReader(f)}
+        assert rows["P.1"]["name_vi"] == name
+    with pytest.raises(CommandError, match="No version of T-SO for 2030"):
+        export("T-SO", 2030, tmp_path / "none.csv")
+    with pytest.raises(CommandError, match="No version of T-SO for 2025"):
+        export("T-SO", 2025, tmp_path / "none.csv", "--number", "3")
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
@@ -1637,9 +1565,6 @@ def test_upload_invalid_file_lists_every_issue(client, coordinator, tmp_path):
         assert escape(issue.message("en")) in html
 
 
-@pytest.mark.xfail(
-    strict=True, raises=TypeError, reason=BUG_COLUMN_KWARG + " (HTTP 500)"
-)
 def test_upload_csv_without_keys_lists_the_missing_keys(client, coordinator, tmp_path):
     path = write_framework(tmp_path, "csv", base_nodes(), meta=False)
     before = counts()
