@@ -211,3 +211,21 @@ def test_explanation_of_a_unit(version):
     node = version.nodes.filter(answer_type="ratio").first()
     leaf = unit_explanation(assessment=assessment, node=node)
     assert leaf["code"] == node.code and leaf["rule"] == "ratio"
+
+
+def test_compute_results_command(version, coordinator):
+    from django.core.management import CommandError, call_command
+
+    campaign = make_campaign(version, 2)
+    out = call_command("compute_results", str(campaign.year))
+    assert "2 assessments scored" in out
+    assert UnitResult.objects.filter(assessment__campaign=campaign).count() > 0
+    Campaign.objects.filter(pk=campaign.pk).update(
+        state=Campaign.State.PRELIMINARY, decision_number="12/QĐ-UBND"
+    )
+    campaign.refresh_from_db()
+    campaign_transition(campaign=campaign, action="publish", user=coordinator)
+    with pytest.raises(CommandError, match="frozen"):
+        call_command("compute_results", str(campaign.pk))
+    with pytest.raises(CommandError, match="No campaign"):
+        call_command("compute_results", "1999")

@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from survey.models import Campaign
+from survey.services.scoring import ResultsFrozen, campaign_results_compute
+
+
+class Command(BaseCommand):
+    help = (
+        "Score a campaign (by id or year) in one engine pass per framework version and "
+        "store the results. A published campaign's frozen results are left as they are."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("campaign", help="Campaign id or year")
+
+    def handle(self, *args, campaign: str, **options):
+        found = (
+            Campaign.objects.filter(pk=campaign).first() if campaign.isdigit() else None
+        )
+        if found is None and campaign.isdigit():
+            found = Campaign.objects.filter(year=int(campaign)).order_by("-pk").first()
+        if found is None:
+            raise CommandError(f"No campaign {campaign}")
+        try:
+            rows = campaign_results_compute(campaign=found)
+        except ResultsFrozen as exc:
+            raise CommandError(f"{found}: results are frozen (published)") from exc
+        units = found.assessments.count()
+        return f"{found}: {units} assessments scored, {rows} results stored"

@@ -1,0 +1,429 @@
+"""answer_save: typed checks, points, optimistic locking, editability, audit merge."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from survey.models import (
+    Answer,
+    Assessment,
+    AuditEvent,
+    Campaign,
+    CampaignVersion,
+    Evidence,
+    Framework,
+    FrameworkVersion,
+    Membership,
+    Node,
+    Unit,
+    User,
+)
+from survey.services.answers import (
+    AnswerInvalid,
+    AnswerLocked,
+    AnswerStale,
+    answer_fields,
+    answer_is_given,
+    answer_save,
+)
+
+pytestmark = pytest.mark.django_db
+
+LEVELS = {
+    "levels": [
+        {"code": "cao", "vi": "Cao", "en": "High", "factor": 1},
+        {"code": "thap", "vi": "Thấp", "en": "Low", "factor": 0.5},
+    ]
+}
+CHECKS = {
+    "checks": [
+        {"code": "a", "vi": "Có quy chế", "en": "Regulation", "points": 4},
+        {"code": "b", "vi": "Có kiểm tra", "en": "Checked", "points": 6},
+    ]
+}
+# code: (answer type, rule, params, max points, extra Node fields)
+INDICATORS = {
+    "A.1": ("ratio", "ratio", {}, 10, {}),
+    "A.2": ("percentage", "ratio", {}, 10, {"na_allowed": True}),
+    "A.3": ("count", "target", {"target": 10}, 20, {}),
+    "A.4": (
+        "yes_no",
+        "yes_no",
+        {},
+        20,
+        {"date_from": date(2025, 1, 1), "date_to": date(2025, 3, 31)},
+    ),
+    "A.5": ("level", "level", LEVELS, 20, {}),
+    "B.1": ("checklist", "checks", CHECKS, 10, {}),
+    "B.2": ("text", "none", {}, None, {}),
+    "B.3": ("points", "direct", {}, 60, {}),
+    "B.4": (
+        "date",
+        "none",
+        {},
+        None,
+        {
+            "date_from": date(2025, 1, 1),
+            "date_to": date(2025, 12, 31),
+            "date_window": "refuse",
+        },
+    ),
+    "B.5": ("money", "none", {}, None, {}),
+    "B.6": ("yes_no", "yes_no", {}, 10, {"requires_procedures": True}),
+}
+
+
+@dataclass
+class World:
+    unit: Unit
+    version: FrameworkVersion
+    campaign: Campaign
+    assessment: Assessment
+    editor: User
+    approver: User
+    nodes: dict[str, Node] = field(default_factory=dict)
+    pillars: list[Node] = field(default_factory=list)
+
+    def user(self, role: str, *, unit: Unit | None = None) -> User:
+        user = User.objects.create_user(
+            f"{role}-{User.objects.count()}", password="mat-khau-dai-2025"
+        )
+        scope = None if role in Membership.PROVINCE_ROLES else (unit or self.unit)
+        Membership.objects.create(user=user, unit=scope, role=role)
+        return user
+
+    def save(self, code: str, values: dict, *, version: int | None = None, user=None):
+        node = self.nodes[code]
+        if version is None:
+            stored = Answer.objects.filter(assessment=self.assessment, node=node)
+            version = stored.values_list("version", flat=True).first() or 0
+        return answer_save(
+            assessment=self.assessment,
+            node=node,
+            values=values,
+            expected_version=version,
+            user=user or self.editor,
+        )
+
+
+def build_world(
+    *, extra_indicators: int = 0, evidence: bool = False, code: str = "X-TANPHU"
+) -> World:
+    """A department framework with two pillars (A: five indicators, B: six), an open
+    campaign and one unit with an editor and an approver."""
+    framework, _ = Framework.objects.get_or_create(
+        code="DTI-SO", defaults={"name_vi": "Bộ chỉ số cấp sở"}
+    )
+    version = FrameworkVersion.objects.create(
+        framework=framework,
+        year=2025,
+        number=FrameworkVersion.objects.count() + 1,
+        unit_type="department",
+    )
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(
+        year=2025,
+        name="Đánh giá DTI năm 2025",
+        state=Campaign.State.OPEN,
+        opens_on=today - timedelta(days=30),
+        deadline=today + timedelta(days=30),
+    )
+    CampaignVersion.objects.create(
+        campaign=campaign, unit_type="department", version=version
+    )
+    unit = Unit.objects.create(code=code, name_vi="Sở Tân Phú", unit_type="department")
+    assessment = Assessment.objects.create(
+        campaign=campaign, unit=unit, version=version, provides_procedures=False
+    )
+    world = World(unit, version, campaign, assessment, None, None)  # type: ignore[arg-type]
+    world.editor = world.user("editor")
+    world.approver = world.user("approver")
+    pillars = {}
+    for order, (pillar, name) in enumerate(
+        [("A", "Nhận thức số"), ("B", "Thể chế số")], start=1
+    ):
+        pillars[pillar] = Node.objects.create(
+            version=version, code=pillar, kind="pillar", order=order, name_vi=name
+        )
+    indicators = dict(INDICATORS)
+    for i in range(extra_indicators):
+        indicators[f"A.9{i:03d}"] = ("count", "target", {"target": 5}, 5, {})
+    for order, (ind, (atype, rule, params, max_points, extra)) in enumerate(
+        indicators.items()
+    ):
+        world.nodes[ind] = Node.objects.create(
+            version=version,
+            parent=pillars[ind[0]],
+            code=ind,
+            kind="indicator",
+            order=order,
+            name_vi=f"Chỉ số {ind}",
+            guidance_vi=f"Hướng dẫn {ind}",
+            evidence_required="Văn bản (số hiệu, ngày ban hành)",
+            answer_type=atype,
+            rule=rule,
+            rule_params=params,
+            max_points=max_points,
+            **extra,
+        )
+    world.pillars = list(pillars.values())
+    if evidence:
+        for node in world.nodes.values():
+            answer = Answer.objects.create(assessment=assessment, node=node)
+            Evidence.objects.create(
+                answer=answer,
+                kind="document",
+                doc_number="12/KH-UBND",
+                doc_date=date(2025, 2, 1),
+                summary="Kế hoạch chuyển đổi số",
+            )
+    return world
+
+
+@pytest.fixture
+def world() -> World:
+    return build_world()
+
+
+def test_a_ratio_is_saved_with_its_points_and_a_new_version(world):
+    saved = world.save("A.1", {"number": Decimal("30"), "denominator": Decimal("40")})
+    answer = saved.answer
+    assert (answer.version, answer.self_points, answer.points_error) == (
+        1,
+        Decimal("7.50"),
+        "",
+    )
+    assert answer.updated_by == world.editor
+    saved = world.save("A.1", {"number": Decimal("40")})
+    assert saved.answer.version == 2
+    assert saved.answer.self_points == Decimal("10.00")
+    assert saved.answer.denominator == Decimal("40")
+
+
+@pytest.mark.parametrize(
+    ("code", "values", "field", "error_code"),
+    [
+        ("A.1", {"number": "-1", "denominator": "4"}, "number", "negative_value"),
+        ("A.1", {"number": "5", "denominator": "4"}, "number", "numerator_above"),
+        ("A.1", {"number": "0", "denominator": "0"}, "denominator", "zero_denom"),
+        ("A.2", {"number": "100.5"}, "number", "percentage_above_100"),
+        ("A.3", {"number": "2.5"}, "number", "not_whole"),
+        ("A.3", {"number": "abc"}, "number", "not_a_number"),
+        ("A.3", {"number": "1e30"}, "number", "too_large"),
+        ("A.5", {"choice": "rat_cao"}, "choice", "unknown_level"),
+        ("B.1", {"checks": ["a", "z"]}, "checks", "unknown_check"),
+        ("B.2", {"text": "x" * 5001}, "text", "too_long"),
+        ("B.3", {"number": "61"}, "number", "points_above_max"),
+        ("B.4", {"date": date(2024, 12, 31)}, "date", "date_refused"),
+        ("A.1", {"is_na": True}, "is_na", "na_not_allowed"),
+    ],
+)
+def test_bad_input_is_refused_at_its_field(world, code, values, field, error_code):
+    with pytest.raises(AnswerInvalid) as refused:
+        world.save(code, values)
+    [(got_code, message)] = refused.value.errors[field]
+    assert got_code.startswith(error_code)
+    assert str(message)
+    assert not Answer.objects.filter(assessment=world.assessment).exists()
+
+
+def test_numerator_above_a_stored_denominator_is_refused(world):
+    world.save("A.1", {"number": "3", "denominator": "4"})
+    with pytest.raises(AnswerInvalid) as refused:
+        world.save("A.1", {"number": "5"})
+    assert "number" in refused.value.errors
+    assert Answer.objects.get().number == Decimal("3")
+
+
+def test_a_numerator_alone_is_saved_with_a_warning(world):
+    saved = world.save("A.1", {"number": "3"})
+    assert saved.answer.version == 1
+    assert saved.answer.points_error == "denominator_missing"
+    assert saved.answer.self_points is None
+    [(code, _message)] = saved.warnings["denominator"]
+    assert code == "denominator_missing"
+
+
+def test_a_date_outside_a_warning_window_is_saved_with_a_warning(world):
+    saved = world.save("A.4", {"yes": True, "date": date(2025, 5, 2)})
+    assert saved.answer.date == date(2025, 5, 2)
+    assert saved.answer.self_points == Decimal("20.00")
+    [(code, message)] = saved.warnings["date"]
+    assert code == "date_warning"
+    assert "01/01/2025" in str(message)
+
+
+def test_na_where_allowed_scores_nothing_and_keeps_values(world):
+    world.save("A.2", {"number": "50"})
+    saved = world.save("A.2", {"is_na": True})
+    assert saved.answer.is_na
+    assert saved.answer.number == Decimal("50")
+    assert answer_is_given(saved.answer, world.nodes["A.2"])
+
+
+def test_every_answer_type_is_stored(world):
+    world.save("A.5", {"choice": "thap"})
+    world.save("B.1", {"checks": ["a", "b"]})
+    world.save("B.2", {"text": "Có ứng dụng"})
+    world.save("B.3", {"number": "42.5"})
+    world.save("B.4", {"date": date(2025, 11, 5)})
+    world.save("B.5", {"number": "1250000"})
+    points = dict(
+        Answer.objects.values_list("node__code", "self_points").order_by("node__code")
+    )
+    assert points == {
+        "A.5": Decimal("10.00"),
+        "B.1": Decimal("10.00"),
+        "B.2": None,
+        "B.3": Decimal("42.50"),
+        "B.4": None,
+        "B.5": None,
+    }
+
+
+def test_fields_depend_on_the_answer_type(world):
+    assert answer_fields(world.nodes["A.1"]) == ("number", "denominator", "comment")
+    assert answer_fields(world.nodes["A.2"]) == ("number", "is_na", "comment")
+    assert answer_fields(world.nodes["A.4"]) == ("yes", "date", "comment")
+
+
+def test_a_stale_version_raises_with_the_current_values(world):
+    world.save("A.3", {"number": "4"})  # version 1
+    world.save("A.3", {"number": "6"}, user=world.approver)  # version 2
+    with pytest.raises(AnswerStale) as stale:
+        world.save("A.3", {"number": "5"}, version=1)
+    assert stale.value.version == 2
+    assert stale.value.current["number"] == "6"
+    assert Answer.objects.get().number == Decimal("6")
+
+
+def test_resending_the_stored_values_with_an_old_version_succeeds(world):
+    first = world.save("A.3", {"number": "4"}, version=0)
+    again = world.save("A.3", {"number": "4"}, version=0)
+    assert (again.answer.version, again.changed) == (first.answer.version, False)
+
+
+def test_a_first_save_against_an_answer_created_meanwhile_is_stale(world):
+    world.save("A.3", {"number": "4"}, version=0)
+    with pytest.raises(AnswerStale):
+        world.save("A.3", {"number": "7"}, version=0)
+
+
+def test_different_answers_never_block_each_other(world):
+    world.save("A.3", {"number": "4"}, version=0, user=world.editor)
+    world.save("A.1", {"number": "1", "denominator": "2"}, version=0)
+    assert set(Answer.objects.values_list("version", flat=True)) == {1}
+
+
+def test_people_without_a_unit_role_cannot_edit(world):
+    other = build_world(code="X-KHAC")
+    stranger = other.editor
+    for user in (stranger, world.user("coordinator"), world.user("reviewer")):
+        with pytest.raises(AnswerLocked):
+            world.save("A.3", {"number": "4"}, user=user)
+
+
+@pytest.mark.parametrize("state", ["submitted", "in_review", "verified", "published"])
+def test_submitted_assessments_cannot_be_edited(world, state):
+    Assessment.objects.filter(pk=world.assessment.pk).update(state=state)
+    world.assessment.refresh_from_db()
+    with pytest.raises(AnswerLocked) as locked:
+        world.save("A.3", {"number": "4"})
+    assert locked.value.code == "state"
+
+
+def test_returned_assessments_accept_only_returned_items(world):
+    world.save("A.3", {"number": "4"})
+    world.save("A.5", {"choice": "thap"})
+    Answer.objects.filter(node__code="A.3").update(review_status="returned")
+    Assessment.objects.filter(pk=world.assessment.pk).update(state="returned")
+    world.assessment.refresh_from_db()
+    assert world.save("A.3", {"number": "8"}).answer.number == Decimal("8")
+    with pytest.raises(AnswerLocked) as locked:
+        world.save("A.5", {"choice": "cao"})
+    assert locked.value.code == "not_returned"
+
+
+def test_after_the_deadline_only_an_extension_allows_editing(world):
+    today = timezone.localdate()
+    Campaign.objects.filter(pk=world.campaign.pk).update(
+        deadline=today - timedelta(days=1)
+    )
+    world.assessment.refresh_from_db()
+    world.assessment.campaign.refresh_from_db()
+    with pytest.raises(AnswerLocked) as locked:
+        world.save("A.3", {"number": "4"})
+    assert locked.value.code == "deadline"
+    world.assessment.extended_until = today
+    world.assessment.save()
+    assert world.save("A.3", {"number": "4"}).answer.version == 1
+
+
+def test_a_closed_campaign_refuses_edits(world):
+    Campaign.objects.filter(pk=world.campaign.pk).update(state="closed")
+    world.assessment.campaign.refresh_from_db()
+    with pytest.raises(AnswerLocked) as locked:
+        world.save("A.3", {"number": "4"})
+    assert locked.value.code == "campaign_closed"
+
+
+def test_an_indicator_of_another_version_is_refused(world):
+    other = build_world(code="X-KHAC")
+    with pytest.raises(AnswerInvalid):
+        answer_save(
+            assessment=world.assessment,
+            node=other.nodes["A.3"],
+            values={"number": "1"},
+            expected_version=0,
+            user=world.editor,
+        )
+
+
+def _events():
+    return list(
+        AuditEvent.objects.filter(action="answer_change").order_by("at", "id")
+    )
+
+
+def test_edits_within_five_minutes_by_one_person_make_one_event(world):
+    start = timezone.now()
+    with mock.patch("django.utils.timezone.now", return_value=start):
+        world.save("A.3", {"number": "4"})
+    with mock.patch(
+        "django.utils.timezone.now", return_value=start + timedelta(minutes=4)
+    ):
+        world.save("A.3", {"number": "5"})
+        world.save("A.3", {"number": "6"})
+    [event] = _events()
+    assert event.before["number"] is None
+    assert event.after["number"] == "4"
+    assert event.actor == world.editor
+    assert event.assessment_id == world.assessment.pk
+
+
+def test_a_later_edit_or_another_person_starts_a_new_event(world):
+    start = timezone.now()
+    with mock.patch("django.utils.timezone.now", return_value=start):
+        world.save("A.3", {"number": "4"})
+    with mock.patch(
+        "django.utils.timezone.now", return_value=start + timedelta(minutes=6)
+    ):
+        world.save("A.3", {"number": "5"})
+        world.save("A.3", {"number": "6"}, user=world.approver)
+    events = _events()
+    assert [(e.before["number"], e.after["number"]) for e in events] == [
+        (None, "4"),
+        ("4", "5"),
+        ("5", "6"),
+    ]
+
+
+def test_an_unchanged_save_writes_nothing(world):
+    world.save("A.3", {"number": "4"})
+    world.save("A.3", {"number": "4.0000"})
+    assert Answer.objects.get().version == 1
+    assert len(_events()) == 1
