@@ -1,0 +1,3 @@
+"""URLs of verification, campaigns, accounts and the audit trail."""
+
+urlpatterns: list = []
