@@ -192,7 +192,25 @@ def _raw(spec: FrameworkSpec, answers: Answers, best: np.ndarray):
             raw[:, cols], err[:, cols] = r, e
             if na is not None:
                 kna[:, cols] = na
-    return raw, err, kna
+    return _overridden(spec, answers, raw, err, kna)
+
+
+def _overridden(spec: FrameworkSpec, answers: Answers, raw, err, kna):
+    """Points set without a value replace the rule's result, within the item's
+    bounds: ``[0, max]``, or ``[-max, 0]`` for a penalty."""
+    given = ~np.isnan(answers.override)
+    if not given.any():
+        return raw, err, kna
+    item_max = spec.compiled.item_max
+    penalty = np.array([spec.nodes[k].rule == "penalty" for k in spec.leaves])
+    low = np.where(penalty, -item_max, 0.0)
+    high = np.where(penalty, 0.0, item_max)
+    bounded = np.clip(answers.override, low, high)
+    return (
+        np.where(given, bounded, raw),
+        np.where(given, 0, err).astype(np.int8),
+        np.where(given, False, kna),
+    )
 
 
 def score_leaves(

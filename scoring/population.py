@@ -17,7 +17,16 @@ from scoring.types import (
     NodeSpec,
 )
 
-ANSWER_FIELDS = ("value", "denominator", "choice", "checks", "yes", "na", "points")
+ANSWER_FIELDS = (
+    "value",
+    "denominator",
+    "choice",
+    "checks",
+    "yes",
+    "na",
+    "points",
+    "override",
+)
 
 
 def as_answer(data: Answer | Mapping[str, Any] | None) -> Answer | None:
@@ -27,7 +36,7 @@ def as_answer(data: Answer | Mapping[str, Any] | None) -> Answer | None:
     kw = {k: data.get(k) for k in ANSWER_FIELDS if data.get(k) is not None}
     if "checks" in kw:
         kw["checks"] = tuple(kw["checks"])
-    for key in ("value", "denominator", "points"):
+    for key in ("value", "denominator", "points", "override"):
         if key in kw:
             kw[key] = float(kw[key])
     kw["na"] = bool(kw.get("na", False))
@@ -69,6 +78,7 @@ def _put(arrays: Answers, spec: FrameworkSpec, i: int, j: int, answer: Answer) -
     arrays.checks[i, j] = _checks(node, answer.checks)
     arrays.na[i, j] = answer.na
     arrays.answered[i, j] = answer.answered
+    arrays.override[i, j] = np.nan if answer.override is None else answer.override
 
 
 def encode_answers(

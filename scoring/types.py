@@ -130,7 +130,10 @@ class FrameworkSpec:
 class Answer:
     """One answer as typed. ``yes`` for yes/no, ``value`` for numbers (the
     numerator of a ratio), ``points`` for points entered (direct, bonus,
-    penalty), ``choice`` a level code, ``checks`` the ticked check codes."""
+    penalty), ``choice`` a level code, ``checks`` the ticked check codes.
+    ``override``: points set without a value (a reviewer's points, or points
+    imported from a published year); they replace the rule's result, bounded
+    to ``[0, max]`` (``[-max, 0]`` for penalties)."""
 
     value: float | None = None
     denominator: float | None = None
@@ -139,11 +142,13 @@ class Answer:
     yes: bool | None = None
     na: bool = False
     points: float | None = None
+    override: float | None = None
 
     @property
     def answered(self) -> bool:
         fields = (self.value, self.denominator, self.choice, self.checks)
-        return any(f is not None for f in fields + (self.yes, self.points))
+        extra = (self.yes, self.points, self.override)
+        return any(f is not None for f in fields + extra)
 
 
 @dataclass(frozen=True)
@@ -167,7 +172,8 @@ class Answers:
 
     ``value`` float (NaN = none; yes = 1, no = 0; points entered), ``denominator``
     float, ``choice`` int (index of the level; -1 none, -2 unknown code),
-    ``checks`` int64 bit mask (-1 = an unknown code), ``na`` and ``answered`` bool.
+    ``checks`` int64 bit mask (-1 = an unknown code), ``na`` and ``answered`` bool,
+    ``override`` float (NaN = none; points replacing the rule's).
     """
 
     value: np.ndarray
@@ -176,6 +182,7 @@ class Answers:
     checks: np.ndarray
     na: np.ndarray
     answered: np.ndarray
+    override: np.ndarray
 
     @classmethod
     def empty(cls, n_units: int, n_leaves: int) -> Answers:
@@ -187,11 +194,13 @@ class Answers:
             checks=np.zeros(shape, dtype=np.int64),
             na=np.zeros(shape, dtype=bool),
             answered=np.zeros(shape, dtype=bool),
+            override=np.full(shape, np.nan),
         )
 
     def where(self, mask: np.ndarray, other: Answers) -> Answers:
         """``other`` where ``mask``, else self."""
         names = ("value", "denominator", "choice", "checks", "na", "answered")
+        names += ("override",)
         return Answers(
             **{n: np.where(mask, getattr(other, n), getattr(self, n)) for n in names}
         )

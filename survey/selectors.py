@@ -100,6 +100,7 @@ def campaign_population(*, campaign, version, spec, blank_units=()) -> tuple:
             "verified_value",
             "verified_points",
             "review_status",
+            "self_points",
             *ANSWER_VALUE_FIELDS,
         )
         .iterator(chunk_size=5000)
@@ -110,24 +111,34 @@ def campaign_population(*, campaign, version, spec, blank_units=()) -> tuple:
 
 
 def _answer_record(row: dict) -> dict:
+    """One answer as the engine reads it: the unit's, and the reviewer's if any.
+
+    Points without a typed value (imported from a published year, or set by a
+    reviewer) reach the engine as ``override`` and replace the rule's result.
+    """
     node_type, rule = row["node__answer_type"], row["node__rule"]
-    record = {
-        "unit": str(row["assessment_id"]),
-        "code": row["node__code"],
-        **engine_answer_fields(answer_type=node_type, rule=rule, values=row),
-        "verified": None,
-    }
+    own = engine_answer_fields(answer_type=node_type, rule=rule, values=row)
+    if not _has_value(own) and row["self_points"] is not None and not row["is_na"]:
+        own["override"] = float(row["self_points"])
+    record = {"unit": str(row["assessment_id"]), "code": row["node__code"], **own}
     status = row["review_status"]
     if status == Answer.ReviewStatus.AGREED:
-        record["verified"] = engine_answer_fields(
-            answer_type=node_type, rule=rule, values=row
-        )
+        record["verified"] = own
     elif status == Answer.ReviewStatus.DISAGREED and row["verified_value"]:
         verified = {**row["verified_value"], "is_na": row["is_na"]}
         record["verified"] = engine_answer_fields(
             answer_type=node_type, rule=rule, values=verified
         )
+    elif status == Answer.ReviewStatus.DISAGREED and row["verified_points"] is not None:
+        record["verified"] = {**own, "override": float(row["verified_points"])}
+    else:
+        record["verified"] = None
     return record
+
+
+def _has_value(fields: dict) -> bool:
+    keys = ("value", "points", "denominator", "choice", "checks", "yes")
+    return any(fields[key] is not None for key in keys)
 
 
 def reviewer_in_scope(*, user, unit: Unit, node) -> bool:

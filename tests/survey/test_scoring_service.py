@@ -229,3 +229,23 @@ def test_compute_results_command(version, coordinator):
         call_command("compute_results", str(campaign.pk))
     with pytest.raises(CommandError, match="No campaign"):
         call_command("compute_results", "1999")
+
+
+def test_points_without_values_count_as_given(version):
+    """Past years imported as points, and reviewers' points without a value."""
+    campaign = make_campaign(version, 1)
+    assessment = campaign.assessments.get()
+    ratio = assessment.answers.filter(node__answer_type="ratio").first()
+    yes_no = assessment.answers.filter(node__answer_type="yes_no").first()
+    Answer.objects.filter(pk=ratio.pk).update(
+        number=None, denominator=None, self_points=Decimal("7.25")
+    )
+    Answer.objects.filter(pk=yes_no.pk).update(
+        review_status=Answer.ReviewStatus.DISAGREED, verified_points=Decimal("2")
+    )
+    campaign_results_compute(campaign=campaign)
+    leaf = assessment.results.get(node=ratio.node)
+    assert leaf.final_points == Decimal("7.25")
+    judged = assessment.results.get(node=yes_no.node)
+    assert judged.final_points == Decimal("2")
+    assert judged.self_points == yes_no.self_points
