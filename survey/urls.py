@@ -1,10 +1,36 @@
 from django.urls import path
 
-from survey.views import frameworks, home
+from survey import urls_verification
+from survey.views import frameworks, home, questionnaire
+from survey.wizard import QuestionnaireWizard
 
 app_name = "survey"
+questionnaire_wizard = QuestionnaireWizard.as_view(url_name="survey:questionnaire_step")
 urlpatterns = [
     path("", home.home, name="home"),
     path("frameworks/", frameworks.framework_list, name="framework_list"),
     path("frameworks/import/", frameworks.framework_upload, name="framework_import"),
+    path("csrf-token/", questionnaire.csrf_token, name="csrf_token"),
+    path("assessments/<int:pk>/fill/", questionnaire_wizard, name="questionnaire"),
+    path(
+        "assessments/<int:pk>/fill/<str:step>/",
+        questionnaire_wizard,
+        name="questionnaire_step",
+    ),
+    path(
+        "assessments/<int:pk>/answers/",
+        questionnaire.answers_autosave,
+        name="answers_autosave",
+    ),
+    path(
+        "assessments/<int:pk>/review/",
+        questionnaire.review,
+        name="assessment_review",
+    ),
+    path(
+        "assessments/<int:pk>/action/",
+        questionnaire.action,
+        name="assessment_action",
+    ),
 ]
+urlpatterns += urls_verification.urlpatterns

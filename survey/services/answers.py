@@ -139,8 +139,8 @@ def answer_values(answer: Answer | None) -> dict[str, Any]:
         }
     return {
         "yes": answer.yes,
-        "number": _plain(answer.number),
-        "denominator": _plain(answer.denominator),
+        "number": plain_decimal(answer.number),
+        "denominator": plain_decimal(answer.denominator),
         "choice": answer.choice,
         "checks": list(answer.checks or []),
         "date": answer.date.isoformat() if answer.date else None,
@@ -222,8 +222,8 @@ def answer_save(
     :class:`AnswerStale` when ``expected_version`` is not the stored version, unless
     the stored values already equal the ones sent (a resent save succeeds).
     """
-    if node.version_id != assessment.version_id or not node.is_indicator:
-        message = _("Not an indicator of this form.")
+    if not _belongs(node, assessment):
+        message = _("This indicator is not part of this assessment.")
         raise AnswerInvalid({"__all__": [("node", message)]})
     refusal = assessment_edit_refusal(
         assessment=assessment, roles=user_roles(user=user, unit=assessment.unit)
@@ -257,6 +257,32 @@ def answer_save(
     _store(answer, node, user, assessment.version.precision)
     _audit(answer, user, before, after)
     return SavedAnswer(answer=answer, changed=True, warnings=warnings)
+
+
+def _belongs(node: Node, assessment: Assessment) -> bool:
+    return (
+        node.version_id == assessment.version_id
+        and node.is_indicator
+        and node.applies_to_unit(
+            unit_type=assessment.unit.unit_type,
+            provides_procedures=assessment.provides_procedures,
+        )
+    )
+
+
+def answer_warnings(answer: Answer | None, node: Node) -> dict[str, list[str]]:
+    """Warnings about a stored answer (incomplete ratio, date outside its window)."""
+    warnings: dict[str, list[str]] = {}
+    if answer is None:
+        return warnings
+    if answer.points_error in INCOMPLETE:
+        field = ERROR_FIELDS.get(answer.points_error, "number")
+        warnings[field] = [MESSAGES[answer.points_error]]
+    if answer.date and node.date_window != Node.DateWindow.REFUSE:
+        message = _date_window_message(node, answer.date, "date_warning")
+        if message:
+            warnings["date"] = [message]
+    return warnings
 
 
 def _locked_answer(assessment: Assessment, node: Node) -> Answer:
@@ -385,16 +411,23 @@ def _date(raw, node: Node, out: _Errors) -> date | None:
         except ValueError:
             out.add("date", "not_a_date")
             return None
-    start, end = node.date_from, node.date_to
-    if (start and raw < start) or (end and raw > end):
-        refuse = node.date_window == Node.DateWindow.REFUSE
-        code = "date_refused" if refuse else "date_warning"
-        bounds = {
-            "start": date_format(start, "SHORT_DATE_FORMAT") if start else "…",
-            "end": date_format(end, "SHORT_DATE_FORMAT") if end else "…",
-        }
-        out.add("date", code, MESSAGES[code] % bounds, warn=not refuse)
+    refuse = node.date_window == Node.DateWindow.REFUSE
+    code = "date_refused" if refuse else "date_warning"
+    message = _date_window_message(node, raw, code)
+    if message:
+        out.add("date", code, message, warn=not refuse)
     return raw
+
+
+def _date_window_message(node: Node, value: date, code: str) -> str | None:
+    start, end = node.date_from, node.date_to
+    if not ((start and value < start) or (end and value > end)):
+        return None
+    bounds = {
+        "start": date_format(start, "SHORT_DATE_FORMAT") if start else "…",
+        "end": date_format(end, "SHORT_DATE_FORMAT") if end else "…",
+    }
+    return MESSAGES[code] % bounds
 
 
 def _strings(cleaned: dict, out: _Errors) -> None:
@@ -443,7 +476,7 @@ def _check_combined(node: Node, answer: Answer, precision: int, out: _Errors) ->
         out.add(name, code, warn=code in INCOMPLETE)
 
 
-def _plain(value: Decimal | None) -> str | None:
+def plain_decimal(value: Decimal | None) -> str | None:
     """``Decimal('12.5000')`` → ``'12.5'``, without exponent notation."""
     if value is None:
         return None

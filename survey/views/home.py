@@ -3,15 +3,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from survey.selectors import assessment_list_for_user, user_roles
+from survey.wizard import assessment_progress
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    assessments = assessment_list_for_user(user=request.user).order_by(
-        "-campaign__year", "unit__name_vi"
-    )[:200]
+    assessments = list(
+        assessment_list_for_user(user=request.user).order_by(
+            "-campaign__year", "unit__name_vi"
+        )[:200]
+    )
+    progress = assessment_progress(assessments=assessments)
+    rows = [(assessment, progress[assessment.pk]) for assessment in assessments]
     return render(
         request,
         "survey/home.html",
-        {"assessments": assessments, "roles": user_roles(user=request.user)},
+        {"rows": rows, "roles": user_roles(user=request.user)},
     )

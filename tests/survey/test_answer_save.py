@@ -184,6 +184,11 @@ def build_world(
     return world
 
 
+@pytest.fixture(autouse=True)
+def fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world() -> World:
     return build_world()
@@ -384,9 +389,7 @@ def test_an_indicator_of_another_version_is_refused(world):
 
 
 def _events():
-    return list(
-        AuditEvent.objects.filter(action="answer_change").order_by("at", "id")
-    )
+    return list(AuditEvent.objects.filter(action="answer_change").order_by("at", "id"))
 
 
 def test_edits_within_five_minutes_by_one_person_make_one_event(world):

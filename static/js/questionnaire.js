@@ -1,0 +1,332 @@
+/* Autosave for the questionnaire: no framework, no CDN.
+ *
+ * Every change is written at once to localStorage (one entry per assessment and
+ * indicator) and sent to the server about 2 s after the last keystroke. An entry is
+ * removed only when the server answers with the answer's new version; until then it
+ * is resent: after a network error, when the connection returns, and after the
+ * session expired and the person logged in again (with a fresh CSRF token).
+ * A conflict (HTTP 409) shows both answers and lets the person choose.
+ */
+(function () {
+  "use strict";
+  var form = document.getElementById("q-form");
+  if (!form || !window.fetch) return;
+  var D = form.dataset;
+  var KEY = "dti:q:" + D.assessment + ":";
+  var DEBOUNCE_MS = 2000;
+  var RETRY_MS = 5000;
+  var status = document.getElementById("q-status");
+  var csrfInput = form.querySelector("input[name=csrfmiddlewaretoken]");
+  var csrf = csrfInput ? csrfInput.value : "";
+  var timer = null;
+  var retryTimer = null;
+  var inflight = false;
+
+  function fmt(message, params) {
+    return message.replace(/%\((\w+)\)s/g, function (_m, key) { return params[key]; });
+  }
+
+  function setStatus(text, kind, link) {
+    status.className = "q-status" + (kind ? " " + kind : "");
+    status.textContent = text;
+    if (link) {
+      var a = document.createElement("a");
+      a.href = D.loginUrl + "?next=" + encodeURIComponent(location.pathname);
+      a.target = "_blank";
+      a.rel = "noopener";
+      a.textContent = D.msgLoginLink;
+      status.appendChild(document.createTextNode(" "));
+      status.appendChild(a);
+    }
+  }
+
+  // localStorage: one entry per indicator {node, version, values, seq, conflict}
+  function load(node) {
+    try { return JSON.parse(localStorage.getItem(KEY + node)); } catch (e) { return null; }
+  }
+  function store(entry) {
+    try { localStorage.setItem(KEY + entry.node, JSON.stringify(entry)); } catch (e) { /* full */ }
+  }
+  function drop(node) { localStorage.removeItem(KEY + node); }
+  function queued() {
+    var nodes = [];
+    for (var i = 0; i < localStorage.length; i++) {
+      var key = localStorage.key(i);
+      if (key && key.indexOf(KEY) === 0) nodes.push(key.slice(KEY.length));
+    }
+    return nodes;
+  }
+
+  function fieldsetOf(node) { return document.getElementById("ind-" + node); }
+
+  function inputs(fs) {
+    var prefix = "n" + fs.dataset.node + "-";
+    return Array.prototype.filter.call(
+      fs.querySelectorAll("input, textarea, select"),
+      function (el) { return el.name && el.name.indexOf(prefix) === 0; }
+    ).map(function (el) { return [el.name.slice(prefix.length), el]; });
+  }
+
+  function collect(fs) {
+    var values = {};
+    inputs(fs).forEach(function (pair) {
+      var name = pair[0], el = pair[1];
+      if (name === "version") return;
+      if (el.type === "radio") {
+        if (!(name in values)) values[name] = "";
+        if (el.checked) values[name] = el.value;
+      } else if (el.type === "checkbox" && name === "is_na") {
+        values[name] = el.checked;
+      } else if (el.type === "checkbox") {
+        values[name] = values[name] || [];
+        if (el.checked) values[name].push(el.value);
+      } else {
+        values[name] = el.value;
+      }
+    });
+    return values;
+  }
+
+  function fill(fs, values) {
+    inputs(fs).forEach(function (pair) {
+      var name = pair[0], el = pair[1];
+      if (!(name in values)) return;
+      var value = values[name];
+      if (el.type === "radio") el.checked = String(value) === el.value;
+      else if (el.type === "checkbox" && name === "is_na") el.checked = !!value;
+      else if (el.type === "checkbox") el.checked = (value || []).indexOf(el.value) >= 0;
+      else el.value = value === null || value === undefined ? "" : value;
+    });
+    showRatio(fs);
+  }
+
+  function setVersion(fs, version) {
+    fs.dataset.version = version;
+    inputs(fs).forEach(function (pair) {
+      if (pair[0] === "version") pair[1].value = version;
+    });
+  }
+
+  function parseNumber(text) {
+    var t = String(text || "").trim().split(D.thousandSep).join("").replace(D.decimalSep, ".");
+    return t === "" ? NaN : Number(t);
+  }
+
+  function showRatio(fs) {
+    var out = fs.querySelector("[data-ratio]");
+    if (!out) return;
+    var values = collect(fs);
+    var a = parseNumber(values.number), b = parseNumber(values.denominator);
+    out.textContent = isFinite(a) && isFinite(b) && b > 0
+      ? new Intl.NumberFormat(document.documentElement.lang || "vi", {maximumFractionDigits: 1}).format(a / b * 100) + " %"
+      : "—";
+  }
+
+  function fieldMessages(fs, messages, kind) {
+    fs.querySelectorAll(".q-field-msg").forEach(function (p) {
+      var name = p.parentNode.dataset.field;
+      if (kind === "error" || !p.classList.contains("error")) {
+        p.textContent = (messages[name] || []).join(" ");
+        p.classList.toggle("error", kind === "error" && !!messages[name]);
+      }
+    });
+    fs.classList.toggle("has-errors", kind === "error" && Object.keys(messages).length > 0);
+    var general = messages.__all__;
+    if (general) fs.querySelector(".q-conflict-slot").textContent = general.join(" ");
+  }
+
+  function markDirty(fs) {
+    var node = fs.dataset.node;
+    var previous = load(node);
+    store({
+      node: Number(node),
+      version: previous ? previous.version : Number(fs.dataset.version),
+      values: collect(fs),
+      seq: previous ? previous.seq + 1 : 1
+    });
+    showRatio(fs);
+    schedule(DEBOUNCE_MS);
+  }
+
+  function schedule(ms) {
+    clearTimeout(timer);
+    timer = setTimeout(flush, ms);
+  }
+
+  function pendingStatus() {
+    var n = queued().length;
+    if (n) setStatus(fmt(D.msgPending, {count: n}), "pending");
+  }
+
+  function retryLater(freshToken) {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(function () {
+      (freshToken ? refreshToken() : Promise.resolve()).then(flush, flush);
+    }, RETRY_MS);
+  }
+
+  function refreshToken() {
+    return fetch(D.csrfUrl, {credentials: "same-origin", cache: "no-store"})
+      .then(function (r) { return r.json(); })
+      .then(function (body) {
+        csrf = body.token;
+        document.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (el) {
+          el.value = body.token;
+        });
+      });
+  }
+
+  function flush(keepalive) {
+    clearTimeout(timer);
+    if (inflight) { schedule(500); return; }
+    var entries = queued().map(load).filter(function (e) { return e && !e.conflict; });
+    if (!entries.length) return;
+    inflight = true;
+    setStatus(D.msgSaving, "pending");
+    var body = JSON.stringify({answers: entries.map(function (e) {
+      return {node: e.node, version: e.version, values: e.values};
+    })});
+    fetch(D.saveUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      keepalive: keepalive === true,
+      headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf},
+      body: body
+    }).then(function (response) {
+      return handle(response, entries);
+    }).catch(function () {
+      setStatus(D.msgOffline, "pending");
+      retryLater(false);
+    }).then(function () { inflight = false; });
+  }
+
+  function handle(response, entries) {
+    if (response.status === 401) {
+      setStatus(D.msgLogin, "error", true);
+      retryLater(true);
+      return null;
+    }
+    var type = response.headers.get("Content-Type") || "";
+    if (type.indexOf("application/json") < 0) {
+      // A CSRF refusal after logging in again, or a proxy error page.
+      pendingStatus();
+      retryLater(true);
+      return null;
+    }
+    return response.json().then(function (body) {
+      if (!body.results) {
+        pendingStatus();
+        if (response.status !== 404) retryLater(response.status === 403);
+        return;
+      }
+      var errors = 0;
+      body.results.forEach(function (result, i) {
+        if (!apply(result, entries[i])) errors += 1;
+      });
+      if (errors) setStatus(D.msgError, "error");
+      else if (queued().length) pendingStatus();
+      else setStatus(fmt(D.msgSaved, {time: body.saved_at}), "");
+    });
+  }
+
+  function apply(result, sent) {
+    var fs = fieldsetOf(sent.node);
+    var current = load(sent.node);
+    if (result.status === "ok" && typeof result.version === "number") {
+      if (current && current.seq === sent.seq) drop(sent.node);
+      else if (current) { current.version = result.version; store(current); }
+      if (fs) {
+        setVersion(fs, result.version);
+        var points = fs.querySelector("[data-points]");
+        if (points) points.textContent = result.points === null ? "—" : result.points;
+        fieldMessages(fs, result.warnings || {}, "warning");
+        fs.querySelector(".q-conflict-slot").textContent = "";
+      }
+      return true;
+    }
+    if (result.status === "conflict") {
+      if (current) { current.conflict = result; store(current); }
+      if (fs) showConflict(fs, current || sent, result);
+      return false;
+    }
+    // invalid or locked: the server has answered for good; the value stays on screen.
+    if (current && current.seq === sent.seq) drop(sent.node);
+    if (fs) {
+      fieldMessages(fs, result.errors || {__all__: [result.message]}, "error");
+    }
+    return false;
+  }
+
+  function showConflict(fs, entry, result) {
+    var slot = fs.querySelector(".q-conflict-slot");
+    slot.textContent = "";
+    var p = document.createElement("p");
+    p.textContent = D.msgConflict + (result.updated_by ? " (" + result.updated_by + ", " + result.updated_at + ")" : "");
+    slot.appendChild(p);
+    var dl = document.createElement("dl");
+    var title = document.createElement("p");
+    title.textContent = D.msgTheirs + ":";
+    slot.appendChild(title);
+    (result.theirs_display || []).forEach(function (pair) {
+      var dt = document.createElement("dt"), dd = document.createElement("dd");
+      dt.textContent = pair[0];
+      dd.textContent = pair[1];
+      dl.appendChild(dt);
+      dl.appendChild(dd);
+    });
+    slot.appendChild(dl);
+    var keep = document.createElement("button");
+    keep.type = "button";
+    keep.textContent = D.msgKeep;
+    keep.addEventListener("click", function () {
+      var e = load(entry.node) || entry;
+      e.version = result.version;
+      e.values = collect(fs);
+      delete e.conflict;
+      store(e);
+      slot.textContent = "";
+      flush();
+    });
+    var take = document.createElement("button");
+    take.type = "button";
+    take.textContent = D.msgTake;
+    take.addEventListener("click", function () {
+      fill(fs, result.theirs);
+      setVersion(fs, result.version);
+      drop(entry.node);
+      slot.textContent = "";
+    });
+    slot.appendChild(keep);
+    slot.appendChild(document.createTextNode(" "));
+    slot.appendChild(take);
+    keep.focus();
+  }
+
+  function onEdit(event) {
+    var fs = event.target.closest("fieldset.indicator");
+    if (!fs || fs.dataset.readonly || D.editable !== "1") return;
+    markDirty(fs);
+  }
+
+  form.addEventListener("input", onEdit);
+  form.addEventListener("change", onEdit);
+  form.addEventListener("submit", function () {
+    clearTimeout(timer);  // the POST itself saves the step; entries stay until confirmed
+  });
+  window.addEventListener("online", function () { flush(); });
+  window.addEventListener("focus", function () { refreshToken().catch(function () {}); });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden" && queued().length) flush(true);
+  });
+
+  // Changes typed earlier but never confirmed: show them again and resend them.
+  queued().forEach(function (node) {
+    var entry = load(node);
+    var fs = fieldsetOf(node);
+    if (!entry || !fs) return;
+    fill(fs, entry.values);
+    if (entry.conflict) showConflict(fs, entry, entry.conflict);
+  });
+  document.querySelectorAll("fieldset.indicator").forEach(showRatio);
+  if (queued().length) flush();
+})();

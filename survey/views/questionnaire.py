@@ -1,0 +1,243 @@
+"""The questionnaire's small endpoints: autosave (JSON), CSRF token, review, actions.
+
+The step pages themselves are :class:`survey.wizard.QuestionnaireWizard`.
+"""
+
+import json
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from survey import states
+from survey.errors import PermissionRefused, SurveyError
+from survey.models import Answer, Assessment, Node
+from survey.selectors import assessment_list_for_user, user_roles
+from survey.services.answers import (
+    AnswerInvalid,
+    AnswerLocked,
+    AnswerStale,
+    answer_save,
+    answer_warnings,
+    plain_decimal,
+)
+from survey.services.transitions import assessment_transition
+from survey.wizard import AnswerForm, assessment_review, display_value, input_value
+
+MAX_ANSWERS_PER_SAVE = 200
+UNIT_ACTIONS = ("mark_ready", "back_to_draft", "submit", "resubmit")
+STATUS_OF = {"conflict": 409, "locked": 403, "invalid": 400}
+
+
+def json_login_required(view):
+    """401 with JSON (never a redirect to the login page) when the session is gone."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return JsonResponse(
+                {
+                    "error": _(
+                        "Your session has expired. Log in again (in a new tab): "
+                        "your changes are kept and will be sent."
+                    ),
+                    "login_url": resolve_url(settings.LOGIN_URL),
+                },
+                status=401,
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@never_cache
+@require_GET
+def csrf_token(request: HttpRequest) -> JsonResponse:
+    """A fresh CSRF token, e.g. after logging in again in another tab."""
+    return JsonResponse({"token": get_token(request)})
+
+
+@never_cache
+@require_POST
+@json_login_required
+def answers_autosave(request: HttpRequest, pk: int) -> JsonResponse:
+    """Save one or several answers: ``{"answers": [{"node", "version", "values"}]}``.
+
+    Each answer gets its own result (ok, invalid, conflict or locked); one refused
+    answer never keeps the others from being saved.
+    """
+    assessment = assessment_list_for_user(user=request.user).filter(pk=pk).first()
+    if assessment is None:
+        return JsonResponse({"error": _("Assessment not found.")}, status=404)
+    try:
+        items = json.loads(request.body)["answers"][:MAX_ANSWERS_PER_SAVE]
+        node_ids = [int(item["node"]) for item in items]
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": _("The request could not be read.")}, status=400)
+    nodes = assessment.version.nodes.filter(pk__in=node_ids).in_bulk()
+    answers = {
+        a.node_id: a
+        for a in Answer.objects.filter(assessment=assessment, node_id__in=node_ids)
+    }
+    results = [
+        _autosave_one(request, assessment, nodes.get(node_id), answers, item)
+        for node_id, item in zip(node_ids, items, strict=True)
+    ]
+    statuses = {result["status"] for result in results}
+    status = next((STATUS_OF[s] for s in STATUS_OF if s in statuses), 200)
+    saved_at = formats.time_format(timezone.localtime(), "H:i")
+    return JsonResponse({"results": results, "saved_at": saved_at}, status=status)
+
+
+def _autosave_one(request, assessment, node: Node | None, answers, item) -> dict:
+    if node is None or not node.is_indicator:
+        return _result(item, "invalid", errors={"__all__": [_("Unknown indicator.")]})
+    form = AnswerForm(_form_data(node, item), node=node, answer=answers.get(node.pk))
+    if not form.is_valid():
+        return _result(item, "invalid", errors=_strings(form.errors))
+    try:
+        saved = answer_save(
+            assessment=assessment,
+            node=node,
+            values=form.values(),
+            expected_version=form.expected_version(),
+            user=request.user,
+        )
+    except AnswerStale as stale:
+        return _conflict(item, node, stale)
+    except AnswerInvalid as invalid:
+        errors = {k: [m for _c, m in v] for k, v in invalid.errors.items()}
+        return _result(item, "invalid", errors=_strings(errors))
+    except AnswerLocked as locked:
+        return _result(item, "locked", message=str(locked.message))
+    answer = saved.answer
+    return _result(
+        item,
+        "ok",
+        version=answer.version,
+        points=_points(answer.self_points),
+        warnings={
+            k: [str(m) for m in v] for k, v in answer_warnings(answer, node).items()
+        },
+    )
+
+
+def _strings(errors) -> dict[str, list[str]]:
+    return {name: [str(m) for m in items] for name, items in errors.items()}
+
+
+def _form_data(node: Node, item: dict) -> dict:
+    prefix = f"n{node.pk}-"
+    values = item.get("values") if isinstance(item.get("values"), dict) else {}
+    data = {prefix + "version": str(item.get("version", 0))}
+    for name, value in values.items():
+        data[prefix + str(name)] = value
+    return _QueryLike(data)
+
+
+class _QueryLike(dict):
+    """What form widgets read from ``request.POST``; lists for multiple choices."""
+
+    def getlist(self, key, default=None):
+        value = self.get(key, default)
+        if value is None:
+            return []
+        return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _conflict(item: dict, node: Node, stale: AnswerStale) -> dict:
+    server = AnswerForm(node=node, answer=stale.answer)
+    answer = stale.answer
+    updated_at = timezone.localtime(answer.updated_at) if answer.updated_at else None
+    return _result(
+        item,
+        "conflict",
+        message=str(stale.message),
+        version=stale.version,
+        yours=item.get("values", {}),
+        theirs={name: input_value(server, name) for name in server.value_names},
+        theirs_display=[
+            [str(server[name].label), display_value(server, name)]
+            for name in server.value_names
+        ],
+        updated_by=str(answer.updated_by or ""),
+        updated_at=formats.date_format(updated_at, "SHORT_DATETIME_FORMAT")
+        if updated_at
+        else "",
+    )
+
+
+def _result(item: dict, status: str, **fields) -> dict:
+    return {"node": item.get("node"), "status": status, **fields}
+
+
+def _points(points) -> str | None:
+    if points is None:
+        return None
+    return formats.number_format(plain_decimal(points))
+
+
+def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:
+    return get_object_or_404(assessment_list_for_user(user=request.user), pk=pk)
+
+
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Completeness, missing answers and points per step, and the unit's actions."""
+    assessment = _visible_assessment(request, pk)
+    roles = user_roles(user=request.user, unit=assessment.unit)
+    actions = [
+        t
+        for t in states.actions_from(
+            machine=states.ASSESSMENT, source=assessment.state, roles=roles
+        )
+        if t.action in UNIT_ACTIONS
+    ]
+    steps = assessment_review(assessment=assessment)
+    context = {
+        "assessment": assessment,
+        "steps": steps,
+        "actions": actions,
+        "missing": sum(len(step.missing) for step in steps),
+        "points": sum(step.points for step in steps),
+        "max_points": sum(step.max_points for step in steps),
+    }
+    return render(request, "survey/questionnaire/review.html", context)
+
+
+@login_required
+@require_POST
+def action(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark ready, submit…: through ``assessment_transition``; 403 when the role
+    may never take this action (an editor submitting)."""
+    assessment = _visible_assessment(request, pk)
+    name = request.POST.get("action", "")
+    roles = user_roles(user=request.user, unit=assessment.unit)
+    allowed = any(
+        t.machine == states.ASSESSMENT and t.action == name and t.roles & roles
+        for t in states.TRANSITIONS
+    )
+    if name not in UNIT_ACTIONS or not allowed:
+        raise PermissionDenied
+    try:
+        assessment_transition(assessment=assessment, action=name, user=request.user)
+    except PermissionRefused as refused:
+        raise PermissionDenied from refused
+    except SurveyError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("The assessment is now: %(state)s.")
+            % {"state": assessment.get_state_display()},
+        )
+    return redirect("survey:assessment_review", pk=assessment.pk)
