@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "formtools",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "survey",
     "reports",
 ]
@@ -59,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -114,6 +117,19 @@ AUTH_PASSWORD_VALIDATORS = [
         "NumericPasswordValidator",
     )
 ]
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out person is refused before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (django-axes): five failures lock the username from that address
+# for an hour; a successful login clears the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("DTI_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("DTI_LOGIN_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "survey/accounts/locked_out.html"
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "survey:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -150,6 +166,8 @@ EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "dti@localhost")
+# Where mails point to (notifications, reminders): the site's address, no slash.
+DTI_SITE_URL = os.environ.get("DTI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
@@ -177,6 +195,11 @@ DTI_COORDINATOR_NAME = os.environ.get(
     "DTI_COORDINATOR_NAME", "Sở Khoa học và Công nghệ"
 )
 DTI_PROVINCE_NAME = os.environ.get("DTI_PROVINCE_NAME", "tỉnh Demo")
+# Deadline reminders (manage.py send_reminders): days before the deadline on which
+# units that have not submitted are reminded; after the deadline, every day.
+DTI_REMINDER_DAYS = [
+    int(day) for day in env_list("DTI_REMINDER_DAYS", "7,3,1") if day.strip()
+]
 
 LOGGING = {
     "version": 1,
@@ -186,6 +209,8 @@ LOGGING = {
         "handlers": ["console"],
         "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
     },
+    # django-axes logs every login at INFO; logins are in the audit trail already.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Development and tests serve static files straight from the apps; production runs

@@ -4,9 +4,11 @@ from survey.models.audit import AuditEvent
 from survey.models.campaigns import Campaign, CampaignVersion
 from survey.models.frameworks import Framework, FrameworkVersion, Node
 from survey.models.units import Unit, UnitLineage, UnitType
+from survey.models.workflow import AnswerComment, Notification, ReminderLog
 
 __all__ = [
     "Answer",
+    "AnswerComment",
     "Assessment",
     "AuditEvent",
     "Campaign",
@@ -16,6 +18,8 @@ __all__ = [
     "FrameworkVersion",
     "Membership",
     "Node",
+    "Notification",
+    "ReminderLog",
     "Unit",
     "UnitLineage",
     "UnitResult",

@@ -16,6 +16,7 @@ class AuditEvent(models.Model):
         EXPORT = "export", _("Export")
         DOWNLOAD = "download", _("Download")
         FRAMEWORK = "framework", _("Framework changed")
+        ACCOUNT = "account", _("Account changed")
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -7,9 +7,17 @@ from django.utils.translation import gettext as _
 
 from survey import states
 from survey.errors import PermissionRefused, StaleVersion, TransitionRefused
-from survey.models import Answer, Assessment, Campaign, FrameworkVersion, Membership
-from survey.selectors import reviewer_in_scope, user_roles
+from survey.models import (
+    Answer,
+    Assessment,
+    Campaign,
+    FrameworkVersion,
+    Membership,
+    Notification,
+)
+from survey.selectors import reviewer_in_scope, unit_reviewers, user_roles
 from survey.services.audit import audit_record
+from survey.services.notifications import notify
 from survey.services.scoring import (
     campaign_results_compute,
     campaign_results_refresh,
@@ -65,14 +73,23 @@ def assessment_transition(
         reason=reason,
     )
     assessment.refresh_from_db()
+    if action == "resubmit":
+        notify(
+            users=unit_reviewers(unit=assessment.unit),
+            kind=Notification.Kind.RESUBMITTED,
+            assessment=assessment,
+            actor=user,
+        )
     campaign_results_refresh(campaign=assessment.campaign)
     return assessment
 
 
 @transaction.atomic
 def answer_review_transition(
-    *, answer: Answer, action: str, user, reason: str = ""
+    *, answer: Answer, action: str, user, reason: str = "", details: dict | None = None
 ) -> Answer:
+    """Move ``answer``'s review status; ``details`` (verified values, the answer as
+    returned) are added to the audit event's ``after``."""
     roles = _actor_roles(user, answer.assessment.unit)
     unit = answer.assessment.unit
     if Role.REVIEWER in roles and not reviewer_in_scope(
@@ -95,7 +112,7 @@ def answer_review_transition(
         obj=answer,
         assessment_id=answer.assessment_id,
         before={"review_status": before},
-        after={"review_status": transition.target},
+        after={"review_status": transition.target, **(details or {})},
         reason=reason,
     )
     return answer

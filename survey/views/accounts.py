@@ -1,0 +1,193 @@
+"""Account screens (coordinator): list, bulk import, deactivation, reviewer
+assignment; and the password reset pages (Django's views, our templates)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from survey.errors import SurveyError
+from survey.models import Campaign, Membership, Node, Unit, User
+from survey.permissions import permission_require
+from survey.services.accounts import (
+    AccountsInvalid,
+    account_set_active,
+    accounts_create,
+    read_accounts_file,
+    reviewer_assign,
+    reviewer_unassign,
+)
+
+
+@login_required
+def account_list(request: HttpRequest) -> HttpResponse:
+    permission_require(user=request.user, action="manage_accounts")
+    q = request.GET.get("q", "").strip()
+    users = User.objects.prefetch_related("memberships__unit").order_by("username")
+    if q:
+        users = users.filter(
+            Q(username__icontains=q)
+            | Q(full_name__icontains=q)
+            | Q(memberships__unit__code__icontains=q)
+        ).distinct()
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "survey/accounts/list.html", {"page": page, "q": q})
+
+
+@login_required
+def account_import(request: HttpRequest) -> HttpResponse:
+    """Accounts in bulk from a spreadsheet; all rows valid or nothing created."""
+    permission_require(user=request.user, action="manage_accounts")
+    errors = []
+    if request.method == "POST" and request.FILES.get("file"):
+        upload = request.FILES["file"]
+        try:
+            rows = read_accounts_file(upload.read(), filename=upload.name)
+            created = accounts_create(rows=rows, user=request.user, request=request)
+        except AccountsInvalid as invalid:
+            errors = invalid.errors
+            messages.error(request, str(invalid.message))
+        else:
+            messages.success(
+                request,
+                _("%(count)s account(s) created; each got a mail to choose a password.")
+                % {"count": len(created)},
+            )
+            return redirect("survey:account_list")
+    return render(request, "survey/accounts/import.html", {"errors": errors})
+
+
+@login_required
+@require_POST
+def account_active(request: HttpRequest, pk: int) -> HttpResponse:
+    permission_require(user=request.user, action="manage_accounts")
+    account = get_object_or_404(User, pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        account_set_active(
+            account=account,
+            active=active,
+            user=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    except SurveyError as error:
+        messages.error(request, str(error.message))
+    else:
+        message = (
+            _("%(user)s can log in again.") if active else _("%(user)s is deactivated.")
+        )
+        messages.success(request, message % {"user": account})
+    return redirect("survey:account_list")
+
+
+class AssignForm(forms.Form):
+    reviewer = forms.ModelChoiceField(
+        label=gettext_lazy("Reviewer"), queryset=User.objects.none()
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Units"),
+        queryset=Unit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    indicators = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Indicators (none: every indicator)"),
+        queryset=Node.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+
+    def __init__(self, *args, campaign: Campaign, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = (
+            User.objects.filter(
+                is_active=True, memberships__role=Membership.Role.REVIEWER
+            )
+            .distinct()
+            .order_by("username")
+        )
+        self.fields["units"].queryset = Unit.objects.filter(
+            assessments__campaign=campaign
+        ).order_by("name_vi")
+        self.fields["indicators"].queryset = Node.objects.filter(
+            version__campaign_uses__campaign=campaign, kind=Node.Kind.INDICATOR
+        ).order_by("version", "order", "id")
+        self.fields["indicators"].label_from_instance = lambda n: (
+            f"{n.code} {n.name_vi[:80]}"
+        )
+
+
+@login_required
+def reviewer_assignment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Assign a reviewer to units of the campaign, and to indicators if given."""
+    permission_require(user=request.user, action="manage_accounts")
+    campaign = get_object_or_404(Campaign, pk=pk)
+    form = AssignForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            count = reviewer_assign(
+                reviewer=data["reviewer"],
+                units=list(data["units"]),
+                indicators=list(data["indicators"]),
+                user=request.user,
+            )
+        except SurveyError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("%(user)s now reviews %(count)s unit(s).")
+                % {"user": data["reviewer"], "count": count},
+            )
+            return redirect("survey:reviewer_assign", pk=campaign.pk)
+    assignments = (
+        Membership.objects.filter(
+            role=Membership.Role.REVIEWER, unit__assessments__campaign=campaign
+        )
+        .select_related("user", "unit")
+        .prefetch_related("indicators")
+        .order_by("user__username", "unit__name_vi")
+    )
+    context = {"campaign": campaign, "form": form, "assignments": assignments}
+    return render(request, "survey/accounts/reviewers.html", context)
+
+
+@login_required
+@require_POST
+def reviewer_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    permission_require(user=request.user, action="manage_accounts")
+    membership = get_object_or_404(Membership, pk=membership_pk)
+    try:
+        reviewer_unassign(membership=membership, user=request.user)
+    except SurveyError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The assignment was removed."))
+    return redirect("survey:reviewer_assign", pk=pk)
+
+
+# Password reset by mail: Django's views, with our templates and URL names.
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="survey/accounts/password_reset_form.html",
+    email_template_name="survey/accounts/password_reset_email.txt",
+    subject_template_name="survey/accounts/password_reset_subject.txt",
+    success_url=reverse_lazy("survey:password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="survey/accounts/password_reset_done.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="survey/accounts/password_reset_confirm.html",
+    success_url=reverse_lazy("survey:password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="survey/accounts/password_reset_complete.html"
+)

@@ -1,0 +1,39 @@
+"""The audit trail's search screen (coordinator only)."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy
+
+from survey.models import AuditEvent
+from survey.permissions import permission_require
+from survey.selectors import audit_search
+
+PAGE_SIZE = 50
+
+
+class AuditFilter(forms.Form):
+    actor = forms.CharField(label=gettext_lazy("User name"), required=False)
+    action = forms.ChoiceField(
+        label=gettext_lazy("Action"),
+        required=False,
+        choices=[("", gettext_lazy("All")), *AuditEvent.Action.choices],
+    )
+    unit = forms.CharField(label=gettext_lazy("Unit code"), required=False)
+    date_from = forms.DateField(label=gettext_lazy("From (dd/mm/yyyy)"), required=False)
+    date_to = forms.DateField(label=gettext_lazy("Until (dd/mm/yyyy)"), required=False)
+
+
+@login_required
+def audit_search_view(request: HttpRequest) -> HttpResponse:
+    permission_require(user=request.user, action="view_audit")
+    form = AuditFilter(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = audit_search(**{k: v for k, v in filters.items() if v})
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render(request, "survey/audit/search.html", context)

@@ -1,0 +1,374 @@
+"""Verification screens: the reviewer's screen per assessment, verdicts, returns,
+comment threads, evidence downloads and the inbox of notifications."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from survey.errors import SurveyError
+from survey.models import Answer, Assessment, AuditEvent, Evidence, Node
+from survey.permissions import can, permission_require
+from survey.selectors import (
+    answer_history,
+    assessment_indicators,
+    assessments_to_review,
+    comment_threads,
+    notifications_for,
+    returned_snapshots,
+    review_scope_indicators,
+    visible_indicators,
+)
+from survey.services.answers import answer_values
+from survey.services.audit import audit_record
+from survey.services.notifications import (
+    notification_subject,
+    notification_url,
+    notifications_mark_read,
+)
+from survey.services.review import (
+    VerdictInvalid,
+    answer_comment_add,
+    answer_verdict,
+    answers_agree_remaining,
+    answers_return,
+)
+from survey.views.review_forms import VerdictForm, audit_changes, value_text
+
+
+@dataclass
+class ReviewItem:
+    node: Node
+    answer: Answer | None
+    form: VerdictForm
+    history: list = field(default_factory=list)
+    thread: list = field(default_factory=list)
+    change: dict | None = None
+
+    @property
+    def name(self) -> str:
+        return self.node.name_vi
+
+    @property
+    def value(self) -> str:
+        return value_text(
+            self.node, answer_values(self.answer) if self.answer else None
+        )
+
+    @property
+    def verified_value(self) -> str:
+        if not self.answer or not self.answer.verified_value:
+            return ""
+        return value_text(self.node, self.answer.verified_value)
+
+    @property
+    def status(self) -> str:
+        return self.answer.review_status if self.answer else Answer.ReviewStatus.PENDING
+
+    @property
+    def outside_max(self) -> bool:
+        return self.node.rule in (Node.Rule.BONUS, Node.Rule.PENALTY)
+
+
+def _assessment(request: HttpRequest, pk: int, action: str) -> Assessment:
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("campaign", "unit", "version"), pk=pk
+    )
+    permission_require(user=request.user, action=action, unit=assessment.unit)
+    return assessment
+
+
+def _review_items(
+    request, assessment: Assessment, forms_by_node=None
+) -> list[ReviewItem]:
+    nodes = review_scope_indicators(user=request.user, assessment=assessment)
+    answers = {
+        a.node_id: a
+        for a in assessment.answers.filter(node__in=nodes)
+        .select_related("updated_by")
+        .prefetch_related("evidence")
+    }
+    history = answer_history(answer_ids=[a.pk for a in answers.values()])
+    threads = comment_threads(assessment=assessment, node_ids=[n.pk for n in nodes])
+    snapshots = returned_snapshots(assessment=assessment)
+    items = []
+    for node in nodes:
+        answer = answers.get(node.pk)
+        form = (forms_by_node or {}).get(node.pk) or VerdictForm(
+            node=node, initial=_verdict_initial(answer)
+        )
+        item = ReviewItem(node, answer, form, thread=threads.get(node.pk, []))
+        if answer is not None:
+            item.history = [
+                (event, audit_changes(node, event))
+                for event in history.get(answer.pk, [])
+            ]
+            item.change = _change(node, answer, snapshots.get(answer.pk))
+        items.append(item)
+    return items
+
+
+def _verdict_initial(answer: Answer | None) -> dict:
+    if answer is None or answer.review_status not in ("agreed", "disagreed"):
+        return {}
+    initial: dict[str, Any] = {
+        "verdict": "agree" if answer.review_status == "agreed" else "disagree",
+        "explanation": answer.reviewer_explanation,
+    }
+    if answer.review_status == "disagreed" and not answer.verified_value:
+        initial["points"] = answer.verified_points
+    for name, value in (answer.verified_value or {}).items():
+        initial[name] = {True: "true", False: "false"}.get(value, value)
+    return initial
+
+
+def _change(node: Node, answer: Answer, snapshot: AuditEvent | None) -> dict | None:
+    """What the unit changed since the item was returned (old → new, who, when)."""
+    if snapshot is None:
+        return None
+    old = snapshot.after.get("values") or {}
+    new = answer_values(answer)
+    if old == new:
+        return {"unchanged": True, "returned_at": snapshot.at}
+    return {
+        "old": value_text(node, old),
+        "new": value_text(node, new),
+        "old_comment": old.get("comment", ""),
+        "new_comment": new.get("comment", ""),
+        "by": answer.updated_by,
+        "at": answer.updated_at,
+        "returned_at": snapshot.at,
+    }
+
+
+@login_required
+def verify(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reviewer's screen: each indicator in their scope, with its verdict form."""
+    assessment = _assessment(request, pk, "review_answer")
+    return _render_verify(request, assessment)
+
+
+def _render_verify(request, assessment, forms_by_node=None, status=200) -> HttpResponse:
+    items = _review_items(request, assessment, forms_by_node)
+    total = len(assessment_indicators(assessment=assessment))
+    done = assessment.answers.filter(review_status__in=["agreed", "disagreed"]).count()
+    context = {
+        "assessment": assessment,
+        "items": items,
+        "total": total,
+        "done": done,
+        "mine_pending": sum(item.status == "pending" for item in items),
+        "reviewable": assessment.state in ("submitted", "in_review", "returned"),
+    }
+    return render(request, "survey/review/verify.html", context, status=status)
+
+
+@login_required
+@require_POST
+def verdict(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk, "view_assessment")
+    node = get_object_or_404(Node, pk=node_pk, version=assessment.version)
+    permission_require(
+        user=request.user, action="review_answer", unit=assessment.unit, node=node
+    )
+    form = VerdictForm(request.POST, node=node)
+    if form.is_valid():
+        try:
+            answer_verdict(
+                assessment=assessment,
+                node=node,
+                user=request.user,
+                verdict=form.cleaned_data["verdict"],
+                explanation=form.cleaned_data["explanation"],
+                values=form.values(),
+                points=form.cleaned_data["points"],
+            )
+        except VerdictInvalid as invalid:
+            for name, message in invalid.errors.items():
+                form.add_error(name if name in form.fields else None, str(message))
+        except SurveyError as error:
+            messages.error(request, str(error.message))
+            return redirect(_anchor("survey:verify", assessment, node))
+        else:
+            messages.success(
+                request, _("Verdict saved for %(code)s.") % {"code": node.code}
+            )
+            return redirect(_anchor("survey:verify", assessment, node))
+    messages.error(
+        request, _("The verdict for %(code)s was not saved.") % {"code": node.code}
+    )
+    return _render_verify(request, assessment, {node.pk: form}, status=400)
+
+
+def _anchor(name: str, assessment: Assessment, node: Node | None = None) -> str:
+    url = reverse(name, args=[assessment.pk])
+    return f"{url}#ind-{node.pk}" if node is not None else url
+
+
+@login_required
+@require_POST
+def return_items(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return the ticked indicators to the unit with one comment."""
+    assessment = _assessment(request, pk, "return_answer")
+    ids = [int(i) for i in request.POST.getlist("nodes") if i.isdigit()]
+    nodes = list(assessment.version.nodes.filter(pk__in=ids, kind="indicator"))
+    for node in nodes:
+        permission_require(
+            user=request.user, action="return_answer", unit=assessment.unit, node=node
+        )
+    try:
+        count = answers_return(
+            assessment=assessment,
+            nodes=nodes,
+            user=request.user,
+            comment=request.POST.get("comment", ""),
+        )
+    except VerdictInvalid as invalid:
+        for message in invalid.errors.values():
+            messages.error(request, str(message))
+    except SurveyError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("%(count)s item(s) returned to the unit.") % {"count": count},
+        )
+    return redirect("survey:verify", pk=assessment.pk)
+
+
+@login_required
+@require_POST
+def agree_remaining(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk, "review_answer")
+    nodes = review_scope_indicators(user=request.user, assessment=assessment)
+    try:
+        count = answers_agree_remaining(
+            assessment=assessment, user=request.user, nodes=nodes
+        )
+    except SurveyError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request, _("Agreed with %(count)s remaining item(s).") % {"count": count}
+        )
+    return redirect("survey:verify", pk=assessment.pk)
+
+
+# Comment threads, seen by the unit and the reviewers ---------------------------------
+
+
+@login_required
+def threads(request: HttpRequest, pk: int) -> HttpResponse:
+    """Returned items and comment threads of an assessment, for its unit and its
+    reviewers (each reviewer sees the indicators in their scope)."""
+    assessment = _assessment(request, pk, "view_assessment")
+    nodes = visible_indicators(user=request.user, assessment=assessment)
+    by_node = comment_threads(assessment=assessment, node_ids=[n.pk for n in nodes])
+    answers = {a.node_id: a for a in assessment.answers.filter(node__in=nodes)}
+    rows = [
+        (node, answers.get(node.pk), by_node.get(node.pk, []))
+        for node in nodes
+        if node.pk in by_node
+        or (answers.get(node.pk) and answers[node.pk].review_status != "pending")
+    ]
+    context = {
+        "assessment": assessment,
+        "rows": rows,
+        "can_comment": can(user=request.user, action="comment", unit=assessment.unit),
+        "nodes": nodes,
+    }
+    return render(request, "survey/review/threads.html", context)
+
+
+@login_required
+@require_POST
+def comment_add(request: HttpRequest, pk: int, node_pk: int | None = None):
+    assessment = _assessment(request, pk, "view_assessment")
+    if node_pk is None:
+        node_pk = request.POST.get("node", "")
+        if not str(node_pk).isdigit():
+            raise Http404
+    node = get_object_or_404(Node, pk=node_pk, version=assessment.version)
+    permission_require(
+        user=request.user, action="comment", unit=assessment.unit, node=node
+    )
+    try:
+        answer_comment_add(
+            assessment=assessment,
+            node=node,
+            user=request.user,
+            body=request.POST.get("body", ""),
+        )
+    except VerdictInvalid as invalid:
+        for message in invalid.errors.values():
+            messages.error(request, str(message))
+    except SurveyError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Comment sent."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        target = _anchor("survey:threads", assessment, node)
+    return redirect(target)
+
+
+# Evidence, inbox, the reviewer's list -----------------------------------------------
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """An uploaded evidence file, for those who may see it; every download is
+    recorded in the audit trail."""
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("answer__assessment__unit", "answer__node"),
+        pk=pk,
+    )
+    answer = evidence.answer
+    permission_require(
+        user=request.user,
+        action="download_evidence",
+        unit=answer.assessment.unit,
+        node=answer.node,
+    )
+    if not evidence.file:
+        raise Http404(_("This evidence has no file."))
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.DOWNLOAD,
+        obj=evidence,
+        assessment_id=answer.assessment_id,
+        after={"file": evidence.original_name or evidence.file.name},
+        ip=request.META.get("REMOTE_ADDR"),
+    )
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name or evidence.file.name.rsplit("/", 1)[-1],
+    )
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        notifications_mark_read(user=request.user)
+        messages.success(request, _("All notifications are marked as read."))
+        return redirect("survey:notifications")
+    rows = [
+        (n, notification_subject(n), notification_url(n))
+        for n in notifications_for(user=request.user)[:200]
+    ]
+    return render(request, "survey/review/notifications.html", {"rows": rows})
+
+
+@login_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    """Assessments waiting for the signed-in reviewer (or coordinator)."""
+    assessments = assessments_to_review(user=request.user)[:500]
+    return render(request, "survey/review/list.html", {"assessments": assessments})
