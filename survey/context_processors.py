@@ -1,0 +1,12 @@
+from survey.selectors import notifications_for, user_roles
+
+
+def navigation(request) -> dict:
+    """The menu of the signed-in person: their roles and unread notifications."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav_roles": user_roles(user=user),
+        "nav_unread": notifications_for(user=user, unread_only=True).count(),
+    }
