@@ -1,0 +1,186 @@
+"""matplotlib charts as PNG (for the workbook) or SVG (for the dashboards).
+
+``matplotlib.figure.Figure`` only, never pyplot: pyplot keeps global references
+to every figure, which leaks memory in a server. No Django here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from io import BytesIO
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+from matplotlib.colors import LinearSegmentedColormap  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+FONT = {"family": "DejaVu Sans", "size": 9}
+MAX_LABELS = 60
+RED_GREEN = LinearSegmentedColormap.from_list(
+    "red_yellow_green", ["#f8696b", "#ffeb84", "#63be7b"]
+)
+PALETTE = ["#0b5cad", "#2b7a0b", "#e07b00", "#a4161a", "#6a3d9a", "#00838f", "#795548"]
+
+
+def _clean(labels: Sequence[str]) -> list[str]:
+    """Tick labels without control characters (no glyph for a tab)."""
+    return [" ".join(str(label).split()) for label in labels]
+
+
+def _save(fig: Figure, fmt: str) -> bytes:
+    buffer = BytesIO()
+    fig.savefig(buffer, format=fmt, dpi=110, bbox_inches="tight", metadata=_meta(fmt))
+    return buffer.getvalue()
+
+
+def _meta(fmt: str) -> dict:
+    # Reproducible files: no creation date in the output.
+    return {"Date": None} if fmt == "svg" else {}
+
+
+def _fig(width: float, height: float) -> Figure:
+    fig = Figure(figsize=(width, height))
+    fig.set_layout_engine("constrained")
+    return fig
+
+
+def heat_map_png(
+    *, units: Sequence[str], pillars: Sequence[str], values: np.ndarray, title: str
+) -> bytes:
+    """Units × pillars, coloured from 0 % (red) to 100 % (green)."""
+    n = len(units)
+    height = min(2 + 0.22 * min(n, 150), 30)
+    fig = _fig(2.5 + 0.7 * len(pillars), height)
+    ax = fig.add_subplot()
+    data = np.ma.masked_invalid(np.asarray(values, dtype=float) * 100)
+    image = ax.imshow(data, aspect="auto", cmap=RED_GREEN, vmin=0, vmax=100)
+    ax.set_xticks(range(len(pillars)), labels=list(pillars), fontdict=FONT)
+    if n <= MAX_LABELS * 2:
+        ax.set_yticks(range(n), labels=_clean(units), fontdict={**FONT, "size": 7})
+    if n <= 40 and len(pillars) <= 12:
+        for (i, j), value in np.ndenumerate(data.filled(np.nan)):
+            if np.isfinite(value):
+                ax.text(j, i, f"{value:.0f}", ha="center", va="center", fontsize=6)
+    ax.set_title(title, fontdict={**FONT, "size": 11})
+    fig.colorbar(image, ax=ax, label="%")
+    return _save(fig, "png")
+
+
+def rank_intervals_png(
+    *,
+    units: Sequence[str],
+    nominal: Sequence[int],
+    intervals: np.ndarray,
+    title: str,
+    xlabel: str,
+) -> bytes:
+    """Each unit's 5 %–95 % rank interval with its median (dot) and rank (cross)."""
+    n = len(units)
+    shown = min(n, MAX_LABELS)
+    fig = _fig(7, min(1.5 + 0.22 * shown, 16))
+    ax = fig.add_subplot()
+    q = np.asarray(intervals, dtype=float)[:shown]
+    y = np.arange(shown)
+    ax.hlines(y, q[:, 1], q[:, 2], color="#0b5cad", linewidth=2)
+    ax.plot(q[:, 0], y, "o", color="#0b5cad", markersize=4)
+    ax.plot(np.asarray(nominal[:shown], dtype=float), y, "x", color="#a4161a")
+    ax.set_yticks(y, labels=_clean(units[:shown]), fontdict={**FONT, "size": 7})
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel, fontdict=FONT)
+    suffix = f" ({shown}/{n})" if shown < n else ""
+    ax.set_title(title + suffix, fontdict={**FONT, "size": 11})
+    ax.grid(axis="x", alpha=0.3)
+    return _save(fig, "png")
+
+
+def ranking_bars_svg(
+    *, units: Sequence[str], values: Sequence[float], title: str
+) -> bytes:
+    """Horizontal bars of % per unit, best at the top."""
+    shown = min(len(units), MAX_LABELS)
+    fig = _fig(7, min(1.2 + 0.24 * shown, 16))
+    ax = fig.add_subplot()
+    data = np.asarray(values[:shown], dtype=float) * 100
+    y = np.arange(shown)
+    ax.barh(y, np.nan_to_num(data), color="#0b5cad")
+    ax.set_yticks(y, labels=_clean(units[:shown]), fontdict={**FONT, "size": 8})
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("%")
+    ax.set_title(title, fontdict={**FONT, "size": 11})
+    return _save(fig, "svg")
+
+
+def level_counts_svg(
+    *, groups: Sequence[str], levels: Sequence[str], counts: np.ndarray, title: str
+) -> bytes:
+    """Stacked bars: how many units of each group reached each level."""
+    fig = _fig(7, 1.5 + 0.5 * len(groups))
+    ax = fig.add_subplot()
+    left = np.zeros(len(groups))
+    data = np.asarray(counts, dtype=float).reshape(len(groups), len(levels))
+    colours = ["#f8696b", "#ffc000", "#9bbb59", "#2b7a0b", "#0b5cad", "#6a3d9a"]
+    for k, level in enumerate(levels):
+        ax.barh(groups, data[:, k], left=left, label=level, color=colours[k % 6])
+        left += data[:, k]
+    ax.invert_yaxis()
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title(title, fontdict={**FONT, "size": 11})
+    return _save(fig, "svg")
+
+
+def radar_svg(
+    *, axes: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], title: str
+) -> bytes:
+    """Pillar profile: one closed line per series, 0–100 %."""
+    return _radar(axes=axes, series=series, title=title, fmt="svg")
+
+
+def radar_png(
+    *, axes: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], title: str
+) -> bytes:
+    return _radar(axes=axes, series=series, title=title, fmt="png")
+
+
+def _radar(*, axes, series, title, fmt) -> bytes:
+    n = len(axes)
+    angles = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    fig = _fig(5.5, 5.5)
+    ax = fig.add_subplot(projection="polar")
+    for k, (name, values) in enumerate(series):
+        data = np.nan_to_num(np.asarray(values, dtype=float)) * 100
+        colour = PALETTE[k % len(PALETTE)]
+        ax.plot(
+            np.append(angles, angles[0]),
+            np.append(data, data[0]),
+            label=name,
+            color=colour,
+        )
+    ax.set_xticks(angles, labels=list(axes), fontdict=FONT)
+    ax.set_ylim(0, 100)
+    ax.legend(loc="upper right", bbox_to_anchor=(1.35, 1.12), fontsize=7)
+    ax.set_title(title, fontdict={**FONT, "size": 11})
+    return _save(fig, fmt)
+
+
+def trend_lines_svg(
+    *, years: Sequence[int], series: Sequence[tuple[str, Sequence[float]]], title: str
+) -> bytes:
+    """Value (%) per year, one line per series."""
+    fig = _fig(7, 3.8)
+    ax = fig.add_subplot()
+    for k, (name, values) in enumerate(series):
+        data = np.asarray(values, dtype=float) * 100
+        ax.plot(
+            list(years), data, marker="o", label=name, color=PALETTE[k % len(PALETTE)]
+        )
+    ax.set_xticks(list(years), labels=[str(y) for y in years])
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("%")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    ax.set_title(title, fontdict={**FONT, "size": 11})
+    return _save(fig, "svg")

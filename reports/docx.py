@@ -1,0 +1,212 @@
+"""Word documents (python-docx), pure builders returning bytes: the results annex
+of the province's approving decision, and a unit's self-assessment report.
+
+Vietnamese administrative style (Decree 30/2020/NĐ-CP): Times New Roman 13–14 pt,
+A4, margins 20–30 mm, "PHỤ LỤC" centred in bold, tables with borders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from io import BytesIO
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from reports.data import Report
+
+FONT = "Times New Roman"
+
+
+def _document():
+    doc = Document()
+    for section in doc.sections:
+        section.page_height, section.page_width = Mm(297), Mm(210)
+        section.top_margin = section.bottom_margin = Mm(20)
+        section.left_margin, section.right_margin = Mm(30), Mm(15)
+    style = doc.styles["Normal"]
+    style.font.name, style.font.size = FONT, Pt(14)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    return doc
+
+
+def _centred(doc, text: str, *, bold=False, italic=False, size=14) -> None:
+    paragraph = doc.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_after = Pt(0)
+    run = paragraph.add_run(text)
+    run.bold, run.italic, run.font.size, run.font.name = bold, italic, Pt(size), FONT
+
+
+def _table(
+    doc, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]
+):
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        _cell_text(cell, text, bold=True, centre=True)
+    for row in rows:
+        cells = table.add_row().cells
+        for k, (cell, text) in enumerate(zip(cells, row, strict=True)):
+            _cell_text(cell, text, centre=k != 1)
+    for k, width in enumerate(widths):
+        for row in table.rows:
+            row.cells[k].width = Mm(width)
+    return table
+
+
+def _cell_text(cell, text: str, *, bold=False, centre=False) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = (
+        WD_ALIGN_PARAGRAPH.CENTER if centre else WD_ALIGN_PARAGRAPH.LEFT
+    )
+    run = paragraph.add_run(text)
+    run.bold, run.font.size, run.font.name = bold, Pt(13), FONT
+
+
+def number_vi(value: float | None, places: int = 2, lang: str = "vi") -> str:
+    """``1234.5`` → ``1.234,50`` in Vietnamese, ``1,234.50`` in English."""
+    if value is None:
+        return ""
+    text = f"{value:,.{places}f}"
+    if lang == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def _date(value, lang: str) -> str:
+    return value.strftime("%d/%m/%Y") if value else "…"
+
+
+def annex_docx_bytes(report: Report, labels: Mapping[str, str]) -> bytes:
+    """Per ranking group: rank, unit, points, % and level, in official format."""
+    lang = report.lang
+    doc = _document()
+    _centred(doc, labels["annex"].upper(), bold=True)
+    _centred(doc, labels["annex_title"].upper(), bold=True)
+    _centred(doc, f"{report.campaign}", bold=True)
+    if report.decision_number:
+        text = labels["annex_of"] % {
+            "number": report.decision_number,
+            "date": _date(report.decision_date, lang),
+        }
+    else:
+        text = labels["annex_draft"]
+    _centred(doc, text, italic=True)
+    header = [
+        labels["no_number"],
+        labels["unit"],
+        labels["points"],
+        labels["percent"],
+        labels["level"],
+        labels["rank"],
+    ]
+    for section in report.sections:
+        for group in section.groups():
+            heading = doc.add_paragraph()
+            heading.paragraph_format.space_before = Pt(12)
+            run = heading.add_run(f"{labels['group']}: {group}")
+            run.bold, run.font.name = True, FONT
+            rows = []
+            for n, i in enumerate(section.group_rows(group), start=1):
+                unit = section.units[i]
+                rank = (
+                    str(unit.rank)
+                    if unit.ranked and unit.rank
+                    else labels["not_ranked"]
+                )
+                if not unit.submitted:
+                    rank = labels["not_submitted"]
+                rows.append(
+                    [
+                        str(n),
+                        unit.name,
+                        number_vi(unit.points, 2, lang),
+                        number_vi(
+                            None if unit.value is None else unit.value * 100, 2, lang
+                        ),
+                        section.level_name(unit.level) if unit.level else "",
+                        rank,
+                    ]
+                )
+            _table(doc, header, rows, [12, 70, 22, 20, 28, 18])
+    return _save(doc)
+
+
+@dataclass
+class AnswerLine:
+    code: str
+    name: str
+    answer: str
+    points: float | None = None
+    max_points: float | None = None
+    comment: str = ""
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SelfReport:
+    unit: str
+    campaign: str
+    state: str
+    points: float | None
+    maximum: float | None
+    value: float | None
+    level: str
+    lines: list[AnswerLine]
+    lang: str = "vi"
+
+
+def self_report_docx_bytes(report: SelfReport, labels: Mapping[str, str]) -> bytes:
+    """All answers of one unit with their evidence references, to sign and send."""
+    lang = report.lang
+    doc = _document()
+    _centred(doc, labels["self_report"].upper(), bold=True)
+    _centred(doc, report.unit, bold=True)
+    _centred(doc, report.campaign, italic=True)
+    summary = doc.add_paragraph()
+    summary.add_run(
+        f"{labels['points']}: {number_vi(report.points, 2, lang)} / "
+        f"{number_vi(report.maximum, 2, lang)} "
+        f"({number_vi(_percent(report.value), 2, lang)} %) – "
+        f"{labels['level']}: {report.level} – {labels['state']}: {report.state}"
+    )
+    header = [
+        labels["indicator_code"],
+        labels["indicator"],
+        labels["answer"],
+        labels["points"],
+        labels["evidence"],
+    ]
+    rows = [
+        [
+            line.code,
+            line.name
+            + (f"\n{labels['comment']}: {line.comment}" if line.comment else ""),
+            line.answer,
+            f"{number_vi(line.points, 2, lang)} / "
+            f"{number_vi(line.max_points, 2, lang)}",
+            "\n".join(line.evidence),
+        ]
+        for line in report.lines
+    ]
+    _table(doc, header, rows, [14, 62, 30, 22, 42])
+    doc.add_paragraph()
+    _centred(doc, labels["signature"], bold=True)
+    _centred(doc, labels["signature_note"], italic=True, size=13)
+    return _save(doc)
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else value * 100
+
+
+def _save(doc) -> bytes:
+    buffer = BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,49 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reports.services import report_workbook_bytes
+from survey.models import Campaign
+
+
+class Command(BaseCommand):
+    help = "Write the steering committee workbook (.xlsx) of a campaign."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--campaign", required=True, help="Campaign id or year assessed."
+        )
+        parser.add_argument("--lang", choices=["vi", "en"], default="vi")
+        parser.add_argument(
+            "--committee",
+            action="store_true",
+            help="Leave out every comment and explanation (steering committee).",
+        )
+        parser.add_argument("-o", "--output", required=True, help="File to write.")
+
+    def handle(self, *args, **options) -> str:
+        campaign = _campaign(options["campaign"])
+        content = report_workbook_bytes(
+            campaign=campaign, lang=options["lang"], committee=options["committee"]
+        )
+        path = Path(options["output"])
+        try:
+            path.write_bytes(content)
+        except OSError as error:
+            raise CommandError(f"Cannot write {path}: {error}") from error
+        return f"{path}: {len(content):,} bytes, {campaign}"
+
+
+def _campaign(key: str) -> Campaign:
+    if not key.isdigit():
+        raise CommandError(f"Not a campaign id or year: {key}")
+    number = int(key)
+    by_year = list(Campaign.objects.filter(year=number).order_by("-id")[:2])
+    if len(by_year) > 1:
+        raise CommandError(f"Several campaigns assess {number}: give the id.")
+    if by_year:
+        return by_year[0]
+    campaign = Campaign.objects.filter(pk=number).first()
+    if campaign is None:
+        raise CommandError(f"No campaign with id or year {number}.")
+    return campaign

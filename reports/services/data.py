@@ -1,0 +1,366 @@
+"""Gather one campaign's report data through selectors, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+import scoring
+from reports import selectors
+from reports.data import Comment, LevelInfo, NodeInfo, Report, Section, UnitRow
+from survey.models import Assessment, Campaign
+from survey.selectors import campaign_population, framework_spec
+
+NOT_SUBMITTED = {Assessment.State.DRAFT, Assessment.State.READY}
+AFTER_DEADLINE = {
+    Campaign.State.CLOSED,
+    Campaign.State.PRELIMINARY,
+    Campaign.State.PUBLISHED,
+    Campaign.State.REOPENED,
+}
+MONTE_CARLO_RUNS = 200
+
+
+@dataclass
+class _Frame:
+    """A section being filled: row and column positions of its units and nodes."""
+
+    section: Section
+    version: object
+    rows: dict[int, int] = field(default_factory=dict)
+    pillar_cols: dict[int, int] = field(default_factory=dict)
+    leaf_cols: dict[int, int] = field(default_factory=dict)
+
+
+def report_data(
+    *,
+    campaign: Campaign,
+    lang: str = "vi",
+    leaves: bool = True,
+    free_text: bool = True,
+    analysis: bool = False,
+    user=None,
+) -> Report:
+    """The numbers of ``campaign``'s report as read from the stored results.
+
+    Queries: versions, nodes, assessments, results, answer counts, free text,
+    earlier years (2) and lineage, plus 3 per framework version when
+    ``analysis`` (Monte Carlo rank intervals): none per unit.
+    """
+    with translation.override(lang):
+        uses = selectors.campaign_versions(campaign=campaign)
+        versions = list({use.version_id: use.version for use in uses}.values())
+        nodes = selectors.version_nodes(version_ids=[v.pk for v in versions])
+        assessments = selectors.campaign_assessments(campaign=campaign)
+        counts = selectors.answer_counts(campaign=campaign)
+        frames = _frames(versions, nodes, assessments, counts, lang)
+        _fill_results(frames, campaign, leaves)
+        years, totals = selectors.previous_totals(campaign=campaign)
+        _fill_history(frames, years, totals, selectors.unit_lineage(), campaign.year)
+        if analysis:
+            _fill_rank_intervals(frames, campaign, assessments)
+        comments = _comments(campaign, assessments, lang) if free_text else []
+        return Report(
+            campaign=campaign.name,
+            year=campaign.year,
+            state=campaign.get_state_display(),
+            generated_at=timezone.localtime().replace(tzinfo=None, microsecond=0),
+            generated_by=str(user) if user is not None else "",
+            province=_province(),
+            decision_number=campaign.decision_number,
+            decision_date=campaign.decision_date,
+            sections=[frame.section for frame in frames],
+            years=[*years, campaign.year],
+            comments=comments,
+            rules=_rules(campaign),
+            committee=not free_text,
+            lang=lang,
+        )
+
+
+def _province() -> str:
+    from django.conf import settings
+
+    return settings.DTI_PROVINCE_NAME
+
+
+def _name(row: dict, prefix: str, lang: str) -> str:
+    english = row.get(f"{prefix}name_en") if lang == "en" else ""
+    return english or row[f"{prefix}name_vi"]
+
+
+def _frames(versions, nodes, assessments, counts, lang) -> list[_Frame]:
+    by_version: dict[int, list[dict]] = {}
+    for node in nodes:
+        by_version.setdefault(node["version_id"], []).append(node)
+    frames = []
+    for version in versions:
+        mine = [a for a in assessments if a["version_id"] == version.pk]
+        frames.append(
+            _frame(version, by_version.get(version.pk, []), mine, counts, lang)
+        )
+    return frames
+
+
+def _frame(version, nodes, assessments, counts, lang) -> _Frame:
+    tops = [n for n in nodes if n["parent_id"] is None and n["kind"] == "pillar"]
+    tops = tops or [n for n in nodes if n["parent_id"] is None]
+    top_of = _top_of(nodes)
+    leaves = [n for n in nodes if n["kind"] == "indicator"]
+    pillars = [
+        NodeInfo(n["code"], _name(n, "", lang), selectors.to_float(n["max_points"]))
+        for n in tops
+    ]
+    indicators = [
+        NodeInfo(
+            n["code"],
+            _name(n, "", lang),
+            selectors.to_float(n["max_points"]),
+            pillar=top_of.get(n["id"], ""),
+        )
+        for n in leaves
+    ]
+    units = [_unit(a, leaves, counts, lang) for a in assessments]
+    n, p = len(units), len(pillars)
+    section = Section(
+        key=version.framework.code,
+        title=_name(
+            {
+                "name_vi": version.framework.name_vi,
+                "name_en": version.framework.name_en,
+            },
+            "",
+            lang,
+        ),
+        version=f"{version.framework.code} {version.year} v{version.number}",
+        legal_basis=version.legal_basis,
+        levels=[
+            LevelInfo(
+                lv["code"],
+                (lv.get("name_en") if lang == "en" else "") or lv["name_vi"],
+                float(lv["min_value"]),
+            )
+            for lv in version.levels
+        ],
+        pillars=pillars,
+        indicators=indicators,
+        units=units,
+        pillar_values=np.full((n, p), np.nan),
+        pillar_points=np.full((n, p), np.nan),
+        level_edges=version.level_edges,
+        precision=version.precision,
+    )
+    frame = _Frame(section=section, version=version)
+    frame.rows = {a["id"]: i for i, a in enumerate(assessments)}
+    frame.pillar_cols = {node["id"]: j for j, node in enumerate(tops)}
+    frame.leaf_cols = {node["id"]: j for j, node in enumerate(leaves)}
+    return frame
+
+
+def _top_of(nodes: list[dict]) -> dict[int, str]:
+    parent = {n["id"]: n["parent_id"] for n in nodes}
+    code = {n["id"]: n["code"] for n in nodes}
+    out = {}
+    for node_id in parent:
+        top = node_id
+        while parent[top] is not None:
+            top = parent[top]
+        out[node_id] = code[top]
+    return out
+
+
+def _unit(a: dict, leaves: list[dict], counts: dict, lang: str) -> UnitRow:
+    applicable = sum(
+        1
+        for n in leaves
+        if n["rule"] not in ("", "none")
+        and (not n["applies_to"] or a["unit__unit_type"] in n["applies_to"])
+        and (a["provides_procedures"] or not n["requires_procedures"])
+    )
+    submitted_at = a["submitted_at"]
+    if submitted_at is not None:
+        submitted_at = timezone.localtime(submitted_at).replace(
+            tzinfo=None, microsecond=0
+        )
+    return UnitRow(
+        code=a["unit__code"],
+        name=_name(a, "unit__", lang),
+        group=a["ranking_group"],
+        ranked=a["ranked"],
+        submitted=a["state"] not in NOT_SUBMITTED,
+        state=str(Assessment.State(a["state"]).label),
+        submitted_at=submitted_at,
+        answered=counts.get(a["id"], 0),
+        applicable=applicable,
+    )
+
+
+def _fill_results(frames: list[_Frame], campaign: Campaign, leaves: bool) -> None:
+    where = {}
+    for frame in frames:
+        for assessment_id, row in frame.rows.items():
+            where[assessment_id] = (frame, row)
+        k = len(frame.section.indicators)
+        if leaves:
+            n = len(frame.section.units)
+            frame.section.self_points = np.full((n, k), np.nan)
+            frame.section.verified_points = np.full((n, k), np.nan)
+            frame.section.final_points = np.full((n, k), np.nan)
+    f = selectors.to_float
+    for (
+        aid,
+        node_id,
+        own,
+        verified,
+        final,
+        mx,
+        value,
+        level,
+        rank,
+    ) in selectors.campaign_results(campaign=campaign, leaves=leaves):
+        frame, i = where[aid]
+        section = frame.section
+        if node_id is None:
+            unit = section.units[i]
+            unit.points, unit.maximum, unit.value = f(final), f(mx), f(value)
+            unit.self_points, unit.verified_points = f(own), f(verified)
+            unit.level, unit.rank = level, rank
+        elif node_id in frame.pillar_cols:
+            j = frame.pillar_cols[node_id]
+            section.pillar_values[i, j] = np.nan if value is None else float(value)
+            section.pillar_points[i, j] = np.nan if final is None else float(final)
+        elif leaves and node_id in frame.leaf_cols:
+            j = frame.leaf_cols[node_id]
+            section.self_points[i, j] = np.nan if own is None else float(own)
+            section.verified_points[i, j] = (
+                np.nan if verified is None else float(verified)
+            )
+            section.final_points[i, j] = np.nan if final is None else float(final)
+
+
+def _fill_history(frames, years, totals, lineage, year) -> None:
+    """Earlier years' values and ranks, recomputed on this year's units (lineage)."""
+    for frame in frames:
+        section = frame.section
+        units = section.units
+        n = len(units)
+        section.history = np.full((n, len(years) + 1), np.nan)
+        section.history_ranks = np.zeros((n, len(years) + 1))
+        if not n:
+            continue
+        codes = [u.code for u in units]
+        values = np.array([np.nan if u.value is None else u.value for u in units])
+        ranks = np.array([u.rank or 0 for u in units])
+        groups = np.array([u.group for u in units])
+        ranked = np.array([u.ranked for u in units])
+        section.history[:, -1] = values
+        section.history_ranks[:, -1] = ranks
+        for y, past in enumerate(years):
+            links: dict[str, list[str]] = {}
+            for successor, predecessor, link_year in lineage:
+                if link_year > past:
+                    links.setdefault(successor, []).append(predecessor)
+            change = scoring.year_over_year(
+                unit_ids=codes,
+                values=values,
+                ranks=ranks,
+                groups=groups,
+                ranked=ranked,
+                previous=totals.get(past, {}),
+                lineage=links,
+            )
+            section.history[:, y] = change.previous_value
+            section.history_ranks[:, y] = change.previous_rank
+        if years:
+            for i, unit in enumerate(units):
+                previous = section.history[i, -2]
+                unit.previous_value = None if np.isnan(previous) else float(previous)
+                rank = int(section.history_ranks[i, -2])
+                unit.previous_rank = rank or None
+
+
+def _fill_rank_intervals(frames, campaign: Campaign, assessments: list[dict]) -> None:
+    blank = _blank_ids(campaign, assessments)
+    for frame in frames:
+        if not frame.section.units:
+            continue
+        spec = framework_spec(version=frame.version)
+        _rows, population = campaign_population(
+            campaign=campaign, version=frame.version, spec=spec, blank_units=blank
+        )
+        results = scoring.score(spec, population)
+        mc = scoring.monte_carlo(results, n=MONTE_CARLO_RUNS, seed=campaign.year)
+        intervals = np.full((len(frame.section.units), 3), np.nan)
+        for k, unit_id in enumerate(results.unit_ids):
+            i = frame.rows[int(unit_id)]
+            intervals[i] = (mc.median_rank[k], mc.q05_rank[k], mc.q95_rank[k])
+        frame.section.rank_intervals = intervals
+
+
+def _blank_ids(campaign: Campaign, assessments: list[dict]) -> list[int]:
+    """Units that never submitted, scored 0 after the deadline (the default rule)."""
+    if campaign.state not in AFTER_DEADLINE:
+        return []
+    if campaign.non_submission != Campaign.NonSubmission.ZERO:
+        return []
+    return [a["id"] for a in assessments if a["state"] in NOT_SUBMITTED]
+
+
+def _comments(campaign: Campaign, assessments: list[dict], lang: str) -> list[Comment]:
+    units = {a["id"]: a for a in assessments}
+    return [
+        Comment(
+            unit_code=units[row["assessment_id"]]["unit__code"],
+            unit_name=_name(units[row["assessment_id"]], "unit__", lang),
+            indicator_code=row["node__code"],
+            comment=row["comment"],
+            explanation=row["reviewer_explanation"],
+        )
+        for row in selectors.campaign_free_text(campaign=campaign)
+    ]
+
+
+def _rules(campaign: Campaign) -> list[tuple[str, str]]:
+    return [
+        (
+            _("Final points"),
+            _(
+                "Verified points where a reviewer verified the answer, otherwise "
+                "the self-assessed points."
+            ),
+        ),
+        (
+            _("Percentage"),
+            _(
+                "Points ÷ applicable maximum; indicators marked not applicable "
+                "leave the maximum."
+            ),
+        ),
+        (_("Units that never submitted"), campaign.get_non_submission_display()),
+        (
+            _("Ranks"),
+            _(
+                "Within each ranking group, among ranked units; equal values share "
+                "a rank (1, 2, 2, 4)."
+            ),
+        ),
+        (
+            _("Change since last year"),
+            _(
+                "Against the latest published earlier campaign; a merged unit compares "
+                "with the mean of its predecessors, and last year's ranks are "
+                "recomputed on this year's units and groups."
+            ),
+        ),
+        (
+            _("Rank intervals"),
+            _(
+                "Monte Carlo: pillar maxima varied by ±10 %% and level bounds by ±2 "
+                "points of %%, %(runs)s runs; 5 %% and 95 %% quantiles of the rank."
+            )
+            % {"runs": MONTE_CARLO_RUNS},
+        ),
+    ]

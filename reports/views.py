@@ -1,0 +1,96 @@
+"""Dashboards and downloads for coordinators and committee viewers: thin views."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
+
+from reports.models import ReportExport
+from reports.services import report_export_request
+from reports.services.dashboard import campaign_dashboard
+from survey.models import AuditEvent, Campaign, Membership
+from survey.selectors import user_roles
+from survey.services.audit import audit_record
+
+VIEWER_ROLES = {Membership.Role.COORDINATOR, Membership.Role.COMMITTEE}
+
+
+def _roles(request: HttpRequest) -> set[str]:
+    roles = user_roles(user=request.user) & VIEWER_ROLES
+    if not roles:
+        raise PermissionDenied
+    return roles
+
+
+def _lang(request: HttpRequest) -> str:
+    return "en" if (get_language() or "vi").startswith("en") else "vi"
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    _roles(request)
+    campaigns = Campaign.objects.order_by("-year", "-id")
+    return render(request, "reports/campaign_list.html", {"campaigns": campaigns})
+
+
+@login_required
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    roles = _roles(request)
+    campaign = get_object_or_404(Campaign, pk=pk)
+    context = campaign_dashboard(campaign=campaign, lang=_lang(request))
+    context.update(
+        campaign=campaign,
+        coordinator=Membership.Role.COORDINATOR in roles,
+        kinds=ReportExport.Kind.choices,
+    )
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def export_create(request: HttpRequest, pk: int) -> HttpResponse:
+    roles = _roles(request)
+    campaign = get_object_or_404(Campaign, pk=pk)
+    kind = request.POST.get("kind", ReportExport.Kind.WORKBOOK)
+    if kind not in ReportExport.Kind.values:
+        kind = ReportExport.Kind.WORKBOOK
+    lang = (
+        request.POST.get("lang")
+        if request.POST.get("lang") in ("vi", "en")
+        else _lang(request)
+    )
+    # Committee viewers never get free text; coordinators choose.
+    committee = Membership.Role.COORDINATOR not in roles or bool(
+        request.POST.get("committee")
+    )
+    export = report_export_request(
+        campaign=campaign, kind=kind, lang=lang, committee=committee, user=request.user
+    )
+    return redirect("reports:export_detail", pk=export.pk)
+
+
+def _export(request: HttpRequest, pk: int) -> ReportExport:
+    roles = _roles(request)
+    export = get_object_or_404(ReportExport.objects.select_related("campaign"), pk=pk)
+    if not export.committee and Membership.Role.COORDINATOR not in roles:
+        raise PermissionDenied
+    return export
+
+
+@login_required
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    export = _export(request, pk)
+    return render(request, "reports/export_detail.html", {"export": export})
+
+
+@login_required
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    export = _export(request, pk)
+    if not export.is_done:
+        return redirect("reports:export_detail", pk=export.pk)
+    audit_record(actor=request.user, action=AuditEvent.Action.DOWNLOAD, obj=export)
+    return FileResponse(
+        export.file.open("rb"), as_attachment=True, filename=export.filename
+    )
