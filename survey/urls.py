@@ -1,7 +1,7 @@
 from django.urls import path
 
 from survey import urls_verification
-from survey.views import frameworks, home, questionnaire
+from survey.views import evidence, frameworks, home, questionnaire
 from survey.wizard import QuestionnaireWizard
 
 app_name = "survey"
@@ -21,6 +21,31 @@ urlpatterns = [
         "assessments/<int:pk>/answers/",
         questionnaire.answers_autosave,
         name="answers_autosave",
+    ),
+    path(
+        "assessments/<int:pk>/evidence/",
+        evidence.evidence_add,
+        name="evidence_add",
+    ),
+    path(
+        "assessments/<int:pk>/evidence/carry/",
+        evidence.evidence_carry,
+        name="evidence_carry",
+    ),
+    path(
+        "assessments/<int:pk>/evidence/<int:evidence_pk>/delete/",
+        evidence.evidence_remove,
+        name="evidence_delete",
+    ),
+    path(
+        "assessments/<int:pk>/evidence/<int:evidence_pk>/confirm/",
+        evidence.evidence_still_valid,
+        name="evidence_confirm",
+    ),
+    path(
+        "assessments/<int:pk>/evidence/<int:evidence_pk>/file/",
+        evidence.evidence_file,
+        name="evidence_file",
     ),
     path(
         "assessments/<int:pk>/review/",

@@ -303,10 +303,88 @@
   }
 
   function onEdit(event) {
+    if (event.target.form !== form) return;  // evidence inputs have their own forms
     var fs = event.target.closest("fieldset.indicator");
     if (!fs || fs.dataset.readonly || D.editable !== "1") return;
     markDirty(fs);
   }
+
+  // Evidence: small forms outside the questionnaire's form (their inputs sit in
+  // the indicator and name them with form=), sent with fetch; the reply carries
+  // the indicator's list of evidence rendered again, or the errors.
+  function evMessage(box, text, kind) {
+    var p = box && box.querySelector(".q-ev-msg");
+    if (!p) return;
+    p.textContent = text || "";
+    p.className = "q-ev-msg" + (kind ? " " + kind : "");
+  }
+
+  function evReply(box, body, submitter) {
+    var target = document.querySelector("[data-ev-node='" + body.node + "']") || box;
+    if (!target) return;
+    if (typeof body.html === "string") {
+      target.querySelector(".q-ev-list").innerHTML = body.html;
+      var group = submitter && submitter.closest(".q-ev-group");
+      if (group) {
+        group.querySelectorAll("input").forEach(function (el) { el.value = ""; });
+      }
+      evMessage(target, body.message, "");
+      if (!group) target.querySelector(".q-ev-title").focus();
+      return;
+    }
+    var texts = [];
+    Object.keys(body.errors || {}).forEach(function (key) {
+      texts = texts.concat(body.errors[key]);
+    });
+    evMessage(target, texts.join(" ") || D.msgEvFailed, "error");
+  }
+
+  function evSubmit(event) {
+    var target = event.target;
+    if (!target.hasAttribute || !target.hasAttribute("data-ev-form")) return;
+    event.preventDefault();
+    var submitter = event.submitter;
+    if (submitter && submitter.dataset.confirm && !window.confirm(submitter.dataset.confirm)) return;
+    var data = new FormData(target);
+    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+    var url = (submitter && submitter.getAttribute("formaction")) || target.action;
+    var box = submitter ? submitter.closest("[data-ev-node]") : null;
+    evMessage(box, D.msgUploading, "pending");
+    if (submitter) submitter.disabled = true;
+    fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"Accept": "application/json", "X-CSRFToken": csrf},
+      body: data
+    }).then(function (response) {
+      if (response.status === 401) {
+        evMessage(box, D.msgLogin, "error");
+        return null;
+      }
+      var type = response.headers.get("Content-Type") || "";
+      if (type.indexOf("application/json") < 0) throw new Error("not json");
+      return response.json().then(function (body) { evReply(box, body, submitter); });
+    }).catch(function () {
+      evMessage(box, D.msgEvFailed, "error");
+    }).then(function () {
+      if (submitter && document.contains(submitter)) submitter.disabled = false;
+    });
+  }
+
+  function evEnter(event) {
+    // Enter in an evidence field adds that kind of evidence, not the first kind.
+    var el = event.target;
+    if (event.key !== "Enter" || !el.form || !el.form.hasAttribute("data-ev-form")) return;
+    var group = el.closest(".q-ev-group");
+    var button = group && group.querySelector("button[type=submit]");
+    if (!button) return;
+    event.preventDefault();
+    button.click();
+  }
+
+  document.addEventListener("submit", evSubmit);
+  document.addEventListener("keydown", evEnter);
+  document.querySelectorAll(".q-ev-title").forEach(function (h) { h.tabIndex = -1; });
 
   form.addEventListener("input", onEdit);
   form.addEventListener("change", onEdit);

@@ -222,24 +222,10 @@ def answer_save(
     :class:`AnswerStale` when ``expected_version`` is not the stored version, unless
     the stored values already equal the ones sent (a resent save succeeds).
     """
-    if not _belongs(node, assessment):
-        message = _("This indicator is not part of this assessment.")
-        raise AnswerInvalid({"__all__": [("node", message)]})
-    refusal = assessment_edit_refusal(
-        assessment=assessment, roles=user_roles(user=user, unit=assessment.unit)
-    )
-    if refusal is not None:
-        raise refusal
+    answer_edit_check(assessment=assessment, node=node, user=user)
     cleaned, out = _parse(node, values)
     answer = _locked_answer(assessment, node)
-    if (
-        assessment.state == Assessment.State.RETURNED
-        and answer.review_status != Answer.ReviewStatus.RETURNED
-    ):
-        raise AnswerLocked(
-            _("Only the items returned for correction can be changed."),
-            code="not_returned",
-        )
+    answer_returned_check(assessment=assessment, answer=answer)
     before = answer_values(answer)
     for name, value in cleaned.items():
         setattr(answer, name, value)
@@ -257,6 +243,46 @@ def answer_save(
     _store(answer, node, user, assessment.version.precision)
     _audit(answer, user, before, after)
     return SavedAnswer(answer=answer, changed=True, warnings=warnings)
+
+
+def answer_edit_check(*, assessment: Assessment, node: Node, user) -> None:
+    """Raise unless ``user`` may change ``node``'s answer (or its evidence) in
+    ``assessment`` now: :class:`AnswerInvalid` when the indicator is not part of it,
+    :class:`AnswerLocked` when the person's roles, the state or the deadline
+    refuse. In ``returned``, also call :func:`answer_returned_check`."""
+    if not _belongs(node, assessment):
+        message = _("This indicator is not part of this assessment.")
+        raise AnswerInvalid({"__all__": [("node", message)]})
+    refusal = assessment_edit_refusal(
+        assessment=assessment, roles=user_roles(user=user, unit=assessment.unit)
+    )
+    if refusal is not None:
+        raise refusal
+
+
+def answer_editable(
+    *, assessment: Assessment, answer: Answer | None, refusal: AnswerLocked | None
+) -> bool:
+    """Whether an answer (None: not stored yet) can change, given the
+    assessment's ``refusal`` for the person (see :func:`assessment_edit_refusal`)."""
+    if refusal is not None:
+        return False
+    if assessment.state == Assessment.State.RETURNED:
+        returned = Answer.ReviewStatus.RETURNED
+        return answer is not None and answer.review_status == returned
+    return True
+
+
+def answer_returned_check(*, assessment: Assessment, answer: Answer) -> None:
+    """In a returned assessment only the answers returned for correction change."""
+    if (
+        assessment.state == Assessment.State.RETURNED
+        and answer.review_status != Answer.ReviewStatus.RETURNED
+    ):
+        raise AnswerLocked(
+            _("Only the items returned for correction can be changed."),
+            code="not_returned",
+        )
 
 
 def _belongs(node: Node, assessment: Assessment) -> bool:

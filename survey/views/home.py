@@ -2,8 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from survey.questionnaire_data import assessment_progress
 from survey.selectors import assessment_list_for_user, user_roles
-from survey.wizard import assessment_progress
 
 
 @login_required

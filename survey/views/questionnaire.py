@@ -21,6 +21,8 @@ from django.views.decorators.http import require_GET, require_POST
 from survey import states
 from survey.errors import PermissionRefused, SurveyError
 from survey.models import Answer, Assessment, Node
+from survey.questionnaire_data import assessment_review
+from survey.questionnaire_forms import AnswerForm, display_value, input_value
 from survey.selectors import assessment_list_for_user, user_roles
 from survey.services.answers import (
     AnswerInvalid,
@@ -30,8 +32,11 @@ from survey.services.answers import (
     answer_warnings,
     plain_decimal,
 )
+from survey.services.submission import (
+    assessment_completeness,
+    assessment_submission_check,
+)
 from survey.services.transitions import assessment_transition
-from survey.wizard import AnswerForm, assessment_review, display_value, input_value
 
 MAX_ANSWERS_PER_SAVE = 200
 UNIT_ACTIONS = ("mark_ready", "back_to_draft", "submit", "resubmit")
@@ -203,11 +208,13 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         if t.action in UNIT_ACTIONS
     ]
     steps = assessment_review(assessment=assessment)
+    completeness = assessment_completeness(assessment=assessment, steps=steps)
     context = {
         "assessment": assessment,
         "steps": steps,
         "actions": actions,
-        "missing": sum(len(step.missing) for step in steps),
+        "completeness": completeness,
+        "missing": completeness.missing,
         "points": sum(step.points for step in steps),
         "max_points": sum(step.max_points for step in steps),
     }
@@ -229,6 +236,7 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
     if name not in UNIT_ACTIONS or not allowed:
         raise PermissionDenied
     try:
+        warning = assessment_submission_check(assessment=assessment, action=name)
         assessment_transition(assessment=assessment, action=name, user=request.user)
     except PermissionRefused as refused:
         raise PermissionDenied from refused
@@ -240,4 +248,6 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
             _("The assessment is now: %(state)s.")
             % {"state": assessment.get_state_display()},
         )
+        if warning:
+            messages.warning(request, warning)
     return redirect("survey:assessment_review", pk=assessment.pk)

@@ -3,17 +3,30 @@
 import re
 import sys
 import time
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "survey"))
-from test_answer_save import World, build_world  # noqa: E402
+from test_answer_save import LEVELS, World, build_world  # noqa: E402
 
-from survey.models import Answer  # noqa: E402
+from survey.models import (  # noqa: E402
+    Answer,
+    Assessment,
+    Campaign,
+    Framework,
+    FrameworkVersion,
+    Membership,
+    Node,
+    Unit,
+    User,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SAVED = re.compile(r"\d{2}:\d{2}")  # "Saved at hh:mm", in whatever language
@@ -172,7 +185,255 @@ def test_two_people_editing_one_answer_the_stale_one_sees_the_conflict(
     theirs.context.close()
 
 
+def shoot(page, name: str) -> None:
+    """A full-page screenshot from the top (sticky parts sit where they belong)."""
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=_screenshot(name), full_page=True)
+
+
 def _screenshot(name: str) -> str:
     folder = Path(settings.BASE_DIR) / "docs" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return str(folder / f"questionnaire-{name}")
+
+
+# A whole assessment of a small framework, evidence, interruption, submission ----------
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PHONE = {"width": 390, "height": 844}
+# code: (pillar, answer type, rule, params, max points, extra)
+SMALL = {
+    "1.1": ("1", "yes_no", "yes_no", {}, 10, {}),
+    "1.2": ("1", "ratio", "ratio", {}, 10, {}),
+    "1.3": ("1", "level", "level", LEVELS, 20, {}),
+    "2.1": ("2", "number", "target", {"target": 2000}, 20, {}),
+    "2.2": (
+        "2",
+        "date",
+        "none",
+        {},
+        None,
+        {"date_from": date(2025, 1, 1), "date_to": date(2025, 12, 31)},
+    ),
+}
+
+
+@dataclass
+class Small:
+    assessment: Assessment
+    editor: User
+    approver: User
+    nodes: dict[str, Node]
+
+
+def build_small() -> Small:
+    """Two pillars with yes/no, ratio, level, number and date indicators."""
+    framework = Framework.objects.create(code="DTI-XA", name_vi="Bộ chỉ số cấp xã")
+    version = FrameworkVersion.objects.create(
+        framework=framework, year=2025, unit_type="commune"
+    )
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(
+        year=2025,
+        name="DTI cấp xã 2025",
+        state="open",
+        opens_on=today - timedelta(days=10),
+        deadline=today + timedelta(days=20),
+    )
+    unit = Unit.objects.create(
+        code="XA-01", name_vi="UBND xã Tân Phú", unit_type="commune"
+    )
+    assessment = Assessment.objects.create(
+        campaign=campaign, unit=unit, version=version
+    )
+    pillars = {
+        code: Node.objects.create(
+            version=version, code=code, kind="pillar", order=i, name_vi=name
+        )
+        for i, (code, name) in enumerate(
+            [("1", "Hạ tầng và nền tảng số"), ("2", "Hoạt động chính quyền số")]
+        )
+    }
+    nodes = {
+        code: Node.objects.create(
+            version=version,
+            parent=pillars[pillar],
+            code=code,
+            kind="indicator",
+            order=i,
+            name_vi=f"Chỉ số {code} của xã",
+            guidance_vi="Căn cứ văn bản do UBND xã ban hành trong năm.",
+            evidence_required="Quyết định, kế hoạch (số hiệu, ngày, trích yếu)",
+            answer_type=atype,
+            rule=rule,
+            rule_params=params,
+            max_points=max_points,
+            **extra,
+        )
+        for i, (code, (pillar, atype, rule, params, max_points, extra)) in enumerate(
+            SMALL.items()
+        )
+    }
+    users = []
+    for role in ("editor", "approver"):
+        user = User.objects.create_user(f"xa-{role}", password="mat-khau-dai-2025")
+        Membership.objects.create(user=user, unit=unit, role=role)
+        users.append(user)
+    return Small(assessment, *users, nodes)
+
+
+def field(page, small: Small, code: str, name: str):
+    return page.locator(f"#id_n{small.nodes[code].pk}-{name}")
+
+
+def small_url(live_server, small: Small, step: str = "") -> str:
+    base = f"{live_server.url}/assessments/{small.assessment.pk}/fill/"
+    return f"{base}{step}/" if step else base
+
+
+def stored_value(small: Small, code: str, name: str):
+    answer = Answer.objects.filter(
+        assessment=small.assessment, node=small.nodes[code]
+    ).first()
+    return getattr(answer, name, None)
+
+
+def wait_until(check, what: str) -> None:
+    for _ in range(150):
+        if check():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"never happened: {what}")
+
+
+def test_an_editor_fills_a_whole_assessment_and_the_approver_submits(
+    browser, live_server, settings, tmp_path
+):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path
+    small = build_small()
+    page = logged_in_page(browser, live_server, small.editor)
+    page.goto(small_url(live_server, small))
+    assert page.url == small_url(live_server, small, "1")
+
+    # Step 1: yes/no, ratio, level, and evidence of each kind.
+    field(page, small, "1.1", "yes_0").check()
+    field(page, small, "1.2", "number").fill("45")
+    field(page, small, "1.2", "denominator").fill("50")
+    field(page, small, "1.3", "choice_0").check()
+    evidence = page.locator(f"[data-ev-node='{small.nodes['1.1'].pk}']")
+    evidence.locator("summary").click()
+    pk = small.nodes["1.1"].pk
+    page.locator(f"#ev{pk}-doc_number").fill("12/KH-UBND")
+    page.locator(f"#ev{pk}-doc_date").fill("15/01/2025")
+    page.locator(f"#ev{pk}-summary").fill("Kế hoạch chuyển đổi số năm 2025")
+    evidence.locator("button[value='document']").click()
+    evidence.locator("[data-evidence]").first.wait_for()
+    evidence.locator("input[type=file]").set_input_files(
+        {"name": "Quyết định 45.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    evidence.locator("button[value='file']").click()
+    evidence.get_by_role("link", name="Quyết định 45.pdf").wait_for()
+    disguised = b"<html><script>alert(1)</script></html>"
+    evidence.locator("input[type=file]").set_input_files(
+        {"name": "hoa-don.pdf", "mimeType": "application/pdf", "buffer": disguised}
+    )
+    evidence.locator("button[value='file']").click()
+    evidence.locator(".q-ev-msg.error").wait_for()
+    assert evidence.locator("[data-evidence]").count() == 2
+    wait_for_saved(page)
+    wait_until(lambda: stored_value(small, "1.3", "choice") == "cao", "1.3 saved")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shoot(page, "whole-step-1-desktop.png")
+
+    # Step 2: type, and leave before the debounce sends it (saves blocked, so the
+    # page's last-chance send on closing cannot reach the server either).
+    page.get_by_role("button", name=re.compile("→")).click()
+    page.wait_for_url(small_url(live_server, small, "2"))
+    page.route("**/answers/", lambda route: route.abort())
+    field(page, small, "2.1", "number").fill("1.250")
+    queued = page.evaluate(
+        "Object.keys(localStorage).filter(k => k.startsWith('dti:q:'))"
+    )
+    assert queued == [f"dti:q:{small.assessment.pk}:{small.nodes['2.1'].pk}"]
+    state = page.context.storage_state()
+    page.context.close()
+    assert stored_value(small, "2.1", "number") is None
+
+    # Back in a new context with the same storage: the change is sent again.
+    context = browser.new_context(
+        locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", storage_state=state
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(small_url(live_server, small, "2"))
+    assert field(page, small, "2.1", "number").input_value() == "1.250"
+    wait_until(lambda: stored_value(small, "2.1", "number") == 1250, "2.1 resent")
+    wait_for_saved(page)
+    field(page, small, "2.2", "date").fill("20/03/2025")
+    wait_for_saved(page)
+    wait_until(lambda: stored_value(small, "2.2", "date") == date(2025, 3, 20), "2.2")
+    page.context.close()
+
+    # A fresh context (another computer): everything is on the server.
+    page = logged_in_page(browser, live_server, small.editor)
+    page.goto(small_url(live_server, small, "1"))
+    assert field(page, small, "1.1", "yes_0").is_checked()
+    assert field(page, small, "1.2", "denominator").input_value() == "50"
+    assert field(page, small, "1.3", "choice_0").is_checked()
+    items = page.locator(f"[data-ev-node='{small.nodes['1.1'].pk}'] [data-evidence]")
+    assert items.count() == 2
+    page.goto(small_url(live_server, small, "2"))
+    assert field(page, small, "2.1", "number").input_value() == "1.250"
+    assert field(page, small, "2.2", "date").input_value() == "20/03/2025"
+    shoot(page, "whole-step-2-desktop.png")
+    page.locator(".q-nav button[value='done']").click()
+    page.wait_for_url(re.compile(r"/review/$"))
+    assert page.locator(".q-missing").count() == 0
+    with page.expect_navigation():
+        page.locator("button[value='mark_ready']").click()
+    page.context.close()
+
+    # The approver logs in with the login form and submits.
+    context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    approver = context.new_page()
+    approver.set_default_timeout(15_000)
+    approver.goto(f"{live_server.url}/assessments/{small.assessment.pk}/review/")
+    approver.locator("#id_username").fill("xa-approver")
+    approver.locator("#id_password").fill("mat-khau-dai-2025")
+    with approver.expect_navigation():
+        approver.locator("form button[type=submit]").last.click()
+    approver.wait_for_url(re.compile(r"/review/$"))
+    shoot(approver, "whole-review-desktop.png")
+    with approver.expect_navigation():
+        approver.locator("button[value='submit']").click()
+    small.assessment.refresh_from_db()
+    assert small.assessment.state == "submitted"
+    approver.set_viewport_size(PHONE)
+    shoot(approver, "whole-review-phone.png")
+    context.close()
+
+
+def test_the_step_with_evidence_on_a_phone(browser, live_server, settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path
+    small = build_small()
+    page = logged_in_page(browser, live_server, small.editor)
+    page.set_viewport_size(PHONE)
+    page.goto(small_url(live_server, small, "1"))
+    field(page, small, "1.2", "number").fill("3")
+    field(page, small, "1.2", "denominator").fill("4")
+    box = page.locator(f"[data-ev-node='{small.nodes['1.2'].pk}']")
+    box.locator("summary").click()
+    url = page.locator(f"#ev{small.nodes['1.2'].pk}-url")
+    url.fill("https://tanphu.example.gov.vn/bao-cao-chuyen-doi-so-2025")
+    url.press("Enter")  # adds the link, not a document
+    box.locator("[data-evidence]").first.wait_for()
+    wait_for_saved(page)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page scrolls sideways ({width}px)"
+    shoot(page, "whole-step-1-phone.png")
+    page.once("dialog", lambda dialog: dialog.accept())
+    box.locator("button.danger").click()
+    box.locator(".q-ev-none").wait_for()
+    page.context.close()

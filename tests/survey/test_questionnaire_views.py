@@ -14,7 +14,14 @@ from django.urls import reverse
 from django.utils import formats
 from test_answer_save import World, build_world
 
-from survey.models import Answer, Assessment, Node
+from survey.models import (
+    Answer,
+    Assessment,
+    Campaign,
+    Evidence,
+    FrameworkVersion,
+    Node,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -308,7 +315,28 @@ def test_an_editor_submitting_gets_403(world, client, state):
     assert world.assessment.state == state
 
 
+COMPLETE = {
+    "A.1": {"number": "1", "denominator": "2"},
+    "A.2": {"is_na": True},  # N/A counts as an answer
+    "A.3": {"number": "4"},
+    "A.4": {"yes": True},
+    "A.5": {"choice": "cao"},
+    "B.1": {"checks": ["a"]},
+    "B.2": {"text": "Có"},
+    "B.3": {"number": "10"},
+    "B.4": {"date": date(2025, 6, 1)},
+    "B.5": {"number": "100"},
+}
+
+
+def fill_all(world: World, *, leave_out: tuple[str, ...] = ()) -> None:
+    for code, values in COMPLETE.items():
+        if code not in leave_out:
+            world.save(code, values)
+
+
 def test_editor_marks_ready_and_approver_submits(world, client):
+    fill_all(world)
     url = reverse("survey:assessment_action", args=[world.assessment.pk])
     client.force_login(world.editor)
     response = client.post(url, {"action": "mark_ready"})
@@ -318,6 +346,35 @@ def test_editor_marks_ready_and_approver_submits(world, client):
     client.force_login(world.approver)
     review = client.get(reverse("survey:assessment_review", args=[world.assessment.pk]))
     assert [t.action for t in review.context["actions"]] == ["back_to_draft", "submit"]
+    client.post(url, {"action": "submit"})
+    world.assessment.refresh_from_db()
+    assert world.assessment.state == "submitted"
+
+
+def test_marking_ready_with_missing_answers_is_allowed_with_a_warning(world, client):
+    fill_all(world, leave_out=("A.3", "B.2"))
+    client.force_login(world.editor)
+    url = reverse("survey:assessment_action", args=[world.assessment.pk])
+    response = client.post(url, {"action": "mark_ready"}, follow=True)
+    world.assessment.refresh_from_db()
+    assert world.assessment.state == "ready"
+    html = response.content.decode()
+    assert "2 applicable indicators are not answered." in html
+    assert "Marked ready, but it is not complete" in html
+
+
+def test_submitting_with_a_missing_answer_is_refused_with_links(world, client):
+    fill_all(world, leave_out=("B.2",))
+    Assessment.objects.filter(pk=world.assessment.pk).update(state="ready")
+    client.force_login(world.approver)
+    url = reverse("survey:assessment_action", args=[world.assessment.pk])
+    response = client.post(url, {"action": "submit"}, follow=True)
+    world.assessment.refresh_from_db()
+    assert world.assessment.state == "ready"
+    html = response.content.decode()
+    assert "cannot be submitted yet: 1 applicable indicator is not answered." in html
+    assert f'href="{step_url(world, "B")}#ind-{world.nodes["B.2"].pk}"' in html
+    world.save("B.2", {"text": "Có"})
     client.post(url, {"action": "submit"})
     world.assessment.refresh_from_db()
     assert world.assessment.state == "submitted"
@@ -495,11 +552,71 @@ def _queries(client, world: World) -> tuple[int, int]:
     return len(get.captured_queries), len(post.captured_queries)
 
 
+def _more_evidence(world: World) -> None:
+    """A link and a file beside each indicator's document, carried evidence to
+    confirm, and last year's assessment with evidence to offer (half of it found
+    through ``continues`` links to renamed codes, half through the same code)."""
+    answers = list(Answer.objects.filter(assessment=world.assessment))
+    last = FrameworkVersion.objects.create(
+        framework=world.version.framework,
+        year=2024,
+        number=FrameworkVersion.objects.count() + 1,
+        unit_type="department",
+    )
+    campaign = Campaign.objects.create(
+        year=2024,
+        name="DTI 2024",
+        state="closed",
+        opens_on=date(2024, 1, 1),
+        deadline=date(2024, 12, 31),
+    )
+    previous = Assessment.objects.create(
+        campaign=campaign, unit=world.unit, version=last, state="verified"
+    )
+    rows = []
+    for i, answer in enumerate(answers):
+        node = world.nodes_by_pk[answer.node_id]
+        renamed = i % 2 == 0
+        old = Node.objects.create(
+            version=last,
+            code=f"{node.code}-cu" if renamed else node.code,
+            kind="indicator",
+            order=i,
+            name_vi=node.name_vi,
+        )
+        if renamed:
+            Node.objects.filter(pk=node.pk).update(continues=old)
+        old_answer = Answer.objects.create(assessment=previous, node=old)
+        rows += [
+            Evidence(answer=old_answer, kind="document", doc_number="1/KH"),
+            Evidence(answer=answer, kind="link", url="https://a.vn/x"),
+            Evidence(
+                answer=answer,
+                kind="file",
+                file="evidence/2025/x.pdf",
+                original_name="x.pdf",
+                size=10,
+            ),
+        ]
+    Evidence.objects.bulk_create(rows)
+    carried = Evidence.objects.filter(answer__assessment=previous).first()
+    Evidence.objects.create(
+        answer=answers[0], kind="document", carried_from=carried, confirmed=False
+    )
+
+
 def test_step_get_and_post_queries_do_not_grow_with_indicators(client):
     small = build_world(extra_indicators=5, evidence=True, code="X-NHO")
     large = build_world(extra_indicators=95, evidence=True, code="X-LON")
     assert len(small.nodes) == 16 and len(large.nodes) == 106  # A: 10 and 100
+    for world in (small, large):
+        world.nodes_by_pk = {node.pk: node for node in world.nodes.values()}
+        _more_evidence(world)
     assert _queries(client, small) == _queries(client, large)
+    step = client.get(step_url(large, "A")).content.decode()
+    assert step.count("Last year this indicator had 1 item of evidence") == 99
+    assert step.count("from last year: still valid?") == 1
+    assert step.count("data-evidence=") == 100 * 3 + 1
 
 
 def test_large_ids_are_written_without_thousand_separators(world, client, settings):

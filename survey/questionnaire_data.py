@@ -1,0 +1,279 @@
+"""Reads of the questionnaire: its steps, the review, progress, and evidence.
+
+The structure comes from the assessment's framework version: one step per pillar
+(or bonus/penalty group), leaving out what does not apply to the unit. Every
+function here reads; writes are in ``survey.services``.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils.translation import get_language
+
+from survey.models import Answer, Assessment, Evidence, Node
+from survey.services.answers import answer_is_given
+
+STEP_KINDS = (Node.Kind.PILLAR, Node.Kind.BONUS_GROUP, Node.Kind.PENALTY_GROUP)
+OUTSIDE_MAX = frozenset({Node.Rule.BONUS, Node.Rule.PENALTY, Node.Rule.NONE, ""})
+
+
+def localized(obj, name: str, *, vi: str = "_vi", en: str = "_en") -> str:
+    """``obj.<name>_en`` in English when filled, else ``obj.<name>_vi``."""
+    get = obj.get if isinstance(obj, dict) else lambda key: getattr(obj, key, "")
+    if (get_language() or "vi").startswith("en") and get(f"{name}{en}"):
+        return get(f"{name}{en}")
+    return get(f"{name}{vi}") or ""
+
+
+# The questionnaire's structure ------------------------------------------------------
+
+
+@dataclass
+class Step:
+    name: str
+    node: Node
+    entries: list[tuple[int, Node]] = field(default_factory=list)  # (depth, node)
+
+    @property
+    def indicators(self) -> list[Node]:
+        return [node for _depth, node in self.entries if node.is_indicator]
+
+    @property
+    def title(self) -> str:
+        return localized(self.node, "name")
+
+
+def questionnaire_steps(
+    *, assessment: Assessment, nodes: list[Node] | None = None
+) -> list[Step]:
+    """The steps that apply to ``assessment``'s unit, each with its headings and
+    indicators in tree order (one query unless ``nodes`` of its version are given).
+    Nodes that do not apply are left out, and so are steps left without indicators."""
+    if nodes is None:
+        nodes = list(assessment.version.nodes.order_by("order", "id"))
+    children: dict[int | None, list[Node]] = {}
+    for node in nodes:
+        children.setdefault(node.parent_id, []).append(node)
+    unit_type = assessment.unit.unit_type
+    steps = []
+    for top in children.get(None, []):
+        if top.kind not in STEP_KINDS:
+            continue
+        step = Step(_step_name(top), top)
+        _walk(step, children, top, 0, unit_type, assessment.provides_procedures)
+        if step.indicators:
+            steps.append(step)
+    return steps
+
+
+def _walk(step, children, parent, depth, unit_type, procedures) -> None:
+    for node in children.get(parent.pk, []):
+        if not node.applies_to_unit(
+            unit_type=unit_type, provides_procedures=procedures
+        ):
+            continue
+        step.entries.append((depth, node))
+        _walk(step, children, node, depth + 1, unit_type, procedures)
+
+
+def _step_name(node: Node) -> str:
+    code = node.code
+    safe = code and code != "done" and all(c.isalnum() or c in "._-" for c in code)
+    return code if safe else f"n{node.pk}"
+
+
+# Review and progress ----------------------------------------------------------------
+
+
+@dataclass
+class ReviewRow:
+    node: Node
+    answer: Answer | None
+    given: bool
+
+    @property
+    def points(self) -> Decimal | None:
+        return self.answer.self_points if self.answer else None
+
+    @property
+    def max_points(self) -> Decimal | None:
+        if self.node.rule in OUTSIDE_MAX or (self.answer and self.answer.is_na):
+            return None
+        return self.node.max_points
+
+    @property
+    def name(self) -> str:
+        return localized(self.node, "name")
+
+    @property
+    def unconfirmed(self) -> list[Evidence]:
+        """Evidence carried from last year and not yet confirmed as still valid."""
+        if self.answer is None:
+            return []
+        return [e for e in self.answer.evidence.all() if not e.confirmed]
+
+
+@dataclass
+class StepReview:
+    step: Step
+    rows: list[ReviewRow]
+
+    @property
+    def answered(self) -> int:
+        return sum(row.given for row in self.rows)
+
+    @property
+    def missing(self) -> list[ReviewRow]:
+        return [row for row in self.rows if not row.given]
+
+    @property
+    def unconfirmed(self) -> list[ReviewRow]:
+        return [row for row in self.rows if row.unconfirmed]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / len(self.rows)) if self.rows else 100
+
+    @property
+    def points(self) -> Decimal:
+        return sum((row.points or Decimal(0) for row in self.rows), Decimal(0))
+
+    @property
+    def max_points(self) -> Decimal:
+        return sum((row.max_points or Decimal(0) for row in self.rows), Decimal(0))
+
+
+def assessment_review(
+    *, assessment: Assessment, answers: dict[int, Answer] | None = None
+) -> list[StepReview]:
+    """Every step's indicators with their answers (and evidence), points and
+    completeness."""
+    if answers is None:
+        rows = assessment.answers.prefetch_related("evidence")
+        answers = {a.node_id: a for a in rows}
+    return [
+        StepReview(
+            step,
+            [
+                ReviewRow(
+                    node,
+                    answers.get(node.pk),
+                    answer_is_given(answers.get(node.pk), node),
+                )
+                for node in step.indicators
+            ],
+        )
+        for step in questionnaire_steps(assessment=assessment)
+    ]
+
+
+@dataclass(frozen=True)
+class Progress:
+    answered: int
+    total: int
+    points: Decimal
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 100
+
+
+def assessment_progress(*, assessments: list[Assessment]) -> dict[int, Progress]:
+    """Answered indicators, applicable indicators and points so far, per assessment
+    (two queries whatever the number of assessments)."""
+    version_ids = {a.version_id for a in assessments}
+    nodes_by_version: dict[int, list[Node]] = {}
+    for node in Node.objects.filter(version_id__in=version_ids).order_by("order", "id"):
+        nodes_by_version.setdefault(node.version_id, []).append(node)
+    answers: dict[int, dict[int, Answer]] = {}
+    rows = Answer.objects.filter(assessment__in=[a.pk for a in assessments]).defer(
+        "verified_value", "reviewer_explanation", "comment"
+    )
+    for answer in rows:
+        answers.setdefault(answer.assessment_id, {})[answer.node_id] = answer
+    progress = {}
+    for assessment in assessments:
+        steps = questionnaire_steps(
+            assessment=assessment, nodes=nodes_by_version.get(assessment.version_id, [])
+        )
+        mine = answers.get(assessment.pk, {})
+        indicators = [node for step in steps for node in step.indicators]
+        given = [
+            node for node in indicators if answer_is_given(mine.get(node.pk), node)
+        ]
+        points = sum(
+            (mine[n.pk].self_points or Decimal(0) for n in indicators if n.pk in mine),
+            Decimal(0),
+        )
+        progress[assessment.pk] = Progress(len(given), len(indicators), points)
+    return progress
+
+
+# Evidence ---------------------------------------------------------------------------
+
+
+def assessment_previous(*, assessment: Assessment) -> Assessment | None:
+    """The same unit's assessment of the latest earlier year, if any."""
+    return (
+        Assessment.objects.filter(
+            unit_id=assessment.unit_id, campaign__year__lt=assessment.campaign.year
+        )
+        .select_related("version")
+        .order_by("-campaign__year", "-pk")
+        .first()
+    )
+
+
+def evidence_previous(
+    *, assessment: Assessment, nodes: list[Node], carried: set[int] = frozenset()
+) -> dict[int, list[Evidence]]:
+    """Last year's evidence of the unit for each of ``nodes`` (keyed by node id),
+    leaving out the items whose ids are in ``carried`` (already carried forward).
+
+    An indicator is followed to last year's through its ``continues`` link (which
+    may name an indicator of another version of that year: matched by its code
+    then), or through its own code when it has none. Three queries at most,
+    whatever the number of indicators.
+    """
+    previous = assessment_previous(assessment=assessment)
+    if previous is None or not nodes:
+        return {}
+    continued = {n.continues_id for n in nodes if n.continues_id}
+    rows = (
+        list(
+            Node.objects.filter(pk__in=continued).values_list(
+                "pk", "version_id", "code"
+            )
+        )
+        if continued
+        else []
+    )
+    direct = {pk: version_id for pk, version_id, _code in rows}
+    codes = {pk: code for pk, _version_id, code in rows}
+    targets: dict[int, list[int]] = {}  # node id or -code key → our node ids
+    by_code: dict[str, list[int]] = {}
+    for node in nodes:
+        if node.continues_id and direct.get(node.continues_id) == previous.version_id:
+            targets.setdefault(node.continues_id, []).append(node.pk)
+        else:
+            code = codes.get(node.continues_id) if node.continues_id else node.code
+            if code:
+                by_code.setdefault(code, []).append(node.pk)
+    items = (
+        Evidence.objects.filter(answer__assessment=previous)
+        .filter(
+            Q(answer__node_id__in=list(targets))
+            | Q(answer__node__code__in=list(by_code))
+        )
+        .exclude(pk__in=list(carried))
+        .select_related("answer__node")
+        .order_by("answer__node_id", "pk")
+    )
+    found: dict[int, list[Evidence]] = {}
+    for item in items:
+        node = item.answer.node
+        ours = targets.get(node.pk) or by_code.get(node.code, [])
+        for node_id in ours:
+            found.setdefault(node_id, []).append(item)
+    return found
