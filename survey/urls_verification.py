@@ -34,11 +34,6 @@ urlpatterns: list = [
         review.comment_add,
         name="comment_add",
     ),
-    path(
-        "evidence/<int:pk>/download/",
-        review.evidence_download,
-        name="evidence_download",
-    ),
     path("notifications/", review.notifications, name="notifications"),
     # Campaigns
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),

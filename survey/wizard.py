@@ -25,7 +25,6 @@ from formtools.wizard.views import NamedUrlWizardView
 
 from survey.models import Answer
 from survey.questionnaire_data import (
-    assessment_progress,  # noqa: F401 (re-exported: survey/views/campaigns.py)
     evidence_previous,
     questionnaire_steps,
 )

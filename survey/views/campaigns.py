@@ -17,6 +17,7 @@ from survey import states
 from survey.errors import PermissionRefused, SurveyError
 from survey.models import Assessment, Campaign, FrameworkVersion, Node, UnitType
 from survey.permissions import can, permission_require
+from survey.questionnaire_data import assessment_progress
 from survey.selectors import (
     campaign_board_assessments,
     campaign_groups,
@@ -38,7 +39,6 @@ from survey.services.supply import (
     read_supply_file,
     supply_indicators,
 )
-from survey.wizard import assessment_progress
 
 # Forms -------------------------------------------------------------------------------
 

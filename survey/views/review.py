@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from survey.errors import SurveyError
-from survey.models import Answer, Assessment, AuditEvent, Evidence, Node
+from survey.models import Answer, Assessment, AuditEvent, Node
 from survey.permissions import can, permission_require
 from survey.selectors import (
     answer_history,
@@ -27,7 +27,6 @@ from survey.selectors import (
     visible_indicators,
 )
 from survey.services.answers import answer_values
-from survey.services.audit import audit_record
 from survey.services.notifications import (
     notification_subject,
     notification_url,
@@ -320,38 +319,6 @@ def comment_add(request: HttpRequest, pk: int, node_pk: int | None = None):
 
 
 # Evidence, inbox, the reviewer's list -----------------------------------------------
-
-
-@login_required
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    """An uploaded evidence file, for those who may see it; every download is
-    recorded in the audit trail."""
-    evidence = get_object_or_404(
-        Evidence.objects.select_related("answer__assessment__unit", "answer__node"),
-        pk=pk,
-    )
-    answer = evidence.answer
-    permission_require(
-        user=request.user,
-        action="download_evidence",
-        unit=answer.assessment.unit,
-        node=answer.node,
-    )
-    if not evidence.file:
-        raise Http404(_("This evidence has no file."))
-    audit_record(
-        actor=request.user,
-        action=AuditEvent.Action.DOWNLOAD,
-        obj=evidence,
-        assessment_id=answer.assessment_id,
-        after={"file": evidence.original_name or evidence.file.name},
-        ip=request.META.get("REMOTE_ADDR"),
-    )
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name or evidence.file.name.rsplit("/", 1)[-1],
-    )
 
 
 @login_required

@@ -291,7 +291,7 @@ def test_evidence_downloads_are_scoped_and_recorded(client, world, settings, tmp
         file=SimpleUploadedFile("quy-che.pdf", b"%PDF-1.4 test"),
         original_name="Quy chế ATTT.pdf",
     )
-    link = reverse("survey:evidence_download", args=[evidence.pk])
+    link = reverse("survey:evidence_file", args=[world.assessment.pk, evidence.pk])
     response = as_user(client, world.police).get(link)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
@@ -302,7 +302,7 @@ def test_evidence_downloads_are_scoped_and_recorded(client, world, settings, tmp
     outside = Evidence.objects.create(
         answer=world.answer("1.1"), kind="file", file=SimpleUploadedFile("a.pdf", b"x")
     )
-    link = reverse("survey:evidence_download", args=[outside.pk])
+    link = reverse("survey:evidence_file", args=[world.assessment.pk, outside.pk])
     assert as_user(client, world.police).get(link).status_code == 404
 
 
