@@ -3,7 +3,8 @@
 Audit merge: the audit table is append-only (the database refuses UPDATE), so
 consecutive edits of one answer by one person are merged by *not* writing a new event
 while the last event for that answer is by the same person and less than
-``AUDIT_MERGE_WINDOW`` old. The window runs from that first event and does not slide.
+``AUDIT_MERGE_WINDOW`` old and no change of the assessment's state came between. The
+window runs from that first event and does not slide.
 The first event keeps the original ``before`` and the ``after`` of its own edit; the
 answer row (or the next event's ``before``) holds where the window ended.
 """
@@ -349,6 +350,17 @@ def _store(answer: Answer, node: Node, user, precision: int) -> None:
         raise AnswerStale(answer=stored) from None
 
 
+def _state_changed_since(assessment_id: int, event: AuditEvent) -> bool:
+    """A submission or a return closes the merge window: edits on either side of it
+    stay separate events, so the reviewer sees what changed after a return."""
+    return AuditEvent.objects.filter(
+        action=AuditEvent.Action.TRANSITION,
+        object_type=Assessment._meta.label_lower,
+        object_id=str(assessment_id),
+        id__gt=event.id,
+    ).exists()
+
+
 def _audit(answer: Answer, user, before: dict, after: dict) -> None:
     last = (
         AuditEvent.objects.filter(
@@ -362,6 +374,7 @@ def _audit(answer: Answer, user, before: dict, after: dict) -> None:
         and last.action == AuditEvent.Action.ANSWER_CHANGE
         and last.actor_id == user.pk
         and timezone.now() - last.at < AUDIT_MERGE_WINDOW
+        and not _state_changed_since(answer.assessment_id, last)
     ):
         return
     audit_record(

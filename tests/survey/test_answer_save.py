@@ -425,6 +425,21 @@ def test_a_later_edit_or_another_person_starts_a_new_event(world):
     ]
 
 
+def test_a_change_of_state_closes_the_merge_window(world):
+    from survey.services.audit import audit_record
+
+    world.save("A.3", {"number": "4"})
+    audit_record(
+        actor=world.approver,
+        action="transition",
+        obj=world.assessment,
+        assessment_id=world.assessment.pk,
+        after={"state": "returned"},
+    )
+    world.save("A.3", {"number": "5"})
+    assert [e.after["number"] for e in _events()] == ["4", "5"]
+
+
 def test_an_unchanged_save_writes_nothing(world):
     world.save("A.3", {"number": "4"})
     world.save("A.3", {"number": "4.0000"})
