@@ -26,8 +26,9 @@ PALETTE = ["#0b5cad", "#2b7a0b", "#e07b00", "#a4161a", "#6a3d9a", "#00838f", "#7
 
 
 def _clean(labels: Sequence[str]) -> list[str]:
-    """Tick labels without control characters (no glyph for a tab)."""
-    return [" ".join(str(label).split()) for label in labels]
+    """Labels as plain text: no control characters (no glyph for a tab), and a
+    dollar sign kept literal rather than starting matplotlib's mathtext."""
+    return [" ".join(str(label).split()).replace("$", r"\$") for label in labels]
 
 
 def _save(fig: Figure, fmt: str) -> bytes:
@@ -64,7 +65,7 @@ def heat_map_png(
         for (i, j), value in np.ndenumerate(data.filled(np.nan)):
             if np.isfinite(value):
                 ax.text(j, i, f"{value:.0f}", ha="center", va="center", fontsize=6)
-    ax.set_title(title, fontdict={**FONT, "size": 11})
+    ax.set_title(_clean([title])[0], fontdict={**FONT, "size": 11})
     fig.colorbar(image, ax=ax, label="%")
     return _save(fig, "png")
 
@@ -91,7 +92,7 @@ def rank_intervals_png(
     ax.invert_yaxis()
     ax.set_xlabel(xlabel, fontdict=FONT)
     suffix = f" ({shown}/{n})" if shown < n else ""
-    ax.set_title(title + suffix, fontdict={**FONT, "size": 11})
+    ax.set_title(_clean([title + suffix])[0], fontdict={**FONT, "size": 11})
     ax.grid(axis="x", alpha=0.3)
     return _save(fig, "png")
 
@@ -110,7 +111,7 @@ def ranking_bars_svg(
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel("%")
-    ax.set_title(title, fontdict={**FONT, "size": 11})
+    ax.set_title(_clean([title])[0], fontdict={**FONT, "size": 11})
     return _save(fig, "svg")
 
 
@@ -123,12 +124,19 @@ def level_counts_svg(
     left = np.zeros(len(groups))
     data = np.asarray(counts, dtype=float).reshape(len(groups), len(levels))
     colours = ["#f8696b", "#ffc000", "#9bbb59", "#2b7a0b", "#0b5cad", "#6a3d9a"]
-    for k, level in enumerate(levels):
-        ax.barh(groups, data[:, k], left=left, label=level, color=colours[k % 6])
+    names = _clean(groups)
+    for k, level in enumerate(_clean(levels)):
+        ax.barh(names, data[:, k], left=left, label=level, color=colours[k % 6])
         left += data[:, k]
     ax.invert_yaxis()
-    ax.legend(loc="lower right", fontsize=8)
-    ax.set_title(title, fontdict={**FONT, "size": 11})
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncol=max(len(levels), 1),
+        fontsize=8,
+        frameon=False,
+    )
+    ax.set_title(_clean([title])[0], fontdict={**FONT, "size": 11})
     return _save(fig, "svg")
 
 
@@ -156,13 +164,19 @@ def _radar(*, axes, series, title, fmt) -> bytes:
         ax.plot(
             np.append(angles, angles[0]),
             np.append(data, data[0]),
-            label=name,
+            label=_clean([name])[0],
             color=colour,
         )
-    ax.set_xticks(angles, labels=list(axes), fontdict=FONT)
+    ax.set_xticks(angles, labels=_clean(axes), fontdict=FONT)
     ax.set_ylim(0, 100)
-    ax.legend(loc="upper right", bbox_to_anchor=(1.35, 1.12), fontsize=7)
-    ax.set_title(title, fontdict={**FONT, "size": 11})
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.06),
+        ncol=2,
+        fontsize=8,
+        frameon=False,
+    )
+    ax.set_title(_clean([title])[0], fontdict={**FONT, "size": 11}, pad=14)
     return _save(fig, fmt)
 
 
@@ -175,12 +189,16 @@ def trend_lines_svg(
     for k, (name, values) in enumerate(series):
         data = np.asarray(values, dtype=float) * 100
         ax.plot(
-            list(years), data, marker="o", label=name, color=PALETTE[k % len(PALETTE)]
+            list(years),
+            data,
+            marker="o",
+            label=_clean([name])[0],
+            color=PALETTE[k % len(PALETTE)],
         )
     ax.set_xticks(list(years), labels=[str(y) for y in years])
     ax.set_ylim(0, 100)
     ax.set_ylabel("%")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
-    ax.set_title(title, fontdict={**FONT, "size": 11})
+    ax.set_title(_clean([title])[0], fontdict={**FONT, "size": 11})
     return _save(fig, "svg")

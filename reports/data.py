@@ -54,6 +54,7 @@ class UnitRow:
     verified_points: float | None = None
     previous_value: float | None = None
     previous_rank: int | None = None
+    assessment_id: int = 0
 
     @property
     def value_change(self) -> float | None:

@@ -54,10 +54,16 @@ def _table(
         cells = table.add_row().cells
         for k, (cell, text) in enumerate(zip(cells, row, strict=True)):
             _cell_text(cell, text, centre=k != 1)
-    for k, width in enumerate(widths):
-        for row in table.rows:
-            row.cells[k].width = Mm(width)
+    _set_widths(table, widths)
     return table
+
+
+def _set_widths(table, widths: Sequence[int]) -> None:
+    for row in table.rows:
+        if len(row._tr.tc_lst) != len(widths):
+            continue  # a merged heading row spans the grid
+        for k, width in enumerate(widths):
+            row.cells[k].width = Mm(width)
 
 
 def _cell_text(cell, text: str, *, bold=False, centre=False) -> None:
@@ -147,6 +153,7 @@ class AnswerLine:
     max_points: float | None = None
     comment: str = ""
     evidence: list[str] = field(default_factory=list)
+    section: str = ""
 
 
 @dataclass
@@ -160,6 +167,10 @@ class SelfReport:
     level: str
     lines: list[AnswerLine]
     lang: str = "vi"
+
+    @property
+    def percent(self) -> float | None:
+        return _percent(self.value)
 
 
 def self_report_docx_bytes(report: SelfReport, labels: Mapping[str, str]) -> bytes:
@@ -183,23 +194,57 @@ def self_report_docx_bytes(report: SelfReport, labels: Mapping[str, str]) -> byt
         labels["points"],
         labels["evidence"],
     ]
-    rows = [
-        [
-            line.code,
-            line.name
-            + (f"\n{labels['comment']}: {line.comment}" if line.comment else ""),
-            line.answer,
-            f"{number_vi(line.points, 2, lang)} / "
-            f"{number_vi(line.max_points, 2, lang)}",
-            "\n".join(line.evidence),
-        ]
-        for line in report.lines
-    ]
-    _table(doc, header, rows, [14, 62, 30, 22, 42])
+    table = _table(doc, header, [], [14, 62, 30, 22, 42])
+    section = None
+    for line in report.lines:
+        if line.section and line.section != section:
+            section = line.section
+            cells = table.add_row().cells
+            merged = cells[0].merge(cells[-1])
+            _cell_text(merged, section, bold=True)
+        cells = table.add_row().cells
+        for k, text in enumerate(_answer_cells(line, labels, lang)):
+            _cell_text(cells[k], text, centre=k in (0, 3))
+    _set_widths(table, [14, 62, 30, 22, 42])
     doc.add_paragraph()
-    _centred(doc, labels["signature"], bold=True)
-    _centred(doc, labels["signature_note"], italic=True, size=13)
+    _signature(doc, labels)
     return _save(doc)
+
+
+def _signature(doc, labels: Mapping[str, str]) -> None:
+    """The head of unit's block on the right, as official letters place it."""
+    table = doc.add_table(rows=1, cols=2)
+    cell = table.rows[0].cells[1]
+    lines = [
+        (labels["signature_date"], False, True, 13),
+        (labels["signature"], True, False, 13),
+        (labels["signature_note"], False, True, 12),
+    ]
+    for k, (text, bold, italic, size) in enumerate(lines):
+        paragraph = cell.paragraphs[0] if k == 0 else cell.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_after = Pt(0)
+        run = paragraph.add_run(text)
+        run.bold, run.italic, run.font.size, run.font.name = (
+            bold,
+            italic,
+            Pt(size),
+            FONT,
+        )
+
+
+def _answer_cells(line: AnswerLine, labels: Mapping[str, str], lang: str) -> list:
+    comment = f"\n{labels['comment']}: {line.comment}" if line.comment else ""
+    points = number_vi(line.points, 2, lang)
+    if line.max_points is not None:
+        points = f"{points} / {number_vi(line.max_points, 2, lang)}"
+    return [
+        line.code,
+        line.name + comment,
+        line.answer,
+        points,
+        "\n".join(line.evidence),
+    ]
 
 
 def _percent(value: float | None) -> float | None:

@@ -112,10 +112,18 @@ LABELS = {
     "path_not_reachable": _("The next level cannot be reached this year"),
     "path_top": _("The unit is at the highest level"),
     "new_value": _("New %"),
+    "path_indicators": _("Indicators to raise to full points"),
+    "path_none": _("No level: the unit has no result yet"),
+    "ranked_units": _("Ranked units in the group"),
+    "pillar": _("Pillar"),
+    "chart_unit_radar": _("Pillar profile against the group mean"),
+    "none": _("None"),
     "answer": _("Answer"),
     "evidence": _("Evidence"),
     "not_applicable": _("Not applicable"),
     "unanswered": _("Not answered"),
+    # Translators: place and date above the signature of an official letter.
+    "signature_date": _("…………, date …… /…… /……"),
     "signature": _("HEAD OF UNIT"),
     "signature_note": _("(Signature, full name and seal)"),
 }

@@ -9,4 +9,16 @@ urlpatterns = [
     path("campaigns/<int:pk>/exports/", views.export_create, name="export_create"),
     path("exports/<int:pk>/", views.export_detail, name="export_detail"),
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+    path("assessments/<int:pk>/scorecard/", views.scorecard, name="scorecard"),
+    path(
+        "assessments/<int:pk>/scorecard.xlsx",
+        views.scorecard_xlsx,
+        name="scorecard_xlsx",
+    ),
+    path("assessments/<int:pk>/self-report/", views.self_report, name="self_report"),
+    path(
+        "assessments/<int:pk>/self-report.docx",
+        views.self_report_docx,
+        name="self_report_docx",
+    ),
 ]

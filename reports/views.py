@@ -1,16 +1,25 @@
-"""Dashboards and downloads for coordinators and committee viewers: thin views."""
+"""Dashboards and downloads for coordinators and committee viewers, and one unit's
+scorecard and self-assessment report: thin views."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from reports.models import ReportExport
 from reports.services import report_export_request
 from reports.services.dashboard import campaign_dashboard
-from survey.models import AuditEvent, Campaign, Membership
+from reports.services.unit import (
+    unit_scorecard_page,
+    unit_scorecard_xlsx,
+    unit_self_report,
+    unit_self_report_docx,
+)
+from survey.models import Assessment, AuditEvent, Campaign, Membership
+from survey.permissions import permission_require
 from survey.selectors import user_roles
 from survey.services.audit import audit_record
 
@@ -94,3 +103,81 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     return FileResponse(
         export.file.open("rb"), as_attachment=True, filename=export.filename
     )
+
+
+# One unit's documents ----------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _assessment(request: HttpRequest, pk: int) -> tuple[Assessment, bool]:
+    """The assessment if the user may see its unit (404 outside their scope), and
+    whether they may read the unit's free text (not committee viewers)."""
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("campaign", "unit", "version"), pk=pk
+    )
+    permission_require(
+        user=request.user, action="view_assessment", unit=assessment.unit
+    )
+    roles = user_roles(user=request.user, unit=assessment.unit)
+    return assessment, bool(roles - {Membership.Role.COMMITTEE})
+
+
+def _file(request, assessment, content: bytes, kind: str, extension: str, mime: str):
+    lang = _lang(request)
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.EXPORT,
+        obj=assessment,
+        assessment_id=assessment.pk,
+        after={"kind": kind, "lang": lang},
+    )
+    name = f"dti-{assessment.campaign.year}-{kind}-{assessment.unit.code}.{extension}"
+    disposition = content_disposition_header(as_attachment=True, filename=name)
+    return HttpResponse(
+        content, content_type=mime, headers={"Content-Disposition": disposition}
+    )
+
+
+@login_required
+def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, _free_text = _assessment(request, pk)
+    try:
+        context = unit_scorecard_page(assessment=assessment, lang=_lang(request))
+    except LookupError as error:  # its framework version is not the campaign's
+        raise Http404 from error
+    context.update(assessment=assessment)
+    return render(request, "reports/scorecard.html", context)
+
+
+@login_required
+def scorecard_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, _free_text = _assessment(request, pk)
+    try:
+        content = unit_scorecard_xlsx(assessment=assessment, lang=_lang(request))
+    except LookupError as error:
+        raise Http404 from error
+    return _file(request, assessment, content, "scorecard", "xlsx", XLSX)
+
+
+@login_required
+def self_report(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, free_text = _assessment(request, pk)
+    report = unit_self_report(
+        assessment=assessment, lang=_lang(request), free_text=free_text
+    )
+    return render(
+        request,
+        "reports/self_report.html",
+        {"assessment": assessment, "report": report},
+    )
+
+
+@login_required
+def self_report_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, free_text = _assessment(request, pk)
+    content = unit_self_report_docx(
+        assessment=assessment, lang=_lang(request), free_text=free_text
+    )
+    return _file(request, assessment, content, "self-report", "docx", DOCX)

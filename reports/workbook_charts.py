@@ -74,7 +74,7 @@ class _Placer:
         self.count += 1
 
 
-def _axes_visible(chart) -> None:
+def axes_visible(chart) -> None:
     # openpyxl 3.1 marks axes deleted unless told otherwise; Excel then hides them.
     chart.x_axis.delete = False
     chart.y_axis.delete = False
@@ -89,16 +89,16 @@ def _ranking_chart(labels, group: str, sheet: str, first: int, last: int):
         title += f" ({labels['chart_first']} {MAX_BARS}/{n})"
         last = first + MAX_BARS - 1
     chart.title = title
-    values = _ref(sheet, 7, first, last)
-    cats = _ref(sheet, 4, first, last)
+    values = sheet_ref(sheet, 7, first, last)
+    cats = sheet_ref(sheet, 4, first, last)
     chart.add_data(values, titles_from_data=False)
-    _text_categories(chart, cats)
+    text_categories(chart, cats)
     chart.legend = None
     chart.x_axis.scaling.orientation = "maxMin"
     chart.y_axis.number_format = PERCENT
     chart.y_axis.scaling.min = 0
     chart.y_axis.scaling.max = 1
-    _axes_visible(chart)
+    axes_visible(chart)
     return chart
 
 
@@ -111,10 +111,10 @@ def _levels_chart(
     chart.overlap = 100
     chart.title = f"{labels['chart_levels']} – {section.title}"
     n_levels = len(section.levels)
-    data = _ref(sheet, 2, head, last, max_col=1 + n_levels)
+    data = sheet_ref(sheet, 2, head, last, max_col=1 + n_levels)
     chart.add_data(data, titles_from_data=True)
-    _text_categories(chart, _ref(sheet, 1, first, last))
-    _axes_visible(chart)
+    text_categories(chart, sheet_ref(sheet, 1, first, last))
+    axes_visible(chart)
     return chart
 
 
@@ -139,13 +139,15 @@ def _radar_chart(labels, source: SheetWriter, section: Section, group: str):
     chart = RadarChart()
     chart.type = "marker"
     chart.title = f"{labels['chart_radar']} – {group}"
-    data = _ref(source.title, 1, head + 1, source.row, max_col=1 + len(section.pillars))
+    data = sheet_ref(
+        source.title, 1, head + 1, source.row, max_col=1 + len(section.pillars)
+    )
     chart.add_data(data, from_rows=True, titles_from_data=True)
-    _text_categories(
-        chart, _ref(source.title, 2, head, head, max_col=1 + len(section.pillars))
+    text_categories(
+        chart, sheet_ref(source.title, 2, head, head, max_col=1 + len(section.pillars))
     )
     chart.y_axis.number_format = "0%"
-    _axes_visible(chart)
+    axes_visible(chart)
     return chart
 
 
@@ -157,15 +159,17 @@ def _trend_chart(labels, source: SheetWriter, years: list[int], trends: list[tup
         source.append([group, *means], fmts)
     chart = LineChart()
     chart.title = labels["chart_trends"]
-    data = _ref(source.title, 1, head + 1, source.row, max_col=1 + len(years))
+    data = sheet_ref(source.title, 1, head + 1, source.row, max_col=1 + len(years))
     chart.add_data(data, from_rows=True, titles_from_data=True)
-    _text_categories(chart, _ref(source.title, 2, head, head, max_col=1 + len(years)))
+    text_categories(
+        chart, sheet_ref(source.title, 2, head, head, max_col=1 + len(years))
+    )
     chart.y_axis.number_format = "0%"
-    _axes_visible(chart)
+    axes_visible(chart)
     return chart
 
 
-def _ref(
+def sheet_ref(
     title: str, min_col: int, min_row: int, max_row: int, max_col: int | None = None
 ):
     """A cell range by sheet title (write-only sheets cannot be read back)."""
@@ -182,7 +186,7 @@ def _range(title: str, min_col: int, min_row: int, max_col: int, max_row: int) -
     return f"{quote_sheetname(title)}!{start}:{end}"
 
 
-def _text_categories(chart, ref: Reference) -> None:
+def text_categories(chart, ref: Reference) -> None:
     """Category labels as text: ``set_categories`` would declare them numbers."""
     for series in chart.series:
         series.cat = AxDataSource(strRef=StrRef(f=str(ref)))

@@ -195,6 +195,7 @@ def _unit(a: dict, leaves: list[dict], counts: dict, lang: str) -> UnitRow:
         submitted_at=submitted_at,
         answered=counts.get(a["id"], 0),
         applicable=applicable,
+        assessment_id=a["id"],
     )
 
 

@@ -1,0 +1,272 @@
+"""One unit's documents: its scorecard and its self-assessment report.
+
+The scorecard's figures (points, level, rank, pillars, last year) are the stored
+results, as on the dashboard and in the workbook; its weakest indicators and the
+path to the next level come from one engine pass over the unit's framework
+version (``scoring.strengths_weaknesses`` and ``scoring.path_to_next_level``).
+The self-assessment report scores the unit's own answers as they are now.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+import scoring
+from reports import charts
+from reports.data import Section
+from reports.docx import AnswerLine, SelfReport, self_report_docx_bytes
+from reports.labels import report_labels
+from reports.scorecard import LostLine, PillarLine, Scorecard, scorecard_xlsx_bytes
+from reports.services.data import AFTER_DEADLINE, report_data
+from survey.models import Assessment, Campaign
+from survey.questionnaire_data import assessment_review, localized
+from survey.selectors import campaign_population, framework_spec
+from survey.views.review_forms import value_text
+
+WEAKEST = 5
+
+
+def unit_scorecard(*, assessment: Assessment, lang: str = "vi") -> Scorecard:
+    """The scorecard of ``assessment``'s unit, from stored results and the engine."""
+    campaign = assessment.campaign
+    with translation.override(lang):
+        report = report_data(
+            campaign=campaign, lang=lang, leaves=False, free_text=False
+        )
+        section, i = _locate(report.sections, assessment.pk)
+        unit = section.units[i]
+        group = section.group_rows(unit.group)
+        card = Scorecard(
+            unit=unit.name,
+            unit_code=unit.code,
+            campaign=report.campaign,
+            year=report.year,
+            group=unit.group,
+            points=unit.points,
+            maximum=unit.maximum,
+            value=unit.value,
+            level=section.level_name(unit.level) if unit.level else "",
+            rank=unit.rank if unit.ranked else None,
+            ranked_units=sum(
+                1 for k in group if section.units[k].ranked and section.units[k].rank
+            ),
+            ranked=unit.ranked,
+            submitted=unit.submitted,
+            previous_value=unit.previous_value,
+            previous_rank=unit.previous_rank,
+            previous_year=report.years[-2] if len(report.years) > 1 else None,
+            pillars=_pillars(section, i, group),
+            lang=lang,
+        )
+        _analysis(card, assessment, section)
+    return card
+
+
+def _locate(sections: list[Section], assessment_id: int) -> tuple[Section, int]:
+    for section in sections:
+        for i, unit in enumerate(section.units):
+            if unit.assessment_id == assessment_id:
+                return section, i
+    raise LookupError(assessment_id)
+
+
+def _float(value) -> float | None:
+    return None if value is None or np.isnan(value) else float(value)
+
+
+def _pillars(section: Section, i: int, group: list[int]) -> list[PillarLine]:
+    with np.errstate(all="ignore"):
+        mean = np.nanmean(section.pillar_values[group], axis=0)
+    return [
+        PillarLine(
+            code=pillar.code,
+            name=pillar.name,
+            points=_float(section.pillar_points[i, j]),
+            value=_float(section.pillar_values[i, j]),
+            group_mean=_float(mean[j]),
+        )
+        for j, pillar in enumerate(section.pillars)
+    ]
+
+
+def _engine_results(assessment: Assessment, blank: list[int]) -> scoring.Results:
+    spec = framework_spec(version=assessment.version)
+    _rows, population = campaign_population(
+        campaign=assessment.campaign,
+        version=assessment.version,
+        spec=spec,
+        blank_units=blank,
+    )
+    return scoring.score(spec, population)
+
+
+def _blank(campaign: Campaign, section: Section) -> list[int]:
+    """Units that never submitted are scored 0 after the deadline, as stored."""
+    if campaign.state not in AFTER_DEADLINE:
+        return []
+    if campaign.non_submission != Campaign.NonSubmission.ZERO:
+        return []
+    return [u.assessment_id for u in section.units if not u.submitted]
+
+
+def _analysis(card: Scorecard, assessment: Assessment, section: Section) -> None:
+    results = _engine_results(assessment, _blank(assessment.campaign, section))
+    unit_id = str(assessment.pk)
+    if unit_id not in results.unit_index:
+        return
+    names = {node.code: node.name for node in section.indicators}
+    weak = scoring.strengths_weaknesses(results, unit_id, k=WEAKEST)["weaknesses"]
+    card.weakest = [_lost(row, names) for row in weak if row["points_lost"] > 0]
+    path = scoring.path_to_next_level(results, unit_id)
+    card.path_status = path["status"]
+    if path["status"] in ("reachable", "not_reachable"):
+        card.path_target = section.level_name(path["target_level"])
+        card.path_bound = path["bound"]
+        card.path_new_value = path["new_value"]
+        card.path = [_lost(row, names) for row in path.get("indicators", [])]
+
+
+def _lost(row: dict, names: dict[str, str]) -> LostLine:
+    return LostLine(
+        code=row["code"],
+        name=names.get(row["code"], row["code"]),
+        points=row["points"],
+        max_points=row["max"],
+        points_lost=row["points_lost"],
+        below_group_mean=row["below_group_mean"],
+    )
+
+
+def unit_scorecard_page(*, assessment: Assessment, lang: str = "vi") -> dict:
+    """The scorecard and its pillar radar (inline SVG) for the printable page."""
+    card = unit_scorecard(assessment=assessment, lang=lang)
+    radar = ""
+    if card.pillars:
+        with translation.override(lang):
+            content = charts.radar_svg(
+                axes=[p.code for p in card.pillars],
+                series=[
+                    (card.unit, [_nan(p.value) for p in card.pillars]),
+                    (_("Group mean"), [_nan(p.group_mean) for p in card.pillars]),
+                ],
+                title=_("Pillar profile against the group mean"),
+            )
+        text = content.decode("utf-8")
+        radar = mark_safe(text[text.index("<svg") :])  # noqa: S308 - from matplotlib
+    return {"card": card, "radar_svg": radar}
+
+
+def _nan(value: float | None) -> float:
+    return np.nan if value is None else value
+
+
+def unit_scorecard_xlsx(*, assessment: Assessment, lang: str = "vi") -> bytes:
+    card = unit_scorecard(assessment=assessment, lang=lang)
+    return scorecard_xlsx_bytes(card, report_labels(lang))
+
+
+# The self-assessment report --------------------------------------------------------
+
+
+def unit_self_report(
+    *, assessment: Assessment, lang: str = "vi", free_text: bool = True
+) -> SelfReport:
+    """Every applicable indicator with the unit's answer, its points and evidence.
+
+    ``free_text=False`` (committee viewers) leaves out the unit's comments.
+    Totals score the unit's own answers as they are now (self-assessed points).
+    """
+    with translation.override(lang):
+        lines = [
+            _line(row, step.step.title, free_text)
+            for step in assessment_review(assessment=assessment)
+            for row in step.rows
+        ]
+        points, maximum, value, level = _self_totals(assessment)
+        return SelfReport(
+            unit=localized(assessment.unit, "name"),
+            campaign=assessment.campaign.name,
+            state=str(assessment.get_state_display()),
+            points=points,
+            maximum=maximum,
+            value=value,
+            level=level,
+            lines=lines,
+            lang=lang,
+        )
+
+
+def _line(row, section: str, free_text: bool) -> AnswerLine:
+    answer = row.answer
+    if not row.given:
+        text = _("Not answered")
+    else:
+        text = str(value_text(row.node, _answer_values(answer)))
+    return AnswerLine(
+        code=row.node.code,
+        name=row.name,
+        answer=text,
+        points=None if answer is None else _decimal(answer.self_points),
+        max_points=_decimal(row.max_points),
+        comment=answer.comment if free_text and answer is not None else "",
+        evidence=[str(e) for e in answer.evidence.all()] if answer else [],
+        section=section,
+    )
+
+
+def _decimal(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _plain(value):
+    """``27.1000`` → ``27.1``: the stored scale is not the precision of the answer."""
+    return None if value is None else value.normalize()
+
+
+def _answer_values(answer) -> dict:
+    return {
+        "yes": answer.yes,
+        "number": _plain(answer.number),
+        "denominator": _plain(answer.denominator),
+        "choice": answer.choice,
+        "checks": answer.checks,
+        "date": answer.date.strftime("%d/%m/%Y") if answer.date else None,
+        "text": answer.text,
+        "is_na": answer.is_na,
+    }
+
+
+def _self_totals(assessment: Assessment) -> tuple:
+    """Self-assessed points, applicable maximum, value and level name, now."""
+    results = _engine_results(assessment, blank=[])
+    i = results.unit_index.get(str(assessment.pk))
+    if i is None:
+        return None, None, None, ""
+    value = _float(results.self_value[i, 0])
+    level = ""
+    if value is not None:
+        k = int(scoring.assign_levels(results.spec, np.array([value]))[0])
+        level = _level_name(assessment, results.spec.levels[k].code) if k >= 0 else ""
+    return (
+        _float(results.self_points[i, 0]),
+        _float(results.self_max[i, 0]),
+        value,
+        level,
+    )
+
+
+def _level_name(assessment: Assessment, code: str) -> str:
+    for level in assessment.version.levels:
+        if level["code"] == code:
+            return localized(level, "name")
+    return code
+
+
+def unit_self_report_docx(
+    *, assessment: Assessment, lang: str = "vi", free_text: bool = True
+) -> bytes:
+    report = unit_self_report(assessment=assessment, lang=lang, free_text=free_text)
+    return self_report_docx_bytes(report, report_labels(lang))

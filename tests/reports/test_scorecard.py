@@ -1,0 +1,99 @@
+"""reports.scorecard: the pure builder of a unit's scorecard sheet."""
+
+import zipfile
+from io import BytesIO
+
+import openpyxl
+
+from reports.labels import report_labels
+from reports.scorecard import LostLine, PillarLine, Scorecard, scorecard_xlsx_bytes
+
+
+def _card(**changes) -> Scorecard:
+    values = dict(
+        unit="=Xã An Phú",
+        unit_code="X001",
+        campaign="DTI 2025",
+        year=2025,
+        group="Xã",
+        points=480.97,
+        maximum=960.0,
+        value=0.501,
+        level="Nâng cao",
+        rank=4,
+        ranked_units=12,
+        previous_value=0.5344,
+        previous_rank=2,
+        previous_year=2024,
+        pillars=[
+            PillarLine("1", "Hạ tầng", 17.5, 0.2188, 0.5188),
+            PillarLine("2", "Nhân lực", 12.8, 0.128, 0.4562),
+            PillarLine("3", "An toàn", 60.0, 0.6, 0.53),
+        ],
+        weakest=[LostLine("2.1", "- Chuyên trách", 0.0, 30.0, 30.0)],
+        path_status="reachable",
+        path_target="Dẫn dắt",
+        path_new_value=0.7507,
+        path=[LostLine("2.1", "- Chuyên trách", 0.0, 30.0, 30.0)],
+    )
+    values.update(changes)
+    return Scorecard(**values)
+
+
+def _open(content: bytes):
+    return openpyxl.load_workbook(BytesIO(content))
+
+
+def test_scorecard_sheet_has_numbers_and_safe_text():
+    labels = report_labels("en")
+    book = _open(scorecard_xlsx_bytes(_card(), labels))
+    assert book.sheetnames == [labels["scorecard"]]
+    sheet = book.active
+    rows = {r[0].value: r for r in sheet.iter_rows() if r and r[0].value}
+    assert rows[labels["points"]][1].value == 480.97
+    assert rows[labels["points"]][1].number_format == "#,##0.00"
+    assert rows[labels["percent"]][1].number_format == "0.00%"
+    assert rows[labels["rank"]][1].value == 4
+    assert rows[labels["rank_change"]][1].value == -2
+    assert sheet["A2"].value == "=Xã An Phú" and sheet["A2"].data_type == "s"
+    names = [r[1].value for r in sheet.iter_rows() if r[0].value == "2.1"]
+    assert names == ["- Chuyên trách", "- Chuyên trách"]
+    assert all(r[1].data_type == "s" for r in sheet.iter_rows() if r[0].value == "2.1")
+    assert rows["3"][3].value == 0.6 and rows["3"][4].value == 0.53
+    texts = [c.value for r in sheet.iter_rows() for c in r if c.value]
+    assert labels["path_reachable"] in texts and "Dẫn dắt" in texts
+
+
+def test_scorecard_has_a_native_radar_chart():
+    content = scorecard_xlsx_bytes(_card(), report_labels("vi"))
+    with zipfile.ZipFile(BytesIO(content)) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 1
+        xml = archive.read(charts[0]).decode()
+    assert "<c:radarChart>" in xml or "radarChart" in xml
+    assert "=Xã An Phú" in xml  # the unit's series is named after it
+
+
+def test_path_states_and_no_pillars():
+    labels = report_labels("en")
+    for status, key in [
+        ("top_level", "path_top"),
+        ("not_reachable", "path_not_reachable"),
+        ("n/a", "path_none"),
+    ]:
+        card = _card(path_status=status, path=[], pillars=[], weakest=[])
+        sheet = _open(scorecard_xlsx_bytes(card, labels)).active
+        texts = [c.value for r in sheet.iter_rows() for c in r if c.value]
+        assert labels[key] in texts and labels["none"] in texts
+    content = scorecard_xlsx_bytes(_card(pillars=[]), labels)
+    with zipfile.ZipFile(BytesIO(content)) as archive:
+        assert not [n for n in archive.namelist() if n.startswith("xl/charts/")]
+
+
+def test_unranked_and_unsubmitted_units_are_noted():
+    labels = report_labels("en")
+    card = _card(ranked=False, rank=None, submitted=False)
+    sheet = _open(scorecard_xlsx_bytes(card, labels)).active
+    rows = {r[0].value: r for r in sheet.iter_rows() if r and r[0].value}
+    assert rows[labels["rank"]][1].value is None
+    assert rows[labels["note"]][1].value == labels["not_submitted"]

@@ -1,0 +1,211 @@
+"""One unit's scorecard and self-assessment report: services, views, permissions."""
+
+from io import BytesIO
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from docx import Document
+
+import scoring
+from reports.labels import report_labels
+from reports.services.unit import unit_scorecard, unit_self_report
+from survey.models import (
+    Answer,
+    Assessment,
+    AuditEvent,
+    Campaign,
+    Evidence,
+    Membership,
+    Unit,
+    UnitResult,
+    User,
+)
+from survey.selectors import campaign_population, framework_spec
+from tests.reports.conftest import make_campaign
+
+pytestmark = pytest.mark.django_db
+COMMENT = "Gạch đầu dòng"
+PAGES = ("scorecard", "scorecard_xlsx", "self_report", "self_report_docx")
+
+
+@pytest.fixture
+def campaign(version):
+    make_campaign(version, 6, year=2024, state=Campaign.State.PUBLISHED)
+    units = list(Unit.objects.order_by("code"))
+    return make_campaign(version, 6, year=2025, units=units)
+
+
+@pytest.fixture
+def assessment(campaign):
+    assessment = campaign.assessments.select_related("unit").get(unit__code="X001")
+    answer = assessment.answers.order_by("node__order").first()
+    Evidence.objects.create(
+        answer=answer,
+        kind=Evidence.Kind.DOCUMENT,
+        doc_number="12/KH-UBND",
+        summary="Kế hoạch chuyển đổi số",
+    )
+    return assessment
+
+
+def _member(username: str, role: str, unit: Unit | None = None) -> User:
+    user = User.objects.create_user(username, password="x")
+    Membership.objects.create(user=user, role=role, unit=unit)
+    return user
+
+
+def _get(client, name: str, assessment: Assessment):
+    return client.get(reverse(f"reports:{name}", args=[assessment.pk]))
+
+
+# Services --------------------------------------------------------------------------
+
+
+def test_scorecard_figures_are_the_stored_results(assessment):
+    card = unit_scorecard(assessment=assessment, lang="en")
+    total = UnitResult.objects.get(assessment=assessment, node__isnull=True)
+    assert card.unit == assessment.unit.name_en
+    assert card.points == pytest.approx(float(total.final_points))
+    assert card.value == pytest.approx(float(total.value))
+    assert card.rank == total.rank
+    assert card.previous_year == 2024 and card.previous_value is not None
+    assert len(card.pillars) == 6
+    peers = UnitResult.objects.filter(
+        assessment__campaign=assessment.campaign,
+        assessment__ranking_group=assessment.ranking_group,
+        node__code="1",
+        node__version=assessment.version,
+    ).values_list("value", flat=True)
+    mean = sum(float(v) for v in peers) / len(peers)
+    assert card.pillars[0].group_mean == pytest.approx(mean)
+
+
+def test_scorecard_weakest_and_path_come_from_the_engine(assessment):
+    card = unit_scorecard(assessment=assessment, lang="vi")
+    spec = framework_spec(version=assessment.version)
+    _rows, population = campaign_population(
+        campaign=assessment.campaign, version=assessment.version, spec=spec
+    )
+    results = scoring.score(spec, population)
+    unit_id = str(assessment.pk)
+    weak = scoring.strengths_weaknesses(results, unit_id, k=5)["weaknesses"]
+    assert [line.code for line in card.weakest] == [
+        row["code"] for row in weak if row["points_lost"] > 0
+    ]
+    assert len(card.weakest) <= 5
+    lost = [line.points_lost for line in card.weakest]
+    assert lost == sorted(lost, reverse=True)
+    path = scoring.path_to_next_level(results, unit_id)
+    assert card.path_status == path["status"]
+    assert [line.code for line in card.path] == [
+        row["code"] for row in path.get("indicators", [])
+    ]
+
+
+def test_self_report_lists_every_applicable_indicator(assessment):
+    report = unit_self_report(assessment=assessment, lang="vi")
+    answers = Answer.objects.filter(assessment=assessment)
+    assert len(report.lines) >= answers.count() - 1
+    assert any("12/KH-UBND" in ref for line in report.lines for ref in line.evidence)
+    assert any(COMMENT in line.comment for line in report.lines)
+    assert report.points == pytest.approx(
+        float(UnitResult.objects.get(assessment=assessment, node=None).self_points)
+    )
+    assert all(line.section for line in report.lines)
+    hidden = unit_self_report(assessment=assessment, lang="vi", free_text=False)
+    assert not any(line.comment for line in hidden.lines)
+
+
+# Views and permissions -------------------------------------------------------------
+
+
+def test_unit_roles_see_their_own_unit_only(client, campaign, assessment):
+    other = campaign.assessments.get(unit__code="X003")
+    for role in (Membership.Role.EDITOR, Membership.Role.APPROVER):
+        client.force_login(_member(f"u-{role}", role, assessment.unit))
+        for name in PAGES:
+            assert _get(client, name, assessment).status_code == 200, (role, name)
+            assert _get(client, name, other).status_code == 404, (role, name)
+
+
+def test_reviewers_of_the_unit_see_it_others_do_not(client, campaign, assessment):
+    other = campaign.assessments.get(unit__code="X003")
+    client.force_login(_member("tham-dinh", Membership.Role.REVIEWER, other.unit))
+    for name in PAGES:
+        assert _get(client, name, other).status_code == 200
+        assert _get(client, name, assessment).status_code == 404
+
+
+def test_province_roles_see_every_unit(client, assessment, coordinator, committee):
+    for user in (coordinator, committee):
+        client.force_login(user)
+        for name in PAGES:
+            assert _get(client, name, assessment).status_code == 200
+
+
+def test_outsiders_get_404_and_anonymous_the_login_page(client, assessment):
+    client.force_login(User.objects.create_user("nobody", password="x"))
+    for name in PAGES:
+        assert _get(client, name, assessment).status_code == 404
+    client.logout()
+    response = _get(client, "scorecard", assessment)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_scorecard_page_and_sheet(client, assessment, committee):
+    client.force_login(committee)
+    body = _get(client, "scorecard", assessment).content.decode()
+    assert body.count("<svg") == 1
+    assert assessment.unit.name_vi in body
+    assert reverse("reports:scorecard_xlsx", args=[assessment.pk]) in body
+    assert COMMENT not in body and "HYPERLINK" not in body
+    response = _get(client, "scorecard_xlsx", assessment)
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    book = openpyxl.load_workbook(BytesIO(response.content))
+    assert book.sheetnames == [report_labels("vi")["scorecard"]]
+    event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+    assert event.assessment_id == assessment.pk and event.after["kind"] == "scorecard"
+
+
+def test_committee_viewers_get_no_comments_in_the_self_report(
+    client, assessment, coordinator, committee
+):
+    client.force_login(coordinator)
+    assert COMMENT in _get(client, "self_report", assessment).content.decode()
+    client.force_login(committee)
+    body = _get(client, "self_report", assessment).content.decode()
+    assert COMMENT not in body and "HYPERLINK" not in body
+    assert "12/KH-UBND" in body
+    assert reverse("reports:self_report_docx", args=[assessment.pk]) in body
+    response = _get(client, "self_report_docx", assessment)
+    document = Document(BytesIO(response.content))
+    text = "\n".join(
+        cell.text
+        for table in document.tables
+        for row in table.rows
+        for cell in row.cells
+    )
+    assert "12/KH-UBND" in text and COMMENT not in text
+    assert report_labels("vi")["signature"] in text
+
+
+def test_self_report_download_is_audited(client, assessment):
+    user = _member("bien-tap", Membership.Role.EDITOR, assessment.unit)
+    client.force_login(user)
+    response = _get(client, "self_report_docx", assessment)
+    assert response["Content-Disposition"].endswith('.docx"')
+    document = Document(BytesIO(response.content))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert any(COMMENT in text for text in cells)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+    assert event.actor == user and event.assessment_id == assessment.pk
+    assert event.after == {"kind": "self-report", "lang": "vi"}
+
+
+def test_dashboard_rows_link_to_the_scorecards(client, campaign, committee):
+    client.force_login(committee)
+    body = client.get(reverse("reports:dashboard", args=[campaign.pk])).content
+    for assessment in campaign.assessments.all():
+        url = reverse("reports:scorecard", args=[assessment.pk])
+        assert url.encode() in body
