@@ -175,7 +175,8 @@ def assessment_edit_refusal(
 ) -> AnswerLocked | None:
     """Why ``roles`` cannot edit ``assessment`` now, or None when they can.
 
-    In ``returned`` only returned answers may change (see :func:`answer_save`).
+    In ``returned`` only returned answers may change (see :func:`answer_save`), until
+    the campaign is published.
     Draft and ready assessments are editable while the campaign is open and the
     deadline has not passed, or until the unit's extension ends.
     """
@@ -187,9 +188,14 @@ def assessment_edit_refusal(
             _("This assessment has been submitted and can no longer be changed."),
             code="state",
         )
-    if assessment.state == Assessment.State.RETURNED:
-        return None
     campaign = assessment.campaign
+    if assessment.state == Assessment.State.RETURNED:
+        if campaign.state == Campaign.State.PUBLISHED:
+            return AnswerLocked(
+                _("The campaign's results are published; nothing can change now."),
+                code="published",
+            )
+        return None
     extension = assessment.extended_until
     extendable = (Campaign.State.OPEN, Campaign.State.CLOSED)
     if extension and today <= extension and campaign.state in extendable:

@@ -20,6 +20,7 @@ from survey.models import (
 )
 from survey.permissions import can
 from survey.services.audit import audit_record
+from survey.services.scoring import campaign_results_refresh
 from survey.services.transitions import campaign_transition
 
 A = Assessment.State
@@ -166,6 +167,7 @@ def campaign_settings_update(
     campaign.name, campaign.deadline = name, deadline
     campaign.non_submission = non_submission
     campaign.save(update_fields=["name", "deadline", "non_submission"])
+    campaign_results_refresh(campaign=campaign)
     after = {**before, "name": name, "deadline": deadline.isoformat()}
     after["non_submission"] = non_submission
     audit_record(
@@ -205,6 +207,7 @@ def assessment_participation_update(
     for name, value in after.items():
         setattr(assessment, name, value)
     assessment.save(update_fields=[*fields, "updated_at"])
+    campaign_results_refresh(campaign=assessment.campaign)
     audit_record(
         actor=user,
         action=AuditEvent.Action.TRANSITION,

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from survey import states
 from survey.errors import PermissionRefused, StaleVersion, TransitionRefused
@@ -16,6 +17,7 @@ from survey.models import (
     Notification,
 )
 from survey.selectors import reviewer_in_scope, unit_reviewers, user_roles
+from survey.services.answers import assessment_edit_refusal
 from survey.services.audit import audit_record
 from survey.services.notifications import notify
 from survey.services.scoring import (
@@ -24,6 +26,13 @@ from survey.services.scoring import (
 )
 
 Role = Membership.Role
+# The unit's own moves: only while it may still change its answers.
+UNIT_ACTIONS = frozenset({"mark_ready", "back_to_draft", "submit", "resubmit"})
+UNDER_REVIEW = (
+    Assessment.State.SUBMITTED,
+    Assessment.State.IN_REVIEW,
+    Assessment.State.RETURNED,
+)
 
 
 def _check(*, machine: str, action: str, source: str, roles: set[str], reason: str):
@@ -46,13 +55,18 @@ def assessment_transition(
     *, assessment: Assessment, action: str, user, reason: str = ""
 ) -> Assessment:
     """Move ``assessment`` by ``action``; ``user`` None means the application itself."""
+    roles = _actor_roles(user, assessment.unit)
     transition = _check(
         machine=states.ASSESSMENT,
         action=action,
         source=assessment.state,
-        roles=_actor_roles(user, assessment.unit),
+        roles=roles,
         reason=reason,
     )
+    if action in UNIT_ACTIONS:
+        refusal = assessment_edit_refusal(assessment=assessment, roles=roles)
+        if refusal is not None:
+            raise TransitionRefused(refusal.message, code=refusal.code)
     updated = Assessment.objects.filter(
         pk=assessment.pk, state_version=assessment.state_version
     ).update(state=transition.target, state_version=F("state_version") + 1)
@@ -131,6 +145,17 @@ def campaign_transition(
         roles=_actor_roles(user),
         reason=reason,
     )
+    unfinished = campaign.assessments.filter(state__in=UNDER_REVIEW).count()
+    if transition.target == Campaign.State.PUBLISHED and unfinished:
+        raise TransitionRefused(
+            ngettext(
+                "%(count)d assessment is still being verified; finish it first.",
+                "%(count)d assessments are still being verified; finish them first.",
+                unfinished,
+            )
+            % {"count": unfinished},
+            code="verification_unfinished",
+        )
     if transition.target == Campaign.State.PUBLISHED and not campaign.decision_number:
         raise TransitionRefused(
             _("Enter the number of the approving decision before publishing."),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +16,14 @@ from django.views.decorators.http import require_POST
 
 from survey import states
 from survey.errors import PermissionRefused, SurveyError
-from survey.models import Assessment, Campaign, FrameworkVersion, Node, UnitType
+from survey.models import (
+    Assessment,
+    Campaign,
+    FrameworkVersion,
+    Node,
+    Unit,
+    UnitType,
+)
 from survey.permissions import can, permission_require
 from survey.questionnaire_data import assessment_progress
 from survey.selectors import (
@@ -38,6 +46,8 @@ from survey.services.supply import (
     province_values_supply,
     read_supply_file,
     supply_indicators,
+    supply_refusal,
+    supply_scope,
 )
 
 # Forms -------------------------------------------------------------------------------
@@ -304,16 +314,22 @@ def participation(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResp
 @login_required
 def supply(request: HttpRequest, pk: int) -> HttpResponse:
     """One indicator's values for every unit at once: typed in, or imported from a
-    spreadsheet exported by a provincial system; marked as supplied by the province."""
-    permission_require(user=request.user, action="supply_values")
+    spreadsheet exported by a provincial system; marked as supplied by the province.
+
+    Open to the coordinator and to reviewers (``supply_values``); a reviewer sees
+    and supplies only the units and indicators they review, which the service
+    checks again row by row."""
+    scope = supply_scope(user=request.user)
+    if not scope:
+        raise PermissionDenied
     campaign = get_object_or_404(Campaign, pk=pk)
-    indicators = supply_indicators(campaign=campaign)
+    indicators = supply_indicators(campaign=campaign, scope=scope)
     selected = request.POST.get("node") or request.GET.get("node") or ""
     node = next((n for n in indicators if str(n.pk) == selected), None)
     errors: dict = {}
     if request.method == "POST" and node is not None:
         try:
-            count = province_values_supply(
+            result = province_values_supply(
                 campaign=campaign,
                 node=node,
                 rows=_supply_rows(request, campaign),
@@ -325,17 +341,52 @@ def supply(request: HttpRequest, pk: int) -> HttpResponse:
         except SurveyError as error:
             messages.error(request, str(error.message))
         else:
-            messages.success(request, _("%(count)s value(s) saved.") % {"count": count})
+            _supply_messages(request, campaign, result)
             return redirect(f"{request.path}?node={node.pk}")
+    units = _supply_units(campaign, node, request, errors, scope)
     context = {
         "campaign": campaign,
         "indicators": indicators,
         "node": node,
-        "units": _supply_units(campaign, node, request, errors),
+        "units": units,
         "errors": errors,
+        "error_list": _supply_error_list(campaign, errors),
         "is_ratio": node is not None and node.answer_type == Node.AnswerType.RATIO,
     }
     return render(request, "survey/campaigns/supply.html", context)
+
+
+def _supply_messages(request: HttpRequest, campaign: Campaign, result) -> None:
+    messages.success(request, _("%(count)s value(s) saved.") % {"count": result.saved})
+    if result.reopened:
+        messages.warning(
+            request,
+            _(
+                "%(count)s verdict(s) given on the old value were withdrawn; the "
+                "reviewers were told."
+            )
+            % {"count": result.reopened},
+        )
+    names = _unit_names(campaign, result.skipped)
+    for code, reason in result.skipped.items():
+        messages.warning(
+            request,
+            _("%(unit)s: skipped. %(reason)s")
+            % {"unit": names.get(code, code), "reason": reason},
+        )
+
+
+def _unit_names(campaign: Campaign, codes) -> dict[str, str]:
+    units = Unit.objects.filter(
+        code__in=list(codes), assessments__campaign=campaign
+    ).distinct()
+    return {unit.code: f"{unit} ({unit.code})" for unit in units}
+
+
+def _supply_error_list(campaign: Campaign, errors: dict) -> list[tuple[str, str]]:
+    """Errors with the unit's name beside its code (file errors keep their key)."""
+    names = _unit_names(campaign, errors)
+    return [(names.get(key, key), message) for key, message in errors.items()]
 
 
 def _supply_rows(request: HttpRequest, campaign: Campaign) -> dict:
@@ -353,7 +404,7 @@ def _supply_rows(request: HttpRequest, campaign: Campaign) -> dict:
     return rows
 
 
-def _supply_units(campaign, node, request, errors) -> list:
+def _supply_units(campaign, node, request, errors, scope) -> list:
     if node is None:
         return []
     assessments = campaign.assessments.filter(version=node.version).select_related(
@@ -368,6 +419,8 @@ def _supply_units(campaign, node, request, errors) -> list:
             unit_type=a.unit.unit_type, provides_procedures=a.provides_procedures
         ):
             continue
+        if not scope.allows(unit_id=a.unit_id, code=node.code):
+            continue
         code = a.unit.code
         rows.append(
             {
@@ -376,6 +429,7 @@ def _supply_units(campaign, node, request, errors) -> list:
                 "value": request.POST.get(f"value:{code}", ""),
                 "denominator": request.POST.get(f"denominator:{code}", ""),
                 "error": errors.get(code, ""),
+                "refusal": supply_refusal(a),
             }
         )
     return rows

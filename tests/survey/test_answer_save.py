@@ -353,6 +353,18 @@ def test_returned_assessments_accept_only_returned_items(world):
     assert locked.value.code == "not_returned"
 
 
+def test_returned_items_are_locked_once_the_campaign_is_published(world):
+    world.save("A.3", {"number": "4"})
+    Answer.objects.filter(node__code="A.3").update(review_status="returned")
+    Assessment.objects.filter(pk=world.assessment.pk).update(state="returned")
+    Campaign.objects.filter(pk=world.assessment.campaign_id).update(state="published")
+    world.assessment.refresh_from_db()
+    with pytest.raises(AnswerLocked) as locked:
+        world.save("A.3", {"number": "8"})
+    assert locked.value.code == "published"
+    assert Answer.objects.get(node__code="A.3").number == Decimal("4")
+
+
 def test_after_the_deadline_only_an_extension_allows_editing(world):
     today = timezone.localdate()
     Campaign.objects.filter(pk=world.campaign.pk).update(

@@ -20,6 +20,7 @@ from survey.models import (
     Campaign,
     FrameworkVersion,
     Unit,
+    UnitResult,
     UnitType,
 )
 from survey.services.campaigns import (
@@ -161,6 +162,19 @@ def test_participation_and_extensions(world):
         )
 
 
+def test_a_participation_change_rescores_the_campaign(world):
+    assessment_participation_update(
+        assessment=world.assessment,
+        user=world.coordinator,
+        ranking_group="Nhóm B",
+        ranked=False,
+        provides_procedures=world.assessment.provides_procedures,
+        extended_until=None,
+    )
+    total = UnitResult.objects.get(assessment=world.assessment, node__isnull=True)
+    assert total.rank is None  # no longer ranked: the stored results follow
+
+
 # The progress board ------------------------------------------------------------
 
 
@@ -280,7 +294,7 @@ def test_a_reviewer_cannot_change_a_campaign(client, world):
 
 def test_the_province_supplies_one_indicators_values_for_every_unit(world):
     node = world.nodes["1.2"]
-    count = province_values_supply(
+    result = province_values_supply(
         campaign=world.campaign,
         node=node,
         rows={
@@ -289,7 +303,7 @@ def test_the_province_supplies_one_indicators_values_for_every_unit(world):
         },
         user=world.coordinator,
     )
-    assert count == 2
+    assert result.saved == 2
     answers = {a.assessment.unit.code: a for a in Answer.objects.filter(node=node)}
     assert answers["S-TC"].number == Decimal(1250)
     assert answers["S-TC"].self_points == Decimal("5.00")

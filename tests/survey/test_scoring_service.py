@@ -62,7 +62,7 @@ def make_campaign(version, n_units: int, *, prefix: str = "X") -> Campaign:
             unit=unit,
             version=version,
             ranking_group="Xã",
-            state=Assessment.State.SUBMITTED,
+            state=Assessment.State.VERIFIED,
         )
         answers = []
         for j, node in enumerate(leaves):

@@ -1,7 +1,7 @@
 """Every cell of the state tables (survey.states), walked through the services."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -101,7 +101,9 @@ def world() -> World:
         year=2025,
         name="Đánh giá DTI năm 2025",
         opens_on=date(2026, 1, 15),
-        deadline=date(2026, 3, 15),
+        # The unit's own moves need an open campaign before its deadline.
+        deadline=date.today() + timedelta(days=30),
+        state=Campaign.State.OPEN,
         decision_number=DECISION,
     )
     CampaignVersion.objects.create(
@@ -503,7 +505,13 @@ def test_a_reviewer_without_an_indicator_list_judges_every_indicator(world, secu
 # -- side effects
 
 
+def _draft_campaign(world) -> None:
+    Campaign.objects.filter(pk=world.campaign.pk).update(state=C.DRAFT)
+    world.campaign.refresh_from_db()
+
+
 def test_opening_a_campaign_freezes_its_framework_versions(world):
+    _draft_campaign(world)
     commune_version = FrameworkVersion.objects.create(
         framework=world.version.framework, year=2025, number=2, unit_type="commune"
     )
@@ -527,6 +535,7 @@ def test_opening_a_campaign_freezes_its_framework_versions(world):
 
 
 def test_refusing_to_open_a_campaign_freezes_nothing(world):
+    _draft_campaign(world)
     with pytest.raises(PermissionRefused):
         campaign_transition(
             campaign=world.campaign, action="open", user=world.actor(COMMITTEE)
@@ -581,6 +590,7 @@ def test_a_stale_assessment_raises_stale_version(world):
 
 
 def test_a_stale_campaign_raises_stale_version(world):
+    _draft_campaign(world)
     coordinator = world.actor(COORDINATOR)
     stale = Campaign.objects.get(pk=world.campaign.pk)
     campaign_transition(campaign=world.campaign, action="open", user=coordinator)
@@ -592,3 +602,57 @@ def test_a_stale_campaign_raises_stale_version(world):
     fresh = Campaign.objects.get(pk=stale.pk)
     assert (fresh.state, fresh.state_version) == (C.CLOSED, 2)
     assert AuditEvent.objects.count() == 2
+
+
+# The unit's moves follow its editing window; publication waits for verification.
+
+
+def test_submitting_after_the_deadline_is_refused(world):
+    assessment = world.object_in(ASSESSMENT, A.READY)
+    Campaign.objects.filter(pk=world.campaign.pk).update(
+        deadline=date.today() - timedelta(days=1)
+    )
+    assessment.refresh_from_db()
+    with pytest.raises(TransitionRefused) as refused:
+        assessment_transition(
+            assessment=assessment, action="submit", user=world.actor(APPROVER)
+        )
+    assert refused.value.code == "deadline"
+    assert Assessment.objects.get(pk=assessment.pk).state == A.READY
+
+
+def test_an_extension_lets_a_late_unit_submit(world):
+    assessment = world.object_in(ASSESSMENT, A.READY)
+    Campaign.objects.filter(pk=world.campaign.pk).update(
+        state=C.CLOSED, deadline=date.today() - timedelta(days=1)
+    )
+    Assessment.objects.filter(pk=assessment.pk).update(
+        extended_until=date.today() + timedelta(days=2)
+    )
+    assessment.refresh_from_db()
+    done = assessment_transition(
+        assessment=assessment, action="submit", user=world.actor(APPROVER)
+    )
+    assert done.state == A.SUBMITTED
+
+
+def test_nothing_is_resubmitted_once_the_campaign_is_published(world):
+    assessment = world.object_in(ASSESSMENT, A.RETURNED)
+    Campaign.objects.filter(pk=world.campaign.pk).update(state=C.PUBLISHED)
+    assessment.refresh_from_db()
+    with pytest.raises(TransitionRefused) as refused:
+        assessment_transition(
+            assessment=assessment, action="resubmit", user=world.actor(APPROVER)
+        )
+    assert refused.value.code == "published"
+
+
+def test_publishing_waits_for_every_verification(world):
+    world.object_in(ASSESSMENT, A.IN_REVIEW)
+    campaign = world.object_in(CAMPAIGN, C.PRELIMINARY)
+    with pytest.raises(TransitionRefused) as refused:
+        campaign_transition(
+            campaign=campaign, action="publish", user=world.actor(COORDINATOR)
+        )
+    assert refused.value.code == "verification_unfinished"
+    assert Campaign.objects.get(pk=campaign.pk).state == C.PRELIMINARY
