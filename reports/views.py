@@ -1,6 +1,8 @@
 """Dashboards and downloads for coordinators and committee viewers, and one unit's
 scorecard and self-assessment report: thin views."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -19,8 +21,8 @@ from reports.services.unit import (
     unit_self_report_docx,
 )
 from survey.models import Assessment, AuditEvent, Campaign, Membership
-from survey.permissions import permission_require
-from survey.selectors import user_roles
+from survey.permissions import can, permission_require
+from survey.selectors import user_roles, visible_codes
 from survey.services.audit import audit_record
 
 VIEWER_ROLES = {Membership.Role.COORDINATOR, Membership.Role.COMMITTEE}
@@ -111,17 +113,29 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _assessment(request: HttpRequest, pk: int) -> tuple[Assessment, bool]:
-    """The assessment if the user may see its unit (404 outside their scope), and
-    whether they may read the unit's free text (not committee viewers)."""
+@dataclass(frozen=True)
+class UnitAccess:
+    """What the signed-in person may read of one unit's documents."""
+
+    assessment: Assessment
+    free_text: bool  # comments, text answers, evidence summaries: not committee
+    codes: set[str] | None  # the indicators they may see; None: all of them
+
+
+def _assessment(request: HttpRequest, pk: int) -> UnitAccess:
+    """The assessment if the user may see its unit (404 outside their scope),
+    whether they may read the unit's free text, and which indicators they see (a
+    reviewer scoped to some indicators sees only those)."""
     assessment = get_object_or_404(
         Assessment.objects.select_related("campaign", "unit", "version"), pk=pk
     )
-    permission_require(
-        user=request.user, action="view_assessment", unit=assessment.unit
+    unit = assessment.unit
+    permission_require(user=request.user, action="view_assessment", unit=unit)
+    return UnitAccess(
+        assessment,
+        free_text=can(user=request.user, action="read_free_text", unit=unit),
+        codes=visible_codes(user=request.user, unit=unit),
     )
-    roles = user_roles(user=request.user, unit=assessment.unit)
-    return assessment, bool(roles - {Membership.Role.COMMITTEE})
 
 
 def _file(request, assessment, content: bytes, kind: str, extension: str, mime: str):
@@ -142,9 +156,12 @@ def _file(request, assessment, content: bytes, kind: str, extension: str, mime: 
 
 @login_required
 def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, _free_text = _assessment(request, pk)
+    access = _assessment(request, pk)
+    assessment = access.assessment
     try:
-        context = unit_scorecard_page(assessment=assessment, lang=_lang(request))
+        context = unit_scorecard_page(
+            assessment=assessment, lang=_lang(request), codes=access.codes
+        )
     except LookupError as error:  # its framework version is not the campaign's
         raise Http404 from error
     context.update(assessment=assessment)
@@ -153,9 +170,12 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def scorecard_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, _free_text = _assessment(request, pk)
+    access = _assessment(request, pk)
+    assessment = access.assessment
     try:
-        content = unit_scorecard_xlsx(assessment=assessment, lang=_lang(request))
+        content = unit_scorecard_xlsx(
+            assessment=assessment, lang=_lang(request), codes=access.codes
+        )
     except LookupError as error:
         raise Http404 from error
     return _file(request, assessment, content, "scorecard", "xlsx", XLSX)
@@ -163,9 +183,13 @@ def scorecard_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def self_report(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, free_text = _assessment(request, pk)
+    access = _assessment(request, pk)
+    assessment = access.assessment
     report = unit_self_report(
-        assessment=assessment, lang=_lang(request), free_text=free_text
+        assessment=assessment,
+        lang=_lang(request),
+        free_text=access.free_text,
+        codes=access.codes,
     )
     return render(
         request,
@@ -176,8 +200,12 @@ def self_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def self_report_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, free_text = _assessment(request, pk)
+    access = _assessment(request, pk)
+    assessment = access.assessment
     content = unit_self_report_docx(
-        assessment=assessment, lang=_lang(request), free_text=free_text
+        assessment=assessment,
+        lang=_lang(request),
+        free_text=access.free_text,
+        codes=access.codes,
     )
     return _file(request, assessment, content, "self-report", "docx", DOCX)

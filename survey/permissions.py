@@ -49,6 +49,14 @@ ACTIONS: tuple[Action, ...] = (
         COORDINATOR,
         COMMITTEE,
     ),
+    _a(
+        "read_free_text",
+        "Read comments, explanations and evidence summaries",
+        EDITOR,
+        APPROVER,
+        REVIEWER,
+        COORDINATOR,
+    ),
     _a("edit_answer", "Fill or change answers and evidence", EDITOR, APPROVER),
     _a("submit", "Submit or resubmit the unit's assessment", APPROVER),
     _a(

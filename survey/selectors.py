@@ -40,6 +40,22 @@ def assessment_list_for_user(*, user) -> QuerySet[Assessment]:
     return qs.filter(unit_id__in=unit_ids)
 
 
+UNIT_STAFF_ROLES = frozenset({Membership.Role.EDITOR, Membership.Role.APPROVER})
+
+
+def assessment_list_for_unit_staff(*, user) -> QuerySet[Assessment]:
+    """Assessments ``user`` fills or approves: those of the units where they are an
+    editor or an approver. The questionnaire's pages are for them only; reviewers
+    work on the verification screens, province-wide roles on the board."""
+    qs = Assessment.objects.select_related("campaign", "unit", "version")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    unit_ids = Membership.objects.filter(
+        user=user, role__in=UNIT_STAFF_ROLES, unit__isnull=False
+    ).values("unit_id")
+    return qs.filter(unit_id__in=unit_ids)
+
+
 def framework_spec(*, version) -> scoring.FrameworkSpec:
     """The engine's view of a framework version (one query)."""
     rows = [
@@ -202,6 +218,17 @@ def review_scope_indicators(*, user, assessment: Assessment) -> list:
     codes = reviewer_codes(user=user, unit=assessment.unit)
     nodes = assessment_indicators(assessment=assessment)
     return nodes if codes is None else [n for n in nodes if n.code in codes]
+
+
+def visible_codes(*, user, unit: Unit) -> set[str] | None:
+    """Codes of ``unit``'s indicators that ``user`` may see: None means all of them
+    (unit and province-wide roles, a reviewer without an indicator list)."""
+    roles = user_roles(user=user, unit=unit)
+    if roles - {Membership.Role.REVIEWER}:
+        return None
+    if not roles:
+        return set()
+    return reviewer_codes(user=user, unit=unit)
 
 
 def visible_indicators(*, user, assessment: Assessment) -> list:

@@ -29,7 +29,7 @@ from survey.questionnaire_data import (
     questionnaire_steps,
 )
 from survey.questionnaire_forms import AnswerForm, StepForm
-from survey.selectors import assessment_list_for_user, user_roles
+from survey.selectors import assessment_list_for_unit_staff, user_roles
 from survey.services.answers import (
     AnswerInvalid,
     AnswerLocked,
@@ -93,7 +93,7 @@ class QuestionnaireWizard(LoginRequiredMixin, NamedUrlWizardView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        visible = assessment_list_for_user(user=request.user)
+        visible = assessment_list_for_unit_staff(user=request.user)
         self.assessment = get_object_or_404(visible, pk=kwargs["pk"])
         self.roles = user_roles(user=request.user, unit=self.assessment.unit)
         self.refusal = assessment_edit_refusal(

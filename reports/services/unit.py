@@ -21,7 +21,7 @@ from reports.docx import AnswerLine, SelfReport, self_report_docx_bytes
 from reports.labels import report_labels
 from reports.scorecard import LostLine, PillarLine, Scorecard, scorecard_xlsx_bytes
 from reports.services.data import AFTER_DEADLINE, report_data
-from survey.models import Assessment, Campaign
+from survey.models import Assessment, Campaign, Evidence, Node
 from survey.questionnaire_data import assessment_review, localized
 from survey.selectors import campaign_population, framework_spec
 from survey.views.review_forms import value_text
@@ -29,8 +29,14 @@ from survey.views.review_forms import value_text
 WEAKEST = 5
 
 
-def unit_scorecard(*, assessment: Assessment, lang: str = "vi") -> Scorecard:
-    """The scorecard of ``assessment``'s unit, from stored results and the engine."""
+def unit_scorecard(
+    *, assessment: Assessment, lang: str = "vi", codes: set[str] | None = None
+) -> Scorecard:
+    """The scorecard of ``assessment``'s unit, from stored results and the engine.
+
+    ``codes`` (a reviewer scoped to some indicators): the weakest indicators and
+    the path to the next level name only those; None lists every indicator.
+    """
     campaign = assessment.campaign
     with translation.override(lang):
         report = report_data(
@@ -62,6 +68,9 @@ def unit_scorecard(*, assessment: Assessment, lang: str = "vi") -> Scorecard:
             lang=lang,
         )
         _analysis(card, assessment, section)
+    if codes is not None:
+        card.weakest = [line for line in card.weakest if line.code in codes]
+        card.path = [line for line in card.path if line.code in codes]
     return card
 
 
@@ -140,9 +149,11 @@ def _lost(row: dict, names: dict[str, str]) -> LostLine:
     )
 
 
-def unit_scorecard_page(*, assessment: Assessment, lang: str = "vi") -> dict:
+def unit_scorecard_page(
+    *, assessment: Assessment, lang: str = "vi", codes: set[str] | None = None
+) -> dict:
     """The scorecard and its pillar radar (inline SVG) for the printable page."""
-    card = unit_scorecard(assessment=assessment, lang=lang)
+    card = unit_scorecard(assessment=assessment, lang=lang, codes=codes)
     radar = ""
     if card.pillars:
         with translation.override(lang):
@@ -163,8 +174,10 @@ def _nan(value: float | None) -> float:
     return np.nan if value is None else value
 
 
-def unit_scorecard_xlsx(*, assessment: Assessment, lang: str = "vi") -> bytes:
-    card = unit_scorecard(assessment=assessment, lang=lang)
+def unit_scorecard_xlsx(
+    *, assessment: Assessment, lang: str = "vi", codes: set[str] | None = None
+) -> bytes:
+    card = unit_scorecard(assessment=assessment, lang=lang, codes=codes)
     return scorecard_xlsx_bytes(card, report_labels(lang))
 
 
@@ -172,11 +185,18 @@ def unit_scorecard_xlsx(*, assessment: Assessment, lang: str = "vi") -> bytes:
 
 
 def unit_self_report(
-    *, assessment: Assessment, lang: str = "vi", free_text: bool = True
+    *,
+    assessment: Assessment,
+    lang: str = "vi",
+    free_text: bool = True,
+    codes: set[str] | None = None,
 ) -> SelfReport:
     """Every applicable indicator with the unit's answer, its points and evidence.
 
-    ``free_text=False`` (committee viewers) leaves out the unit's comments.
+    ``free_text=False`` (committee viewers) leaves out what the unit wrote: its
+    comments, text answers and evidence summaries. ``codes`` (a reviewer scoped to
+    some indicators) keeps only those indicators and leaves out the totals, which
+    add up the others too; None lists every indicator.
     Totals score the unit's own answers as they are now (self-assessed points).
     """
     with translation.override(lang):
@@ -184,8 +204,12 @@ def unit_self_report(
             _line(row, step.step.title, free_text)
             for step in assessment_review(assessment=assessment)
             for row in step.rows
+            if codes is None or row.node.code in codes
         ]
-        points, maximum, value, level = _self_totals(assessment)
+        if codes is None:
+            points, maximum, value, level = _self_totals(assessment)
+        else:
+            points, maximum, value, level = None, None, None, ""
         return SelfReport(
             unit=localized(assessment.unit, "name"),
             campaign=assessment.campaign.name,
@@ -203,6 +227,8 @@ def _line(row, section: str, free_text: bool) -> AnswerLine:
     answer = row.answer
     if not row.given:
         text = _("Not answered")
+    elif not free_text and row.node.answer_type == Node.AnswerType.TEXT:
+        text = _("Answered (text not shown)")
     else:
         text = str(value_text(row.node, _answer_values(answer)))
     return AnswerLine(
@@ -212,9 +238,21 @@ def _line(row, section: str, free_text: bool) -> AnswerLine:
         points=None if answer is None else _decimal(answer.self_points),
         max_points=_decimal(row.max_points),
         comment=answer.comment if free_text and answer is not None else "",
-        evidence=[str(e) for e in answer.evidence.all()] if answer else [],
+        evidence=[_evidence_text(e, free_text) for e in answer.evidence.all()]
+        if answer
+        else [],
         section=section,
     )
+
+
+def _evidence_text(evidence: Evidence, free_text: bool) -> str:
+    """An evidence reference; without free text, a document's number and date
+    but not its summary (a link or a file keeps its address or name)."""
+    if free_text or evidence.kind != Evidence.Kind.DOCUMENT:
+        return str(evidence)
+    date = evidence.doc_date.strftime("%d/%m/%Y") if evidence.doc_date else ""
+    parts = [part for part in (evidence.doc_number, date) if part]
+    return " – ".join(parts) or str(evidence.get_kind_display())
 
 
 def _decimal(value) -> float | None:
@@ -266,7 +304,13 @@ def _level_name(assessment: Assessment, code: str) -> str:
 
 
 def unit_self_report_docx(
-    *, assessment: Assessment, lang: str = "vi", free_text: bool = True
+    *,
+    assessment: Assessment,
+    lang: str = "vi",
+    free_text: bool = True,
+    codes: set[str] | None = None,
 ) -> bytes:
-    report = unit_self_report(assessment=assessment, lang=lang, free_text=free_text)
+    report = unit_self_report(
+        assessment=assessment, lang=lang, free_text=free_text, codes=codes
+    )
     return self_report_docx_bytes(report, report_labels(lang))

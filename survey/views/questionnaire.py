@@ -4,6 +4,7 @@ The step pages themselves are :class:`survey.wizard.QuestionnaireWizard`.
 """
 
 import json
+import math
 from functools import wraps
 
 from django.conf import settings
@@ -23,7 +24,7 @@ from survey.errors import PermissionRefused, SurveyError
 from survey.models import Answer, Assessment, Node
 from survey.questionnaire_data import assessment_review
 from survey.questionnaire_forms import AnswerForm, display_value, input_value
-from survey.selectors import assessment_list_for_user, user_roles
+from survey.selectors import assessment_list_for_unit_staff, user_roles
 from survey.services.answers import (
     AnswerInvalid,
     AnswerLocked,
@@ -80,14 +81,14 @@ def answers_autosave(request: HttpRequest, pk: int) -> JsonResponse:
     Each answer gets its own result (ok, invalid, conflict or locked); one refused
     answer never keeps the others from being saved.
     """
-    assessment = assessment_list_for_user(user=request.user).filter(pk=pk).first()
+    assessment = assessment_list_for_unit_staff(user=request.user).filter(pk=pk).first()
     if assessment is None:
         return JsonResponse({"error": _("Assessment not found.")}, status=404)
     try:
-        items = json.loads(request.body)["answers"][:MAX_ANSWERS_PER_SAVE]
-        node_ids = [int(item["node"]) for item in items]
-    except (ValueError, KeyError, TypeError):
+        items = _read_answers(request.body)
+    except BadRequestBody:
         return JsonResponse({"error": _("The request could not be read.")}, status=400)
+    node_ids = [item["node"] for item in items]
     nodes = assessment.version.nodes.filter(pk__in=node_ids).in_bulk()
     answers = {
         a.node_id: a
@@ -101,6 +102,69 @@ def answers_autosave(request: HttpRequest, pk: int) -> JsonResponse:
     status = next((STATUS_OF[s] for s in STATUS_OF if s in statuses), 200)
     saved_at = formats.time_format(timezone.localtime(), "H:i")
     return JsonResponse({"results": results, "saved_at": saved_at}, status=status)
+
+
+class BadRequestBody(Exception):
+    """The autosave body is not what the questionnaire's script sends."""
+
+
+MAX_NODE_ID = 2**63  # ids are 64-bit: anything larger names no indicator
+
+
+def _refuse_constant(name: str):
+    raise BadRequestBody(name)  # NaN, Infinity, -Infinity: not JSON
+
+
+def _read_answers(body: bytes) -> list[dict]:
+    """The ``answers`` of an autosave body, checked: each an object whose ``node``
+    is an integer id, whose ``version`` (if any) is a whole number and whose
+    ``values`` (if any) map names to JSON scalars or lists of scalars.
+
+    Anything else (not JSON, NaN or Infinity, numbers too large, nesting too
+    deep) raises :class:`BadRequestBody`, never a server error.
+    """
+    try:
+        data = json.loads(body, parse_constant=_refuse_constant)
+    except (ValueError, OverflowError, RecursionError) as error:
+        raise BadRequestBody from error
+    items = data.get("answers") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise BadRequestBody
+    items = items[:MAX_ANSWERS_PER_SAVE]
+    for item in items:
+        if not isinstance(item, dict) or not _is_id(item.get("node")):
+            raise BadRequestBody
+        version = item.get("version")
+        if version is not None and not (
+            _is_int(version) and 0 <= version < MAX_NODE_ID
+        ):
+            raise BadRequestBody
+        values = item.get("values", {})
+        if not isinstance(values, dict) or not all(
+            isinstance(name, str) and _is_value(value) for name, value in values.items()
+        ):
+            raise BadRequestBody
+    return items
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_id(value) -> bool:
+    return _is_int(value) and 0 < value < MAX_NODE_ID
+
+
+def _is_scalar(value) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return value is None or isinstance(value, str | int | bool)
+
+
+def _is_value(value) -> bool:
+    if isinstance(value, list):
+        return all(_is_scalar(v) for v in value)
+    return _is_scalar(value)
 
 
 def _autosave_one(request, assessment, node: Node | None, answers, item) -> dict:
@@ -192,7 +256,7 @@ def _points(points) -> str | None:
 
 
 def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:
-    return get_object_or_404(assessment_list_for_user(user=request.user), pk=pk)
+    return get_object_or_404(assessment_list_for_unit_staff(user=request.user), pk=pk)
 
 
 @login_required

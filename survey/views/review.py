@@ -17,6 +17,7 @@ from survey.errors import SurveyError
 from survey.models import Answer, Assessment, AuditEvent, Node
 from survey.permissions import can, permission_require
 from survey.selectors import (
+    UNIT_STAFF_ROLES,
     answer_history,
     assessment_indicators,
     assessments_to_review,
@@ -24,6 +25,7 @@ from survey.selectors import (
     notifications_for,
     returned_snapshots,
     review_scope_indicators,
+    user_roles,
     visible_indicators,
 )
 from survey.services.answers import answer_values
@@ -266,8 +268,9 @@ def agree_remaining(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def threads(request: HttpRequest, pk: int) -> HttpResponse:
     """Returned items and comment threads of an assessment, for its unit and its
-    reviewers (each reviewer sees the indicators in their scope)."""
-    assessment = _assessment(request, pk, "view_assessment")
+    reviewers (each reviewer sees the indicators in their scope); never for
+    committee viewers, who read no free text."""
+    assessment = _assessment(request, pk, "read_free_text")
     nodes = visible_indicators(user=request.user, assessment=assessment)
     by_node = comment_threads(assessment=assessment, node_ids=[n.pk for n in nodes])
     answers = {a.node_id: a for a in assessment.answers.filter(node__in=nodes)}
@@ -281,6 +284,13 @@ def threads(request: HttpRequest, pk: int) -> HttpResponse:
         "assessment": assessment,
         "rows": rows,
         "can_comment": can(user=request.user, action="comment", unit=assessment.unit),
+        "can_verify": can(
+            user=request.user, action="review_answer", unit=assessment.unit
+        ),
+        # The questionnaire's pages are the unit's editor's and approver's only.
+        "unit_staff": bool(
+            user_roles(user=request.user, unit=assessment.unit) & UNIT_STAFF_ROLES
+        ),
         "nodes": nodes,
     }
     return render(request, "survey/review/threads.html", context)

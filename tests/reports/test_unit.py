@@ -190,6 +190,56 @@ def test_committee_viewers_get_no_comments_in_the_self_report(
     assert report_labels("vi")["signature"] in text
 
 
+def test_committee_viewers_get_no_evidence_summary(client, assessment, committee):
+    summary = "Tóm tắt riêng của xã"
+    Evidence.objects.filter(answer__assessment=assessment).update(summary=summary)
+    client.force_login(committee)
+    body = _get(client, "self_report", assessment).content.decode()
+    assert "12/KH-UBND" in body and summary not in body
+    text = _docx_text(_get(client, "self_report_docx", assessment).content)
+    assert "12/KH-UBND" in text and summary not in text
+    editor = _member("bien-tap", Membership.Role.EDITOR, assessment.unit)
+    client.force_login(editor)
+    body = _get(client, "self_report", assessment).content.decode()
+    assert f"12/KH-UBND – {summary}" in body
+
+
+def test_a_scoped_reviewer_sees_only_their_indicators(client, assessment):
+    """Outside a reviewer's indicators nothing shows: not in the self-assessment
+    report (page and .docx), not among the scorecard's weakest indicators."""
+    weakest = unit_scorecard(assessment=assessment, lang="vi").weakest
+    assert weakest
+    hidden = weakest[0].code
+    indicators = assessment.version.nodes.filter(kind="indicator")
+    scope = [node for node in indicators if node.code != hidden]
+    codes = {node.code for node in scope}
+    reviewer = _member("cong-an", Membership.Role.REVIEWER, assessment.unit)
+    Membership.objects.get(user=reviewer).indicators.set(scope)
+    client.force_login(reviewer)
+    report = _get(client, "self_report", assessment).context["report"]
+    shown = {line.code for line in report.lines}
+    assert shown and shown <= codes
+    assert report.points is None
+    document = Document(BytesIO(_get(client, "self_report_docx", assessment).content))
+    first_cells = {row.cells[0].text for t in document.tables for row in t.rows}
+    assert hidden not in first_cells and shown <= first_cells
+    card = _get(client, "scorecard", assessment).context["card"]
+    assert hidden not in {line.code for line in card.weakest + card.path}
+    assert _get(client, "scorecard_xlsx", assessment).status_code == 200
+    # A reviewer of every indicator sees the one left out above.
+    client.force_login(_member("tham-dinh", Membership.Role.REVIEWER, assessment.unit))
+    report = _get(client, "self_report", assessment).context["report"]
+    assert hidden in {line.code for line in report.lines}
+    assert report.points is not None
+
+
+def _docx_text(content: bytes) -> str:
+    document = Document(BytesIO(content))
+    return "\n".join(
+        cell.text for t in document.tables for row in t.rows for cell in row.cells
+    )
+
+
 def test_self_report_download_is_audited(client, assessment):
     user = _member("bien-tap", Membership.Role.EDITOR, assessment.unit)
     client.force_login(user)

@@ -490,6 +490,86 @@ def test_autosave_refuses_unreadable_requests(world, editor_client):
     assert editor_client.get(save_url(world)).status_code == 405
 
 
+# "__node__" is replaced by a real indicator's id.
+VALUES = '{"answers": [{"node": __node__, "values": %s}]}'
+MALFORMED = {
+    "infinity": '{"answers": [{"node": Infinity}]}',
+    "minus-infinity": '{"answers": [{"node": -Infinity}]}',
+    "nan": '{"answers": [{"node": NaN}]}',
+    "float-overflow": '{"answers": [{"node": 1e400}]}',
+    "float": '{"answers": [{"node": 12.5}]}',
+    "huge-int": '{"answers": [{"node": 99999999999999999999999}]}',
+    "int-past-64-bits": '{"answers": [{"node": 9223372036854775808}]}',
+    "very-long-int": '{"answers": [{"node": 1' + "0" * 5000 + "}]}",
+    "zero": '{"answers": [{"node": 0}]}',
+    "negative": '{"answers": [{"node": -3}]}',
+    "boolean": '{"answers": [{"node": true}]}',
+    "string": '{"answers": [{"node": "__node__"}]}',
+    "no-node": '{"answers": [{"values": {}}]}',
+    "deep-list": "[" * 100_000 + "]" * 100_000,
+    "deep-object": '{"a":' * 50_000 + "1" + "}" * 50_000,
+    "deep-values": '{"answers": [{"node": __node__, "values": {"number": '
+    + "[" * 100_000
+    + "]" * 100_000
+    + "}}]}",
+    "answers-not-a-list": '{"answers": {"node": __node__}}',
+    "item-not-an-object": '{"answers": [__node__]}',
+    "top-level-list": "[]",
+    "values-not-an-object": VALUES % '["1"]',
+    "value-infinity": VALUES % '{"number": Infinity}',
+    "value-overflow": VALUES % '{"number": 1e400}',
+    "value-object": VALUES % '{"number": {"a": 1}}',
+    "nested-list": VALUES % '{"checks": [["a"]]}',
+    "version-text": '{"answers": [{"node": __node__, "version": "x", "values": {}}]}',
+    "version-huge": '{"answers": [{"node": __node__, "version": 1e400}]}',
+    "not-utf8": b'{"answers": [{"node": "\xff"}]}',
+}
+
+
+@pytest.mark.parametrize("body", MALFORMED.values(), ids=MALFORMED.keys())
+def test_autosave_answers_400_never_500_to_malformed_json(world, editor_client, body):
+    node = str(world.nodes["A.3"].pk)
+    if isinstance(body, str):
+        body = body.replace("__node__", node).encode()
+    response = editor_client.post(
+        save_url(world), body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"error": "The request could not be read."}
+    assert not Answer.objects.filter(assessment=world.assessment).exists()
+
+
+def test_autosave_says_why_it_refused_in_vietnamese(world, client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    client.force_login(world.editor)
+    response = client.post(
+        save_url(world),
+        '{"answers": [{"node": Infinity}]}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "Không đọc được yêu cầu."
+
+
+def test_autosave_still_reads_what_the_script_sends(world, editor_client):
+    """Strings, numbers, booleans, null and lists of choices stay accepted."""
+    body = {
+        "answers": [
+            {"node": world.nodes["B.1"].pk, "version": 0, "values": {"checks": []}},
+            {
+                "node": world.nodes["A.3"].pk,
+                "version": 0,
+                "values": {"number": 4, "is_na": False, "comment": None},
+            },
+        ]
+    }
+    response = editor_client.post(
+        save_url(world), json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 200, response.json()
+    assert stored(world, "A.3").number == Decimal("4")
+
+
 def test_the_csrf_endpoint_gives_a_token(client):
     response = client.get(reverse("survey:csrf_token"))
     assert len(response.json()["token"]) >= 32
