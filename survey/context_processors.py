@@ -1,4 +1,4 @@
-from survey.selectors import notifications_for, user_roles
+from survey.selectors import notifications_for, user_role_names
 
 
 def navigation(request) -> dict:
@@ -7,6 +7,6 @@ def navigation(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "nav_roles": user_roles(user=user),
+        "nav_roles": user_role_names(user=user),
         "nav_unread": notifications_for(user=user, unread_only=True).count(),
     }

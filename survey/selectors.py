@@ -444,3 +444,19 @@ def audit_search(
     if date_to:
         events = events.filter(at__date__lte=date_to)
     return events
+
+
+def staff_unit_ids(*, user) -> set[int]:
+    """Units where ``user`` is an editor or an approver."""
+    return set(
+        Membership.objects.filter(
+            user=user, role__in=UNIT_STAFF_ROLES, unit__isnull=False
+        ).values_list("unit_id", flat=True)
+    )
+
+
+def user_role_names(*, user) -> set[str]:
+    """Every role ``user`` holds anywhere (for menus; permissions use scoped checks)."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    return set(Membership.objects.filter(user=user).values_list("role", flat=True))

@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from survey.questionnaire_data import assessment_progress
-from survey.selectors import assessment_list_for_user, user_roles
+from survey.selectors import assessment_list_for_user, staff_unit_ids, user_role_names
 
 
 @login_required
@@ -14,9 +14,10 @@ def home(request: HttpRequest) -> HttpResponse:
         )[:200]
     )
     progress = assessment_progress(assessments=assessments)
-    rows = [(assessment, progress[assessment.pk]) for assessment in assessments]
+    staff = staff_unit_ids(user=request.user)
+    rows = [(a, progress[a.pk], a.unit_id in staff) for a in assessments]
     return render(
         request,
         "survey/home.html",
-        {"rows": rows, "roles": user_roles(user=request.user)},
+        {"rows": rows, "roles": user_role_names(user=request.user)},
     )

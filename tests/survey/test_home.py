@@ -1,0 +1,50 @@
+"""The home page: each person's assessments, with the links their role can use."""
+
+import pytest
+from django.urls import reverse
+from verification_world import build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def _links(client, user) -> str:
+    client.force_login(user)
+    response = client.get(reverse("survey:home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_units_staff_get_the_questionnaire(client):
+    world = build_world()
+    page = _links(client, world.editor)
+    assert reverse("survey:questionnaire", args=[world.assessment.pk]) in page
+    assert reverse("survey:verify", args=[world.assessment.pk]) not in page
+
+
+def test_reviewers_get_the_verification_screen_not_the_questionnaire(client):
+    world = build_world()
+    page = _links(client, world.police)
+    assert reverse("survey:verify", args=[world.assessment.pk]) in page
+    assert reverse("survey:questionnaire", args=[world.assessment.pk]) not in page
+
+
+def test_committee_viewers_get_neither(client):
+    world = build_world()
+    page = _links(client, world.committee)
+    assert reverse("survey:questionnaire", args=[world.assessment.pk]) not in page
+    assert reverse("survey:verify", args=[world.assessment.pk]) not in page
+    assert reverse("reports:scorecard", args=[world.assessment.pk]) in page
+
+
+def test_the_menu_follows_the_roles(client):
+    world = build_world()
+    verification = reverse("survey:review_list")
+    assert verification in _links(client, world.police)
+    assert verification not in _links(client, world.editor)
+    assert reverse("survey:campaign_list") in _links(client, world.coordinator)
+    assert reverse("survey:campaign_list") not in _links(client, world.police)
