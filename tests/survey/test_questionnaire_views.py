@@ -605,7 +605,8 @@ def test_review_lists_missing_answers_with_links_and_points(world, editor_client
 def test_home_lists_state_progress_deadline_and_points(world, editor_client):
     world.save("A.3", {"number": "5"})
     response = editor_client.get(reverse("survey:home"))
-    [(assessment, progress)] = response.context["rows"]
+    [(assessment, progress, staff)] = response.context["rows"]
+    assert staff
     assert (progress.answered, progress.total, progress.points) == (
         1,
         10,
