@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reports.models import ReportExport
@@ -22,7 +23,7 @@ from reports.services.unit import (
 )
 from survey.models import Assessment, AuditEvent, Campaign, Membership
 from survey.permissions import can, permission_require
-from survey.selectors import user_roles, visible_codes
+from survey.selectors import results_shared_with, user_roles, visible_codes
 from survey.services.audit import audit_record
 
 VIEWER_ROLES = {Membership.Role.COORDINATOR, Membership.Role.COMMITTEE}
@@ -138,6 +139,17 @@ def _assessment(request: HttpRequest, pk: int) -> UnitAccess:
     )
 
 
+def _results_access(request: HttpRequest, pk: int) -> UnitAccess:
+    """As :func:`_assessment`, and the unit sees its rank and its group's figures
+    only once the preliminary results are shared."""
+    access = _assessment(request, pk)
+    if not results_shared_with(user=request.user, assessment=access.assessment):
+        raise PermissionDenied(
+            _("The results are shared with the units with the preliminary results.")
+        )
+    return access
+
+
 def _file(request, assessment, content: bytes, kind: str, extension: str, mime: str):
     lang = _lang(request)
     audit_record(
@@ -156,7 +168,7 @@ def _file(request, assessment, content: bytes, kind: str, extension: str, mime: 
 
 @login_required
 def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _assessment(request, pk)
+    access = _results_access(request, pk)
     assessment = access.assessment
     try:
         context = unit_scorecard_page(
@@ -170,7 +182,7 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def scorecard_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _assessment(request, pk)
+    access = _results_access(request, pk)
     assessment = access.assessment
     try:
         content = unit_scorecard_xlsx(

@@ -460,3 +460,16 @@ def user_role_names(*, user) -> set[str]:
     if not user.is_authenticated or not user.is_active:
         return set()
     return set(Membership.objects.filter(user=user).values_list("role", flat=True))
+
+
+RESULTS_SHARED_STATES = ("preliminary", "published", "reopened")
+
+
+def results_shared_with(*, user, assessment: Assessment) -> bool:
+    """Whether ``user`` may see the unit's rank and its group's figures: the province
+    and the unit's reviewers always; the unit itself once the coordinator has shared
+    the preliminary results (DESIGN §2, step 5)."""
+    if assessment.campaign.state in RESULTS_SHARED_STATES:
+        return True
+    roles = user_roles(user=user, unit=assessment.unit)
+    return bool(roles - UNIT_STAFF_ROLES)

@@ -3,7 +3,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from survey.questionnaire_data import assessment_progress
-from survey.selectors import assessment_list_for_user, staff_unit_ids, user_role_names
+from survey.selectors import (
+    RESULTS_SHARED_STATES,
+    assessment_list_for_user,
+    staff_unit_ids,
+    user_role_names,
+)
 
 
 @login_required
@@ -19,5 +24,9 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "survey/home.html",
-        {"rows": rows, "roles": user_role_names(user=request.user)},
+        {
+            "rows": rows,
+            "roles": user_role_names(user=request.user),
+            "shared_states": RESULTS_SHARED_STATES,
+        },
     )

@@ -121,12 +121,28 @@ def test_self_report_lists_every_applicable_indicator(assessment):
 
 
 def test_unit_roles_see_their_own_unit_only(client, campaign, assessment):
+    Campaign.objects.filter(pk=campaign.pk).update(state=Campaign.State.PRELIMINARY)
     other = campaign.assessments.get(unit__code="X003")
     for role in (Membership.Role.EDITOR, Membership.Role.APPROVER):
         client.force_login(_member(f"u-{role}", role, assessment.unit))
         for name in PAGES:
             assert _get(client, name, assessment).status_code == 200, (role, name)
             assert _get(client, name, other).status_code == 404, (role, name)
+
+
+def test_units_see_their_scorecard_once_preliminary_results_are_shared(
+    client, campaign, assessment
+):
+    client.force_login(_member("u-editor", Membership.Role.EDITOR, assessment.unit))
+    assert Campaign.objects.get(pk=campaign.pk).state not in (
+        Campaign.State.PRELIMINARY,
+        Campaign.State.PUBLISHED,
+    )
+    assert _get(client, "scorecard", assessment).status_code == 403
+    assert _get(client, "scorecard_xlsx", assessment).status_code == 403
+    assert _get(client, "self_report", assessment).status_code == 200
+    Campaign.objects.filter(pk=campaign.pk).update(state=Campaign.State.PRELIMINARY)
+    assert _get(client, "scorecard", assessment).status_code == 200
 
 
 def test_reviewers_of_the_unit_see_it_others_do_not(client, campaign, assessment):

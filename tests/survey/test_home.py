@@ -48,3 +48,16 @@ def test_the_menu_follows_the_roles(client):
     assert verification not in _links(client, world.editor)
     assert reverse("survey:campaign_list") in _links(client, world.coordinator)
     assert reverse("survey:campaign_list") not in _links(client, world.police)
+
+
+def test_the_unit_gets_its_scorecard_link_with_the_preliminary_results(client):
+    from survey.models import Campaign
+
+    world = build_world()
+    scorecard = reverse("reports:scorecard", args=[world.assessment.pk])
+    assert world.assessment.campaign.state == Campaign.State.OPEN
+    assert scorecard not in _links(client, world.editor)
+    Campaign.objects.filter(pk=world.assessment.campaign_id).update(
+        state=Campaign.State.PRELIMINARY
+    )
+    assert scorecard in _links(client, world.editor)
