@@ -473,3 +473,23 @@ def results_shared_with(*, user, assessment: Assessment) -> bool:
         return True
     roles = user_roles(user=user, unit=assessment.unit)
     return bool(roles - UNIT_STAFF_ROLES)
+
+
+def reviewer_assignments(*, campaign) -> QuerySet[Membership]:
+    """Reviewers of the units taking part in ``campaign``, with their indicators."""
+    return (
+        Membership.objects.filter(
+            role=Membership.Role.REVIEWER, unit__assessments__campaign=campaign
+        )
+        .select_related("user", "unit")
+        .prefetch_related("indicators")
+        .order_by("user__username", "unit__name_vi")
+    )
+
+
+def unit_names_in_campaign(*, campaign, codes) -> dict[str, str]:
+    """``{code: "name (code)"}`` of the campaign's units among ``codes``."""
+    units = Unit.objects.filter(
+        code__in=list(codes), assessments__campaign=campaign
+    ).distinct()
+    return {unit.code: f"{unit} ({unit.code})" for unit in units}

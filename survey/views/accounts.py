@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from survey.errors import SurveyError
 from survey.models import Campaign, Membership, Node, Unit, User
 from survey.permissions import permission_require
+from survey.selectors import reviewer_assignments
 from survey.services.accounts import (
     AccountsInvalid,
     account_set_active,
@@ -148,14 +149,7 @@ def reviewer_assignment(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"user": data["reviewer"], "count": count},
             )
             return redirect("survey:reviewer_assign", pk=campaign.pk)
-    assignments = (
-        Membership.objects.filter(
-            role=Membership.Role.REVIEWER, unit__assessments__campaign=campaign
-        )
-        .select_related("user", "unit")
-        .prefetch_related("indicators")
-        .order_by("user__username", "unit__name_vi")
-    )
+    assignments = reviewer_assignments(campaign=campaign)
     context = {"campaign": campaign, "form": form, "assignments": assignments}
     return render(request, "survey/accounts/reviewers.html", context)
 

@@ -21,7 +21,6 @@ from survey.models import (
     Campaign,
     FrameworkVersion,
     Node,
-    Unit,
     UnitType,
 )
 from survey.permissions import can, permission_require
@@ -32,6 +31,7 @@ from survey.selectors import (
     campaign_state_counts,
     last_activity,
     reviewers_by_unit,
+    unit_names_in_campaign,
     user_roles,
 )
 from survey.services.campaigns import (
@@ -367,7 +367,7 @@ def _supply_messages(request: HttpRequest, campaign: Campaign, result) -> None:
             )
             % {"count": result.reopened},
         )
-    names = _unit_names(campaign, result.skipped)
+    names = unit_names_in_campaign(campaign=campaign, codes=result.skipped)
     for code, reason in result.skipped.items():
         messages.warning(
             request,
@@ -376,16 +376,9 @@ def _supply_messages(request: HttpRequest, campaign: Campaign, result) -> None:
         )
 
 
-def _unit_names(campaign: Campaign, codes) -> dict[str, str]:
-    units = Unit.objects.filter(
-        code__in=list(codes), assessments__campaign=campaign
-    ).distinct()
-    return {unit.code: f"{unit} ({unit.code})" for unit in units}
-
-
 def _supply_error_list(campaign: Campaign, errors: dict) -> list[tuple[str, str]]:
     """Errors with the unit's name beside its code (file errors keep their key)."""
-    names = _unit_names(campaign, errors)
+    names = unit_names_in_campaign(campaign=campaign, codes=errors)
     return [(names.get(key, key), message) for key, message in errors.items()]
 
 
