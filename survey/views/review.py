@@ -126,8 +126,16 @@ def _verdict_initial(answer: Answer | None) -> dict:
     if answer.review_status == "disagreed" and not answer.verified_value:
         initial["points"] = answer.verified_points
     for name, value in (answer.verified_value or {}).items():
-        initial[name] = {True: "true", False: "false"}.get(value, value)
+        initial[name] = _form_value(value)
     return initial
+
+
+def _form_value(value: Any) -> Any:
+    """A stored verified value as the verdict form's field takes it: yes/no as the
+    choice's text, lists (ticked criteria) as they are."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
 
 
 def _change(node: Node, answer: Answer, snapshot: AuditEvent | None) -> dict | None:
