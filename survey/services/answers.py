@@ -1,16 +1,17 @@
 """Saving one answer: typed checks, the engine's points, optimistic locking, audit.
 
-Audit merge: the audit table is append-only (the database refuses UPDATE), so
-consecutive edits of one answer by one person are merged by *not* writing a new event
-while the last event for that answer is by the same person and less than
-``AUDIT_MERGE_WINDOW`` old and no change of the assessment's state came between. The
-window runs from that first event and does not slide.
-The first event keeps the original ``before`` and the ``after`` of its own edit; the
-answer row (or the next event's ``before``) holds where the window ended.
+Audit: every save that changes the answer appends one event (who, when, the values
+before and after) in the transaction that stores the answer, so every value a person
+was told is saved (the reply carries the new version) can be read back from the
+trail, in order. Nothing is merged: the audit table is append-only (the database
+refuses UPDATE and DELETE), and a merged event could only keep its first value. A
+resent save that changes nothing writes nothing. The volume stays small because the
+questionnaire sends a save about 2 s after the last keystroke
+(``static/js/questionnaire.js``), not per keystroke. See ``docs/audit.md``.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -28,7 +29,6 @@ from survey.services.audit import audit_record
 from survey.services.points import answer_points
 
 AT = Node.AnswerType
-AUDIT_MERGE_WINDOW = timedelta(minutes=5)
 MAX_TEXT_LENGTH = 5000
 MAX_COMMENT_LENGTH = 5000
 MAX_NUMBER = Decimal(10) ** 15
@@ -356,33 +356,8 @@ def _store(answer: Answer, node: Node, user, precision: int) -> None:
         raise AnswerStale(answer=stored) from None
 
 
-def _state_changed_since(assessment_id: int, event: AuditEvent) -> bool:
-    """A submission or a return closes the merge window: edits on either side of it
-    stay separate events, so the reviewer sees what changed after a return."""
-    return AuditEvent.objects.filter(
-        action=AuditEvent.Action.TRANSITION,
-        object_type=Assessment._meta.label_lower,
-        object_id=str(assessment_id),
-        id__gt=event.id,
-    ).exists()
-
-
 def _audit(answer: Answer, user, before: dict, after: dict) -> None:
-    last = (
-        AuditEvent.objects.filter(
-            object_type=answer._meta.label_lower, object_id=str(answer.pk)
-        )
-        .order_by("-at", "-id")
-        .first()
-    )
-    if (
-        last is not None
-        and last.action == AuditEvent.Action.ANSWER_CHANGE
-        and last.actor_id == user.pk
-        and timezone.now() - last.at < AUDIT_MERGE_WINDOW
-        and not _state_changed_since(answer.assessment_id, last)
-    ):
-        return
+    """One event per acknowledged save (see the module docstring)."""
     audit_record(
         actor=user,
         action=AuditEvent.Action.ANSWER_CHANGE,

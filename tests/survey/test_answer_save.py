@@ -1,4 +1,4 @@
-"""answer_save: typed checks, points, optimistic locking, editability, audit merge."""
+"""answer_save: typed checks, points, optimistic locking, editability, audit."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -404,7 +404,7 @@ def _events():
     return list(AuditEvent.objects.filter(action="answer_change").order_by("at", "id"))
 
 
-def test_edits_within_five_minutes_by_one_person_make_one_event(world):
+def test_each_edit_within_minutes_by_one_person_is_its_own_event(world):
     start = timezone.now()
     with mock.patch("django.utils.timezone.now", return_value=start):
         world.save("A.3", {"number": "4"})
@@ -413,11 +413,14 @@ def test_edits_within_five_minutes_by_one_person_make_one_event(world):
     ):
         world.save("A.3", {"number": "5"})
         world.save("A.3", {"number": "6"})
-    [event] = _events()
-    assert event.before["number"] is None
-    assert event.after["number"] == "4"
-    assert event.actor == world.editor
-    assert event.assessment_id == world.assessment.pk
+    events = _events()
+    assert [(e.before["number"], e.after["number"]) for e in events] == [
+        (None, "4"),
+        ("4", "5"),
+        ("5", "6"),
+    ]
+    assert {e.actor for e in events} == {world.editor}
+    assert {e.assessment_id for e in events} == {world.assessment.pk}
 
 
 def test_a_later_edit_or_another_person_starts_a_new_event(world):
@@ -437,7 +440,7 @@ def test_a_later_edit_or_another_person_starts_a_new_event(world):
     ]
 
 
-def test_a_change_of_state_closes_the_merge_window(world):
+def test_edits_on_either_side_of_a_change_of_state_are_separate_events(world):
     from survey.services.audit import audit_record
 
     world.save("A.3", {"number": "4"})
