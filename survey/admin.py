@@ -1,5 +1,13 @@
+"""The Django admin. Rows that carry answers, scores, states or the trail itself are
+read-only here (they change only through the services, which check and audit);
+every save or deletion the admin still allows leaves an audit event with the
+values before and after (``docs/audit.md``)."""
+
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from survey.models import (
@@ -18,6 +26,7 @@ from survey.models import (
     UnitResult,
     User,
 )
+from survey.services.audit import admin_change_record, audit_snapshot, request_ip
 
 
 @admin.display(description=_("year"), ordering="year")
@@ -31,6 +40,74 @@ admin.site.site_title = _("DTI assessment")
 admin.site.index_title = _("Administration")
 
 
+class ReadOnlyAdminMixin:
+    """Shown, never added, changed or deleted through the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _record(request, obj, object_id, before, after) -> None:
+    admin_change_record(
+        user=request.user,
+        obj=obj,
+        object_id=str(object_id),
+        before=before,
+        after=after,
+        ip=request_ip(request),
+    )
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Every save and deletion leaves an audit event with before and after.
+
+    The values before are read from the database when the object is saved (the
+    form has already changed the instance); the event is written once the
+    many-to-many fields and inlines are saved, so that ``after`` holds them too.
+    """
+
+    def save_model(self, request, obj, form, change):
+        stored = type(obj)._default_manager.get(pk=obj.pk) if change else None
+        form.audit_before = audit_snapshot(obj=stored) if stored else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        after = audit_snapshot(obj=obj)
+        _record(request, obj, obj.pk, getattr(form, "audit_before", None), after)
+
+    def save_formset(self, request, form, formset, change):
+        model = formset.model
+        pks = [f.instance.pk for f in formset.initial_forms if f.instance.pk]
+        before = {o.pk: audit_snapshot(obj=o) for o in model.objects.filter(pk__in=pks)}
+        super().save_formset(request, form, formset, change)
+        stored = {o.pk: o for o in model.objects.filter(pk__in=pks)}
+        for pk, values in before.items():
+            obj = stored.get(pk)
+            after = audit_snapshot(obj=obj) if obj else None
+            _record(request, obj or model(pk=pk), pk, values, after)
+        for obj in formset.new_objects:
+            _record(request, obj, obj.pk, None, audit_snapshot(obj=obj))
+
+    def delete_model(self, request, obj):
+        pk, before = obj.pk, audit_snapshot(obj=obj)
+        super().delete_model(request, obj)
+        _record(request, obj, pk, before, None)
+
+    def delete_queryset(self, request, queryset):
+        gone = [(obj, obj.pk, audit_snapshot(obj=obj)) for obj in queryset]
+        super().delete_queryset(request, queryset)
+        for obj, pk, before in gone:
+            _record(request, obj, pk, before, None)
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
@@ -39,13 +116,30 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Contact"), {"fields": ("full_name", "phone")}),
     )
     list_display = ["username", "full_name", "email", "is_active", "is_staff"]
     inlines = [MembershipInline]
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's page; a password set here is recorded, never its value."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, unquote(id))
+            state = "changed" if user.has_usable_password() else "disabled"
+            _record(request, user, user.pk, None, {"password": state})
+        return response
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(AuditedAdmin, BaseGroupAdmin):
+    """Groups carry admin permissions: their changes are audited like the rest."""
 
 
 class LineageInline(admin.TabularInline):
@@ -58,7 +152,7 @@ class LineageInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin):
     list_display = ["code", "name_vi", "unit_type"]
     list_filter = ["unit_type"]
     search_fields = ["code", "name_vi", "name_en"]
@@ -66,7 +160,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(AuditedAdmin):
     list_display = ["code", "name_vi"]
     search_fields = ["code", "name_vi"]
 
@@ -92,7 +186,7 @@ class FrozenReadOnlyMixin:
 
 
 @admin.register(FrameworkVersion)
-class FrameworkVersionAdmin(FrozenReadOnlyMixin, admin.ModelAdmin):
+class FrameworkVersionAdmin(FrozenReadOnlyMixin, AuditedAdmin):
     list_display = ["framework", year, "number", "unit_type", "state", "legal_basis"]
     list_filter = ["framework", "year", "unit_type", "state"]
     actions = ["make_copy"]
@@ -107,7 +201,7 @@ class FrameworkVersionAdmin(FrozenReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Node)
-class NodeAdmin(FrozenReadOnlyMixin, admin.ModelAdmin):
+class NodeAdmin(FrozenReadOnlyMixin, AuditedAdmin):
     list_display = ["code", "name_vi", "kind", "max_points", "rule", "version"]
     list_filter = ["version", "kind", "rule", "answer_type", "provenance"]
     search_fields = ["code", "name_vi", "name_en"]
@@ -120,7 +214,7 @@ class CampaignVersionInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(AuditedAdmin):
     list_display = ["name", year, "state", "deadline", "decision_number"]
     list_filter = ["state", "year"]
     readonly_fields = ["state", "state_version"]
@@ -128,21 +222,21 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["unit", "campaign", "state", "ranking_group", "ranked"]
     list_filter = ["campaign", "state", "ranking_group", "ranked"]
     search_fields = ["unit__name_vi", "unit__code"]
     readonly_fields = ["state", "state_version", "submitted_at"]
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Evidence
     extra = 0
     fields = ["kind", "doc_number", "doc_date", "summary", "url", "file", "confirmed"]
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "assessment",
         "node",
@@ -158,7 +252,7 @@ class AnswerAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnitResult)
-class UnitResultAdmin(admin.ModelAdmin):
+class UnitResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "assessment",
         "node",
@@ -173,7 +267,7 @@ class UnitResultAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
     list_display = ["user", "role", "unit"]
     list_filter = ["role"]
     autocomplete_fields = ["user", "unit"]
@@ -181,16 +275,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "actor", "action", "object_type", "object_id"]
     list_filter = ["action", "object_type"]
     search_fields = ["object_id", "reason"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

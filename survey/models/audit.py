@@ -17,6 +17,11 @@ class AuditEvent(models.Model):
         DOWNLOAD = "download", _("Download")
         FRAMEWORK = "framework", _("Framework changed")
         ACCOUNT = "account", _("Account changed")
+        LOGOUT = "logout", _("Log out")
+        PASSWORD_RESET_REQUEST = "reset_requested", _("Password reset requested")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        COMMENT = "comment", _("Message in a comment thread")
+        ADMIN = "admin", _("Changed in the administration")
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

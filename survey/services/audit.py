@@ -1,8 +1,16 @@
+"""Appending to the audit trail (append-only: see ``docs/audit.md``)."""
+
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from survey.models import AuditEvent
+
+# Never copied into the trail, whatever the model (a password hash is a secret too).
+SECRET_FIELDS = frozenset({"password"})
 
 
 def audit_record(
@@ -33,3 +41,99 @@ def audit_record(
         reason=reason,
         ip=ip,
     )
+
+
+def request_ip(request) -> str | None:
+    """The address a request came from, as the trail stores it."""
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+# Account events ----------------------------------------------------------------------
+
+
+def password_reset_request_record(*, email: str, users: list, ip: str | None) -> None:
+    """A password reset was asked for ``email``: one event per account that gets the
+    mail, or one carrying the address typed when none does (probing shows)."""
+    action = AuditEvent.Action.PASSWORD_RESET_REQUEST
+    for user in users:
+        audit_record(actor=None, action=action, obj=user, ip=ip)
+    if not users:
+        audit_record(
+            actor=None, action=action, object_type="user", after={"email": email}, ip=ip
+        )
+
+
+def password_reset_record(*, user, ip: str | None) -> AuditEvent:
+    """``user`` chose a new password through the mailed link (never stored)."""
+    return audit_record(
+        actor=user, action=AuditEvent.Action.PASSWORD_RESET, obj=user, ip=ip
+    )
+
+
+# Changes made in the Django admin ----------------------------------------------------
+
+
+def audit_snapshot(*, obj: models.Model) -> dict[str, Any]:
+    """The values of ``obj``'s fields as JSON data (a foreign key as its id, a
+    many-to-many field as the sorted ids), secrets left out."""
+    values = {
+        f.name: _jsonable(f.value_from_object(obj))
+        for f in obj._meta.concrete_fields
+        if f.name not in SECRET_FIELDS
+    }
+    if obj.pk is not None:
+        for f in obj._meta.many_to_many:
+            related = getattr(obj, f.name).values_list("pk", flat=True)
+            values[f.name] = sorted(related)
+    return values
+
+
+def admin_change_record(
+    *,
+    user,
+    obj: models.Model,
+    object_id: str,
+    before: dict | None,
+    after: dict | None,
+    ip: str | None,
+) -> AuditEvent | None:
+    """A save or a deletion made in the Django admin: ``before`` None for an
+    addition, ``after`` None for a deletion. A change keeps only the fields that
+    changed, on both sides; a save that changed nothing writes nothing."""
+    if before is not None and after is not None:
+        changed = [
+            k for k in after.keys() | before.keys() if before.get(k) != after.get(k)
+        ]
+        if not changed:
+            return None
+        before = {k: before.get(k) for k in sorted(changed)}
+        after = {k: after.get(k) for k in sorted(changed)}
+    return audit_record(
+        actor=user,
+        action=AuditEvent.Action.ADMIN,
+        object_type=obj._meta.label_lower,
+        object_id=object_id,
+        assessment_id=_assessment_id(obj),
+        before=before,
+        after=after,
+        ip=ip,
+    )
+
+
+def _assessment_id(obj: models.Model) -> int | None:
+    """The assessment an object belongs to, so that a unit's search finds it."""
+    if obj._meta.label_lower == "survey.assessment":
+        return obj.pk
+    return getattr(obj, "assessment_id", None)
+
+
+def _jsonable(value) -> Any:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if value is None or isinstance(value, bool | int | float | str | list | dict):
+        return value
+    return str(value)

@@ -26,6 +26,11 @@ from survey.services.accounts import (
     reviewer_assign,
     reviewer_unassign,
 )
+from survey.services.audit import (
+    password_reset_record,
+    password_reset_request_record,
+    request_ip,
+)
 
 
 @login_required
@@ -168,8 +173,26 @@ def reviewer_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpRe
     return redirect("survey:reviewer_assign", pk=pk)
 
 
-# Password reset by mail: Django's views, with our templates and URL names.
-password_reset = auth_views.PasswordResetView.as_view(
+# Password reset by mail: Django's views, with our templates, URL names and audit.
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        password_reset_request_record(
+            email=email, users=list(form.get_users(email)), ip=request_ip(self.request)
+        )
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_reset_record(user=form.user, ip=request_ip(self.request))
+        return response
+
+
+password_reset = PasswordResetView.as_view(
     template_name="survey/accounts/password_reset_form.html",
     email_template_name="survey/accounts/password_reset_email.txt",
     subject_template_name="survey/accounts/password_reset_subject.txt",
@@ -178,7 +201,7 @@ password_reset = auth_views.PasswordResetView.as_view(
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="survey/accounts/password_reset_done.html"
 )
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+password_reset_confirm = PasswordResetConfirmView.as_view(
     template_name="survey/accounts/password_reset_confirm.html",
     success_url=reverse_lazy("survey:password_reset_complete"),
 )
