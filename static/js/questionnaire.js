@@ -215,6 +215,12 @@
     }
     return response.json().then(function (body) {
       if (!body.results) {
+        if (body.error && (response.status === 400 || response.status === 413)) {
+          // The same changes sent again would be refused again: say why and keep
+          // them here until the person shortens or corrects them.
+          setStatus(body.error, "error");
+          return;
+        }
         pendingStatus();
         if (response.status !== 404) retryLater(response.status === 403);
         return;

@@ -27,6 +27,7 @@ from survey.services.transitions import (
     answer_review_transition,
     assessment_transition,
 )
+from survey.text import UNSTORABLE, storable
 
 A = Assessment.State
 R = Answer.ReviewStatus
@@ -224,6 +225,8 @@ def answers_return(
     comment = comment.strip()
     if not comment:
         raise VerdictInvalid({"comment": _("Say what the unit must correct.")})
+    if not storable(comment):
+        raise VerdictInvalid({"comment": UNSTORABLE})
     if not nodes:
         raise VerdictInvalid({"nodes": _("Choose the indicators to return.")})
     for node in nodes:
@@ -290,6 +293,8 @@ def answer_comment_add(
     body = body.strip()
     if not body:
         raise VerdictInvalid({"body": _("Write a message.")})
+    if not storable(body):
+        raise VerdictInvalid({"body": UNSTORABLE})
     if len(body) > MAX_COMMENT:
         raise VerdictInvalid(
             {"body": _("At most %(limit)s characters.") % {"limit": MAX_COMMENT}}

@@ -30,8 +30,13 @@ class AuditFilter(forms.Form):
 def audit_search_view(request: HttpRequest) -> HttpResponse:
     permission_require(user=request.user, action="view_audit")
     form = AuditFilter(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    events = audit_search(**{k: v for k, v in filters.items() if v})
+    if form.is_bound and not form.is_valid():
+        # A filter that cannot be read matches nothing: the page says why at the
+        # field rather than listing every event as if it had been applied.
+        events = AuditEvent.objects.none()
+    else:
+        filters = form.cleaned_data if form.is_bound else {}
+        events = audit_search(**{k: v for k, v in filters.items() if v})
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

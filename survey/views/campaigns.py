@@ -49,6 +49,7 @@ from survey.services.supply import (
     supply_refusal,
     supply_scope,
 )
+from survey.text import UNSTORABLE, all_storable
 
 # Forms -------------------------------------------------------------------------------
 
@@ -186,8 +187,13 @@ def campaign_board(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk, "view_progress")
     state = request.GET.get("state", "")
     group = request.GET.get("group", "")
-    assessments = campaign_board_assessments(
-        campaign=campaign, state=state, group=group
+    filter_error = "" if all_storable([state, group]) else UNSTORABLE
+    if filter_error:  # no group or state can hold such text: nothing matches
+        state, group = "", ""
+    assessments = (
+        []
+        if filter_error
+        else campaign_board_assessments(campaign=campaign, state=state, group=group)
     )
     progress = assessment_progress(assessments=assessments)
     activity = last_activity(assessment_ids=[a.pk for a in assessments])
@@ -218,6 +224,7 @@ def campaign_board(request: HttpRequest, pk: int) -> HttpResponse:
         "groups": campaign_groups(campaign=campaign),
         "state": state,
         "group": group,
+        "filter_error": filter_error,
         "actions": states.actions_from(
             machine=states.CAMPAIGN, source=campaign.state, roles=roles
         ),

@@ -10,7 +10,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
@@ -38,6 +38,7 @@ from survey.services.submission import (
     assessment_submission_check,
 )
 from survey.services.transitions import assessment_transition
+from survey.text import UNSTORABLE, all_storable
 
 MAX_ANSWERS_PER_SAVE = 200
 UNIT_ACTIONS = ("mark_ready", "back_to_draft", "submit", "resubmit")
@@ -85,7 +86,9 @@ def answers_autosave(request: HttpRequest, pk: int) -> JsonResponse:
     if assessment is None:
         return JsonResponse({"error": _("Assessment not found.")}, status=404)
     try:
-        items = _read_answers(request.body)
+        items = _read_answers(request)
+    except BodyTooLarge:
+        return JsonResponse({"error": _too_large_message()}, status=413)
     except BadRequestBody:
         return JsonResponse({"error": _("The request could not be read.")}, status=400)
     node_ids = [item["node"] for item in items]
@@ -108,6 +111,18 @@ class BadRequestBody(Exception):
     """The autosave body is not what the questionnaire's script sends."""
 
 
+class BodyTooLarge(BadRequestBody):
+    """Larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE``: refused before it is read."""
+
+
+def _too_large_message() -> str:
+    megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+    return _(
+        "These changes are too large to be saved at once (more than %(size)s MB): "
+        "shorten the longest texts. They are kept in this browser until saved."
+    ) % {"size": formats.number_format(megabytes, decimal_pos=0)}
+
+
 MAX_NODE_ID = 2**63  # ids are 64-bit: anything larger names no indicator
 
 
@@ -115,14 +130,20 @@ def _refuse_constant(name: str):
     raise BadRequestBody(name)  # NaN, Infinity, -Infinity: not JSON
 
 
-def _read_answers(body: bytes) -> list[dict]:
+def _read_answers(request: HttpRequest) -> list[dict]:
     """The ``answers`` of an autosave body, checked: each an object whose ``node``
     is an integer id, whose ``version`` (if any) is a whole number and whose
     ``values`` (if any) map names to JSON scalars or lists of scalars.
 
     Anything else (not JSON, NaN or Infinity, numbers too large, nesting too
-    deep) raises :class:`BadRequestBody`, never a server error.
+    deep) raises :class:`BadRequestBody`, never a server error; a body over
+    Django's size limit raises :class:`BodyTooLarge` (Django's own answer would be
+    an HTML page, which the questionnaire's script cannot show).
     """
+    try:
+        body = request.body
+    except RequestDataTooBig as error:
+        raise BodyTooLarge from error
     try:
         data = json.loads(body, parse_constant=_refuse_constant)
     except (ValueError, OverflowError, RecursionError) as error:
@@ -145,6 +166,17 @@ def _read_answers(body: bytes) -> list[dict]:
         ):
             raise BadRequestBody
     return items
+
+
+def _unstorable_errors(item: dict) -> dict[str, list[str]]:
+    """Per field, text the database cannot store (a NUL character, or a lone
+    surrogate that JSON can carry as ``"\\ud800"``): refused at that field."""
+    values = item.get("values", {})
+    return {
+        name: [str(UNSTORABLE)]
+        for name, value in values.items()
+        if not all_storable([value])
+    }
 
 
 def _is_int(value) -> bool:
@@ -170,6 +202,8 @@ def _is_value(value) -> bool:
 def _autosave_one(request, assessment, node: Node | None, answers, item) -> dict:
     if node is None or not node.is_indicator:
         return _result(item, "invalid", errors={"__all__": [_("Unknown indicator.")]})
+    if unstorable := _unstorable_errors(item):
+        return _result(item, "invalid", errors=unstorable)
     form = AnswerForm(_form_data(node, item), node=node, answer=answers.get(node.pk))
     if not form.is_valid():
         return _result(item, "invalid", errors=_strings(form.errors))
