@@ -129,6 +129,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("DTI_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("DTI_LOGIN_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Cut to the 255 characters that axes stores, so that an overlong name is recorded.
+AXES_USERNAME_CALLABLE = "survey.login.attempt_username"
 AXES_LOCKOUT_TEMPLATE = "survey/accounts/locked_out.html"
 AXES_VERBOSE = False
 LOGIN_URL = "login"
