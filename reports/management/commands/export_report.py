@@ -23,6 +23,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> str:
         campaign = _campaign(options["campaign"])
+        folder = Path(options["output"]).parent
+        if not folder.is_dir():  # said before the workbook is built, not after
+            raise CommandError(f"{folder}: no such folder (create it first)")
         content = report_workbook_bytes(
             campaign=campaign, lang=options["lang"], committee=options["committee"]
         )
@@ -30,7 +33,7 @@ class Command(BaseCommand):
         try:
             path.write_bytes(content)
         except OSError as error:
-            raise CommandError(f"Cannot write {path}: {error}") from error
+            raise CommandError(f"Cannot write {path}: {error.strerror}") from error
         return f"{path}: {len(content):,} bytes, {campaign}"
 
 

@@ -34,15 +34,24 @@ class Command(BaseCommand):
         version = versions.order_by("-number").first()
         if version is None:
             raise CommandError(f"No version of {framework_code} for {year}")
+        if not output.parent.is_dir():
+            raise CommandError(f"{output.parent}: no such folder (create it first)")
         if unit:
             found = Unit.objects.filter(code=unit).first()
             if found is None:
                 raise CommandError(f"No unit with code {unit}")
-            output.write_bytes(
-                answer_workbook_bytes(version=version, unit=found, year=year)
+            _write(
+                output, answer_workbook_bytes(version=version, unit=found, year=year)
             )
             return f"Wrote the answer workbook of {found.code} to {output}"
         files = framework_files(version, stem=str(output))
         for name, content in files.items():
-            Path(name).write_bytes(content)
+            _write(Path(name), content)
         return f"Wrote {version} to {', '.join(files)}"
+
+
+def _write(path: Path, content: bytes) -> None:
+    try:
+        path.write_bytes(content)
+    except OSError as error:
+        raise CommandError(f"Cannot write {path}: {error.strerror}") from error

@@ -19,6 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--unit", required=True, help="Unit code")
 
     def handle(self, *args, file: Path, year: int, unit: str, **options):
+        if not file.is_file():
+            raise CommandError(f"{file}: no such file")
         assessment = (
             Assessment.objects.select_related("unit", "version")
             .filter(campaign__year=year, unit__code=unit)
@@ -29,6 +31,8 @@ class Command(BaseCommand):
         try:
             parsed = read_answer_workbook(file.read_bytes(), assessment=assessment)
             count = answers_import(assessment=assessment, parsed=parsed)
+        except OSError as error:  # unreadable (permissions) or gone meanwhile
+            raise CommandError(f"Cannot read {file}: {error.strerror}") from error
         except ImportFailed as failure:
             raise CommandError(
                 f"{file.name}: {len(failure.issues)} problem(s), nothing imported\n"

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--check", action="store_true", help="Validate only.")
 
     def handle(self, *args, file: Path, check: bool, **options):
-        if not file.exists():
+        if not file.is_file():
             raise CommandError(f"{file}: no such file")
         overrides = {
             key: options[key]
@@ -34,6 +34,8 @@ class Command(BaseCommand):
             if check:
                 return f"{file.name}: valid, {len(parsed.nodes)} nodes"
             version = framework_import(parsed=parsed)
+        except OSError as error:  # unreadable (permissions) or gone meanwhile
+            raise CommandError(f"Cannot read {file}: {error.strerror}") from error
         except ImportFailed as failure:
             raise CommandError(
                 f"{file.name}: {len(failure.issues)} problem(s), nothing imported\n"
