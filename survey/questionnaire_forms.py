@@ -9,8 +9,14 @@ from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from survey.answer_types import (
+    NumberFormat,
+    answer_form_field,
+    format_number,
+    number_format_named,
+    page_number_format,
+)
 from survey.models import Answer, Evidence, Node
 from survey.questionnaire_data import localized
 from survey.services.answers import (
@@ -20,86 +26,12 @@ from survey.services.answers import (
     plain_decimal,
 )
 
-AT = Node.AnswerType
-NUMBER_LABELS = {
-    AT.COUNT: gettext_lazy("Number"),
-    AT.NUMBER: gettext_lazy("Value"),
-    AT.PERCENTAGE: gettext_lazy("Percentage (%)"),
-    AT.MONEY: gettext_lazy("Amount (VND)"),
-    AT.POINTS: gettext_lazy("Points"),
-    AT.RATIO: gettext_lazy("Numerator (a)"),
-}
-YES_NO = [("true", gettext_lazy("Yes")), ("false", gettext_lazy("No"))]
+NUMBER_FORMAT_FIELD = "number_format"
 
 
-# Forms ------------------------------------------------------------------------------
-
-
-def _number_field(node: Node, name: str) -> forms.Field:
-    label = (
-        gettext_lazy("Denominator (b)")
-        if name == "denominator"
-        else NUMBER_LABELS.get(node.answer_type, gettext_lazy("Value"))
-    )
-    return forms.DecimalField(
-        label=label,
-        required=False,
-        localize=True,
-        max_digits=20,
-        decimal_places=4,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
-
-
-def _choices(node: Node, key: str) -> list[tuple[str, str]]:
-    items = (node.rule_params or {}).get(key) or []
-    return [(item["code"], localized(item, "", vi="vi", en="en")) for item in items]
-
-
-def _field(node: Node, name: str) -> forms.Field:
-    if name in ("number", "denominator"):
-        return _number_field(node, name)
-    if name == "yes":
-        return forms.TypedChoiceField(
-            label=gettext_lazy("Answer"),
-            choices=YES_NO,
-            coerce=lambda value: value == "true",
-            empty_value=None,
-            required=False,
-            widget=forms.RadioSelect,
-        )
-    if name == "choice":
-        return forms.ChoiceField(
-            label=gettext_lazy("Level"),
-            choices=_choices(node, "levels"),
-            required=False,
-            widget=forms.RadioSelect,
-        )
-    if name == "checks":
-        return forms.MultipleChoiceField(
-            label=gettext_lazy("Criteria met"),
-            choices=_choices(node, "checks"),
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
-        )
-    if name == "date":
-        return forms.DateField(
-            label=gettext_lazy("Date (dd/mm/yyyy)"),
-            required=False,
-            localize=True,
-            widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
-        )
-    if name == "is_na":
-        return forms.BooleanField(
-            label=gettext_lazy("Not applicable to this unit (N/A)"), required=False
-        )
-    label = gettext_lazy("Comment") if name == "comment" else gettext_lazy("Answer")
-    return forms.CharField(
-        label=label,
-        required=False,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 2 if name == "comment" else 4}),
-    )
+def posted_number_format(data) -> NumberFormat | None:
+    """The number format a posted page states it showed (None if it states none)."""
+    return number_format_named(data.get(NUMBER_FORMAT_FIELD)) if data else None
 
 
 def answer_initial(answer: Answer | None) -> dict[str, Any]:
@@ -130,12 +62,25 @@ class AnswerForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
-    def __init__(self, data=None, *, node: Node, answer: Answer | None, editable=True):
+    def __init__(
+        self,
+        data=None,
+        *,
+        node: Node,
+        answer: Answer | None,
+        editable=True,
+        number_format: NumberFormat | None = None,
+    ):
         super().__init__(data, prefix=f"n{node.pk}", initial=answer_initial(answer))
         self.node, self.answer = node, answer
         self.value_names = answer_fields(node)
+        # Typed numbers are read in the format the page showed, which it posts;
+        # an unbound form shows numbers in the format of the page being rendered.
+        if data is None:
+            number_format = number_format or page_number_format()
+        self.number_format = number_format
         for name in self.value_names:
-            self.fields[name] = _field(node, name)
+            self.fields[name] = answer_form_field(node, name, number_format)
             self.fields[name].disabled = not editable
         self.editable = editable
         self.conflict: AnswerStale | None = None
@@ -170,7 +115,11 @@ class AnswerForm(forms.Form):
         """The server's values of a conflict, as (label, text) for display."""
         if self.conflict is None:
             return []
-        server = AnswerForm(node=self.node, answer=self.conflict.answer)
+        server = AnswerForm(
+            node=self.node,
+            answer=self.conflict.answer,
+            number_format=self.number_format,
+        )
         return [
             (server[name].label, display_value(server, name))
             for name in server.value_names
@@ -198,8 +147,8 @@ class AnswerForm(forms.Form):
         answer = self.answer
         if not answer or answer.number is None or not answer.denominator:
             return "—"
-        share = answer.number / answer.denominator * 100
-        return f"{formats.number_format(share, 1)} %"
+        share = (answer.number / answer.denominator * 100).quantize(Decimal("0.1"))
+        return f"{format_number(share, self.number_format)} %"
 
     @property
     def evidence(self) -> list[Evidence]:
@@ -215,8 +164,11 @@ class AnswerForm(forms.Form):
 
 def input_value(form: AnswerForm, name: str) -> Any:
     """The value of field ``name`` as the browser's input holds it."""
-    value = form[name].value()
-    if name in ("number", "denominator", "date") and value not in (None, ""):
+    bound = form[name]
+    value = bound.value()
+    if name in ("number", "denominator") and value not in (None, ""):
+        return bound.field.widget.format_value(value)
+    if name == "date" and value not in (None, ""):
         return formats.localize_input(value)
     if name == "checks":
         return list(value or [])
@@ -247,12 +199,21 @@ class StepForm(forms.Form):
         self.step = step
         self.answer_forms = []
         self.items = []
+        posted = posted_number_format(data)
+        # What was typed is shown again in the format it was typed in.
+        self.number_format = posted or page_number_format()
         for depth, node in step.entries:
             if not node.is_indicator:
                 self.items.append({"heading": node, "depth": depth})
                 continue
             answer = answers.get(node.pk)
-            form = AnswerForm(data, node=node, answer=answer, editable=editable(answer))
+            form = AnswerForm(
+                data,
+                node=node,
+                answer=answer,
+                editable=editable(answer),
+                number_format=posted if data is not None else self.number_format,
+            )
             form.step_form = self
             self.answer_forms.append(form)
             self.items.append({"form": form, "depth": depth})

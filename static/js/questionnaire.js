@@ -107,6 +107,33 @@
     });
   }
 
+  // Numbers are typed in the format the page shows (data-number-format) and sent
+  // with it; an entry keeps the format it was typed in, so that a change typed on a
+  // Vietnamese page and sent from an English one still means what was typed.
+  var FORMAT = D.numberFormat || null;
+  var MARKS = {vi: {decimal: ",", group: "."}, en: {decimal: ".", group: ","}};
+
+  function inPageFormat(text, from) {
+    var a = MARKS[from], b = MARKS[FORMAT];
+    if (!a || !b || from === FORMAT || typeof text !== "string") return text;
+    var g = "\\" + a.group, d = "\\" + a.decimal;
+    var valid = new RegExp("^[+-]?(\\d{1,3}(" + g + "\\d{3})+|\\d+)(" + d + "\\d+)?$");
+    if (!valid.test(text.trim())) return text;  // the server explains what is wrong
+    return text.trim().split("").map(function (c) {
+      return c === a.group ? b.group : c === a.decimal ? b.decimal : c;
+    }).join("");
+  }
+
+  function shownValues(entry) {
+    var values = {};
+    Object.keys(entry.values).forEach(function (name) {
+      var value = entry.values[name];
+      values[name] = name === "number" || name === "denominator"
+        ? inPageFormat(value, entry.format) : value;
+    });
+    return values;
+  }
+
   function parseNumber(text) {
     var t = String(text || "").trim().split(D.thousandSep).join("").replace(D.decimalSep, ".");
     return t === "" ? NaN : Number(t);
@@ -142,6 +169,7 @@
       node: Number(node),
       version: previous ? previous.version : Number(fs.dataset.version),
       values: collect(fs),
+      format: FORMAT,
       seq: previous ? previous.seq + 1 : 1
     });
     showRatio(fs);
@@ -183,8 +211,8 @@
     if (!entries.length) return;
     inflight = true;
     setStatus(D.msgSaving, "pending");
-    var body = JSON.stringify({answers: entries.map(function (e) {
-      return {node: e.node, version: e.version, values: e.values};
+    var body = JSON.stringify({format: FORMAT, answers: entries.map(function (e) {
+      return {node: e.node, version: e.version, values: e.values, format: e.format || null};
     })});
     fetch(D.saveUrl, {
       method: "POST",
@@ -288,6 +316,7 @@
       var e = load(entry.node) || entry;
       e.version = result.version;
       e.values = collect(fs);
+      e.format = FORMAT;
       delete e.conflict;
       store(e);
       slot.textContent = "";
@@ -408,7 +437,7 @@
     var entry = load(node);
     var fs = fieldsetOf(node);
     if (!entry || !fs) return;
-    fill(fs, entry.values);
+    fill(fs, shownValues(entry));
     if (entry.conflict) showConflict(fs, entry, entry.conflict);
   });
   document.querySelectorAll("fieldset.indicator").forEach(showRatio);

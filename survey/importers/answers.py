@@ -7,14 +7,21 @@ Everything is validated first; an invalid workbook writes nothing.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from survey.answer_types import (
+    DEFAULT_FILE_FORMAT,
+    NUMBER_FORMATS,
+    NumberFormat,
+    number_format_named,
+    read_number,
+)
 from survey.importers.issues import ImportFailed, ImportIssue
 from survey.importers.tabular import (
     Sheet,
     parse_bool,
     parse_date,
-    parse_decimal,
     read_xlsx,
 )
 from survey.models import Answer, Assessment, Evidence, Node
@@ -47,6 +54,7 @@ def read_answer_workbook(
         raise ImportFailed(
             [ImportIssue(SHEET, 0, "", "sheet_missing", {"sheet": SHEET})]
         )
+    number_format = _number_format(sheets.get("unit"), issues)
     unit_code = _meta(sheets.get("unit"), "unit_code")
     if unit_code and unit_code != assessment.unit.code:
         issues.append(
@@ -75,7 +83,9 @@ def read_answer_workbook(
             )
             continue
         first_row[code] = number
-        parsed.append(_row(sheet, number, row, nodes, issues, assessment))
+        parsed.append(
+            _row(sheet, number, row, nodes, issues, assessment, number_format)
+        )
     if issues:
         raise ImportFailed(issues)
     return [answer for answer in parsed if answer is not None]
@@ -89,7 +99,25 @@ def _meta(sheet: Sheet | None, key: str) -> str:
     )
 
 
-def _row(sheet, number, row, nodes, issues, assessment) -> ParsedAnswer | None:
+def _number_format(meta: Sheet | None, issues: list[ImportIssue]) -> NumberFormat:
+    """The format of numbers written as text, from the ``number_format`` key of the
+    ``unit`` sheet (``vi`` or ``en``); Vietnamese when the file does not say."""
+    code = _meta(meta, "number_format").strip().lower()
+    if not code:
+        return DEFAULT_FILE_FORMAT
+    found = number_format_named(code)
+    if found is None:
+        choices = ", ".join(NUMBER_FORMATS)
+        params = {"value": code, "choices": choices}
+        issues.append(
+            ImportIssue("unit", 0, "number_format", "unknown_choice", params)
+        )
+    return found or DEFAULT_FILE_FORMAT
+
+
+def _row(
+    sheet, number, row, nodes, issues, assessment, number_format
+) -> ParsedAnswer | None:
     def fail(column, code, **params):
         issues.append(ImportIssue(sheet.name, number, column, code, params))
 
@@ -101,7 +129,7 @@ def _row(sheet, number, row, nodes, issues, assessment) -> ParsedAnswer | None:
     if is_na is None:
         fail("na", "not_boolean", value=row.get("na", ""))
         return None
-    values = {} if is_na else _values(node, row, fail)
+    values = {} if is_na else _values(node, row, fail, number_format)
     if values is None:
         return None
     precision = assessment.version.precision
@@ -110,8 +138,8 @@ def _row(sheet, number, row, nodes, issues, assessment) -> ParsedAnswer | None:
     )
     if error:
         fail("value", "answer_invalid", value=error)
-    self_points = _points(row, "self_points", node, fail)
-    verified = _points(row, "verified_points", node, fail)
+    self_points = _points(row, "self_points", node, fail, number_format)
+    verified = _points(row, "verified_points", node, fail, number_format)
     evidence = [
         line.strip() for line in row.get("evidence", "").splitlines() if line.strip()
     ]
@@ -126,7 +154,7 @@ def _row(sheet, number, row, nodes, issues, assessment) -> ParsedAnswer | None:
     )
 
 
-def _values(node: Node, row: dict, fail) -> dict | None:
+def _values(node: Node, row: dict, fail, number_format) -> dict | None:
     text = row.get("value", "")
     if not text and not row.get("denominator"):
         return {}
@@ -142,11 +170,10 @@ def _values(node: Node, row: dict, fail) -> dict | None:
         values = {}
         for column, field in zip(columns, ("number", "denominator"), strict=False):
             cell = row.get(column, "")
-            try:
-                values[field] = parse_decimal(cell)
-            except ValueError:
-                fail(column, "not_number", value=cell)
+            number = _number(cell, column, fail, number_format)
+            if number is False:
                 return None
+            values[field] = number
         return values
     if kind == "date":
         try:
@@ -161,11 +188,22 @@ def _values(node: Node, row: dict, fail) -> dict | None:
     return {"text": text}
 
 
-def _points(row: dict, column: str, node: Node, fail) -> Decimal | None:
+def _number(cell, column: str, fail, number_format) -> Decimal | None | bool:
+    """The number in ``cell`` (numbers as they are, text in the file's format), or
+    False after reporting why it is not one."""
     try:
-        value = parse_decimal(row.get(column, ""))
-    except ValueError:
-        fail(column, "not_number", value=row.get(column, ""))
+        return read_number(cell, number_format)
+    except ValidationError as error:
+        if error.code == "not_a_number":
+            fail(column, "not_number", value=cell)
+        else:
+            fail(column, "number_format", value=cell, example=number_format.example)
+        return False
+
+
+def _points(row: dict, column: str, node: Node, fail, number_format) -> Decimal | None:
+    value = _number(row.get(column, ""), column, fail, number_format)
+    if value is False:
         return None
     outside = node.rule in (Node.Rule.BONUS, Node.Rule.PENALTY)
     bounded = value is not None and not outside and node.max_points is not None

@@ -16,6 +16,10 @@ MESSAGES = {
     "too_long": _("The text is longer than %(max)s characters."),
     "not_integer": _("“%(value)s” is not a whole number."),
     "not_number": _("“%(value)s” is not a number."),
+    "number_format": _(
+        "“%(value)s” is not a number as this file writes them: write it as "
+        "%(example)s."
+    ),
     "not_date": _("“%(value)s” is not a date written dd/mm/yyyy."),
     "not_boolean": _("“%(value)s” is neither yes nor no."),
     "negative": _("The number must not be negative."),

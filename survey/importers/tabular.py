@@ -10,6 +10,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from survey.answer_types import NumberCell
 from survey.importers.issues import ImportFailed, ImportIssue
 
 THOUSANDS = re.compile(r"[-+]?\d{1,3}(\.\d{3})+")
@@ -35,9 +36,11 @@ def _cell_text(value) -> str:
         return "yes" if value else "no"
     if isinstance(value, int | float):
         # Numbers typed in Excel come back in the Vietnamese way, so that "1,125" is
-        # never mistaken for one thousand one hundred and twenty-five.
-        text = format(Decimal(repr(value)), "f")
-        return text.removesuffix(".0").replace(".", ",")
+        # never mistaken for one thousand one hundred and twenty-five; readers that
+        # know a cell is a number take the number itself (survey.answer_types).
+        number = Decimal(repr(value))
+        text = format(number, "f").removesuffix(".0").replace(".", ",")
+        return NumberCell(text, number)
     return str(value).strip()
 
 

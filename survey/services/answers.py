@@ -12,7 +12,7 @@ questionnaire sends a save about 2 s after the last keystroke
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from scoring.codes import AnswerError
 from survey import states
+from survey.answer_types import ANSWER_TYPES, answer_type, number_value
+from survey.answer_types import plain_decimal as plain_decimal
 from survey.errors import PermissionRefused, StaleVersion, SurveyError
 from survey.models import Answer, Assessment, AuditEvent, Campaign, Membership, Node
 from survey.selectors import user_roles
@@ -35,19 +37,7 @@ MAX_NUMBER = Decimal(10) ** 15
 EDITING_ROLES = frozenset({Membership.Role.EDITOR, Membership.Role.APPROVER})
 VALUE_FIELDS = ("yes", "number", "denominator", "choice", "checks", "date", "text")
 ALL_FIELDS = (*VALUE_FIELDS, "is_na", "comment")
-TYPE_FIELDS = {
-    AT.YES_NO: ("yes",),
-    AT.COUNT: ("number",),
-    AT.NUMBER: ("number",),
-    AT.PERCENTAGE: ("number",),
-    AT.MONEY: ("number",),
-    AT.POINTS: ("number",),
-    AT.RATIO: ("number", "denominator"),
-    AT.LEVEL: ("choice",),
-    AT.CHECKLIST: ("checks",),
-    AT.DATE: ("date",),
-    AT.TEXT: ("text",),
-}
+TYPE_FIELDS = {code: kind.fields for code, kind in ANSWER_TYPES.items()}
 E = AnswerError
 MESSAGES = {
     E.VALUE_NOT_FINITE: _("Enter a finite number."),
@@ -400,12 +390,15 @@ def _parse(node: Node, values: dict) -> tuple[dict, _Errors]:
 
 
 def _number(raw, name: str, node: Node, out: _Errors) -> Decimal | None:
-    if raw is None or raw == "":
-        return None
+    """A number already read from what was typed (forms and importers read typed
+    text in the page's or the file's format, survey.answer_types); text here is
+    a program's plain ``12.5``."""
     try:
-        value = raw if isinstance(raw, Decimal) else Decimal(str(raw))
-    except (InvalidOperation, ValueError):
+        value = number_value(raw)
+    except ValueError:
         out.add(name, "not_a_number")
+        return None
+    if value is None:
         return None
     if not value.is_finite():
         out.add(name, E.VALUE_NOT_FINITE)
@@ -413,12 +406,8 @@ def _number(raw, name: str, node: Node, out: _Errors) -> Decimal | None:
     if abs(value) >= MAX_NUMBER:
         out.add(name, "too_large")
         return None
-    if value < 0:
-        out.add(name, E.NEGATIVE_VALUE)
-    if node.answer_type == AT.COUNT and value != value.to_integral_value():
-        out.add(name, "not_whole")
-    if node.answer_type == AT.PERCENTAGE and value > 100:
-        out.add(name, E.PERCENTAGE_ABOVE_100)
+    for code in answer_type(node).number_problems(value):
+        out.add(name, code)
     return value.quantize(Decimal("0.0001"))
 
 
@@ -495,11 +484,3 @@ def _check_combined(node: Node, answer: Answer, precision: int, out: _Errors) ->
         name = ERROR_FIELDS.get(code, "number")
         out.add(name, code, warn=code in INCOMPLETE)
 
-
-def plain_decimal(value: Decimal | None) -> str | None:
-    """``Decimal('12.5000')`` → ``'12.5'``, without exponent notation."""
-    if value is None:
-        return None
-    if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
-    return format(value.normalize(), "f")

@@ -4,15 +4,13 @@ from decimal import Decimal
 from typing import Any
 
 import scoring
-from survey.engine_io import engine_answer_fields
+from survey.answer_types import answer_type
 from survey.models import Node
 
 
 def engine_answer(*, node: Node, values: dict[str, Any], is_na: bool) -> scoring.Answer:
     """The engine's view of a typed answer (``values`` keyed like Answer's fields)."""
-    fields = engine_answer_fields(
-        answer_type=node.answer_type, rule=node.rule, values={**values, "is_na": is_na}
-    )
+    fields = answer_type(node).engine_input(node, {**values, "is_na": is_na})
     return scoring.Answer(**fields)
 
 

@@ -15,16 +15,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from survey.answer_types import DEFAULT_FILE_FORMAT, NumberFormat, read_number
 from survey.errors import SurveyError
 from survey.importers.issues import ImportFailed
 from survey.importers.tabular import (
     Sheet,
     parse_bool,
-    parse_decimal,
     read_csv,
     read_xlsx,
 )
@@ -149,10 +150,15 @@ def supply_refusal(assessment: Assessment) -> str | None:
 
 
 def parse_supplied(
-    node: Node, raw: dict[str, str], *, precision: int = 2
+    node: Node,
+    raw: dict[str, str],
+    *,
+    precision: int = 2,
+    number_format: NumberFormat | None = DEFAULT_FILE_FORMAT,
 ) -> dict[str, Any]:
     """Typed values from the text typed or imported (``value``, ``denominator``),
-    checked as the questionnaire checks them.
+    numbers read in ``number_format`` (the page's, or the one declared for a file)
+    and checked as the questionnaire checks them.
 
     Raises ``ValueError`` with a translated message."""
     text = (raw.get("value") or "").strip()
@@ -163,10 +169,10 @@ def parse_supplied(
         values: dict[str, Any] = {"yes": yes}
     else:
         try:
-            number = parse_decimal(text)
-            denominator = parse_decimal(raw.get("denominator") or "")
-        except ValueError:
-            raise ValueError(_("Enter a number.")) from None
+            number = read_number(raw.get("value"), number_format)
+            denominator = read_number(raw.get("denominator"), number_format)
+        except ValidationError as error:
+            raise ValueError(" ".join(error.messages)) from None
         if number is None:
             raise ValueError(_("Enter a number."))
         values = {"number": number}
@@ -195,11 +201,17 @@ def _errors_text(errors: dict[str, list[tuple[str, Any]]]) -> str:
 
 @transaction.atomic
 def province_values_supply(
-    *, campaign: Campaign, node: Node, rows: dict[str, dict[str, str]], user
+    *,
+    campaign: Campaign,
+    node: Node,
+    rows: dict[str, dict[str, str]],
+    user,
+    number_format: NumberFormat | None = DEFAULT_FILE_FORMAT,
 ) -> SupplyResult:
     """Store one indicator's values for many units at once (keyed by unit code),
     marked as supplied by the province; all or nothing: any bad row raises
     :class:`CampaignInvalid` (unit code → message) and nothing is stored.
+    Typed numbers are read in ``number_format`` (the page's, or the file's).
 
     A reviewer supplies values only for the units and indicators in their scope.
     Verified and published assessments are skipped (see :class:`SupplyResult`).
@@ -238,7 +250,10 @@ def province_values_supply(
             continue
         try:
             parsed[code] = parse_supplied(
-                node, raw, precision=assessment.version.precision
+                node,
+                raw,
+                precision=assessment.version.precision,
+                number_format=number_format,
             )
         except ValueError as error:
             errors[code] = str(error)

@@ -15,6 +15,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from survey import states
+from survey.answer_types import (
+    DEFAULT_FILE_FORMAT,
+    NUMBER_FORMATS,
+    NumberFormat,
+    number_format_named,
+    page_number_format,
+)
 from survey.errors import PermissionRefused, SurveyError
 from survey.models import (
     Assessment,
@@ -341,6 +348,7 @@ def supply(request: HttpRequest, pk: int) -> HttpResponse:
                 node=node,
                 rows=_supply_rows(request, campaign),
                 user=request.user,
+                number_format=_supply_number_format(request),
             )
         except CampaignInvalid as invalid:
             errors = invalid.errors
@@ -359,8 +367,17 @@ def supply(request: HttpRequest, pk: int) -> HttpResponse:
         "errors": errors,
         "error_list": _supply_error_list(campaign, errors),
         "is_ratio": node is not None and node.answer_type == Node.AnswerType.RATIO,
+        "number_format": _supply_page_format(request),
+        "number_formats": NUMBER_FORMATS.values(),
+        "default_file_format": DEFAULT_FILE_FORMAT,
     }
     return render(request, "survey/campaigns/supply.html", context)
+
+
+def _supply_page_format(request: HttpRequest) -> NumberFormat:
+    """Values typed and refused are shown again in the format they were typed in."""
+    posted = number_format_named(request.POST.get("number_format"))
+    return posted if posted and "file" not in request.FILES else page_number_format()
 
 
 def _supply_messages(request: HttpRequest, campaign: Campaign, result) -> None:
@@ -387,6 +404,15 @@ def _supply_error_list(campaign: Campaign, errors: dict) -> list[tuple[str, str]
     """Errors with the unit's name beside its code (file errors keep their key)."""
     names = unit_names_in_campaign(campaign=campaign, codes=errors)
     return [(names.get(key, key), message) for key, message in errors.items()]
+
+
+def _supply_number_format(request: HttpRequest) -> NumberFormat | None:
+    """The format the page showed its numbers in; for a file, the one chosen for
+    its text cells (Vietnamese unless stated)."""
+    if "file" in request.FILES:
+        chosen = number_format_named(request.POST.get("file_number_format"))
+        return chosen or DEFAULT_FILE_FORMAT
+    return number_format_named(request.POST.get("number_format"))
 
 
 def _supply_rows(request: HttpRequest, campaign: Campaign) -> dict:

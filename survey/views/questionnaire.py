@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from survey import states
+from survey.answer_types import format_number, number_format_named, page_number_format
 from survey.errors import PermissionRefused, SurveyError
 from survey.models import Answer, Assessment, Node
 from survey.questionnaire_data import assessment_review
@@ -31,7 +32,6 @@ from survey.services.answers import (
     AnswerStale,
     answer_save,
     answer_warnings,
-    plain_decimal,
 )
 from survey.services.submission import (
     assessment_completeness,
@@ -165,7 +165,17 @@ def _read_answers(request: HttpRequest) -> list[dict]:
             isinstance(name, str) and _is_value(value) for name, value in values.items()
         ):
             raise BadRequestBody
+        _read_format(item, data.get("format"))
     return items
+
+
+def _read_format(item: dict, page_format) -> None:
+    """The number format the answer was typed in: its own ``format``, else the
+    body's (the page's); ``null`` or absent: not stated. Unknown names are refused."""
+    code = item.get("format", page_format)
+    if code is not None and number_format_named(code) is None:
+        raise BadRequestBody
+    item["format"] = code
 
 
 def _unstorable_errors(item: dict) -> dict[str, list[str]]:
@@ -204,7 +214,12 @@ def _autosave_one(request, assessment, node: Node | None, answers, item) -> dict
         return _result(item, "invalid", errors={"__all__": [_("Unknown indicator.")]})
     if unstorable := _unstorable_errors(item):
         return _result(item, "invalid", errors=unstorable)
-    form = AnswerForm(_form_data(node, item), node=node, answer=answers.get(node.pk))
+    form = AnswerForm(
+        _form_data(node, item),
+        node=node,
+        answer=answers.get(node.pk),
+        number_format=number_format_named(item["format"]),
+    )
     if not form.is_valid():
         return _result(item, "invalid", errors=_strings(form.errors))
     try:
@@ -227,7 +242,7 @@ def _autosave_one(request, assessment, node: Node | None, answers, item) -> dict
         item,
         "ok",
         version=answer.version,
-        points=_points(answer.self_points),
+        points=_points(answer.self_points, item),
         warnings={
             k: [str(m) for m in v] for k, v in answer_warnings(answer, node).items()
         },
@@ -258,7 +273,11 @@ class _QueryLike(dict):
 
 
 def _conflict(item: dict, node: Node, stale: AnswerStale) -> dict:
-    server = AnswerForm(node=node, answer=stale.answer)
+    server = AnswerForm(
+        node=node,
+        answer=stale.answer,
+        number_format=number_format_named(item["format"]) or page_number_format(),
+    )
     answer = stale.answer
     updated_at = timezone.localtime(answer.updated_at) if answer.updated_at else None
     return _result(
@@ -283,10 +302,11 @@ def _result(item: dict, status: str, **fields) -> dict:
     return {"node": item.get("node"), "status": status, **fields}
 
 
-def _points(points) -> str | None:
+def _points(points, item: dict) -> str | None:
+    """Points in the number format of the page that saved."""
     if points is None:
         return None
-    return formats.number_format(plain_decimal(points))
+    return format_number(points, number_format_named(item["format"]))
 
 
 def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:

@@ -1,58 +1,37 @@
 """What the review screen shows: values as people read them, audit changes, and
 the verdict form."""
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from survey.answer_types import (
+    NUMBER_TYPES,
+    NumberField,
+    NumberFormat,
+    answer_display,
+    format_number,
+    number_format_named,
+    number_value,
+    page_number_format,
+)
 from survey.models import Answer, AuditEvent, Node
 
 AT = Node.AnswerType
-NUMBER_TYPES = {AT.COUNT, AT.NUMBER, AT.PERCENTAGE, AT.MONEY, AT.POINTS, AT.RATIO}
 
 
 # Showing values ---------------------------------------------------------------------
 
 
 def _number(text) -> str:
-    if text in (None, ""):
-        return "—"
-    return formats.number_format(Decimal(str(text)), use_l10n=True, force_grouping=True)
+    return format_number(text) or "—"
 
 
 def value_text(node: Node, values: dict | None) -> str:
     """An answer's (or a verified) value as a person reads it."""
-    if not values:
-        return "—"
-    if values.get("is_na"):
-        return _("Not applicable")
-    params = node.rule_params or {}
-    kind = node.answer_type
-    if kind == AT.YES_NO:
-        yes = values.get("yes")
-        return "—" if yes is None else (_("Yes") if yes else _("No"))
-    if kind == AT.RATIO:
-        return f"{_number(values.get('number'))} / {_number(values.get('denominator'))}"
-    if kind in NUMBER_TYPES:
-        return _number(values.get("number"))
-    if kind == AT.LEVEL:
-        names = {
-            lv.get("code"): lv.get("vi", lv.get("code"))
-            for lv in params.get("levels", [])
-        }
-        return names.get(values.get("choice"), values.get("choice") or "—")
-    if kind == AT.CHECKLIST:
-        names = {
-            c.get("code"): c.get("vi", c.get("code")) for c in params.get("checks", [])
-        }
-        return "; ".join(names.get(c, c) for c in values.get("checks") or []) or "—"
-    if kind == AT.DATE:
-        return values.get("date") or "—"
-    return values.get("text") or "—"
+    return answer_display(node, values)
 
 
 def audit_changes(node: Node, event: AuditEvent) -> list[tuple[str, str, str]]:
@@ -100,22 +79,33 @@ class VerdictForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    points = forms.DecimalField(
-        label=gettext_lazy("Verified points"),
-        required=False,
-        localize=True,
-        max_digits=12,
-        decimal_places=4,
-    )
+    number_format = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, node: Node, **kwargs) -> None:
         kwargs.setdefault("prefix", f"v{node.pk}")
         super().__init__(*args, **kwargs)
         self.node = node
+        # Typed numbers are read in the format the page showed and posted back.
+        if self.is_bound:
+            number_format = number_format_named(
+                self.data.get(self.add_prefix("number_format"))
+            )
+        else:
+            number_format = page_number_format()
+            self.initial["number_format"] = number_format.code
+        self.fields["points"] = NumberField(
+            number_format=number_format,
+            label=gettext_lazy("Verified points"),
+            required=False,
+            max_digits=12,
+        )
         self.value_names = []
-        for name, form_field in _value_fields(node):
+        for name, form_field in _value_fields(node, number_format):
             self.fields[name] = form_field
             self.value_names.append(name)
+        for name in ("number", "denominator"):
+            if isinstance(self.initial.get(name), str):  # stored as plain "12.5"
+                self.initial[name] = number_value(self.initial[name])
 
     def values(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -125,7 +115,9 @@ class VerdictForm(forms.Form):
         return values
 
 
-def _value_fields(node: Node) -> list[tuple[str, forms.Field]]:
+def _value_fields(
+    node: Node, number_format: NumberFormat | None
+) -> list[tuple[str, forms.Field]]:
     kind, params = node.answer_type, node.rule_params or {}
     label = gettext_lazy("Verified value")
     if kind == AT.YES_NO:
@@ -134,17 +126,13 @@ def _value_fields(node: Node) -> list[tuple[str, forms.Field]]:
             ("yes", forms.ChoiceField(label=label, choices=choices, required=False))
         ]
     if kind in NUMBER_TYPES:
-        number = forms.DecimalField(
-            label=label, required=False, localize=True, max_digits=20, decimal_places=4
-        )
+        number = NumberField(number_format=number_format, label=label, required=False)
         fields = [("number", number)]
         if kind == AT.RATIO:
-            denominator = forms.DecimalField(
+            denominator = NumberField(
+                number_format=number_format,
                 label=gettext_lazy("Verified denominator"),
                 required=False,
-                localize=True,
-                max_digits=20,
-                decimal_places=4,
             )
             fields.append(("denominator", denominator))
         return fields

@@ -145,7 +145,7 @@ def test_a_huge_number_in_the_form_is_an_error_not_a_crash(client, world):
 
 def test_an_imported_file_with_a_bad_row_saves_nothing(client, world):
     client.force_login(world.coordinator)
-    content = b"unit_code,value\nS-TC,3\nS-YT,2.5\n"
+    content = b'unit_code,value\nS-TC,3\nS-YT,"2,5"\n'
     response = client.post(
         reverse("survey:supply", args=[world.campaign.pk]),
         {
