@@ -31,6 +31,7 @@ from survey.services.audit import (
     password_reset_request_record,
     request_ip,
 )
+from survey.text import UNSTORABLE, storable
 
 
 @login_required
@@ -38,14 +39,19 @@ def account_list(request: HttpRequest) -> HttpResponse:
     permission_require(user=request.user, action="manage_accounts")
     q = request.GET.get("q", "").strip()
     users = User.objects.prefetch_related("memberships__unit").order_by("username")
-    if q:
+    q_error = "" if storable(q) else UNSTORABLE
+    if q_error:
+        # Searched text that no account can hold: no results, and say why.
+        users, q = users.none(), ""
+    elif q:
         users = users.filter(
             Q(username__icontains=q)
             | Q(full_name__icontains=q)
             | Q(memberships__unit__code__icontains=q)
         ).distinct()
     page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(request, "survey/accounts/list.html", {"page": page, "q": q})
+    context = {"page": page, "q": q, "q_error": q_error}
+    return render(request, "survey/accounts/list.html", context)
 
 
 @login_required
