@@ -67,7 +67,49 @@ MESSAGES = {
     ),
     "unit_mismatch": _("The workbook is for unit “%(value)s”, not for this unit."),
     "assessment_locked": _("This assessment can no longer be changed by import."),
+    "file_too_large": _(
+        "The file has %(size)s bytes, more than the %(max)s bytes allowed."
+    ),
+    "unzipped_too_large": _(
+        "The workbook unpacks to more than %(max)s bytes and is not read; save it "
+        "again from Excel without the unneeded sheets or images."
+    ),
+    "too_many_sheets": _("The workbook has more than %(max)s sheets."),
+    "too_many_rows": _(
+        "The sheet has more than %(max)s rows below its header and is not read; "
+        "split the file or delete the rows below the table."
+    ),
+    "too_many_columns": _(
+        "The sheet has more than %(max)s columns and is not read; delete the "
+        "columns beside the table."
+    ),
+    "cell_too_long": _(
+        "The cell holds %(length)s characters, more than the %(max)s allowed."
+    ),
+    "csv_malformed": _(
+        "This line of the CSV file cannot be read: a quote is not closed or a cell "
+        "is longer than %(max)s characters."
+    ),
+    "no_rows": _("The sheet has no rows below its header."),
+    "params_too_deep": _(
+        "The rule parameters are nested more than %(max)s levels deep."
+    ),
+    "params_not_finite": _(
+        "The rule parameters hold a number that is not finite (NaN or Infinity)."
+    ),
+    "number_too_large": _("The number must not be above %(max)s."),
+    "points_disagree": _(
+        "The value earns %(earned)s points but %(typed)s points are typed; leave "
+        "the points empty or make them agree with the value."
+    ),
+    "points_not_earned": _(
+        "The value alone sets no points here (not scored, not applicable, or "
+        "compared with the best unit) but %(typed)s points are typed; leave the "
+        "points empty."
+    ),
 }
+# An error page or command lists this many problems, then counts the rest.
+MAX_SHOWN = 200
 
 
 @dataclass(frozen=True)
@@ -101,8 +143,28 @@ class ImportIssue:
 
 
 class ImportFailed(Exception):
-    """The file is invalid and nothing was written; ``issues`` lists every problem."""
+    """The file is invalid and nothing was written; ``issues`` lists every problem.
+
+    ``shown`` is what a page or a command lists (the first :data:`MAX_SHOWN`) and
+    ``hidden`` how many more there are, so that a file with a problem on every one
+    of thousands of rows still gives a short answer.
+    """
 
     def __init__(self, issues: list[ImportIssue]) -> None:
         self.issues = issues
-        super().__init__("\n".join(str(issue) for issue in issues))
+        super().__init__(self.report())
+
+    @property
+    def shown(self) -> list[ImportIssue]:
+        return self.issues[:MAX_SHOWN]
+
+    @property
+    def hidden(self) -> int:
+        return max(len(self.issues) - MAX_SHOWN, 0)
+
+    def report(self) -> str:
+        """The shown problems, one a line, and a last line counting the rest."""
+        lines = [str(issue) for issue in self.shown]
+        if self.hidden:
+            lines.append(f"… and {self.hidden:,} more problems")
+        return "\n".join(lines)

@@ -1,14 +1,27 @@
-"""Reading .xlsx and .csv files into plain rows that remember where they came from."""
+"""Reading .xlsx and .csv files into plain rows that remember where they came from.
+
+Every file is measured against :data:`LIMITS` while it is read, before the rest of it
+is parsed: a file of a million rows or a zip bomb stops at the first limit passed,
+with one clear problem, instead of holding a worker for minutes.
+"""
 
 import csv
 import io
 import re
+import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from openpyxl import load_workbook
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+from openpyxl.xml.functions import iterparse
 
 from survey.answer_types import NumberCell
 from survey.importers.issues import ImportFailed, ImportIssue
@@ -16,6 +29,38 @@ from survey.importers.issues import ImportFailed, ImportIssue
 THOUSANDS = re.compile(r"[-+]?\d{1,3}(\.\d{3})+")
 TRUE_WORDS = {"yes", "có", "co", "1", "x", "true", "đúng", "c"}
 FALSE_WORDS = {"no", "không", "khong", "0", "", "false", "sai", "k"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one imported file may hold (docs/framework-format.md, "Limits").
+
+    Generous for real files (a framework has a few hundred nodes), small enough that
+    no upload can hold a worker for long. ``max_rows`` counts the rows below the
+    header; ``max_cell_chars`` is Excel's own limit on a cell.
+    """
+
+    max_bytes: int = 10 * 1024 * 1024
+    max_unzipped_bytes: int = 100 * 1024 * 1024
+    max_sheets: int = 10
+    max_rows: int = 5_000
+    max_columns: int = 60
+    max_cell_chars: int = 32_767
+
+
+LIMITS = Limits()
+
+
+def _plain(number):
+    """``10`` rather than ``10.0`` or ``1E+1``; other numbers as they are."""
+    if not isinstance(number, Decimal):
+        return number
+    number = number.normalize()
+    return number.quantize(Decimal(1)) if number == number.to_integral() else number
+
+
+# A number in a message, grouped the way of the language the message is shown in.
+grouped = lazy(lambda number: number_format(_plain(number), force_grouping=True), str)
 
 
 @dataclass
@@ -44,55 +89,216 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _sheet_from_rows(name: str, raw_rows) -> Sheet:
+def _refuse(name: str, row: int, code: str, **params) -> ImportFailed:
+    return ImportFailed([ImportIssue(name, row, "", code, params)])
+
+
+def check_size(size: int, *, name: str, limits: Limits = LIMITS) -> None:
+    """Refuse a file larger than ``limits.max_bytes`` before it is read."""
+    if size > limits.max_bytes:
+        raise _refuse(
+            name,
+            0,
+            "file_too_large",
+            size=grouped(size),
+            max=grouped(limits.max_bytes),
+        )
+
+
+def read_file_bytes(path: Path, *, limits: Limits = LIMITS) -> bytes:
+    """The bytes of ``path``, once its size on disk is known to be within limits."""
+    check_size(path.stat().st_size, name=path.name, limits=limits)
+    return path.read_bytes()
+
+
+def _trimmed(raw: Iterable) -> list:
+    values = list(raw)
+    while values and values[-1] in (None, ""):
+        values.pop()
+    return values
+
+
+def _sheet_from_rows(name: str, raw_rows: Iterable, limits: Limits = LIMITS) -> Sheet:
     raw_rows = iter(raw_rows)
-    header = [_cell_text(cell).lower() for cell in next(raw_rows, [])]
-    sheet = Sheet(name=name, header=header)
+    header_cells = _trimmed(next(raw_rows, []))
+    _check_width(name, 1, header_cells, limits)
+    header = [_cell_text(cell).lower() for cell in header_cells]
+    sheet, too_long = Sheet(name=name, header=header), []
+    too_long += _long_cells(name, 1, header, header, limits)
     for number, raw in enumerate(raw_rows, start=2):
-        values = [_cell_text(cell) for cell in raw]
-        if not any(values):
-            continue
-        sheet.rows.append((number, dict(zip(header, values, strict=False))))
+        if number > limits.max_rows + 1:
+            # Stop here: whatever follows is never read.
+            raise _refuse(name, number, "too_many_rows", max=grouped(limits.max_rows))
+        cells = _trimmed(raw)
+        _check_width(name, number, cells, limits)
+        values = [_cell_text(cell) for cell in cells]
+        too_long += _long_cells(name, number, header, values, limits)
+        if any(values):
+            sheet.rows.append((number, dict(zip(header, values, strict=False))))
+    if too_long:
+        raise ImportFailed(too_long)
     return sheet
 
 
-def read_xlsx(content: bytes) -> dict[str, Sheet]:
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise ImportFailed([ImportIssue("", 0, "", "file_unreadable")]) from exc
-    sheets = {
-        ws.title.strip().lower(): _sheet_from_rows(
-            ws.title.strip().lower(), ws.iter_rows(values_only=True)
+def _check_width(name: str, number: int, cells: list, limits: Limits) -> None:
+    if len(cells) > limits.max_columns:
+        raise _refuse(name, number, "too_many_columns", max=grouped(limits.max_columns))
+
+
+def _long_cells(name, number, header, values, limits) -> list[ImportIssue]:
+    return [
+        ImportIssue(
+            name,
+            number,
+            _column_name(header, index),
+            "cell_too_long",
+            {"length": grouped(len(text)), "max": grouped(limits.max_cell_chars)},
         )
-        for ws in workbook.worksheets
-    }
-    workbook.close()
-    return sheets
+        for index, text in enumerate(values)
+        if len(text) > limits.max_cell_chars
+    ]
 
 
-def read_csv(content: bytes, *, name: str) -> Sheet:
+def _column_name(header: list[str], index: int) -> str:
+    """The column's header when it has one, else its letter (A, B, ... AA)."""
+    named = index < len(header) and header[index] and len(header[index]) <= 100
+    return header[index] if named else get_column_letter(index + 1)
+
+
+def _check_zip(content: bytes, limits: Limits) -> None:
+    """Refuse a workbook that unpacks to more than the limit (a zip bomb).
+
+    The sizes come from the zip directory; a member that claims less than it holds
+    is cut at its claimed size by ``zipfile`` and then fails to parse.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise _refuse("", 0, "file_unreadable") from exc
+    if unpacked > limits.max_unzipped_bytes:
+        raise _refuse(
+            "", 0, "unzipped_too_large", max=grouped(limits.max_unzipped_bytes)
+        )
+
+
+class _Worksheet(ReadOnlyWorksheet):
+    def _get_size(self) -> None:
+        """Read the stored dimensions from the head of the sheet only.
+
+        openpyxl looks for them to the end of the sheet data when they are missing,
+        which alone takes a minute on a sheet of a million rows.
+        """
+        with self._get_source() as source:
+            for _event, element in iterparse(source, events=("start",)):
+                if element.tag == DATA_TAG:
+                    return
+                if element.tag == DIMENSION_TAG:
+                    try:
+                        bounds = range_boundaries(element.get("ref") or "")
+                    except ValueError:
+                        return
+                    self._min_column, self._min_row = bounds[0], bounds[1]
+                    self._max_column, self._max_row = bounds[2], bounds[3]
+                    return
+
+
+class _WorkbookReader(ExcelReader):
+    """openpyxl's read-only reader, with worksheets that size themselves quickly."""
+
+    def read_worksheets(self) -> None:
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                ws = _Worksheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                self.wb._sheets.append(ws)
+
+
+def _load_workbook(content: bytes):
+    reader = _WorkbookReader(io.BytesIO(content), read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
+
+
+def read_xlsx(content: bytes, *, limits: Limits = LIMITS) -> dict[str, Sheet]:
+    check_size(len(content), name="", limits=limits)
+    _check_zip(content, limits)
+    try:
+        workbook = _load_workbook(content)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise _refuse("", 0, "file_unreadable") from exc
+    try:
+        if len(workbook.worksheets) > limits.max_sheets:
+            raise _refuse("", 0, "too_many_sheets", max=grouped(limits.max_sheets))
+        return {
+            ws.title.strip().lower(): _read_worksheet(ws, limits)
+            for ws in workbook.worksheets
+        }
+    finally:
+        workbook.close()
+
+
+def _read_worksheet(ws, limits: Limits) -> Sheet:
+    name = ws.title.strip().lower()
+    # The stored dimensions refuse a sheet that says it is too big without reading
+    # it; they are then dropped, so that rows past a dimension that understates are
+    # still read (and counted) rather than silently left out.
+    first_over = limits.max_rows + 2
+    if ws.max_row is not None and ws.max_row >= first_over:
+        raise _refuse(name, first_over, "too_many_rows", max=grouped(limits.max_rows))
+    if ws.max_column is not None and ws.max_column > limits.max_columns:
+        raise _refuse(name, 1, "too_many_columns", max=grouped(limits.max_columns))
+    ws.reset_dimensions()
+    try:
+        return _sheet_from_rows(name, ws.iter_rows(values_only=True), limits)
+    except ImportFailed:
+        raise
+    except Exception as exc:  # a broken sheet inside a readable workbook
+        raise _refuse(name, 0, "file_unreadable") from exc
+
+
+def _csv_rows(reader, name: str, limits: Limits) -> Iterator[list[str]]:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise _refuse(
+                name,
+                reader.line_num,
+                "csv_malformed",
+                max=grouped(limits.max_cell_chars),
+            ) from exc
+        yield row
+
+
+def read_csv(content: bytes, *, name: str, limits: Limits = LIMITS) -> Sheet:
+    check_size(len(content), name=name, limits=limits)
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFailed([ImportIssue(name, 0, "", "csv_not_utf8")]) from exc
-    return _sheet_from_rows(name, csv.reader(io.StringIO(text)))
+    reader = csv.reader(io.StringIO(text))
+    return _sheet_from_rows(name, _csv_rows(reader, name, limits), limits)
 
 
-def read_path(path: Path, sheet_names: dict[str, str]) -> dict[str, Sheet]:
+def read_path(
+    path: Path, sheet_names: dict[str, str], *, limits: Limits = LIMITS
+) -> dict[str, Sheet]:
     """Read ``path`` (.xlsx, or .csv with sibling ``STEM.<sheet>.csv`` files).
 
     ``sheet_names`` maps each sheet to the suffix of its sibling CSV ("" for the main).
     """
     if path.suffix.lower() == ".xlsx":
-        return read_xlsx(path.read_bytes())
+        return read_xlsx(read_file_bytes(path, limits=limits), limits=limits)
     if path.suffix.lower() != ".csv":
         raise ImportFailed([ImportIssue(path.name, 0, "", "unknown_file_type")])
     sheets = {}
     for sheet, suffix in sheet_names.items():
         sibling = path if not suffix else path.with_name(f"{path.stem}.{suffix}.csv")
         if sibling.exists():
-            sheets[sheet] = read_csv(sibling.read_bytes(), name=sibling.name)
+            content = read_file_bytes(sibling, limits=limits)
+            sheets[sheet] = read_csv(content, name=sibling.name, limits=limits)
     return sheets
 
 

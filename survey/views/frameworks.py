@@ -30,7 +30,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 def framework_upload(request: HttpRequest) -> HttpResponse:
     _require_coordinator(request)
     form = FrameworkUploadForm(request.POST or None, request.FILES or None)
-    issues = []
+    failure = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.pop("file")
         try:
@@ -38,8 +38,8 @@ def framework_upload(request: HttpRequest) -> HttpResponse:
                 upload.read(), filename=upload.name, **form.cleaned_data
             )
             version = framework_import(parsed=parsed, user=request.user)
-        except ImportFailed as failure:
-            issues = failure.issues
+        except ImportFailed as refused:
+            failure = refused
         else:
             messages.success(
                 request,
@@ -47,6 +47,11 @@ def framework_upload(request: HttpRequest) -> HttpResponse:
                 % {"version": version, "count": len(parsed.nodes)},
             )
             return redirect("survey:framework_list")
-    return render(
-        request, "survey/framework_import.html", {"form": form, "issues": issues}
-    )
+    # The page lists the first problems only and counts the rest (ImportFailed).
+    context = {
+        "form": form,
+        "issues": failure.shown if failure else [],
+        "issue_count": len(failure.issues) if failure else 0,
+        "more_issues": failure.hidden if failure else 0,
+    }
+    return render(request, "survey/framework_import.html", context)

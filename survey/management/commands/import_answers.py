@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from survey.importers.answers import answers_import, read_answer_workbook
 from survey.importers.issues import ImportFailed
+from survey.importers.tabular import read_file_bytes
 from survey.models import Assessment
 
 
@@ -29,13 +30,14 @@ class Command(BaseCommand):
         if assessment is None:
             raise CommandError(f"No assessment of {unit} in {year}")
         try:
-            parsed = read_answer_workbook(file.read_bytes(), assessment=assessment)
+            content = read_file_bytes(file)
+            parsed = read_answer_workbook(content, assessment=assessment)
             count = answers_import(assessment=assessment, parsed=parsed)
         except OSError as error:  # unreadable (permissions) or gone meanwhile
             raise CommandError(f"Cannot read {file}: {error.strerror}") from error
         except ImportFailed as failure:
             raise CommandError(
                 f"{file.name}: {len(failure.issues)} problem(s), nothing imported\n"
-                + "\n".join(str(issue) for issue in failure.issues)
+                + failure.report()
             ) from failure
         return f"Imported {count} answers of {unit} for {year}"

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         except ImportFailed as failure:
             raise CommandError(
                 f"{file.name}: {len(failure.issues)} problem(s), nothing imported\n"
-                + "\n".join(str(issue) for issue in failure.issues)
+                + failure.report()
             ) from failure
         leaves = version.nodes.filter(kind="indicator").count()
         return f"Imported {version} ({leaves} indicators, {len(parsed.nodes)} nodes)"
