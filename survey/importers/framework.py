@@ -5,6 +5,7 @@ every problem is reported with its sheet, row and column.
 """
 
 import json
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +16,8 @@ import scoring
 from survey.importers.issues import ImportFailed, ImportIssue
 from survey.importers.tabular import (
     Sheet,
+    check_size,
+    grouped,
     parse_bool,
     parse_date,
     parse_decimal,
@@ -60,6 +63,19 @@ OUTSIDE_RULES = {Node.Rule.BONUS, Node.Rule.PENALTY}
 MAX_LENGTHS = {
     field: Node._meta.get_field(field).max_length for field in ("code", "source")
 } | {"parent_code": 40, "continues_code": 40}
+META_LENGTHS = {
+    "framework_code": Framework._meta.get_field("code").max_length,
+    "framework_name_vi": Framework._meta.get_field("name_vi").max_length,
+    "framework_name_en": Framework._meta.get_field("name_en").max_length,
+    "legal_basis": FrameworkVersion._meta.get_field("legal_basis").max_length,
+}
+# The largest values the database columns hold: a PositiveIntegerField, and a
+# decimal of 10 digits with 2 after the point.
+MAX_ORDER = 2_147_483_647
+MAX_POINTS = Decimal("99999999.99")
+# Real parameters nest three deep (a list of levels, each an object); deeper JSON is
+# refused before it can exhaust the recursion of the decoder or the engine.
+MAX_PARAMS_DEPTH = 10
 CHOICES = {
     "kind": Node.Kind.values,
     "answer_type": Node.AnswerType.values,
@@ -98,6 +114,7 @@ def read_framework_path(path: Path, **meta_overrides) -> ParsedFramework:
 def read_framework_upload(
     content: bytes, *, filename: str, **meta_overrides
 ) -> ParsedFramework:
+    check_size(len(content), name=filename)
     if filename.lower().endswith(".csv"):
         sheets = {"indicators": read_csv(content, name=filename)}
     elif filename.lower().endswith(".xlsx"):
@@ -139,6 +156,9 @@ def _parse_meta(sheet: Sheet | None, overrides: dict, out: _Collector) -> dict:
     for key in ("framework_code", "framework_name_vi", "year", "unit_type"):
         if not meta.get(key):
             out.add(name, 0, key, "key_missing", column=key)
+    for key, limit in META_LENGTHS.items():
+        if len(str(meta.get(key, ""))) > limit:
+            out.add(name, 0, key, "too_long", max=limit)
     for key, low, high in (("year", 2000, 2100), ("precision", 0, 4)):
         if meta.get(key):
             try:
@@ -232,6 +252,10 @@ def _parse_nodes(sheet: Sheet, out: _Collector) -> list[dict]:
         out.add(sheet.name, 1, column, "column_missing", column=column)
     if missing:
         return []
+    if not sheet.rows:
+        # An empty tree would be imported as a version nobody can answer.
+        out.add(sheet.name, 2, "code", "no_rows")
+        return []
     nodes, first_row = [], {}
     for position, (number, row) in enumerate(sheet.rows):
         node = _parse_node_row(sheet.name, number, row, out)
@@ -275,8 +299,12 @@ def _parse_node_row(name: str, number: int, row: dict, out: _Collector) -> dict:
         node[column] = parse_bool(node[column])
         if node[column] is None:
             out.add(name, number, column, "not_boolean", value=row.get(column, ""))
-    node["order"] = _parse_number(name, number, node, "order", out, integer=True)
-    node["max_points"] = _parse_number(name, number, node, "max_points", out)
+    node["order"] = _parse_number(
+        name, number, node, "order", out, integer=True, maximum=MAX_ORDER
+    )
+    node["max_points"] = _parse_number(
+        name, number, node, "max_points", out, maximum=MAX_POINTS
+    )
     for column in ("date_from", "date_to"):
         try:
             node[column] = parse_date(node[column])
@@ -300,7 +328,7 @@ def _parse_node_row(name: str, number: int, row: dict, out: _Collector) -> dict:
     return node
 
 
-def _parse_number(name, number, node, column, out, *, integer=False):
+def _parse_number(name, number, node, column, out, *, maximum, integer=False):
     text = node[column]
     try:
         value = parse_decimal(text)
@@ -309,6 +337,9 @@ def _parse_number(name, number, node, column, out, *, integer=False):
         return None
     if value is not None and value < 0:
         out.add(name, number, column, "negative")
+    if value is not None and value > maximum:
+        out.add(name, number, column, "number_too_large", max=grouped(maximum))
+        return None
     if integer and value is not None:
         if value != value.to_integral_value():
             out.add(name, number, column, "not_integer", value=text)
@@ -318,15 +349,56 @@ def _parse_number(name, number, node, column, out, *, integer=False):
 
 def _parse_params(name: str, number: int, node: dict, out: _Collector) -> dict:
     text = node["rule_params"]
+    if _nesting(text) > MAX_PARAMS_DEPTH:
+        out.add(name, number, "rule_params", "params_too_deep", max=MAX_PARAMS_DEPTH)
+        return {}
     try:
-        params = json.loads(text) if text else {}
+        params = (
+            json.loads(text, parse_constant=_refuse_number, parse_float=_finite)
+            if text
+            else {}
+        )
     except json.JSONDecodeError:
         out.add(name, number, "rule_params", "params_not_json")
+        return {}
+    except ValueError:  # NaN, Infinity or 1e999: no JSON column stores them
+        out.add(name, number, "rule_params", "params_not_finite")
         return {}
     if not isinstance(params, dict):
         out.add(name, number, "rule_params", "params_not_json")
         return {}
     return params
+
+
+def _refuse_number(word: str):
+    raise ValueError(word)
+
+
+def _finite(word: str) -> float:
+    number = float(word)
+    if not math.isfinite(number):
+        raise ValueError(word)
+    return number
+
+
+def _nesting(text: str) -> int:
+    """How deep brackets nest in ``text``, outside strings (without decoding it)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif in_string:
+            escaped = char == "\\"
+            in_string = char != '"'
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 def _check_tree(name: str, nodes: list[dict], out: _Collector) -> None:
