@@ -20,6 +20,7 @@ from survey.answer_types import (
 from survey.importers.issues import ImportFailed, ImportIssue
 from survey.importers.tabular import (
     Sheet,
+    grouped,
     parse_bool,
     parse_date,
     read_xlsx,
@@ -139,6 +140,8 @@ def _row(
     if error:
         fail("value", "answer_invalid", value=error)
     self_points = _points(row, "self_points", node, fail, number_format)
+    if self_points is not None and not error and _answered(values, is_na):
+        _check_agreement(points, self_points, precision, fail)
     verified = _points(row, "verified_points", node, fail, number_format)
     evidence = [
         line.strip() for line in row.get("evidence", "").splitlines() if line.strip()
@@ -211,6 +214,28 @@ def _points(row: dict, column: str, node: Node, fail, number_format) -> Decimal 
         fail(column, "points_above_max", value=value, max=node.max_points)
         return None
     return value
+
+
+def _answered(values: dict, is_na: bool) -> bool:
+    return is_na or any(value not in (None, "", []) for value in values.values())
+
+
+def _check_agreement(earned, typed: Decimal, precision: int, fail) -> None:
+    """Points typed beside a value must be the points the value earns.
+
+    The engine scores the value whenever there is one, so other points would be
+    stored and shown but never counted. Points without a value (a published past
+    year) stand as typed; ``verified_points`` are the reviewer's and may differ.
+    """
+    if earned is None:
+        fail("self_points", "points_not_earned", typed=grouped(typed))
+    elif round(typed, precision) != earned:
+        fail(
+            "self_points",
+            "points_disagree",
+            earned=grouped(earned),
+            typed=grouped(typed),
+        )
 
 
 @transaction.atomic

