@@ -17,6 +17,8 @@ import numpy as np  # noqa: E402
 from matplotlib.colors import LinearSegmentedColormap  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from scoring.figures import percent_of_value  # noqa: E402
+
 FONT = {"family": "DejaVu Sans", "size": 9}
 MAX_LABELS = 60
 RED_GREEN = LinearSegmentedColormap.from_list(
@@ -62,9 +64,10 @@ def heat_map_png(
     if n <= MAX_LABELS * 2:
         ax.set_yticks(range(n), labels=_clean(units), fontdict={**FONT, "size": 7})
     if n <= 40 and len(pillars) <= 12:
-        for (i, j), value in np.ndenumerate(data.filled(np.nan)):
+        for (i, j), value in np.ndenumerate(np.asarray(values, dtype=float)):
             if np.isfinite(value):
-                ax.text(j, i, f"{value:.0f}", ha="center", va="center", fontsize=6)
+                text = f"{percent_of_value(float(value), places=0)}"
+                ax.text(j, i, text, ha="center", va="center", fontsize=6)
     ax.set_title(_clean([title])[0], fontdict={**FONT, "size": 11})
     fig.colorbar(image, ax=ax, label="%")
     return _save(fig, "png")

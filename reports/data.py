@@ -11,8 +11,11 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 import numpy as np
+
+from scoring.figures import percent, percent_of_value
 
 
 @dataclass(frozen=True)
@@ -63,13 +66,13 @@ class UnitRow:
         return round(self.value - self.previous_value, 6)
 
     @property
-    def percent(self) -> float | None:
-        return None if self.value is None else 100 * self.value
+    def percent(self) -> Decimal | None:
+        """Final points ÷ applicable maximum, rounded once (:mod:`scoring.figures`)."""
+        return percent(self.points, self.maximum)
 
     @property
-    def percent_change(self) -> float | None:
-        change = self.value_change
-        return None if change is None else 100 * change
+    def percent_change(self) -> Decimal | None:
+        return percent_of_value(self.value_change)
 
     @property
     def rank_change(self) -> int | None:
@@ -85,6 +88,7 @@ class Section:
 
     Arrays are ``(n_units, n_pillars)`` or ``(n_units, n_indicators)`` in the
     order of ``units``, ``pillars`` and ``indicators``; NaN means no value.
+    ``pillar_max`` holds the applicable maxima behind ``pillar_points``.
     ``history`` is ``(n_units, len(Report.years))`` of total values following
     unit lineage; ``rank_intervals`` ``(n_units, 3)``: median, 5 % and 95 % rank.
     """
@@ -99,6 +103,7 @@ class Section:
     units: list[UnitRow]
     pillar_values: np.ndarray
     pillar_points: np.ndarray
+    pillar_max: np.ndarray | None = None
     self_points: np.ndarray | None = None
     verified_points: np.ndarray | None = None
     final_points: np.ndarray | None = None
@@ -107,6 +112,13 @@ class Section:
     rank_intervals: np.ndarray | None = None
     level_edges: str = "upper_inclusive"
     precision: int = 2
+
+    def pillar_percent(self, i: int, j: int) -> Decimal | None:
+        """Unit ``i``'s % of pillar ``j``, from its points and applicable maximum."""
+        if self.pillar_max is None:
+            return percent_of_value(_finite(self.pillar_values[i, j]))
+        points, maximum = self.pillar_points[i, j], self.pillar_max[i, j]
+        return percent(_finite(points), _finite(maximum))
 
     def level_name(self, code: str) -> str:
         for level in self.levels:
@@ -122,6 +134,10 @@ class Section:
         """Indices of ``group``'s units: ranked by rank, then the others by name."""
         rows = [i for i, unit in enumerate(self.units) if unit.group == group]
         return sorted(rows, key=lambda i: _rank_key(self.units[i]))
+
+
+def _finite(x) -> float | None:
+    return None if x is None or not np.isfinite(x) else float(x)
 
 
 def _rank_key(unit: UnitRow) -> tuple:
@@ -156,6 +172,7 @@ class Report:
     rules: list[tuple[str, str]] = field(default_factory=list)
     committee: bool = False
     lang: str = "vi"
+    published: bool = False  # final results; before publication they are provisional
 
     def without_free_text(self) -> Report:
         """The committee version: no comment, no explanation anywhere."""

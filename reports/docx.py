@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from io import BytesIO
 
 from docx import Document
@@ -18,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from reports.data import Report
+from scoring.figures import percent
 
 FONT = "Times New Roman"
 
@@ -75,8 +77,11 @@ def _cell_text(cell, text: str, *, bold=False, centre=False) -> None:
     run.bold, run.font.size, run.font.name = bold, Pt(13), FONT
 
 
-def number_vi(value: float | None, places: int = 2, lang: str = "vi") -> str:
-    """``1234.5`` → ``1.234,50`` in Vietnamese, ``1,234.50`` in English."""
+def number_vi(value: float | Decimal | None, places: int = 2, lang: str = "vi") -> str:
+    """``1234.5`` → ``1.234,50`` in Vietnamese, ``1,234.50`` in English.
+
+    Percentages arrive already rounded (a ``Decimal`` from :mod:`scoring.figures`)
+    and are only formatted here."""
     if value is None:
         return ""
     text = f"{value:,.{places}f}"
@@ -107,7 +112,7 @@ def annex_docx_bytes(report: Report, labels: Mapping[str, str]) -> bytes:
     header = [
         labels["no_number"],
         labels["unit"],
-        labels["points"],
+        labels["final_points"],
         labels["percent"],
         labels["level"],
         labels["rank"],
@@ -133,9 +138,7 @@ def annex_docx_bytes(report: Report, labels: Mapping[str, str]) -> bytes:
                         str(n),
                         unit.name,
                         number_vi(unit.points, 2, lang),
-                        number_vi(
-                            None if unit.value is None else unit.value * 100, 2, lang
-                        ),
+                        number_vi(unit.percent, 2, lang),
                         section.level_name(unit.level) if unit.level else "",
                         rank,
                     ]
@@ -169,8 +172,8 @@ class SelfReport:
     lang: str = "vi"
 
     @property
-    def percent(self) -> float | None:
-        return _percent(self.value)
+    def percent(self) -> Decimal | None:
+        return percent(self.points, self.maximum)
 
 
 def self_report_docx_bytes(report: SelfReport, labels: Mapping[str, str]) -> bytes:
@@ -182,16 +185,16 @@ def self_report_docx_bytes(report: SelfReport, labels: Mapping[str, str]) -> byt
     _centred(doc, report.campaign, italic=True)
     summary = doc.add_paragraph()
     summary.add_run(
-        f"{labels['points']}: {number_vi(report.points, 2, lang)} / "
+        f"{labels['self_points']}: {number_vi(report.points, 2, lang)} / "
         f"{number_vi(report.maximum, 2, lang)} "
-        f"({number_vi(_percent(report.value), 2, lang)} %) – "
+        f"({number_vi(report.percent, 2, lang)} %) – "
         f"{labels['level']}: {report.level} – {labels['state']}: {report.state}"
     )
     header = [
         labels["indicator_code"],
         labels["indicator"],
         labels["answer"],
-        labels["points"],
+        labels["self_points"],
         labels["evidence"],
     ]
     table = _table(doc, header, [], [14, 62, 30, 22, 42])
@@ -245,10 +248,6 @@ def _answer_cells(line: AnswerLine, labels: Mapping[str, str], lang: str) -> lis
         points,
         "\n".join(line.evidence),
     ]
-
-
-def _percent(value: float | None) -> float | None:
-    return None if value is None else value * 100
 
 
 def _save(doc) -> bytes:

@@ -38,6 +38,13 @@ LABELS = {
     "unit": _("Unit"),
     "units": _("Units"),
     "points": _("Points"),
+    "final_points": _("Final points"),
+    "self_points": _("Self-assessed points"),
+    "results_provisional": _(
+        "Provisional results: the campaign is not published yet and they may "
+        "still change."
+    ),
+    "results_final": _("Final results, published."),
     "applicable_max": _("Applicable maximum"),
     "percent": _("%"),
     "total_percent": _("Total %"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -26,8 +27,10 @@ from reports.xlsx import (
     TITLE,
     SheetWriter,
     number,
+    share,
     sheet_title,
 )
+from scoring.figures import percent, percent_of_value
 
 WIDTHS = [12, 52, 14, 14, 14, 16]
 CHART_ANCHOR = "H4"
@@ -40,14 +43,18 @@ class PillarLine:
     points: float | None
     value: float | None
     group_mean: float | None
+    maximum: float | None = None
 
     @property
-    def percent(self) -> float | None:
-        return None if self.value is None else 100 * self.value
+    def percent(self) -> Decimal | None:
+        """From points and applicable maximum, rounded once (:mod:`scoring.figures`)."""
+        if self.maximum is None:
+            return percent_of_value(self.value)
+        return percent(self.points, self.maximum)
 
     @property
-    def mean_percent(self) -> float | None:
-        return None if self.group_mean is None else 100 * self.group_mean
+    def mean_percent(self) -> Decimal | None:
+        return percent_of_value(self.group_mean)
 
 
 @dataclass(frozen=True)
@@ -94,14 +101,16 @@ class Scorecard:
     path_new_value: float | None = None
     path: list[LostLine] = field(default_factory=list)
     lang: str = "vi"
+    published: bool = False  # final results; before publication, provisional
 
     @property
-    def percent(self) -> float | None:
-        return None if self.value is None else 100 * self.value
+    def percent(self) -> Decimal | None:
+        """Final points ÷ applicable maximum, rounded once, as everywhere else."""
+        return percent(self.points, self.maximum)
 
     @property
-    def path_new_percent(self) -> float | None:
-        return None if self.path_new_value is None else 100 * self.path_new_value
+    def path_new_percent(self) -> Decimal | None:
+        return percent_of_value(self.path_new_value)
 
     @property
     def value_change(self) -> float | None:
@@ -110,9 +119,8 @@ class Scorecard:
         return round(self.value - self.previous_value, 6)
 
     @property
-    def percent_change(self) -> float | None:
-        change = self.value_change
-        return None if change is None else 100 * change
+    def percent_change(self) -> Decimal | None:
+        return percent_of_value(self.value_change)
 
     @property
     def rank_change(self) -> int | None:
@@ -147,15 +155,16 @@ def _figures(sheet: SheetWriter, card: Scorecard, labels) -> None:
     rows = [
         (labels["unit_code"], card.unit_code, None),
         (labels["group"], card.group, None),
-        (labels["points"], number(card.points), POINTS),
+        (labels["final_points"], number(card.points), POINTS),
         (labels["applicable_max"], number(card.maximum), POINTS),
-        (labels["percent"], number(card.value), PERCENT),
+        (labels["percent"], share(card.percent), PERCENT),
         (labels["level"], card.level, None),
         (labels["rank"], rank, INTEGER),
         (labels["ranked_units"], card.ranked_units, INTEGER),
         (labels["previous_rank"], card.previous_rank, INTEGER),
         (labels["rank_change"], card.rank_change, RANK_CHANGE),
-        (labels["value_change"], card.value_change, PERCENT_CHANGE),
+        (labels["value_change"], share(card.percent_change), PERCENT_CHANGE),
+        (labels["campaign_state"], labels[_status_key(card.published)], None),
     ]
     if not card.submitted:
         rows.append((labels["note"], labels["not_submitted"], None))
@@ -164,6 +173,10 @@ def _figures(sheet: SheetWriter, card: Scorecard, labels) -> None:
     for label, value, fmt in rows:
         sheet.append([label, value], [None, fmt], font=None)
     sheet.blank()
+
+
+def _status_key(published: bool) -> str:
+    return "results_final" if published else "results_provisional"
 
 
 def _pillars(sheet: SheetWriter, card: Scorecard, labels):
@@ -185,8 +198,8 @@ def _pillars(sheet: SheetWriter, card: Scorecard, labels):
                 line.code,
                 line.name,
                 number(line.points),
-                number(line.value),
-                number(line.group_mean),
+                share(line.percent),
+                share(line.mean_percent),
             ],
             fmts,
         )
@@ -249,7 +262,7 @@ def _path(sheet: SheetWriter, card: Scorecard, labels) -> None:
     elif card.path_status == "reachable":
         sheet.append([labels["path_reachable"], card.path_target])
         sheet.append(
-            [labels["new_value"], number(card.path_new_value)], [None, PERCENT]
+            [labels["new_value"], share(card.path_new_percent)], [None, PERCENT]
         )
         sheet.blank()
         _lost(sheet, labels["path_indicators"], card.path, labels)

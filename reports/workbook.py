@@ -34,8 +34,11 @@ from reports.xlsx import (
     TOP_FILL,
     SheetWriter,
     number,
+    share,
     sheet_title,
+    value_share,
 )
+from scoring.figures import percent
 
 TOP_N = 3
 IMAGE_ROWS = 40
@@ -208,7 +211,10 @@ class _Book:
         for group in section.groups():
             for i in section.group_rows(group):
                 unit = section.units[i]
-                values = [number(float(v)) for v in section.pillar_values[i]]
+                values = [
+                    share(section.pillar_percent(i, j))
+                    for j in range(len(section.pillars))
+                ]
                 sheet.append(
                     [
                         group,
@@ -216,7 +222,7 @@ class _Book:
                         unit.code,
                         unit.name,
                         *values,
-                        number(unit.value),
+                        share(unit.percent),
                     ],
                     fmts,
                 )
@@ -372,7 +378,7 @@ class _Book:
             for group in section.groups():
                 for i in section.group_rows(group):
                     u = section.units[i]
-                    share = u.answered / u.applicable if u.applicable else None
+                    answered = share(percent(u.answered, u.applicable))
                     yes = lb["yes"] if u.submitted else lb["no"]
                     sheet.append(
                         [
@@ -384,7 +390,7 @@ class _Book:
                             u.submitted_at,
                             u.answered,
                             u.applicable,
-                            share,
+                            answered,
                         ],
                         fmts,
                     )
@@ -418,14 +424,14 @@ class _Book:
                     for y in range(len(years)):
                         rank = ranks[i, y] if ranks is not None else np.nan
                         row += [
-                            number(float(history[i, y])),
+                            value_share(float(history[i, y])),
                             None if np.isnan(rank) or rank <= 0 else int(rank),
                         ]
-                    sheet.append([*row, u.value_change, u.rank_change], fmts)
+                    sheet.append([*row, share(u.percent_change), u.rank_change], fmts)
                 with np.errstate(all="ignore"):
                     means = np.nanmean(history[rows], axis=0) if rows else []
                 self.chart_data.trends.append(
-                    (section, group, [number(float(m)) for m in means])
+                    (section, group, [value_share(float(m)) for m in means])
                 )
         sheet.filter(head, sheet.row, len(columns) + 2)
 
@@ -549,9 +555,9 @@ def _summary_row(section: Section, unit: UnitRow, note: str | None) -> list:
         unit.name,
         number(unit.points),
         number(unit.maximum),
-        number(unit.value),
+        share(unit.percent),
         section.level_name(unit.level) if unit.level else None,
-        number(unit.value_change),
+        share(unit.percent_change),
         unit.previous_rank,
         unit.rank_change,
         note,

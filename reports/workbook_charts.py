@@ -18,7 +18,14 @@ from openpyxl.chart import BarChart, LineChart, RadarChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
 
 from reports.data import Report, Section
-from reports.xlsx import BOLD, PERCENT, SheetWriter, number, sheet_title
+from reports.xlsx import (
+    BOLD,
+    PERCENT,
+    SheetWriter,
+    share,
+    sheet_title,
+    value_share,
+)
 
 MAX_BARS = 50
 CHART_ROWS = 22
@@ -127,14 +134,14 @@ def _radar_chart(labels, source: SheetWriter, section: Section, group: str):
     source.blank()
     head = source.header([group, *(p.code for p in section.pillars)])
     fmts = [None, *([PERCENT] * len(section.pillars))]
+    pillars = range(len(section.pillars))
     for i in picked:
-        source.append(
-            [section.units[i].name, *(number(float(v)) for v in values[i])], fmts
-        )
+        shares = [share(section.pillar_percent(i, j)) for j in pillars]
+        source.append([section.units[i].name, *shares], fmts)
     with np.errstate(all="ignore"):
         mean = np.nanmean(values[rows], axis=0)
     source.append(
-        [labels["group_mean"], *(number(float(v)) for v in mean)], fmts, font=BOLD
+        [labels["group_mean"], *(value_share(float(v)) for v in mean)], fmts, font=BOLD
     )
     chart = RadarChart()
     chart.type = "marker"

@@ -10,10 +10,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from scoring.figures import percent_of_value
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -45,6 +48,19 @@ def number(value: float | int | None) -> float | int | None:
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
+
+
+def share(percent: Decimal | None) -> float | None:
+    """A percentage (``67.99``) as the fraction a ``0.00%`` cell holds (``0.6799``).
+
+    The cell holds the figure already rounded by :mod:`scoring.figures`, so Excel
+    shows, and a reader gets, the same number as the pages and the annex."""
+    return None if percent is None else float(percent / 100)
+
+
+def value_share(value: float | None) -> float | None:
+    """A stored value (0–1) rounded once to a percentage with two decimals."""
+    return share(percent_of_value(number(value)))
 
 
 class SheetWriter:

@@ -13,8 +13,10 @@ from django.utils.translation import get_language
 
 from survey.models import Answer, Assessment, Evidence, Node
 from survey.services.answers import answer_is_given
+from survey.services.scoring import Figure, UnitTotals, assessment_totals
 
 STEP_KINDS = (Node.Kind.PILLAR, Node.Kind.BONUS_GROUP, Node.Kind.PENALTY_GROUP)
+OUTSIDE_MAX_KINDS = frozenset({Node.Kind.BONUS_GROUP, Node.Kind.PENALTY_GROUP})
 OUTSIDE_MAX = frozenset({Node.Rule.BONUS, Node.Rule.PENALTY, Node.Rule.NONE, ""})
 
 
@@ -116,8 +118,12 @@ class ReviewRow:
 
 @dataclass
 class StepReview:
+    """One step's rows; ``figure``: the engine's self-assessed points and maximum of
+    the step's node (caps applied), when the caller asked for totals."""
+
     step: Step
     rows: list[ReviewRow]
+    figure: Figure | None = None
 
     @property
     def answered(self) -> int:
@@ -136,22 +142,32 @@ class StepReview:
         return round(100 * self.answered / len(self.rows)) if self.rows else 100
 
     @property
-    def points(self) -> Decimal:
-        return sum((row.points or Decimal(0) for row in self.rows), Decimal(0))
+    def points(self) -> Decimal | None:
+        return self.figure.points if self.figure else None
 
     @property
-    def max_points(self) -> Decimal:
-        return sum((row.max_points or Decimal(0) for row in self.rows), Decimal(0))
+    def max_points(self) -> Decimal | None:
+        return self.figure.maximum if self.figure else None
+
+    @property
+    def outside_max(self) -> bool:
+        """Bonus and penalty groups sit outside the total's maximum."""
+        return self.step.node.kind in OUTSIDE_MAX_KINDS
 
 
 def assessment_review(
-    *, assessment: Assessment, answers: dict[int, Answer] | None = None
+    *,
+    assessment: Assessment,
+    answers: dict[int, Answer] | None = None,
+    totals: UnitTotals | None = None,
 ) -> list[StepReview]:
-    """Every step's indicators with their answers (and evidence), points and
-    completeness."""
+    """Every step's indicators with their answers (and evidence) and completeness;
+    with ``totals`` (:func:`survey.services.scoring.assessment_totals`), each
+    step's self-assessed points and maximum as the engine rolls them up."""
     if answers is None:
         rows = assessment.answers.prefetch_related("evidence")
         answers = {a.node_id: a for a in rows}
+    parts = totals.parts if totals is not None else {}
     return [
         StepReview(
             step,
@@ -163,16 +179,22 @@ def assessment_review(
                 )
                 for node in step.indicators
             ],
+            parts.get(step.node.code),
         )
         for step in questionnaire_steps(assessment=assessment)
     ]
+
+
+def review_totals(*, assessment: Assessment) -> UnitTotals:
+    """The unit's totals for its review page: the engine's roll-up, never a sum of
+    the rows (which would miss caps and count bonus items in the maximum)."""
+    return assessment_totals(assessments=[assessment])[assessment.pk]
 
 
 @dataclass(frozen=True)
 class Progress:
     answered: int
     total: int
-    points: Decimal
 
     @property
     def percent(self) -> int:
@@ -180,8 +202,8 @@ class Progress:
 
 
 def assessment_progress(*, assessments: list[Assessment]) -> dict[int, Progress]:
-    """Answered indicators, applicable indicators and points so far, per assessment
-    (two queries whatever the number of assessments)."""
+    """Answered and applicable indicators per assessment (two queries whatever the
+    number of assessments); points are :func:`assessment_totals`'s."""
     version_ids = {a.version_id for a in assessments}
     nodes_by_version: dict[int, list[Node]] = {}
     for node in Node.objects.filter(version_id__in=version_ids).order_by("order", "id"):
@@ -202,11 +224,7 @@ def assessment_progress(*, assessments: list[Assessment]) -> dict[int, Progress]
         given = [
             node for node in indicators if answer_is_given(mine.get(node.pk), node)
         ]
-        points = sum(
-            (mine[n.pk].self_points or Decimal(0) for n in indicators if n.pk in mine),
-            Decimal(0),
-        )
-        progress[assessment.pk] = Progress(len(given), len(indicators), points)
+        progress[assessment.pk] = Progress(len(given), len(indicators))
     return progress
 
 

@@ -12,6 +12,7 @@ from survey.models import (
     Membership,
     Notification,
     Unit,
+    UnitResult,
     User,
 )
 
@@ -90,18 +91,20 @@ def framework_spec(*, version) -> scoring.FrameworkSpec:
 ANSWER_VALUE_FIELDS = ("yes", "number", "denominator", "choice", "checks", "is_na")
 
 
-def campaign_population(*, campaign, version, spec, blank_units=()) -> tuple:
+def campaign_population(
+    *, campaign, version, spec, blank_units=(), only=None
+) -> tuple:
     """``(assessments, population)`` of ``campaign``'s units scored on ``version``.
 
     Two queries whatever the number of units: assessments, then answers.
     ``blank_units``: assessment ids scored as if nothing was answered (units that
-    never submitted, under the campaign's rule).
+    never submitted, under the campaign's rule). ``only``: assessment ids to keep
+    (None: all), for rules that never look at other units.
     """
-    assessments = list(
-        Assessment.objects.filter(campaign=campaign, version=version)
-        .select_related("unit")
-        .order_by("pk")
-    )
+    chosen = Assessment.objects.filter(campaign=campaign, version=version)
+    if only is not None:
+        chosen = chosen.filter(pk__in=list(only))
+    assessments = list(chosen.select_related("unit").order_by("pk"))
     units = [
         {
             "id": str(a.pk),
@@ -113,9 +116,7 @@ def campaign_population(*, campaign, version, spec, blank_units=()) -> tuple:
         for a in assessments
     ]
     rows = (
-        Answer.objects.filter(
-            assessment__campaign=campaign, assessment__version=version
-        )
+        Answer.objects.filter(assessment__in=chosen)
         .exclude(assessment_id__in=list(blank_units))
         .values(
             "assessment_id",
@@ -493,3 +494,12 @@ def unit_names_in_campaign(*, campaign, codes) -> dict[str, str]:
         code__in=list(codes), assessments__campaign=campaign
     ).distinct()
     return {unit.code: f"{unit} ({unit.code})" for unit in units}
+
+
+def stored_totals(*, assessment_ids) -> dict:
+    """The stored whole-framework result of each assessment (``UnitResult`` with no
+    node), keyed by assessment id; one query."""
+    rows = UnitResult.objects.filter(
+        assessment_id__in=list(assessment_ids), node__isnull=True
+    )
+    return {row.assessment_id: row for row in rows}

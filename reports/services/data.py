@@ -78,6 +78,7 @@ def report_data(
             rules=_rules(campaign),
             committee=not free_text,
             lang=lang,
+            published=campaign.is_published,
         )
 
 
@@ -150,6 +151,7 @@ def _frame(version, nodes, assessments, counts, lang) -> _Frame:
         units=units,
         pillar_values=np.full((n, p), np.nan),
         pillar_points=np.full((n, p), np.nan),
+        pillar_max=np.full((n, p), np.nan),
         level_edges=version.level_edges,
         precision=version.precision,
     )
@@ -233,6 +235,7 @@ def _fill_results(frames: list[_Frame], campaign: Campaign, leaves: bool) -> Non
             j = frame.pillar_cols[node_id]
             section.pillar_values[i, j] = np.nan if value is None else float(value)
             section.pillar_points[i, j] = np.nan if final is None else float(final)
+            section.pillar_max[i, j] = np.nan if mx is None else float(mx)
         elif leaves and node_id in frame.leaf_cols:
             j = frame.leaf_cols[node_id]
             section.self_points[i, j] = np.nan if own is None else float(own)

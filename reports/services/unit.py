@@ -24,6 +24,7 @@ from reports.services.data import AFTER_DEADLINE, report_data
 from survey.models import Assessment, Campaign, Evidence, Node
 from survey.questionnaire_data import assessment_review, localized
 from survey.selectors import campaign_population, framework_spec
+from survey.services.scoring import assessment_totals
 from survey.views.review_forms import value_text
 
 WEAKEST = 5
@@ -66,6 +67,7 @@ def unit_scorecard(
             previous_year=report.years[-2] if len(report.years) > 1 else None,
             pillars=_pillars(section, i, group),
             lang=lang,
+            published=campaign.is_published,
         )
         _analysis(card, assessment, section)
     if codes is not None:
@@ -96,6 +98,7 @@ def _pillars(section: Section, i: int, group: list[int]) -> list[PillarLine]:
             points=_float(section.pillar_points[i, j]),
             value=_float(section.pillar_values[i, j]),
             group_mean=_float(mean[j]),
+            maximum=_float(section.pillar_max[i, j]),
         )
         for j, pillar in enumerate(section.pillars)
     ]
@@ -278,22 +281,13 @@ def _answer_values(answer) -> dict:
 
 
 def _self_totals(assessment: Assessment) -> tuple:
-    """Self-assessed points, applicable maximum, value and level name, now."""
-    results = _engine_results(assessment, blank=[])
-    i = results.unit_index.get(str(assessment.pk))
-    if i is None:
-        return None, None, None, ""
-    value = _float(results.self_value[i, 0])
-    level = ""
-    if value is not None:
-        k = int(scoring.assign_levels(results.spec, np.array([value]))[0])
-        level = _level_name(assessment, results.spec.levels[k].code) if k >= 0 else ""
-    return (
-        _float(results.self_points[i, 0]),
-        _float(results.self_max[i, 0]),
-        value,
-        level,
-    )
+    """Self-assessed points, applicable maximum, value and level name, now: the
+    figures of the unit's review page (:func:`assessment_totals`)."""
+    figure = assessment_totals(assessments=[assessment])[assessment.pk].self_assessed
+    points, maximum = _decimal(figure.points), _decimal(figure.maximum)
+    value = points / maximum if points is not None and maximum else None
+    level = _level_name(assessment, figure.level) if figure.level else ""
+    return points, maximum, value, level
 
 
 def _level_name(assessment: Assessment, code: str) -> str:

@@ -9,6 +9,7 @@ from survey.selectors import (
     staff_unit_ids,
     user_role_names,
 )
+from survey.services.scoring import assessment_totals
 
 
 @login_required
@@ -19,8 +20,9 @@ def home(request: HttpRequest) -> HttpResponse:
         )[:200]
     )
     progress = assessment_progress(assessments=assessments)
+    totals = assessment_totals(assessments=assessments)
     staff = staff_unit_ids(user=request.user)
-    rows = [(a, progress[a.pk], a.unit_id in staff) for a in assessments]
+    rows = [(a, progress[a.pk], a.unit_id in staff, totals[a.pk]) for a in assessments]
     return render(
         request,
         "survey/home.html",

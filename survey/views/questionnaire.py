@@ -23,7 +23,7 @@ from survey import states
 from survey.answer_types import format_number, number_format_named, page_number_format
 from survey.errors import PermissionRefused, SurveyError
 from survey.models import Answer, Assessment, Node
-from survey.questionnaire_data import assessment_review
+from survey.questionnaire_data import assessment_review, review_totals
 from survey.questionnaire_forms import AnswerForm, display_value, input_value
 from survey.selectors import assessment_list_for_unit_staff, user_roles
 from survey.services.answers import (
@@ -325,7 +325,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if t.action in UNIT_ACTIONS
     ]
-    steps = assessment_review(assessment=assessment)
+    totals = review_totals(assessment=assessment)
+    steps = assessment_review(assessment=assessment, totals=totals)
     completeness = assessment_completeness(assessment=assessment, steps=steps)
     context = {
         "assessment": assessment,
@@ -333,8 +334,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": actions,
         "completeness": completeness,
         "missing": completeness.missing,
-        "points": sum(step.points for step in steps),
-        "max_points": sum(step.max_points for step in steps),
+        "totals": totals,
     }
     return render(request, "survey/questionnaire/review.html", context)
 

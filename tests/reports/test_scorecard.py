@@ -50,9 +50,11 @@ def test_scorecard_sheet_has_numbers_and_safe_text():
     assert book.sheetnames == [labels["scorecard"]]
     sheet = book.active
     rows = {r[0].value: r for r in sheet.iter_rows() if r and r[0].value}
-    assert rows[labels["points"]][1].value == 480.97
-    assert rows[labels["points"]][1].number_format == "#,##0.00"
+    assert rows[labels["final_points"]][1].value == 480.97
+    assert rows[labels["final_points"]][1].number_format == "#,##0.00"
+    assert rows[labels["percent"]][1].value == 0.501  # 480.97 / 960 = 50.1010…
     assert rows[labels["percent"]][1].number_format == "0.00%"
+    assert rows[labels["campaign_state"]][1].value == labels["results_provisional"]
     assert rows[labels["rank"]][1].value == 4
     assert rows[labels["rank_change"]][1].value == -2
     assert sheet["A2"].value == "=Xã An Phú" and sheet["A2"].data_type == "s"

@@ -18,6 +18,7 @@ from reports.services import (
     report_export_request,
     report_workbook_bytes,
 )
+from scoring.figures import percent
 from survey.models import Campaign, Unit, UnitResult
 from tests.reports.conftest import TRICKY_NAMES, make_campaign
 
@@ -42,7 +43,9 @@ def test_workbook_figures_equal_the_stored_results(version):
         assert row[3].value == result.assessment.unit.name_vi
         assert row[4].value == pytest.approx(float(result.final_points))
         assert row[5].value == pytest.approx(float(result.applicable_max))
-        assert row[6].value == pytest.approx(float(result.value))
+        # The cell holds the percentage rounded once, from points and maximum.
+        expected = percent(result.final_points, result.applicable_max)
+        assert row[6].value == float(expected / 100)
         if result.assessment.ranked:
             assert row[1].value == result.rank
         else:

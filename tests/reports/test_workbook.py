@@ -58,7 +58,7 @@ def test_summary_numbers_are_numeric_with_formats(content, report, labels):
     for row in rows:
         unit = by_code[row[2].value]
         assert row[4].data_type == "n" and row[4].value == pytest.approx(unit.points)
-        assert row[6].value == pytest.approx(unit.value)
+        assert row[6].value == float(unit.percent / 100)
         assert row[6].number_format == "0.00%"
         assert row[4].number_format == "#,##0.00"
     assert sheet.freeze_panes == "E4"
