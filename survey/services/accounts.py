@@ -3,6 +3,7 @@ assignment. New accounts get a mail with a link to choose their password."""
 
 import secrets
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
@@ -13,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from survey.errors import PermissionRefused, SurveyError
 from survey.importers.issues import ImportFailed
-from survey.importers.tabular import read_csv, read_xlsx
+from survey.importers.tabular import Limits, Sheet, read_csv, read_xlsx
 from survey.models import AuditEvent, Membership, Node, Unit, User
 from survey.permissions import can
 from survey.services.audit import audit_record
+from survey.text import UNSTORABLE, storable
 
 COLUMNS = ("username", "full_name", "email", "unit_code", "role")
 ROLE_WORDS = {
@@ -33,10 +35,30 @@ ROLE_WORDS = {
 }
 
 
-class AccountsInvalid(SurveyError):
-    """Rows refused; ``errors`` lists ``(row, message)``; nothing was written."""
+# The accounts file is a short list of people: a few thousand rows at most.
+ACCOUNT_FILE_LIMITS = Limits(
+    max_bytes=2 * 1024 * 1024,
+    max_unzipped_bytes=20 * 1024 * 1024,
+    max_sheets=5,
+    max_rows=5_000,
+    max_columns=20,
+    max_cell_chars=1_000,
+)
+# Column widths of the User model (AbstractUser and survey.User).
+MAX_LENGTH = {"username": 150, "full_name": 150, "email": 254}
 
-    def __init__(self, errors: list[tuple[int, str]]) -> None:
+
+class AccountProblem(NamedTuple):
+    row: int
+    column: str
+    message: str
+
+
+class AccountsInvalid(SurveyError):
+    """Rows refused; ``errors`` lists :class:`AccountProblem` (row, column,
+    message); nothing was written."""
+
+    def __init__(self, errors: list[AccountProblem]) -> None:
         super().__init__(
             _("Nothing was created; correct the rows listed."), code="invalid"
         )
@@ -61,68 +83,118 @@ def _require(user) -> None:
 def read_accounts_file(content: bytes, *, filename: str) -> list[AccountRow]:
     """Check every row of an .xlsx or .csv file (columns ``username``,
     ``full_name``, ``email``, ``unit_code``, ``role``); raises
-    :class:`AccountsInvalid` listing every problem."""
-    try:
-        if filename.lower().endswith(".csv"):
-            sheet = read_csv(content, name=filename)
-        else:
-            sheet = next(iter(read_xlsx(content).values()), None)
-    except ImportFailed as failed:
-        raise AccountsInvalid(
-            [(0, issue.message()) for issue in failed.issues]
-        ) from None
+    :class:`AccountsInvalid` listing every problem with its row and column.
+
+    The file is measured against :data:`ACCOUNT_FILE_LIMITS` as it is read."""
+    sheet = _read_sheet(content, filename)
     if sheet is None or not set(COLUMNS) <= set(sheet.header):
-        raise AccountsInvalid(
-            [
-                (
-                    1,
-                    _("The file needs the columns: %(columns)s.")
-                    % {"columns": ", ".join(COLUMNS)},
-                )
-            ]
-        )
+        message = _("The file needs the columns: %(columns)s.") % {
+            "columns": ", ".join(COLUMNS)
+        }
+        raise AccountsInvalid([AccountProblem(1, "", message)])
     units = {u.code: u for u in Unit.objects.all()}
-    taken = set(User.objects.values_list("username", flat=True))
-    errors, rows, seen = [], [], set()
+    # User names differing only in case would be two accounts that people (and
+    # mails) cannot tell apart: they count as the same name.
+    taken = {
+        name.casefold() for name in User.objects.values_list("username", flat=True)
+    }
+    errors, rows = [], []
     for number, raw in sheet.rows:
-        row, problems = _account_row(number, raw, units, taken | seen)
-        errors += [(number, p) for p in problems]
+        row, problems = _account_row(number, raw, units, taken)
+        errors += problems
         if row:
             rows.append(row)
-            seen.add(row.username)
+            taken.add(row.username.casefold())
     if errors:
         raise AccountsInvalid(errors)
     return rows
 
 
-def _account_row(number, raw, units, taken) -> tuple[AccountRow | None, list[str]]:
-    username = raw.get("username", "").strip()
-    email = raw.get("email", "").strip()
+def _read_sheet(content: bytes, filename: str) -> Sheet | None:
+    limits = ACCOUNT_FILE_LIMITS
+    try:
+        if filename.lower().endswith(".csv"):
+            return read_csv(content, name=filename, limits=limits)
+        return next(iter(read_xlsx(content, limits=limits).values()), None)
+    except ImportFailed as failed:
+        raise AccountsInvalid(
+            [AccountProblem(i.row, i.column, i.message()) for i in failed.issues]
+        ) from None
+
+
+def _account_row(
+    number: int, raw: dict[str, str], units: dict[str, Unit], taken: set[str]
+) -> tuple[AccountRow | None, list[AccountProblem]]:
+    problems = [
+        AccountProblem(number, column, str(UNSTORABLE))
+        for column, text in raw.items()
+        if not storable(text)
+    ]
+    if problems:  # nothing else in this row is worth checking
+        return None, problems
+    username, email, code = (
+        raw.get(column, "").strip() for column in ("username", "email", "unit_code")
+    )
+    full_name = raw.get("full_name", "").strip()
     role = ROLE_WORDS.get(raw.get("role", "").strip().lower())
-    code = raw.get("unit_code", "").strip()
-    problems = []
-    if not username or len(username) > 150 or " " in username:
-        problems.append(_("The user name is missing or has spaces."))
-    elif username in taken:
-        problems.append(
-            _("The user name %(name)s already exists.") % {"name": username}
-        )
+    unit = units.get(code) if code else None
+    checks = [
+        ("username", _username_problem(username, taken)),
+        ("full_name", _length_problem("full_name", full_name)),
+        ("email", _email_problem(email)),
+        ("role", _role_problem(role, raw.get("role", ""))),
+        ("unit_code", _unit_problem(role, code, unit)),
+    ]
+    problems = [AccountProblem(number, col, msg) for col, msg in checks if msg]
+    if problems:
+        return None, problems
+    return AccountRow(number, username, full_name, email, unit, role), []
+
+
+def _length_problem(column: str, text: str) -> str:
+    if len(text) > MAX_LENGTH[column]:
+        return _("At most %(max)s characters (this has %(length)s).") % {
+            "max": MAX_LENGTH[column],
+            "length": len(text),
+        }
+    return ""
+
+
+def _username_problem(username: str, taken: set[str]) -> str:
+    if not username or " " in username:
+        return _("The user name is missing or has spaces.")
+    if too_long := _length_problem("username", username):
+        return too_long
+    try:
+        User.username_validator(username)
+    except ValidationError:
+        return _("A user name has only letters, digits and the characters @ . + - _.")
+    if username.casefold() in taken:
+        return _(
+            "The user name %(name)s already exists (capitals and small letters "
+            "count as the same)."
+        ) % {"name": username}
+    return ""
+
+
+def _email_problem(email: str) -> str:
     try:
         validate_email(email)
     except ValidationError:
-        problems.append(_("The e-mail address is not valid."))
-    if role is None:
-        problems.append(_("Unknown role: %(role)s.") % {"role": raw.get("role", "")})
-    unit = units.get(code) if code else None
+        return _("The e-mail address is not valid.")
+    return _length_problem("email", email)
+
+
+def _role_problem(role: str | None, typed: str) -> str:
+    return "" if role else _("Unknown role: %(role)s.") % {"role": typed}
+
+
+def _unit_problem(role: str | None, code: str, unit: Unit | None) -> str:
     if role in Membership.PROVINCE_ROLES and code:
-        problems.append(_("A coordinator or committee account has no unit."))
-    elif role and role not in Membership.PROVINCE_ROLES and unit is None:
-        problems.append(_("Unknown unit code: %(code)s.") % {"code": code})
-    if problems:
-        return None, problems
-    return AccountRow(
-        number, username, raw.get("full_name", "").strip(), email, unit, role
-    ), []
+        return _("A coordinator or committee account has no unit.")
+    if role and role not in Membership.PROVINCE_ROLES and unit is None:
+        return _("Unknown unit code: %(code)s.") % {"code": code}
+    return ""
 
 
 @transaction.atomic

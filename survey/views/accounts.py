@@ -19,6 +19,7 @@ from survey.models import Campaign, Membership, Node, Unit, User
 from survey.permissions import permission_require
 from survey.selectors import reviewer_assignments
 from survey.services.accounts import (
+    ACCOUNT_FILE_LIMITS,
     AccountsInvalid,
     account_set_active,
     accounts_create,
@@ -32,6 +33,9 @@ from survey.services.audit import (
     request_ip,
 )
 from survey.text import UNSTORABLE, storable
+
+# The import page lists this many problems, then counts the rest.
+MAX_SHOWN = 200
 
 
 @login_required
@@ -62,7 +66,9 @@ def account_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.FILES.get("file"):
         upload = request.FILES["file"]
         try:
-            rows = read_accounts_file(upload.read(), filename=upload.name)
+            # One byte past the limit is enough to refuse a file that is too large.
+            content = upload.read(ACCOUNT_FILE_LIMITS.max_bytes + 1)
+            rows = read_accounts_file(content, filename=upload.name)
             created = accounts_create(rows=rows, user=request.user, request=request)
         except AccountsInvalid as invalid:
             errors = invalid.errors
@@ -74,7 +80,8 @@ def account_import(request: HttpRequest) -> HttpResponse:
                 % {"count": len(created)},
             )
             return redirect("survey:account_list")
-    return render(request, "survey/accounts/import.html", {"errors": errors})
+    context = {"errors": errors[:MAX_SHOWN], "hidden": max(len(errors) - MAX_SHOWN, 0)}
+    return render(request, "survey/accounts/import.html", context)
 
 
 @login_required

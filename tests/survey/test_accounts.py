@@ -95,7 +95,7 @@ def test_a_file_with_a_bad_row_creates_nothing(client, world):
     ]
     with pytest.raises(AccountsInvalid) as caught:
         read_accounts_file(xlsx(rows), filename="a.xlsx")
-    rows_in_error = sorted({row for row, _m in caught.value.errors})
+    rows_in_error = sorted({problem.row for problem in caught.value.errors})
     assert rows_in_error == [5, 6, 7]
     client.force_login(world.coordinator)
     upload = SimpleUploadedFile("a.xlsx", xlsx(rows))
