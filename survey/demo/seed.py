@@ -25,6 +25,7 @@ from survey.demo.names import (
 from survey.importers.framework import framework_import, read_framework_path
 from survey.models import (
     Answer,
+    AnswerComment,
     Assessment,
     Campaign,
     CampaignVersion,
@@ -305,6 +306,7 @@ def _assessments(campaign, units, versions, rng) -> list[Assessment]:
 
 TREND = {2023: -0.1, 2024: -0.04, 2025: 0.0}
 REVIEWED = {A.IN_REVIEW, A.RETURNED, A.VERIFIED, A.PUBLISHED}
+RETURN_COMMENT = "Cần bổ sung minh chứng (văn bản, số liệu)."
 
 
 def _answers(campaign, assessments, skills, rng) -> int:
@@ -319,6 +321,7 @@ def _answers(campaign, assessments, skills, rng) -> int:
         skill = skills[assessment.unit.code] + TREND[campaign.year]
         skill += rng.gauss(0, 0.05)
         share = _answered_share(campaign, assessment, rng)
+        own = []
         for node in nodes_by_version[version.pk]:
             if (
                 not node.applies_to_unit(
@@ -329,23 +332,31 @@ def _answers(campaign, assessments, skills, rng) -> int:
             ):
                 continue
             answer = _answer(assessment, node, skill, rng, campaign.year)
-            answers.append(answer)
+            own.append(answer)
             if rng.random() < 0.5 and not answer.is_na:
                 evidence.append((answer, evidence_reference(rng, campaign.year)))
+        if assessment.state == A.RETURNED:
+            _return_at_least_one(own)
+        answers += own
     Answer.objects.bulk_create(answers, batch_size=2000)
     Evidence.objects.bulk_create(
         [Evidence(answer=a, kind="document", **ref) for a, ref in evidence],
         batch_size=2000,
     )
+    _return_comments(answers)
     return len(answers)
 
 
 def _answered_share(campaign, assessment, rng) -> float:
+    """How much of the questionnaire is answered. Submission needs every applicable
+    indicator answered, so only drafts and ready assessments have gaps."""
     if NEVER_SUBMITTED.get(campaign.year) == assessment.unit.code:
         return 0.1
     if assessment.state == A.DRAFT:
         return rng.uniform(0.4, 0.9)
-    return 0.98
+    if assessment.state == A.READY:
+        return 0.98
+    return 1.0
 
 
 def _answer(assessment, node, skill, rng, year) -> Answer:
@@ -364,13 +375,53 @@ def _answer(assessment, node, skill, rng, year) -> Answer:
         version=1,
         **values,
     )
-    if assessment.state in REVIEWED and not is_na:
-        if assessment.state != A.IN_REVIEW or rng.random() < 0.5:
+    # Verified and published assessments have a verdict on every indicator, as
+    # verification requires; one in review has about half of them.
+    if assessment.state in REVIEWED and (
+        assessment.state != A.IN_REVIEW or rng.random() < 0.5
+    ):
+        if is_na:
+            _agree(answer)
+        else:
             _review(answer, node, values, rng, precision)
-        if assessment.state == A.RETURNED and rng.random() < 0.08:
-            answer.review_status = Answer.ReviewStatus.RETURNED
-            answer.reviewer_explanation = "Cần bổ sung minh chứng (văn bản, số liệu)."
+    if assessment.state == A.RETURNED and not is_na and rng.random() < 0.08:
+        _mark_returned(answer)
     return answer
+
+
+def _agree(answer: Answer) -> None:
+    answer.review_status = Answer.ReviewStatus.AGREED
+    answer.verified_points = answer.self_points
+
+
+def _mark_returned(answer: Answer) -> None:
+    answer.review_status = Answer.ReviewStatus.RETURNED
+    answer.reviewer_explanation = RETURN_COMMENT
+
+
+def _return_at_least_one(answers: list[Answer]) -> None:
+    """A returned assessment has something to correct: one item at least."""
+    returned = Answer.ReviewStatus.RETURNED
+    if answers and not any(a.review_status == returned for a in answers):
+        _mark_returned(next((a for a in answers if not a.is_na), answers[0]))
+
+
+def _return_comments(answers: list[Answer]) -> None:
+    """The reviewer's message on each returned item, as returning it writes."""
+    reviewer = User.objects.get(username="thamdinh")
+    AnswerComment.objects.bulk_create(
+        [
+            AnswerComment(
+                assessment_id=a.assessment_id,
+                node_id=a.node_id,
+                author=reviewer,
+                kind=AnswerComment.Kind.RETURN,
+                body=RETURN_COMMENT,
+            )
+            for a in answers
+            if a.review_status == Answer.ReviewStatus.RETURNED
+        ]
+    )
 
 
 def _review(answer: Answer, node: Node, values: dict, rng, precision: int) -> None:

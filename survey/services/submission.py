@@ -3,16 +3,22 @@
 Marking it ready is allowed with a warning (the approver may still fill the gaps);
 submitting and resubmitting are refused while an applicable indicator is unanswered
 (N/A counts as an answer) or evidence carried from last year is not confirmed.
+
+Only what the unit can still change counts. In a returned assessment that is the
+returned items: any other gap (an indicator that became applicable after the
+submission, say) is for the reviewers to return or to judge, and never leaves the
+unit unable to resubmit.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from survey.errors import SurveyError
 from survey.models import Assessment
-from survey.questionnaire_data import StepReview, assessment_review
+from survey.questionnaire_data import ReviewRow, StepReview, assessment_review
+from survey.services.answers import answer_editable
 
 BLOCKING_ACTIONS = frozenset({"submit", "resubmit"})
 WARNING_ACTIONS = frozenset({"mark_ready"})
@@ -24,8 +30,25 @@ class AssessmentIncomplete(SurveyError):
 
 @dataclass(frozen=True)
 class Completeness:
-    missing: int
-    unconfirmed: int
+    """What keeps an assessment from leaving the unit: ids of the indicators
+    unanswered, and of those with carried evidence to confirm."""
+
+    missing_ids: frozenset[int] = field(default_factory=frozenset)
+    unconfirmed_ids: frozenset[int] = field(default_factory=frozenset)
+    # Unanswered but closed to the unit (not returned): shown, never blocking.
+    kept_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def missing(self) -> int:
+        return len(self.missing_ids)
+
+    @property
+    def unconfirmed(self) -> int:
+        return len(self.unconfirmed_ids)
+
+    @property
+    def kept(self) -> int:
+        return len(self.kept_ids)
 
     @property
     def complete(self) -> bool:
@@ -59,11 +82,48 @@ class Completeness:
 def assessment_completeness(
     *, assessment: Assessment, steps: list[StepReview] | None = None
 ) -> Completeness:
+    """The gaps of ``assessment`` that block its submission: only those the unit
+    can still fill (see the module's docstring)."""
     steps = steps if steps is not None else assessment_review(assessment=assessment)
+    rows = [row for step in steps for row in step.rows]
+    open_rows = [row for row in rows if _changeable(assessment, row)]
+    missing = frozenset(row.node.pk for row in open_rows if not row.given)
     return Completeness(
-        missing=sum(len(step.missing) for step in steps),
-        unconfirmed=sum(len(step.unconfirmed) for step in steps),
+        missing_ids=missing,
+        unconfirmed_ids=frozenset(row.node.pk for row in open_rows if row.unconfirmed),
+        kept_ids=frozenset(
+            row.node.pk for row in rows if not row.given and row.node.pk not in missing
+        ),
     )
+
+
+@dataclass(frozen=True)
+class StepGaps:
+    """One step of the review page with the gaps that block submission."""
+
+    review: StepReview
+    missing: list[ReviewRow]
+    unconfirmed: list[ReviewRow]
+
+
+def assessment_gaps(
+    *, completeness: Completeness, steps: list[StepReview]
+) -> list[StepGaps]:
+    """Each step with its blocking gaps only, for the list of links to them."""
+    return [
+        StepGaps(
+            step,
+            [row for row in step.rows if row.node.pk in completeness.missing_ids],
+            [row for row in step.rows if row.node.pk in completeness.unconfirmed_ids],
+        )
+        for step in steps
+    ]
+
+
+def _changeable(assessment: Assessment, row: ReviewRow) -> bool:
+    # The person's own refusal (role, deadline) is checked by the transition; here
+    # only the state decides which answers are open to the unit.
+    return answer_editable(assessment=assessment, answer=row.answer, refusal=None)
 
 
 def assessment_submission_check(*, assessment: Assessment, action: str) -> str:

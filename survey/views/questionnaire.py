@@ -35,6 +35,7 @@ from survey.services.answers import (
 )
 from survey.services.submission import (
     assessment_completeness,
+    assessment_gaps,
     assessment_submission_check,
 )
 from survey.services.transitions import assessment_transition
@@ -331,6 +332,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "assessment": assessment,
         "steps": steps,
+        "gaps": assessment_gaps(completeness=completeness, steps=steps),
         "actions": actions,
         "completeness": completeness,
         "missing": completeness.missing,
