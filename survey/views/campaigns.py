@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +23,7 @@ from survey.answer_types import (
     number_format_named,
     page_number_format,
 )
+from survey.consequences import campaign_action_consequence
 from survey.errors import PermissionRefused, SurveyError
 from survey.models import (
     Assessment,
@@ -57,6 +59,16 @@ from survey.services.supply import (
     supply_scope,
 )
 from survey.text import UNSTORABLE, all_storable
+from survey.views.confirm import confirmation_page, is_confirmed
+
+ACTION_LABELS = {
+    "open": gettext_lazy("Open the campaign"),
+    "close": gettext_lazy("Close submissions"),
+    "reopen_submissions": gettext_lazy("Reopen submissions"),
+    "share_preliminary": gettext_lazy("Share preliminary results"),
+    "publish": gettext_lazy("Publish the results"),
+    "reopen": gettext_lazy("Reopen the published campaign"),
+}
 
 # Forms -------------------------------------------------------------------------------
 
@@ -217,6 +229,9 @@ def campaign_board(request: HttpRequest, pk: int) -> HttpResponse:
         for a in assessments
     ]
     roles = user_roles(user=request.user)
+    actions = states.actions_from(
+        machine=states.CAMPAIGN, source=campaign.state, roles=roles
+    )
     context = {
         "campaign": campaign,
         "rows": rows,
@@ -232,9 +247,11 @@ def campaign_board(request: HttpRequest, pk: int) -> HttpResponse:
         "state": state,
         "group": group,
         "filter_error": filter_error,
-        "actions": states.actions_from(
-            machine=states.CAMPAIGN, source=campaign.state, roles=roles
-        ),
+        "actions": actions,
+        "action_rows": [
+            (t, campaign_action_consequence(campaign=campaign, action=t.action))
+            for t in actions
+        ],
         "can_manage": can(user=request.user, action="manage_campaign"),
         "settings_form": SettingsForm(
             initial={
@@ -256,6 +273,15 @@ def campaign_action(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Enter the decision date as dd/mm/yyyy."))
         return redirect("survey:campaign_board", pk=campaign.pk)
     data = form.cleaned_data
+    if _needs_confirmation(request, campaign, data["action"]):
+        return confirmation_page(
+            request,
+            message=campaign_action_consequence(
+                campaign=campaign, action=data["action"]
+            ),
+            button=str(ACTION_LABELS[data["action"]]),
+            cancel_url=reverse("survey:campaign_board", args=[campaign.pk]),
+        )
     try:
         campaign = campaign_change(
             campaign=campaign,
@@ -276,6 +302,15 @@ def campaign_action(request: HttpRequest, pk: int) -> HttpResponse:
             % {"state": campaign.get_state_display()},
         )
     return redirect("survey:campaign_board", pk=campaign.pk)
+
+
+def _needs_confirmation(request: HttpRequest, campaign: Campaign, action: str):
+    # Every change of a campaign's state reaches all its units: each is asked
+    # about, when it is possible now (otherwise the service says why not).
+    possible = states.find_transition(
+        machine=states.CAMPAIGN, action=action, source=campaign.state
+    )
+    return action in ACTION_LABELS and possible and not is_confirmed(request)
 
 
 @login_required

@@ -16,11 +16,13 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from survey import states
 from survey.answer_types import format_number, number_format_named, page_number_format
+from survey.consequences import unit_action_consequence
 from survey.errors import PermissionRefused, SurveyError
 from survey.models import Answer, Assessment, Node
 from survey.questionnaire_data import assessment_review, review_totals
@@ -40,9 +42,14 @@ from survey.services.submission import (
 )
 from survey.services.transitions import assessment_transition
 from survey.text import UNSTORABLE, all_storable
+from survey.views.confirm import confirmation_page, is_confirmed
 
 MAX_ANSWERS_PER_SAVE = 200
 UNIT_ACTIONS = ("mark_ready", "back_to_draft", "submit", "resubmit")
+UNIT_ACTION_LABELS = {
+    "submit": gettext_lazy("Submit to the province"),
+    "resubmit": gettext_lazy("Submit the corrections"),
+}
 STATUS_OF = {"conflict": 409, "locked": 403, "invalid": 400}
 
 
@@ -334,6 +341,10 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": steps,
         "gaps": assessment_gaps(completeness=completeness, steps=steps),
         "actions": actions,
+        "action_rows": [
+            (t, unit_action_consequence(assessment=assessment, action=t.action))
+            for t in actions
+        ],
         "completeness": completeness,
         "missing": completeness.missing,
         "totals": totals,
@@ -345,7 +356,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark ready, submit…: through ``assessment_transition``; 403 when the role
-    may never take this action (an editor submitting)."""
+    may never take this action (an editor submitting). Submitting asks first (see
+    :mod:`survey.views.confirm`)."""
     assessment = _visible_assessment(request, pk)
     name = request.POST.get("action", "")
     roles = user_roles(user=request.user, unit=assessment.unit)
@@ -357,6 +369,13 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     try:
         warning = assessment_submission_check(assessment=assessment, action=name)
+        if _needs_confirmation(request, assessment, name):
+            return confirmation_page(
+                request,
+                message=unit_action_consequence(assessment=assessment, action=name),
+                button=str(UNIT_ACTION_LABELS[name]),
+                cancel_url=resolve_url("survey:assessment_review", pk=assessment.pk),
+            )
         assessment_transition(assessment=assessment, action=name, user=request.user)
     except PermissionRefused as refused:
         raise PermissionDenied from refused
@@ -371,3 +390,11 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
         if warning:
             messages.warning(request, warning)
     return redirect("survey:assessment_review", pk=assessment.pk)
+
+
+def _needs_confirmation(request: HttpRequest, assessment: Assessment, name: str):
+    # Asked only when the move is possible now; otherwise the transition refuses.
+    possible = states.find_transition(
+        machine=states.ASSESSMENT, action=name, source=assessment.state
+    )
+    return name in UNIT_ACTION_LABELS and possible and not is_confirmed(request)

@@ -13,6 +13,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from survey.consequences import (
+    agree_remaining_consequence,
+    agree_remaining_count,
+    return_consequence,
+)
 from survey.errors import SurveyError
 from survey.models import Answer, Assessment, AuditEvent, Node
 from survey.permissions import can, permission_require
@@ -35,12 +40,15 @@ from survey.services.notifications import (
     notifications_mark_read,
 )
 from survey.services.review import (
+    REVIEWABLE,
     VerdictInvalid,
     answer_comment_add,
     answer_verdict,
     answers_agree_remaining,
     answers_return,
 )
+from survey.text import storable
+from survey.views.confirm import confirmation_page, is_confirmed
 from survey.views.review_forms import VerdictForm, audit_changes, value_text
 
 
@@ -168,12 +176,14 @@ def _render_verify(request, assessment, forms_by_node=None, status=200) -> HttpR
     items = _review_items(request, assessment, forms_by_node)
     total = len(assessment_indicators(assessment=assessment))
     done = assessment.answers.filter(review_status__in=["agreed", "disagreed"]).count()
+    mine_pending = sum(item.status == "pending" for item in items)
     context = {
         "assessment": assessment,
         "items": items,
         "total": total,
         "done": done,
-        "mine_pending": sum(item.status == "pending" for item in items),
+        "mine_pending": mine_pending,
+        "agree_consequence": agree_remaining_consequence(count=mine_pending),
         "reviewable": assessment.state in ("submitted", "in_review", "returned"),
     }
     return render(request, "survey/review/verify.html", context, status=status)
@@ -232,12 +242,24 @@ def return_items(request: HttpRequest, pk: int) -> HttpResponse:
         permission_require(
             user=request.user, action="return_answer", unit=assessment.unit, node=node
         )
+    comment = request.POST.get("comment", "")
+    # Without items, or without a comment it can store, the service refuses
+    # before changing anything: it says why instead of asking.
+    valid = nodes and comment.strip() and storable(comment)
+    if valid and not is_confirmed(request):
+        return confirmation_page(
+            request,
+            message=return_consequence(count=len(nodes)),
+            button=_("Return to the unit"),
+            cancel_url=reverse("survey:verify", args=[assessment.pk]),
+            items=[f"{node.code} {node.name_vi}" for node in nodes],
+        )
     try:
         count = answers_return(
             assessment=assessment,
             nodes=nodes,
             user=request.user,
-            comment=request.POST.get("comment", ""),
+            comment=comment,
         )
     except VerdictInvalid as invalid:
         for message in invalid.errors.values():
@@ -257,6 +279,15 @@ def return_items(request: HttpRequest, pk: int) -> HttpResponse:
 def agree_remaining(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk, "review_answer")
     nodes = review_scope_indicators(user=request.user, assessment=assessment)
+    count = agree_remaining_count(assessment=assessment, nodes=nodes)
+    # Asked only when it would judge something; otherwise the service says why not.
+    if count and assessment.state in REVIEWABLE and not is_confirmed(request):
+        return confirmation_page(
+            request,
+            message=agree_remaining_consequence(count=count),
+            button=_("Agree with the remaining indicators"),
+            cancel_url=reverse("survey:verify", args=[assessment.pk]),
+        )
     try:
         count = answers_agree_remaining(
             assessment=assessment, user=request.user, nodes=nodes

@@ -80,9 +80,27 @@ def click_and_wait(page, locator) -> None:
         locator.click()
 
 
+def accept_and_wait(page, locator) -> str:
+    """Click a button that asks first, accept its dialog; return what it said."""
+    said = []
+
+    def accept(dialog) -> None:
+        said.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", accept)
+    click_and_wait(page, locator)
+    assert said, "no confirmation was asked"
+    return said[0]
+
+
 def unit_action(page, live_server, world, action: str) -> None:
     page.goto(f"{live_server.url}/assessments/{world.assessment.pk}/review/")
-    click_and_wait(page, page.locator(f"button[value='{action}']"))
+    button = page.locator(f"button[value='{action}']")
+    if action in ("submit", "resubmit"):
+        assert accept_and_wait(page, button).startswith("Nộp")
+    else:
+        click_and_wait(page, button)
 
 
 def verdict(page, world, code: str, *, disagree=False, **fields) -> None:
@@ -139,6 +157,10 @@ def test_the_full_loop(browser, live_server, world):
     reviewer.locator(f"form.v-return input[value='{world.nodes['1.2'].pk}']").check()
     reviewer.locator("#return-comment").fill("Bổ sung danh sách hồ sơ")
     click_and_wait(reviewer, reviewer.locator("form.v-return button"))
+    # Returning asks on a page of its own, naming the items.
+    assert "Trả lại 1 mục cho đơn vị" in reviewer.locator("main").inner_text()
+    assert state(world) == "in_review"
+    click_and_wait(reviewer, reviewer.locator("form.confirm-form button"))
     assert state(world) == "returned"
 
     # The unit sees the comment, fixes the returned item, and resubmits.
@@ -151,9 +173,10 @@ def test_the_full_loop(browser, live_server, world):
     reviewer.goto(verify_url)
     change = reviewer.locator(f"#ind-{world.nodes['1.2'].pk} .v-change")
     assert "3 / 4" in change.inner_text() and "4 / 4" in change.inner_text()
-    click_and_wait(
+    said = accept_and_wait(
         reviewer, reviewer.locator("form[action$='agree-remaining/'] button")
     )
+    assert said.startswith("Thống nhất với 2 chỉ số còn lại")  # 1.2 and T.1
     assert state(world) == "verified"
 
     # The coordinator shares preliminary results and publishes.
@@ -162,12 +185,19 @@ def test_the_full_loop(browser, live_server, world):
     for action in ("close", "share_preliminary"):
         coordinator.goto(board)
         form = coordinator.locator(f"form.c-action:has(input[value='{action}'])")
-        click_and_wait(coordinator, form.locator("button"))
+        said = accept_and_wait(coordinator, form.locator("button"))
+        if action == "close":  # the other unit never started
+            assert said == (
+                "Đóng tiếp nhận: 1 đơn vị đang soạn sẽ không thể sửa nữa. "
+                "Hạn nộp còn 30 ngày."
+            )
     coordinator.goto(board)
     form = coordinator.locator("form.c-action:has(input[value='publish'])")
     form.locator("input[name=decision_number]").fill("684/QĐ-UBND")
     form.locator("input[name=decision_date]").fill("03/04/2026")
-    click_and_wait(coordinator, form.locator("button"))
+    assert accept_and_wait(coordinator, form.locator("button")).startswith(
+        "Công bố kết quả: điểm chính thức của 1 đơn vị"
+    )
     campaign = Campaign.objects.get(pk=world.campaign.pk)
     assert (campaign.state, campaign.decision_number) == ("published", "684/QĐ-UBND")
     assert state(world) == "published"

@@ -407,6 +407,7 @@ def test_an_editor_fills_a_whole_assessment_and_the_approver_submits(
         approver.locator("form button[type=submit]").last.click()
     approver.wait_for_url(re.compile(r"/review/$"))
     shoot(approver, "whole-review-desktop.png")
+    approver.once("dialog", lambda dialog: dialog.accept())
     with approver.expect_navigation():
         approver.locator("button[value='submit']").click()
     small.assessment.refresh_from_db()

@@ -259,7 +259,7 @@ def test_the_campaign_screens_through_the_client(client, world):
     assert response.url == reverse("survey:campaign_board", args=[campaign.pk])
     assert campaign.deadline == date(2027, 3, 15)
     action = reverse("survey:campaign_action", args=[campaign.pk])
-    client.post(action, {"action": "open"})
+    client.post(action, {"action": "open", "confirmed": "1"})
     assert Campaign.objects.get(pk=campaign.pk).state == C.OPEN
     response = client.post(action, {"action": "publish"}, follow=True)
     assert Campaign.objects.get(pk=campaign.pk).state == C.OPEN

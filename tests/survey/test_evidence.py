@@ -647,7 +647,7 @@ def test_carried_evidence_is_confirmed_and_blocks_submission_until_then(world, c
     assert not Evidence.objects.filter(
         answer__assessment=world.assessment, confirmed=False
     ).exists()
-    client.post(action, {"action": "submit"})
+    client.post(action, {"action": "submit", "confirmed": "1"})
     world.assessment.refresh_from_db()
     assert world.assessment.state == "submitted"
 

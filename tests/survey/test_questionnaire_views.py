@@ -346,7 +346,7 @@ def test_editor_marks_ready_and_approver_submits(world, client):
     client.force_login(world.approver)
     review = client.get(reverse("survey:assessment_review", args=[world.assessment.pk]))
     assert [t.action for t in review.context["actions"]] == ["back_to_draft", "submit"]
-    client.post(url, {"action": "submit"})
+    client.post(url, {"action": "submit", "confirmed": "1"})
     world.assessment.refresh_from_db()
     assert world.assessment.state == "submitted"
 
@@ -375,7 +375,7 @@ def test_submitting_with_a_missing_answer_is_refused_with_links(world, client):
     assert "cannot be submitted yet: 1 applicable indicator is not answered." in html
     assert f'href="{step_url(world, "B")}#ind-{world.nodes["B.2"].pk}"' in html
     world.save("B.2", {"text": "Có"})
-    client.post(url, {"action": "submit"})
+    client.post(url, {"action": "submit", "confirmed": "1"})
     world.assessment.refresh_from_db()
     assert world.assessment.state == "submitted"
 

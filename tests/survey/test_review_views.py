@@ -173,7 +173,8 @@ def test_a_verdict_outside_ones_scope_is_not_found(client, world):
 def test_returning_through_the_screen(client, world):
     nodes = [world.nodes["1.2"].pk, world.nodes["1.3"].pk]
     response = as_user(client, world.reviewer).post(
-        url("return_items", world), {"nodes": nodes, "comment": "Bổ sung minh chứng"}
+        url("return_items", world),
+        {"nodes": nodes, "comment": "Bổ sung minh chứng", "confirmed": "1"},
     )
     assert response.status_code == 302
     assert Assessment.objects.get(pk=world.assessment.pk).state == "returned"
@@ -197,7 +198,9 @@ def test_a_return_without_comment_says_so(client, world):
 
 
 def test_agree_with_the_rest(client, world):
-    response = as_user(client, world.police).post(url("agree_remaining", world))
+    response = as_user(client, world.police).post(
+        url("agree_remaining", world), {"confirmed": "1"}
+    )
     assert response.status_code == 302
     statuses = dict(
         Answer.objects.filter(assessment=world.assessment).values_list(
