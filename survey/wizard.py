@@ -10,6 +10,8 @@ The forms are in :mod:`survey.questionnaire_forms`, the reads in
 """
 
 from collections import OrderedDict
+from collections.abc import Sequence
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,9 +19,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView
 
@@ -38,6 +43,50 @@ from survey.services.answers import (
     answer_save,
     assessment_edit_refusal,
 )
+
+# Conflicts --------------------------------------------------------------------------
+
+
+def answer_conflict_message(
+    *, answer: Answer, user, theirs: Sequence[Sequence[str]]
+) -> str:
+    """What a stale save tells the person: who saved the answer kept on the server
+    (they themselves, from another tab or a page shown earlier, or someone else),
+    when, and its value. ``theirs`` is its (label, text) pairs, comment last."""
+    values = list(theirs[:-1] if len(theirs) > 1 else theirs)
+    value = (
+        values[0][1]
+        if len(values) == 1
+        else "; ".join(f"{label}: {text}" for label, text in values)
+    )
+    params = {
+        "time": _saved_time(answer.updated_at),
+        "value": Truncator(value).chars(80),
+        "who": str(answer.updated_by or ""),
+    }
+    if answer.updated_by_id is not None and answer.updated_by_id == user.pk:
+        message = _(
+            "You changed this answer in another tab or on an earlier page at "
+            "%(time)s. Saved value: %(value)s."
+        )
+    elif answer.updated_by_id is None:
+        message = _("A different answer was saved at %(time)s. Saved value: %(value)s.")
+    else:
+        message = _(
+            "%(who)s saved a different answer at %(time)s. Saved value: %(value)s."
+        )
+    return message % params
+
+
+def _saved_time(moment: datetime | None) -> str:
+    """The time alone when it was today, else the date too."""
+    if moment is None:
+        return "—"
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return formats.time_format(local, "H:i")
+    return formats.date_format(local, "SHORT_DATETIME_FORMAT")
+
 
 # The wizard -------------------------------------------------------------------------
 
@@ -83,8 +132,14 @@ class AssessmentStorage(BaseStorage):
             self.request.session[self.prefix] = self.current_step
 
 
+@method_decorator(never_cache, name="dispatch")
 class QuestionnaireWizard(LoginRequiredMixin, NamedUrlWizardView):
-    """Steps = pillars; every POST saves the step's changed answers, then moves."""
+    """Steps = pillars; every POST saves the step's changed answers, then moves.
+
+    No step page is ever kept by the browser (``no-store``): Back and Forward load
+    it again with the answers as saved, never a copy showing older values whose
+    posting would then be refused as stale.
+    """
 
     storage_name = "survey.wizard.AssessmentStorage"
     form_list = [("step", StepForm)]  # replaced per request by the version's pillars
@@ -188,7 +243,7 @@ class QuestionnaireWizard(LoginRequiredMixin, NamedUrlWizardView):
                 user=self.request.user,
             )
         except AnswerStale as stale:
-            form.show_conflict(stale)
+            self._show_conflict(form, stale)
         except AnswerInvalid as invalid:
             form.add_service_errors(invalid.errors)
         except AnswerLocked as locked:
@@ -196,6 +251,13 @@ class QuestionnaireWizard(LoginRequiredMixin, NamedUrlWizardView):
         else:
             return True
         return False
+
+    def _show_conflict(self, form: AnswerForm, stale: AnswerStale) -> None:
+        form.conflict = stale  # read by form.theirs
+        stale.message = answer_conflict_message(
+            answer=stale.answer, user=self.request.user, theirs=form.theirs
+        )
+        form.show_conflict(stale)
 
     def render_done(self, form, **kwargs):
         return redirect(self.review_url())

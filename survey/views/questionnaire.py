@@ -41,6 +41,7 @@ from survey.services.submission import (
     assessment_submission_check,
 )
 from survey.services.transitions import assessment_transition
+from survey.wizard import answer_conflict_message
 from survey.text import UNSTORABLE, all_storable
 from survey.views.confirm import confirmation_page, is_confirmed
 
@@ -239,7 +240,7 @@ def _autosave_one(request, assessment, node: Node | None, answers, item) -> dict
             user=request.user,
         )
     except AnswerStale as stale:
-        return _conflict(item, node, stale)
+        return _conflict(item, node, stale, user=request.user)
     except AnswerInvalid as invalid:
         errors = {k: [m for _c, m in v] for k, v in invalid.errors.items()}
         return _result(item, "invalid", errors=_strings(errors))
@@ -280,7 +281,9 @@ class _QueryLike(dict):
         return list(value) if isinstance(value, list | tuple) else [value]
 
 
-def _conflict(item: dict, node: Node, stale: AnswerStale) -> dict:
+def _conflict(item: dict, node: Node, stale: AnswerStale, *, user) -> dict:
+    """Both values, and who saved the server's: ``mine`` when it was the person
+    (another tab, or a page shown before that save), so the message says so."""
     server = AnswerForm(
         node=node,
         answer=stale.answer,
@@ -288,17 +291,21 @@ def _conflict(item: dict, node: Node, stale: AnswerStale) -> dict:
     )
     answer = stale.answer
     updated_at = timezone.localtime(answer.updated_at) if answer.updated_at else None
+    theirs_display = [
+        [str(server[name].label), display_value(server, name)]
+        for name in server.value_names
+    ]
     return _result(
         item,
         "conflict",
-        message=str(stale.message),
+        message=answer_conflict_message(
+            answer=answer, user=user, theirs=theirs_display
+        ),
+        mine=answer.updated_by_id is not None and answer.updated_by_id == user.pk,
         version=stale.version,
         yours=item.get("values", {}),
         theirs={name: input_value(server, name) for name in server.value_names},
-        theirs_display=[
-            [str(server[name].label), display_value(server, name)]
-            for name in server.value_names
-        ],
+        theirs_display=theirs_display,
         updated_by=str(answer.updated_by or ""),
         updated_at=formats.date_format(updated_at, "SHORT_DATETIME_FORMAT")
         if updated_at
@@ -321,6 +328,7 @@ def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:
     return get_object_or_404(assessment_list_for_unit_staff(user=request.user), pk=pk)
 
 
+@never_cache  # Back never shows counts and points older than the answers
 @login_required
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """Completeness, missing answers and points per step, and the unit's actions."""
