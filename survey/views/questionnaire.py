@@ -41,9 +41,9 @@ from survey.services.submission import (
     assessment_submission_check,
 )
 from survey.services.transitions import assessment_transition
-from survey.wizard import answer_conflict_message
 from survey.text import UNSTORABLE, all_storable
 from survey.views.confirm import confirmation_page, is_confirmed
+from survey.wizard import answer_conflict_message
 
 MAX_ANSWERS_PER_SAVE = 200
 UNIT_ACTIONS = ("mark_ready", "back_to_draft", "submit", "resubmit")
