@@ -266,6 +266,7 @@
   function apply(result, sent) {
     var fs = fieldsetOf(sent.node);
     var current = load(sent.node);
+    if (typeof result.version === "number") knowVersion(sent.node, result.version);
     if (result.status === "ok" && typeof result.version === "number") {
       if (current && current.seq === sent.seq) drop(sent.node);
       else if (current) { current.version = result.version; store(current); }
@@ -295,7 +296,10 @@
     var slot = fs.querySelector(".q-conflict-slot");
     slot.textContent = "";
     var p = document.createElement("p");
-    p.textContent = D.msgConflict + (result.updated_by ? " (" + result.updated_by + ", " + result.updated_at + ")" : "");
+    // The server's message says whose save this was: the person's own (another tab,
+    // a page shown before it) or someone else's, when, and the value it kept.
+    p.textContent = result.message ||
+      D.msgConflict + (result.updated_by ? " (" + result.updated_by + ", " + result.updated_at + ")" : "");
     slot.appendChild(p);
     var dl = document.createElement("dl");
     var title = document.createElement("p");
@@ -421,6 +425,72 @@
   document.addEventListener("keydown", evEnter);
   document.querySelectorAll(".q-ev-title").forEach(function (h) { h.tabIndex = -1; });
 
+  // Page cache. A step page shown again by the browser (Back, Forward, a restored
+  // tab) must show the answers as saved now: an older copy would post its older
+  // values, and older values beside a newer version are saved without a conflict.
+  // The server sends the page with no-store; a page kept in memory anyway
+  // (persisted) or older than a version this browser has seen saved is loaded
+  // again; fields the browser fills back in (what they held when the page was
+  // left) are reset to the page's values, then unsent changes are put back from
+  // localStorage. A page answering a POST (a conflict, errors) is never reloaded:
+  // that would post it again.
+  var VERSIONS = "dti:v:" + D.assessment;
+  var fieldsets = document.querySelectorAll("fieldset.indicator");
+
+  function knownVersions() {
+    try { return JSON.parse(localStorage.getItem(VERSIONS)) || {}; } catch (e) { return {}; }
+  }
+  function keepVersions(known) {
+    try { localStorage.setItem(VERSIONS, JSON.stringify(known)); } catch (e) { /* full */ }
+  }
+  function knowVersion(node, version) {
+    var known = knownVersions();
+    if (!(known[node] >= version)) { known[node] = version; keepVersions(known); }
+  }
+
+  function pageIsOld() {
+    var known = knownVersions();
+    return Array.prototype.some.call(fieldsets, function (fs) {
+      return Number(fs.dataset.version) < (known[fs.dataset.node] || 0);
+    });
+  }
+
+  function loadAgain() {
+    // Once: if the server itself shows older versions (an answer removed and
+    // entered again), believe it rather than reload forever.
+    var key = "dti:reloaded:" + location.pathname;
+    if (Date.now() - (Number(sessionStorage.getItem(key)) || 0) < 10000) {
+      var known = knownVersions();
+      fieldsets.forEach(function (fs) { known[fs.dataset.node] = Number(fs.dataset.version); });
+      keepVersions(known);
+      return false;
+    }
+    sessionStorage.setItem(key, String(Date.now()));
+    location.reload();
+    return true;
+  }
+
+  function showPageValues() {
+    fieldsets.forEach(function (fs) {
+      inputs(fs).forEach(function (pair) {
+        var el = pair[1];
+        if (pair[0] === "version") el.value = fs.dataset.version;
+        else if (el.type === "radio" || el.type === "checkbox") el.checked = el.defaultChecked;
+        else if (el.type !== "file") el.value = el.defaultValue;
+      });
+      knowVersion(fs.dataset.node, Number(fs.dataset.version));
+    });
+  }
+
+  window.addEventListener("pageshow", function (event) {
+    if (D.posted === "1") return;
+    if (event.persisted) { location.reload(); return; }
+    // Browsers fill fields back in just before this event, not before the script.
+    showPageValues();
+    showUnsent();
+  });
+  if (D.posted !== "1" && pageIsOld() && loadAgain()) return;
+
   form.addEventListener("input", onEdit);
   form.addEventListener("change", onEdit);
   form.addEventListener("submit", function () {
@@ -433,13 +503,16 @@
   });
 
   // Changes typed earlier but never confirmed: show them again and resend them.
-  queued().forEach(function (node) {
-    var entry = load(node);
-    var fs = fieldsetOf(node);
-    if (!entry || !fs) return;
-    fill(fs, shownValues(entry));
-    if (entry.conflict) showConflict(fs, entry, entry.conflict);
-  });
-  document.querySelectorAll("fieldset.indicator").forEach(showRatio);
+  function showUnsent() {
+    queued().forEach(function (node) {
+      var entry = load(node);
+      var fs = fieldsetOf(node);
+      if (!entry || !fs) return;
+      fill(fs, shownValues(entry));
+      if (entry.conflict) showConflict(fs, entry, entry.conflict);
+    });
+    fieldsets.forEach(showRatio);
+  }
+  showUnsent();
   if (queued().length) flush();
 })();
