@@ -165,10 +165,15 @@
   function markDirty(fs) {
     var node = fs.dataset.node;
     var previous = load(node);
+    var values = collect(fs);
+    // The change event of a field left for the conflict's buttons is no edit: the
+    // answer stays held in conflict, never sent again as if nothing had happened.
+    if (previous && previous.conflict &&
+        JSON.stringify(previous.values) === JSON.stringify(values)) return;
     store({
       node: Number(node),
       version: previous ? previous.version : Number(fs.dataset.version),
-      values: collect(fs),
+      values: values,
       format: FORMAT,
       seq: previous ? previous.seq + 1 : 1
     });
