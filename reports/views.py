@@ -206,7 +206,13 @@ def self_report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reports/self_report.html",
-        {"assessment": assessment, "report": report},
+        {
+            "assessment": assessment,
+            "report": report,
+            "results_shared": results_shared_with(
+                user=request.user, assessment=assessment
+            ),
+        },
     )
 
 

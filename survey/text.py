@@ -17,6 +17,10 @@ UNSTORABLE = _(
     "character); remove them and try again."
 )
 
+# Django's own message for a NUL typed in a form field: named here so that the
+# project's catalogue keeps the Vietnamese translation that replaces Django's.
+NULL_IN_FORM_FIELD = _("Null characters are not allowed.")
+
 
 def storable(text: str) -> bool:
     """Whether ``text`` holds no NUL character and no lone surrogate."""

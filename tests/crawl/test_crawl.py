@@ -61,24 +61,7 @@ ENDONYMS = frozenset(
 
 # (rule, URL name of the page, detail, why): detail is the unknown variable, the URL
 # name of the page holding a broken link, the msgid, or "" for any.
-KNOWN_DEFECTS = [
-    (
-        "unknown variable",
-        "survey:audit_search",
-        "e.actor.username",
-        "survey/templates/survey/audit/search.html writes "
-        '{{ e.actor.username|default:"—" }} for events without an actor: the '
-        "template relies on an unknown variable rendering as an empty string "
-        "(audit trail)",
-    ),
-    (
-        "broken link",
-        "reports:scorecard",
-        "reports:self_report",
-        "the self-report page links to the scorecard before the results are shared "
-        "with the unit, which then answers 403 (unit reports)",
-    ),
-]
+KNOWN_DEFECTS: list[tuple[str, str, str, str]] = []
 
 
 @dataclass(frozen=True)
