@@ -14,6 +14,10 @@ MESSAGES = {
     "key_missing": _("The key “%(column)s” is missing."),
     "required": _("This cell must not be empty."),
     "too_long": _("The text is longer than %(max)s characters."),
+    "unstorable": _(
+        "The cell contains characters that cannot be stored (such as a null "
+        "character); remove them."
+    ),
     "not_integer": _("“%(value)s” is not a whole number."),
     "not_number": _("“%(value)s” is not a number."),
     "number_format": _(

@@ -25,6 +25,7 @@ from openpyxl.xml.functions import iterparse
 
 from survey.answer_types import NumberCell
 from survey.importers.issues import ImportFailed, ImportIssue
+from survey.text import storable
 
 THOUSANDS = re.compile(r"[-+]?\d{1,3}(\.\d{3})+")
 TRUE_WORDS = {"yes", "có", "co", "1", "x", "true", "đúng", "c"}
@@ -124,7 +125,7 @@ def _sheet_from_rows(name: str, raw_rows: Iterable, limits: Limits = LIMITS) -> 
     _check_width(name, 1, header_cells, limits)
     header = [_cell_text(cell).lower() for cell in header_cells]
     sheet, too_long = Sheet(name=name, header=header), []
-    too_long += _long_cells(name, 1, header, header, limits)
+    too_long += _bad_cells(name, 1, header, header, limits)
     for number, raw in enumerate(raw_rows, start=2):
         if number > limits.max_rows + 1:
             # Stop here: whatever follows is never read.
@@ -132,7 +133,7 @@ def _sheet_from_rows(name: str, raw_rows: Iterable, limits: Limits = LIMITS) -> 
         cells = _trimmed(raw)
         _check_width(name, number, cells, limits)
         values = [_cell_text(cell) for cell in cells]
-        too_long += _long_cells(name, number, header, values, limits)
+        too_long += _bad_cells(name, number, header, values, limits)
         if any(values):
             sheet.rows.append((number, dict(zip(header, values, strict=False))))
     if too_long:
@@ -145,18 +146,26 @@ def _check_width(name: str, number: int, cells: list, limits: Limits) -> None:
         raise _refuse(name, number, "too_many_columns", max=grouped(limits.max_columns))
 
 
-def _long_cells(name, number, header, values, limits) -> list[ImportIssue]:
-    return [
-        ImportIssue(
-            name,
-            number,
-            _column_name(header, index),
-            "cell_too_long",
-            {"length": grouped(len(text)), "max": grouped(limits.max_cell_chars)},
-        )
-        for index, text in enumerate(values)
-        if len(text) > limits.max_cell_chars
-    ]
+def _bad_cells(name, number, header, values, limits) -> list[ImportIssue]:
+    """Cells over the length limit, and cells the database cannot store (a NUL
+    character or a lone surrogate, which PostgreSQL refuses)."""
+    issues = []
+    for index, text in enumerate(values):
+        if len(text) > limits.max_cell_chars:
+            params = {
+                "length": grouped(len(text)),
+                "max": grouped(limits.max_cell_chars),
+            }
+            issues.append(
+                ImportIssue(
+                    name, number, _column_name(header, index), "cell_too_long", params
+                )
+            )
+        elif not storable(text):
+            issues.append(
+                ImportIssue(name, number, _column_name(header, index), "unstorable")
+            )
+    return issues
 
 
 def _column_name(header: list[str], index: int) -> str:

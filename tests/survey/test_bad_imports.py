@@ -365,6 +365,15 @@ FRAMEWORK_CASES = [
         form_refuses=True,
     ),
     FrameworkCase(
+        "nul_character_in_a_name",
+        lambda tmp: write_csv(
+            tmp / "nul.csv", node_rows(base_nodes(name_vi="Tên\x00 chỉ số"))
+        ),
+        {("nul.csv", 3, "name_vi", "unstorable")},
+        "The cell contains characters that cannot be stored (such as a null "
+        "character); remove them.",
+    ),
+    FrameworkCase(
         "450_bad_rows",
         lambda tmp: write_csv(
             tmp / "many.csv",
