@@ -5,7 +5,7 @@ Everything is validated first; an invalid workbook writes nothing.
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +26,7 @@ from survey.importers.tabular import (
     read_xlsx,
 )
 from survey.models import Answer, Assessment, Evidence, Node
+from survey.services.answers import MAX_NUMBER
 from survey.services.audit import audit_record
 from survey.services.points import answer_points
 from survey.states import EDITABLE_ASSESSMENT_STATES
@@ -191,17 +192,27 @@ def _values(node: Node, row: dict, fail, number_format) -> dict | None:
     return {"text": text}
 
 
+# Points are stored with 8 digits before the decimal mark.
+MAX_POINTS = Decimal(10) ** 8
+
+
 def _number(cell, column: str, fail, number_format) -> Decimal | None | bool:
     """The number in ``cell`` (numbers as they are, text in the file's format), or
     False after reporting why it is not one."""
     try:
-        return read_number(cell, number_format)
+        value = read_number(cell, number_format)
     except ValidationError as error:
         if error.code == "not_a_number":
             fail(column, "not_number", value=cell)
         else:
             fail(column, "number_format", value=cell, example=number_format.example)
         return False
+    limit = MAX_POINTS if column.endswith("points") else MAX_NUMBER
+    if value is not None and not (value.is_finite() and abs(value) < limit):
+        # Past what the answer's columns hold: refused here, not by the database.
+        fail(column, "out_of_range")
+        return False
+    return value
 
 
 def _points(row: dict, column: str, node: Node, fail, number_format) -> Decimal | None:
@@ -229,7 +240,7 @@ def _check_agreement(earned, typed: Decimal, precision: int, fail) -> None:
     """
     if earned is None:
         fail("self_points", "points_not_earned", typed=grouped(typed))
-    elif round(typed, precision) != earned:
+    elif typed.quantize(Decimal(1).scaleb(-precision), ROUND_HALF_UP) != earned:
         fail(
             "self_points",
             "points_disagree",

@@ -336,7 +336,9 @@ def _parse_number(name, number, node, column, out, *, maximum, integer=False):
         out.add(name, number, column, "not_number", value=text)
         return None
     if value is not None and value < 0:
+        # Never converted further: int() of a huge negative exponent runs for ever.
         out.add(name, number, column, "negative")
+        return None
     if value is not None and value > maximum:
         out.add(name, number, column, "number_too_large", max=grouped(maximum))
         return None

@@ -365,6 +365,13 @@ FRAMEWORK_CASES = [
         form_refuses=True,
     ),
     FrameworkCase(
+        "order_of_a_huge_negative_exponent",
+        lambda tmp: write_csv(
+            tmp / "negative.csv", node_rows(base_nodes(order="-1e1000000"))
+        ),
+        {("negative.csv", 3, "order", "negative")},
+    ),
+    FrameworkCase(
         "nul_character_in_a_name",
         lambda tmp: write_csv(
             tmp / "nul.csv", node_rows(base_nodes(name_vi="Tên\x00 chỉ số"))
@@ -605,6 +612,21 @@ ANSWER_CASES = [
         ),
         {("answers", 2, "comment", "cell_too_long")},
         "The cell holds 40,000 characters, more than the 32,767 allowed.",
+    ),
+    AnswerCase(
+        "numbers_past_the_columns",
+        lambda tmp: answer_workbook(
+            tmp / "huge.xlsx",
+            [
+                {"code": "C", "value": 10**20},
+                {"code": "Y", "value": "có", "verified_points": "1e30"},
+            ],
+        ),
+        {
+            ("answers", 2, "value", "out_of_range"),
+            ("answers", 3, "verified_points", "out_of_range"),
+        },
+        "The value is outside the allowed range.",
     ),
     AnswerCase(
         "million_rows",
