@@ -100,6 +100,20 @@
     showRatio(fs);
   }
 
+  // What the server holds becomes the fields' own values, so that a page that
+  // shows itself again (pageshow) puts back the saved answer, never an older one.
+  function setDefaults(fs, values) {
+    inputs(fs).forEach(function (pair) {
+      var name = pair[0], el = pair[1];
+      if (!(name in values) || el.type === "file" || el.type === "hidden") return;
+      var value = values[name];
+      if (el.type === "radio") el.defaultChecked = String(value) === el.value;
+      else if (el.type === "checkbox" && name === "is_na") el.defaultChecked = !!value;
+      else if (el.type === "checkbox") el.defaultChecked = (value || []).indexOf(el.value) >= 0;
+      else el.defaultValue = value === null || value === undefined ? "" : value;
+    });
+  }
+
   function setVersion(fs, version) {
     fs.dataset.version = version;
     inputs(fs).forEach(function (pair) {
@@ -277,6 +291,7 @@
       else if (current) { current.version = result.version; store(current); }
       if (fs) {
         setVersion(fs, result.version);
+        setDefaults(fs, shownValues(sent));
         var points = fs.querySelector("[data-points]");
         if (points) points.textContent = result.points === null ? "—" : result.points;
         fieldMessages(fs, result.warnings || {}, "warning");
@@ -335,7 +350,10 @@
     take.type = "button";
     take.textContent = D.msgTake;
     take.addEventListener("click", function () {
-      fill(fs, result.theirs);
+      // The server wrote its values in the entry's format: shown in the page's.
+      var theirs = shownValues({values: result.theirs, format: entry.format || FORMAT});
+      fill(fs, theirs);
+      setDefaults(fs, theirs);
       setVersion(fs, result.version);
       drop(entry.node);
       slot.textContent = "";

@@ -207,3 +207,22 @@ def test_an_answer_kept_in_the_browser_by_a_conflict_survives_back_and_forward(
     wait_for_saved(page)
     assert stored_number(world, "A.3") == Decimal(21)
     page.context.close()
+
+
+def test_a_page_shown_again_after_a_save_keeps_the_saved_answer(
+    browser, live_server, world
+):
+    """A step that shows itself (pageshow) after an autosave was confirmed, as a
+    slow page does when its load event comes after the save, keeps the saved
+    answer and its version: Next saves nothing older."""
+    page = open_step_a_after_home(browser, live_server, world)
+    number_input(page, world, "A.3").fill("20")
+    wait_for_saved(page)
+    page.evaluate(
+        "window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: false}))"
+    )
+    assert number_input(page, world, "A.3").input_value() == "20"
+    page.get_by_role("button", name=re.compile("→")).click()  # Bước tiếp theo
+    page.wait_for_url(step_url(live_server, world, "B"))
+    assert stored_number(world, "A.3") == Decimal(20)
+    page.context.close()
