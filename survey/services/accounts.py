@@ -251,6 +251,8 @@ def account_set_active(*, account: User, active: bool, user, reason: str = "") -
     """Deactivate (or reactivate) ``account``; its sessions stop working at once
     and nothing it did is deleted."""
     _require(user)
+    if not storable(reason):
+        raise SurveyError(UNSTORABLE)
     if account.pk == user.pk and not active:
         raise SurveyError(_("You cannot deactivate your own account."))
     if account.is_active == active:

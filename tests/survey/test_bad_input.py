@@ -495,3 +495,19 @@ def test_the_messages_are_in_vietnamese(client, settings):
     assert "Dòng 3, cột username: Tên đăng nhập STC-cv đã tồn tại" in page_text(
         response
     )
+
+
+def test_a_deactivation_reason_the_database_cannot_store_is_refused(client):
+    world = build_world()
+    client.force_login(world.coordinator)
+    before = counts()
+    response = client.post(
+        reverse("survey:account_active", args=[world.editor.pk]),
+        {"active": "0", "reason": "nghỉ\x00 việc"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert UNSTORABLE in page_text(response)
+    world.editor.refresh_from_db()
+    assert world.editor.is_active
+    assert counts() == before
