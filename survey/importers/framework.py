@@ -15,6 +15,7 @@ from django.db import transaction
 import scoring
 from survey.importers.issues import ImportFailed, ImportIssue
 from survey.importers.tabular import (
+    AmbiguousNumber,
     Sheet,
     check_size,
     grouped,
@@ -220,10 +221,9 @@ def _parse_levels(sheet: Sheet, out: _Collector) -> list[dict]:
     for number, row in sheet.rows:
         try:
             bound = parse_decimal(row.get("min_value", ""))
-        except ValueError:
-            out.add(
-                sheet.name, number, "min_value", "not_number", value=row["min_value"]
-            )
+        except ValueError as error:
+            code = _number_problem(error)
+            out.add(sheet.name, number, "min_value", code, value=row["min_value"])
             continue
         if not row.get("code") or not row.get("name_vi") or bound is None:
             out.add(sheet.name, number, "code", "required")
@@ -328,12 +328,16 @@ def _parse_node_row(name: str, number: int, row: dict, out: _Collector) -> dict:
     return node
 
 
+def _number_problem(error: ValueError) -> str:
+    return "number_ambiguous" if isinstance(error, AmbiguousNumber) else "not_number"
+
+
 def _parse_number(name, number, node, column, out, *, maximum, integer=False):
     text = node[column]
     try:
         value = parse_decimal(text)
-    except ValueError:
-        out.add(name, number, column, "not_number", value=text)
+    except ValueError as error:
+        out.add(name, number, column, _number_problem(error), value=text)
         return None
     if value is not None and value < 0:
         # Never converted further: int() of a huge negative exponent runs for ever.

@@ -20,6 +20,10 @@ MESSAGES = {
     ),
     "not_integer": _("“%(value)s” is not a whole number."),
     "not_number": _("“%(value)s” is not a number."),
+    "number_ambiguous": _(
+        "“%(value)s” can be read as thousands or as a decimal: write it without "
+        "the dot for thousands (2500) or with a decimal comma (2,5)."
+    ),
     "number_format": _(
         "“%(value)s” is not a number as this file writes them: write it as "
         "%(example)s."

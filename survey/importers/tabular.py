@@ -27,7 +27,9 @@ from survey.answer_types import NumberCell
 from survey.importers.issues import ImportFailed, ImportIssue
 from survey.text import storable
 
-THOUSANDS = re.compile(r"[-+]?\d{1,3}(\.\d{3})+")
+# Thousands groups never start with 0: 0.125 is a decimal.
+THOUSANDS = re.compile(r"[-+]?[1-9]\d{0,2}(\.\d{3})+")
+AMBIGUOUS = re.compile(r"[-+]?[1-9]\d{0,2}\.\d{3}")
 TRUE_WORDS = {"yes", "có", "co", "1", "x", "true", "đúng", "c"}
 FALSE_WORDS = {"no", "không", "khong", "0", "", "false", "sai", "k"}
 
@@ -320,19 +322,29 @@ def parse_bool(text: str) -> bool | None:
     return None
 
 
+class AmbiguousNumber(ValueError):
+    """Text that reads as two different numbers (``2.500``: 2500 or 2.5)."""
+
+
 def parse_decimal(text: str) -> Decimal | None:
     """A number written the Vietnamese way (1.250.000 and 12,5), or plainly (12.5).
 
-    With a comma, dots group thousands and the comma is the decimal mark. Without
-    one, dots that split the digits in groups of three group thousands (500.000 is
-    five hundred thousand); a single other dot is a decimal point (0.25).
+    Excel's own numbers are taken as they are. In text, with a comma, dots group
+    thousands and the comma is the decimal mark; without one, several groups of three
+    (1.250.000) group thousands and a dot elsewhere (0.25, 12.5, 0.125) is a decimal
+    point. A single dot before three digits (2.500) could be either and is refused
+    with :class:`AmbiguousNumber`, never guessed.
     """
+    if isinstance(text, NumberCell):
+        return text.number
     text = text.strip().replace(" ", "").replace("\u00a0", "")
     if not text:
         return None
     if "," in text:
         text = text.replace(".", "").replace(",", ".", 1)
     elif THOUSANDS.fullmatch(text):
+        if AMBIGUOUS.fullmatch(text):
+            raise AmbiguousNumber(text)
         text = text.replace(".", "")
     try:
         value = Decimal(text)

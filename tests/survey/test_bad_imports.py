@@ -33,7 +33,7 @@ from survey.importers.framework import (
     read_framework_path,
 )
 from survey.importers.issues import MAX_SHOWN, ImportFailed
-from survey.importers.tabular import LIMITS
+from survey.importers.tabular import LIMITS, parse_decimal
 from survey.models import (
     Answer,
     Assessment,
@@ -370,6 +370,15 @@ FRAMEWORK_CASES = [
             tmp / "negative.csv", node_rows(base_nodes(order="-1e1000000"))
         ),
         {("negative.csv", 3, "order", "negative")},
+    ),
+    FrameworkCase(
+        "max_points_that_read_two_ways",
+        lambda tmp: write_csv(
+            tmp / "two_ways.csv", node_rows(base_nodes(max_points="2.500"))
+        ),
+        {("two_ways.csv", 3, "max_points", "number_ambiguous")},
+        "“2.500” can be read as thousands or as a decimal: write it without the dot "
+        "for thousands (2500) or with a decimal comma (2,5).",
     ),
     FrameworkCase(
         "nul_character_in_a_name",
@@ -742,3 +751,18 @@ def test_verified_points_may_differ_from_the_value(assessment, tmp_path):
     y = answers["Y"]
     assert (y.self_points, y.verified_points) == (Decimal(10), Decimal(5))
     assert y.review_status == Answer.ReviewStatus.DISAGREED
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("0.25", "0.25"),
+        ("0.125", "0.125"),
+        ("12.5", "12.5"),
+        ("12,5", "12.5"),
+        ("1.250.000", "1250000"),
+        ("1.234,5", "1234.5"),
+    ],
+)
+def test_framework_numbers_that_read_one_way_are_taken(text, number):
+    assert parse_decimal(text) == Decimal(number)
