@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from survey.text import UNSTORABLE
+
 MESSAGES = {
     "file_unreadable": _("The file cannot be read as an Excel workbook."),
     "csv_not_utf8": _("The CSV file is not encoded in UTF-8."),
@@ -14,10 +16,7 @@ MESSAGES = {
     "key_missing": _("The key “%(column)s” is missing."),
     "required": _("This cell must not be empty."),
     "too_long": _("The text is longer than %(max)s characters."),
-    "unstorable": _(
-        "The cell contains characters that cannot be stored (such as a null "
-        "character); remove them."
-    ),
+    "unstorable": UNSTORABLE,
     "not_integer": _("“%(value)s” is not a whole number."),
     "not_number": _("“%(value)s” is not a number."),
     "number_ambiguous": _(

@@ -125,13 +125,7 @@ def _read_sheet(content: bytes, filename: str) -> Sheet | None:
 def _account_row(
     number: int, raw: dict[str, str], units: dict[str, Unit], taken: set[str]
 ) -> tuple[AccountRow | None, list[AccountProblem]]:
-    problems = [
-        AccountProblem(number, column, str(UNSTORABLE))
-        for column, text in raw.items()
-        if not storable(text)
-    ]
-    if problems:  # nothing else in this row is worth checking
-        return None, problems
+    # Cells the database cannot store were refused while the file was read.
     username, email, code = (
         raw.get(column, "").strip() for column in ("username", "email", "unit_code")
     )

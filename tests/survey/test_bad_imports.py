@@ -386,8 +386,8 @@ FRAMEWORK_CASES = [
             tmp / "nul.csv", node_rows(base_nodes(name_vi="Tên\x00 chỉ số"))
         ),
         {("nul.csv", 3, "name_vi", "unstorable")},
-        "The cell contains characters that cannot be stored (such as a null "
-        "character); remove them.",
+        "The text contains characters that cannot be stored (such as a null "
+        "character); remove them and try again.",
     ),
     FrameworkCase(
         "450_bad_rows",
