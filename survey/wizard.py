@@ -276,7 +276,5 @@ class QuestionnaireWizard(LoginRequiredMixin, NamedUrlWizardView):
             can_edit=self.refusal is None,
             review_url=self.review_url(),
             max_upload=settings.EVIDENCE_MAX_BYTES,
-            decimal_sep=formats.get_format("DECIMAL_SEPARATOR"),
-            thousand_sep=formats.get_format("THOUSAND_SEPARATOR"),
         )
         return context

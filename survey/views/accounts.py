@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from survey.errors import SurveyError
+from survey.importers.issues import MAX_SHOWN
 from survey.models import Campaign, Membership, Node, Unit, User
 from survey.permissions import permission_require
 from survey.selectors import reviewer_assignments
@@ -33,9 +34,6 @@ from survey.services.audit import (
     request_ip,
 )
 from survey.text import UNSTORABLE, storable
-
-# The import page lists this many problems, then counts the rest.
-MAX_SHOWN = 200
 
 
 @login_required
