@@ -34,9 +34,9 @@ def main() -> None:
     import django
 
     django.setup()  # only for the translated labels; the builder itself is pure
+    from reports.builders.workbook import workbook_bytes
     from reports.labels import report_labels
     from reports.synthetic import synthetic_report
-    from reports.workbook import workbook_bytes
 
     labels = report_labels(args.lang)
     start = time.perf_counter()

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import numpy as np
 
-from reports.data import Comment, LevelInfo, NodeInfo, Report, Section, UnitRow
+from reports.builders.data import Comment, LevelInfo, NodeInfo, Report, Section, UnitRow
 
 LEVELS = [
     LevelInfo("khoi_dong", "Khởi động", 0.0),

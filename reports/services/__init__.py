@@ -8,11 +8,11 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from reports.data import Report
+from reports.builders.data import Report
+from reports.builders.workbook import workbook_bytes
 from reports.labels import report_labels
 from reports.models import ReportExport
 from reports.services.data import report_data
-from reports.workbook import workbook_bytes
 from survey.models import AuditEvent, Campaign
 from survey.services.audit import audit_record
 from survey.services.scoring import campaign_results_refresh
@@ -54,7 +54,7 @@ def report_workbook_bytes(
 
 def report_annex_bytes(*, campaign: Campaign, lang: str = "vi", user=None) -> bytes:
     """The results annex of the approving decision as .docx bytes."""
-    from reports.docx import annex_docx_bytes
+    from reports.builders.docx import annex_docx_bytes
 
     campaign_results_ready(campaign=campaign)
     report: Report = report_data(

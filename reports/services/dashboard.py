@@ -8,8 +8,8 @@ import numpy as np
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from reports import charts
-from reports.data import Section, UnitRow
+from reports.builders import charts
+from reports.builders.data import Section, UnitRow
 from reports.services.data import report_data
 from survey.models import Campaign
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 import scoring
 from reports import selectors
-from reports.data import Comment, LevelInfo, NodeInfo, Report, Section, UnitRow
+from reports.builders.data import Comment, LevelInfo, NodeInfo, Report, Section, UnitRow
 from survey.models import Assessment, Campaign
 from survey.selectors import campaign_population, framework_spec
 

@@ -15,11 +15,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 import scoring
-from reports import charts
-from reports.data import Section
-from reports.docx import AnswerLine, SelfReport, self_report_docx_bytes
+from reports.builders import charts
+from reports.builders.data import Section
+from reports.builders.docx import AnswerLine, SelfReport, self_report_docx_bytes
+from reports.builders.scorecard import (
+    LostLine,
+    PillarLine,
+    Scorecard,
+    scorecard_xlsx_bytes,
+)
 from reports.labels import report_labels
-from reports.scorecard import LostLine, PillarLine, Scorecard, scorecard_xlsx_bytes
 from reports.services.data import AFTER_DEADLINE, report_data
 from survey.models import Assessment, Campaign, Evidence, Node
 from survey.questionnaire_data import assessment_review, localized

@@ -7,7 +7,7 @@ import numpy as np
 from django.db import transaction
 
 import scoring
-from scoring.figures import percent
+from common.figures import percent
 from survey.errors import SurveyError
 from survey.models import Assessment, Campaign, Node, UnitResult
 from survey.selectors import campaign_population, framework_spec, stored_totals

@@ -1,10 +1,10 @@
-"""reports.docx: pure builders of the annex and the self-assessment report."""
+"""reports.builders.docx: pure builders of the annex and the self-assessment report."""
 
 from io import BytesIO
 
 from docx import Document
 
-from reports.docx import AnswerLine, SelfReport, annex_docx_bytes, number_vi
+from reports.builders.docx import AnswerLine, SelfReport, annex_docx_bytes, number_vi
 from reports.labels import report_labels
 from reports.synthetic import synthetic_report
 
@@ -29,7 +29,7 @@ def test_annex_table_per_group_in_official_format():
 
 
 def test_self_report_lists_answers_and_evidence():
-    from reports.docx import self_report_docx_bytes
+    from reports.builders.docx import self_report_docx_bytes
 
     report = SelfReport(
         unit="Xã An Bình",

@@ -11,9 +11,9 @@ import warnings
 
 import pytest
 
+from reports.builders.workbook import workbook_bytes
 from reports.labels import report_labels
 from reports.synthetic import synthetic_report
-from reports.workbook import workbook_bytes
 
 OFFICE = shutil.which("libreoffice") or shutil.which("soffice")
 
@@ -59,7 +59,7 @@ def test_workbook_converts_to_pdf(office, tmp_path):
 
 
 def test_annex_converts_to_pdf(office, tmp_path):
-    from reports.docx import annex_docx_bytes
+    from reports.builders.docx import annex_docx_bytes
 
     report = synthetic_report(n_units=12, n_indicators=5)
     path = tmp_path / "phu-luc.docx"

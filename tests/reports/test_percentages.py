@@ -1,6 +1,6 @@
 """One percentage everywhere: the annex, the workbook, the dashboard and the scorecard
 show the rounding (half up, two decimals) of points ÷ applicable maximum, computed
-once by ``scoring.figures``, also for totals that sit exactly on a rounding edge."""
+once by ``common.figures``, also for totals that sit exactly on a rounding edge."""
 
 import re
 from decimal import Decimal
@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
+from common.figures import percent, percent_of_value
 from reports.labels import report_labels
 from reports.services import report_annex_bytes, report_workbook_bytes
-from scoring.figures import percent, percent_of_value
 from survey.models import Campaign, UnitResult
 from tests.reports.conftest import make_campaign
 

@@ -1,12 +1,17 @@
-"""reports.scorecard: the pure builder of a unit's scorecard sheet."""
+"""reports.builders.scorecard: the pure builder of a unit's scorecard sheet."""
 
 import zipfile
 from io import BytesIO
 
 import openpyxl
 
+from reports.builders.scorecard import (
+    LostLine,
+    PillarLine,
+    Scorecard,
+    scorecard_xlsx_bytes,
+)
 from reports.labels import report_labels
-from reports.scorecard import LostLine, PillarLine, Scorecard, scorecard_xlsx_bytes
 
 
 def _card(**changes) -> Scorecard:

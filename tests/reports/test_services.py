@@ -10,6 +10,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from docx import Document
 
+from common.figures import percent
 from reports.labels import report_labels
 from reports.models import ReportExport
 from reports.services import (
@@ -18,7 +19,6 @@ from reports.services import (
     report_export_request,
     report_workbook_bytes,
 )
-from scoring.figures import percent
 from survey.models import Campaign, Unit, UnitResult
 from tests.reports.conftest import TRICKY_NAMES, make_campaign
 

@@ -1,4 +1,4 @@
-"""reports.workbook: the pure builder, on synthetic data (no database)."""
+"""reports.builders.workbook: the pure builder, on synthetic data (no database)."""
 
 import zipfile
 from datetime import datetime
@@ -7,10 +7,10 @@ from io import BytesIO
 import openpyxl
 import pytest
 
-from reports.data import data_digest
+from reports.builders.data import data_digest
+from reports.builders.workbook import workbook_bytes
 from reports.labels import report_labels
 from reports.synthetic import synthetic_report
-from reports.workbook import workbook_bytes
 
 TRICKY = {0: "=1+1", 1: "- Gạch đầu dòng", 2: "@SUM(A1)", 3: "+84 Xã", 4: "\tXã tab"}
 

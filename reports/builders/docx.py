@@ -18,8 +18,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from reports.data import Report
-from scoring.figures import percent
+from common.figures import percent
+from reports.builders.data import Report
 
 FONT = "Times New Roman"
 
@@ -80,7 +80,7 @@ def _cell_text(cell, text: str, *, bold=False, centre=False) -> None:
 def number_vi(value: float | Decimal | None, places: int = 2, lang: str = "vi") -> str:
     """``1234.5`` → ``1.234,50`` in Vietnamese, ``1,234.50`` in English.
 
-    Percentages arrive already rounded (a ``Decimal`` from :mod:`scoring.figures`)
+    Percentages arrive already rounded (a ``Decimal`` from :mod:`common.figures`)
     and are only formatted here."""
     if value is None:
         return ""

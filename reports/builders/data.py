@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from scoring.figures import percent, percent_of_value
+from common.figures import percent, percent_of_value
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class UnitRow:
 
     @property
     def percent(self) -> Decimal | None:
-        """Final points ÷ applicable maximum, rounded once (:mod:`scoring.figures`)."""
+        """Final points ÷ applicable maximum, rounded once (:mod:`common.figures`)."""
         return percent(self.points, self.maximum)
 
     @property

@@ -1,6 +1,6 @@
 """The steering committee workbook (.xlsx): a pure builder that returns bytes.
 
-No Django and none of our apps: it reads a :class:`reports.data.Report` and a
+No Django and none of our apps: it reads a :class:`reports.builders.data.Report` and a
 dict of labels translated by the caller. Sheets are written in write-only
 (streaming) mode; native Excel charts sit on their own sheet and read their data
 from the sheets above or from a small "chart data" sheet, and the matplotlib
@@ -18,10 +18,8 @@ from openpyxl.drawing.image import Image
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.utils import get_column_letter
 
-from reports import charts
-from reports.data import Report, Section, UnitRow, data_digest
-from reports.workbook_charts import ChartData, add_native_charts
-from reports.xlsx import (
+from common.figures import percent
+from common.xlsx import (
     BOLD,
     BOTTOM_FILL,
     DATETIME,
@@ -38,7 +36,9 @@ from reports.xlsx import (
     sheet_title,
     value_share,
 )
-from scoring.figures import percent
+from reports.builders import charts
+from reports.builders.data import Report, Section, UnitRow, data_digest
+from reports.builders.workbook_charts import ChartData, add_native_charts
 
 TOP_N = 3
 IMAGE_ROWS = 40

@@ -17,7 +17,7 @@ import numpy as np  # noqa: E402
 from matplotlib.colors import LinearSegmentedColormap  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from scoring.figures import percent_of_value  # noqa: E402
+from common.figures import percent_of_value  # noqa: E402
 
 FONT = {"family": "DejaVu Sans", "size": 9}
 MAX_LABELS = 60

@@ -16,7 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from scoring.figures import percent_of_value
+from common.figures import percent_of_value
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -53,7 +53,7 @@ def number(value: float | int | None) -> float | int | None:
 def share(percent: Decimal | None) -> float | None:
     """A percentage (``67.99``) as the fraction a ``0.00%`` cell holds (``0.6799``).
 
-    The cell holds the figure already rounded by :mod:`scoring.figures`, so Excel
+    The cell holds the figure already rounded by :mod:`common.figures`, so Excel
     shows, and a reader gets, the same number as the pages and the annex."""
     return None if percent is None else float(percent / 100)
 

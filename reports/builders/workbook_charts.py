@@ -17,15 +17,8 @@ import numpy as np
 from openpyxl.chart import BarChart, LineChart, RadarChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
 
-from reports.data import Report, Section
-from reports.xlsx import (
-    BOLD,
-    PERCENT,
-    SheetWriter,
-    share,
-    sheet_title,
-    value_share,
-)
+from common.xlsx import BOLD, PERCENT, SheetWriter, share, sheet_title, value_share
+from reports.builders.data import Report, Section
 
 MAX_BARS = 50
 CHART_ROWS = 22

@@ -16,8 +16,8 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.chart import RadarChart
 
-from reports.workbook_charts import axes_visible, sheet_ref, text_categories
-from reports.xlsx import (
+from common.figures import percent, percent_of_value
+from common.xlsx import (
     BOLD,
     INTEGER,
     PERCENT,
@@ -30,7 +30,7 @@ from reports.xlsx import (
     share,
     sheet_title,
 )
-from scoring.figures import percent, percent_of_value
+from reports.builders.workbook_charts import axes_visible, sheet_ref, text_categories
 
 WIDTHS = [12, 52, 14, 14, 14, 16]
 CHART_ANCHOR = "H4"
@@ -47,7 +47,7 @@ class PillarLine:
 
     @property
     def percent(self) -> Decimal | None:
-        """From points and applicable maximum, rounded once (:mod:`scoring.figures`)."""
+        """From points and applicable maximum, rounded once (:mod:`common.figures`)."""
         if self.maximum is None:
             return percent_of_value(self.value)
         return percent(self.points, self.maximum)
