@@ -23,7 +23,7 @@ from reports.services.unit import (
 )
 from survey.models import Assessment, AuditEvent, Campaign, Membership
 from survey.permissions import can, permission_require
-from survey.selectors import results_shared_with, user_roles, visible_codes
+from survey.selectors.scope import results_shared_with, user_roles, visible_codes
 from survey.services.audit import audit_record
 
 VIEWER_ROLES = {Membership.Role.COORDINATOR, Membership.Role.COMMITTEE}

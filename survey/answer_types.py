@@ -37,8 +37,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from scoring.codes import AnswerError
-from survey.engine_io import engine_answer_fields
 from survey.models import Node
+from survey.results.inputs import engine_answer_fields
 
 AT = Node.AnswerType
 SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
@@ -272,7 +272,7 @@ class AnswerType:
         return values.get("text") or "—"
 
     def engine_input(self, node: Node, values: dict) -> dict:
-        """The fields of ``scoring.Answer`` for ``values`` (see survey.engine_io)."""
+        """The fields of ``scoring.Answer`` for ``values`` (survey.results.inputs)."""
         return engine_answer_fields(
             answer_type=self.code, rule=node.rule, values=values
         )

@@ -1,4 +1,5 @@
-from survey.selectors import notifications_for, user_role_names
+from survey.selectors.scope import user_role_names
+from survey.selectors.verification import notifications_for
 
 
 def navigation(request) -> dict:

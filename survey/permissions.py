@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from survey.models import Membership, Node, Unit
-from survey.selectors import reviewer_in_scope, user_roles
+from survey.selectors.scope import reviewer_in_scope, user_roles
 
 Role = Membership.Role
 EDITOR, APPROVER, REVIEWER = Role.EDITOR, Role.APPROVER, Role.REVIEWER

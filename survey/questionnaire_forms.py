@@ -18,7 +18,7 @@ from survey.answer_types import (
     page_number_format,
 )
 from survey.models import Answer, Evidence, Node
-from survey.questionnaire_data import localized
+from survey.selectors.questionnaire import localized
 from survey.services.answers import (
     AnswerStale,
     answer_fields,

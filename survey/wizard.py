@@ -6,7 +6,7 @@ Here the answers themselves are the wizard's state: :class:`AssessmentStorage` r
 them from the database for the assessment named in its prefix, every POST saves what
 was typed through ``answer_save`` before moving, and a GET never resets anything.
 The forms are in :mod:`survey.questionnaire_forms`, the reads in
-:mod:`survey.questionnaire_data`.
+:mod:`survey.selectors.questionnaire`.
 """
 
 from collections import OrderedDict
@@ -29,12 +29,9 @@ from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView
 
 from survey.models import Answer
-from survey.questionnaire_data import (
-    evidence_previous,
-    questionnaire_steps,
-)
 from survey.questionnaire_forms import AnswerForm, StepForm
-from survey.selectors import assessment_list_for_unit_staff, user_roles
+from survey.selectors.questionnaire import evidence_previous, questionnaire_steps
+from survey.selectors.scope import assessment_list_for_unit_staff, user_roles
 from survey.services.answers import (
     AnswerInvalid,
     AnswerLocked,

@@ -14,8 +14,8 @@ from reports.labels import report_labels
 from reports.models import ReportExport
 from reports.services.data import report_data
 from survey.models import AuditEvent, Campaign
+from survey.results.compute import campaign_results_refresh
 from survey.services.audit import audit_record
-from survey.services.scoring import campaign_results_refresh
 
 logger = logging.getLogger(__name__)
 

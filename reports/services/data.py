@@ -12,7 +12,7 @@ import scoring
 from reports import selectors
 from reports.builders.data import Comment, LevelInfo, NodeInfo, Report, Section, UnitRow
 from survey.models import Assessment, Campaign
-from survey.selectors import campaign_population, framework_spec
+from survey.results.inputs import campaign_population, framework_spec
 
 NOT_SUBMITTED = {Assessment.State.DRAFT, Assessment.State.READY}
 AFTER_DEADLINE = {

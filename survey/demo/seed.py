@@ -38,8 +38,8 @@ from survey.models import (
     UnitType,
     User,
 )
+from survey.results.compute import campaign_results_compute
 from survey.services.points import answer_points
-from survey.services.scoring import campaign_results_compute
 
 FRAMEWORKS = Path(settings.BASE_DIR) / "fixtures" / "frameworks"
 DEMO_PASSWORD = "demo-dti-2025"

@@ -26,7 +26,7 @@ from survey.answer_types import ANSWER_TYPES, answer_type, number_value
 from survey.answer_types import plain_decimal as plain_decimal
 from survey.errors import PermissionRefused, StaleVersion, SurveyError
 from survey.models import Answer, Assessment, AuditEvent, Campaign, Membership, Node
-from survey.selectors import user_roles
+from survey.selectors.scope import user_roles
 from survey.services.audit import audit_record
 from survey.services.points import answer_points
 

@@ -19,8 +19,8 @@ from survey.models import (
     Unit,
 )
 from survey.permissions import can
+from survey.results.compute import campaign_results_refresh
 from survey.services.audit import audit_record
-from survey.services.scoring import campaign_results_refresh
 from survey.services.transitions import campaign_transition
 
 A = Assessment.State

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from survey.errors import SurveyError
 from survey.models import Answer, Assessment, AuditEvent, Evidence, Node
-from survey.questionnaire_data import evidence_previous
+from survey.selectors.questionnaire import evidence_previous
 from survey.services.answers import answer_edit_check, answer_returned_check
 from survey.services.audit import audit_record
 

@@ -18,7 +18,11 @@ from survey import permissions
 from survey.errors import PermissionRefused, SurveyError, TransitionRefused
 from survey.models import Answer, AnswerComment, Assessment, AuditEvent, Node
 from survey.models import Notification as N
-from survey.selectors import assessment_indicators, unit_members, unit_reviewers
+from survey.selectors.verification import (
+    assessment_indicators,
+    unit_members,
+    unit_reviewers,
+)
 from survey.services.answers import MESSAGES, TYPE_FIELDS, answer_values
 from survey.services.audit import audit_record
 from survey.services.notifications import notify

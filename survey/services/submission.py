@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from survey.errors import SurveyError
 from survey.models import Assessment
-from survey.questionnaire_data import ReviewRow, StepReview, assessment_review
+from survey.selectors.questionnaire import ReviewRow, StepReview, assessment_review
 from survey.services.answers import answer_editable
 
 BLOCKING_ACTIONS = frozenset({"submit", "resubmit"})

@@ -38,7 +38,7 @@ from survey.models import (
     Node,
     Notification,
 )
-from survey.selectors import unit_reviewers
+from survey.selectors.verification import unit_reviewers
 from survey.services.answers import _check_combined, _parse, answer_values
 from survey.services.audit import audit_record
 from survey.services.campaigns import CampaignInvalid
@@ -101,7 +101,7 @@ class SupplyScope:
 def supply_scope(*, user) -> SupplyScope:
     """The scope of :class:`SupplyScope` for ``user``: the coordinator supplies
     everything; a reviewer the indicators they review for their units (as
-    :func:`survey.selectors.reviewer_codes` reads the memberships)."""
+    :func:`survey.selectors.scope.reviewer_codes` reads the memberships)."""
     if not user.is_authenticated or not user.is_active:
         return SupplyScope()
     memberships = Membership.objects.filter(

@@ -16,14 +16,12 @@ from survey.models import (
     Membership,
     Notification,
 )
-from survey.selectors import reviewer_in_scope, unit_reviewers, user_roles
+from survey.results.compute import campaign_results_compute, campaign_results_refresh
+from survey.selectors.scope import reviewer_in_scope, user_roles
+from survey.selectors.verification import unit_reviewers
 from survey.services.answers import assessment_edit_refusal
 from survey.services.audit import audit_record
 from survey.services.notifications import notify
-from survey.services.scoring import (
-    campaign_results_compute,
-    campaign_results_refresh,
-)
 
 Role = Membership.Role
 # The unit's own moves: only while it may still change its answers.

@@ -18,7 +18,7 @@ from survey.errors import SurveyError
 from survey.importers.issues import MAX_SHOWN
 from survey.models import Campaign, Membership, Node, Unit, User
 from survey.permissions import permission_require
-from survey.selectors import reviewer_assignments
+from survey.selectors.campaigns import reviewer_assignments
 from survey.services.accounts import (
     ACCOUNT_FILE_LIMITS,
     AccountsInvalid,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from survey.models import AuditEvent
 from survey.permissions import permission_require
-from survey.selectors import audit_search
+from survey.selectors.audit import audit_search
 
 PAGE_SIZE = 50
 

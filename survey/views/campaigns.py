@@ -33,16 +33,16 @@ from survey.models import (
     UnitType,
 )
 from survey.permissions import can, permission_require
-from survey.questionnaire_data import assessment_progress
-from survey.selectors import (
+from survey.selectors.campaigns import (
     campaign_board_assessments,
     campaign_groups,
     campaign_state_counts,
     last_activity,
     reviewers_by_unit,
     unit_names_in_campaign,
-    user_roles,
 )
+from survey.selectors.questionnaire import assessment_progress
+from survey.selectors.scope import user_roles
 from survey.services.campaigns import (
     CampaignInvalid,
     assessment_participation_update,

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_POST
 from survey.errors import PermissionRefused, SurveyError
 from survey.models import Answer, Assessment, AuditEvent, Evidence, Node
 from survey.permissions import permission_require
-from survey.questionnaire_data import evidence_previous, questionnaire_steps
-from survey.selectors import assessment_list_for_user, user_roles
+from survey.selectors.questionnaire import evidence_previous, questionnaire_steps
+from survey.selectors.scope import assessment_list_for_user, user_roles
 from survey.services.answers import (
     AnswerInvalid,
     answer_editable,

@@ -9,7 +9,7 @@ from survey.forms import FrameworkUploadForm
 from survey.importers.framework import framework_import, read_framework_upload
 from survey.importers.issues import ImportFailed
 from survey.models import FrameworkVersion, Membership
-from survey.selectors import user_roles
+from survey.selectors.scope import user_roles
 
 
 def _require_coordinator(request: HttpRequest) -> None:

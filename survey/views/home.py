@@ -2,14 +2,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from survey.questionnaire_data import assessment_progress
-from survey.selectors import (
+from survey.results.totals import assessment_totals
+from survey.selectors.questionnaire import assessment_progress
+from survey.selectors.scope import (
     RESULTS_SHARED_STATES,
     assessment_list_for_user,
     staff_unit_ids,
     user_role_names,
 )
-from survey.services.scoring import assessment_totals
 
 
 @login_required

@@ -25,9 +25,9 @@ from survey.answer_types import format_number, number_format_named, page_number_
 from survey.consequences import unit_action_consequence
 from survey.errors import PermissionRefused, SurveyError
 from survey.models import Answer, Assessment, Node
-from survey.questionnaire_data import assessment_review, review_totals
 from survey.questionnaire_forms import AnswerForm, display_value, input_value
-from survey.selectors import assessment_list_for_unit_staff, user_roles
+from survey.selectors.questionnaire import assessment_review, review_totals
+from survey.selectors.scope import assessment_list_for_unit_staff, user_roles
 from survey.services.answers import (
     AnswerInvalid,
     AnswerLocked,

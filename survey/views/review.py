@@ -21,8 +21,8 @@ from survey.consequences import (
 from survey.errors import SurveyError
 from survey.models import Answer, Assessment, AuditEvent, Node
 from survey.permissions import can, permission_require
-from survey.selectors import (
-    UNIT_STAFF_ROLES,
+from survey.selectors.scope import UNIT_STAFF_ROLES, user_roles
+from survey.selectors.verification import (
     answer_history,
     assessment_indicators,
     assessments_to_review,
@@ -30,7 +30,6 @@ from survey.selectors import (
     notifications_for,
     returned_snapshots,
     review_scope_indicators,
-    user_roles,
     visible_indicators,
 )
 from survey.services.answers import answer_values

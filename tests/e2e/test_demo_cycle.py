@@ -24,7 +24,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from survey.models import Answer, Assessment, Campaign, Node, User
-from survey.questionnaire_data import assessment_review
+from survey.selectors.questionnaire import assessment_review
 from survey.services.answers import answer_save
 from survey.services.review import answers_agree_remaining
 from survey.services.transitions import assessment_transition

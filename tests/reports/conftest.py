@@ -18,8 +18,8 @@ from survey.models import (
     Unit,
     User,
 )
+from survey.results.compute import campaign_results_compute
 from survey.services.points import answer_points
-from survey.services.scoring import campaign_results_compute
 
 COMMUNE = Path(settings.BASE_DIR) / "fixtures" / "frameworks" / "commune-2025.csv"
 TRICKY_NAMES = ["=1+1", "- Gạch đầu dòng", "@SUM(A1)", "+84 Xã", "\tXã tab"]

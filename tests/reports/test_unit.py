@@ -21,7 +21,7 @@ from survey.models import (
     UnitResult,
     User,
 )
-from survey.selectors import campaign_population, framework_spec
+from survey.results.inputs import campaign_population, framework_spec
 from tests.reports.conftest import make_campaign
 
 pytestmark = pytest.mark.django_db

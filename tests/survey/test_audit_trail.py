@@ -11,7 +11,7 @@ from django.utils import timezone
 from verification_world import PASSWORD, build_world
 
 from survey.models import AuditEvent, User
-from survey.selectors import answer_history
+from survey.selectors.verification import answer_history
 from survey.services.review import answer_comment_add
 
 pytestmark = pytest.mark.django_db

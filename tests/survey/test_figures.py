@@ -25,8 +25,9 @@ from survey.models import (
     UnitResult,
     User,
 )
+from survey.results.compute import campaign_results_compute
+from survey.results.totals import assessment_totals
 from survey.services.points import answer_points
-from survey.services.scoring import assessment_totals, campaign_results_compute
 from tests.reports.conftest import _values
 
 pytestmark = pytest.mark.django_db

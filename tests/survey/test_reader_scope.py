@@ -16,8 +16,8 @@ from test_answer_save import build_world as build_unit_world
 from verification_world import build_world
 
 from survey.models import Answer, Evidence
+from survey.results.compute import campaign_results_compute as campaign_compute
 from survey.services.review import answer_comment_add, answers_return
-from survey.services.scoring import campaign_results_compute as campaign_compute
 
 pytestmark = pytest.mark.django_db
 OUTSIDERS = ("reviewer", "police", "coordinator", "committee")

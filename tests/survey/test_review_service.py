@@ -15,7 +15,7 @@ from survey.models import (
     Notification,
     UnitResult,
 )
-from survey.selectors import returned_snapshots, review_scope_indicators
+from survey.selectors.verification import returned_snapshots, review_scope_indicators
 from survey.services.answers import AnswerLocked
 from survey.services.review import (
     VerdictInvalid,

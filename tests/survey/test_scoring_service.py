@@ -1,4 +1,4 @@
-"""survey.services.scoring: one engine call per campaign, stored and frozen results."""
+"""survey.results.compute: one engine call per campaign, stored and frozen results."""
 
 from datetime import date
 from decimal import Decimal
@@ -21,12 +21,12 @@ from survey.models import (
     UnitResult,
     User,
 )
-from survey.services.points import answer_points
-from survey.services.scoring import (
+from survey.results.compute import (
     ResultsFrozen,
     campaign_results_compute,
     unit_explanation,
 )
+from survey.services.points import answer_points
 from survey.services.transitions import campaign_transition
 
 pytestmark = pytest.mark.django_db

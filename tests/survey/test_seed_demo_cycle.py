@@ -26,12 +26,9 @@ from survey.models import (
     Membership,
     User,
 )
-from survey.questionnaire_data import assessment_review
-from survey.selectors import (
-    assessment_indicators,
-    review_scope_indicators,
-    user_roles,
-)
+from survey.selectors.questionnaire import assessment_review
+from survey.selectors.scope import user_roles
+from survey.selectors.verification import assessment_indicators, review_scope_indicators
 from survey.services.answers import (
     answer_editable,
     answer_save,

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from survey.models import Campaign
-from survey.services.scoring import ResultsFrozen, campaign_results_compute
+from survey.results.compute import ResultsFrozen, campaign_results_compute
 
 
 class Command(BaseCommand):

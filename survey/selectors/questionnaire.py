@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils.translation import get_language
 
 from survey.models import Answer, Assessment, Evidence, Node
+from survey.results.totals import Figure, UnitTotals, assessment_totals
 from survey.services.answers import answer_is_given
-from survey.services.scoring import Figure, UnitTotals, assessment_totals
 
 STEP_KINDS = (Node.Kind.PILLAR, Node.Kind.BONUS_GROUP, Node.Kind.PENALTY_GROUP)
 OUTSIDE_MAX_KINDS = frozenset({Node.Kind.BONUS_GROUP, Node.Kind.PENALTY_GROUP})
@@ -162,7 +162,7 @@ def assessment_review(
     totals: UnitTotals | None = None,
 ) -> list[StepReview]:
     """Every step's indicators with their answers (and evidence) and completeness;
-    with ``totals`` (:func:`survey.services.scoring.assessment_totals`), each
+    with ``totals`` (:func:`survey.results.totals.assessment_totals`), each
     step's self-assessed points and maximum as the engine rolls them up."""
     if answers is None:
         rows = assessment.answers.prefetch_related("evidence")

@@ -1,0 +1,110 @@
+"""One unit's totals, wherever a page shows them."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+
+import scoring
+from common.figures import percent
+from survey.models import Assessment, UnitResult
+from survey.results.compute import C, _blank_assessments, _decimal
+from survey.results.inputs import campaign_population, framework_spec
+from survey.results.stored import stored_totals
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A total over the applicable maximum, as the engine rolls it up (caps, N/A,
+    bonus and penalty groups outside the maximum); ``level`` is a level code."""
+
+    points: Decimal | None
+    maximum: Decimal | None
+    level: str = ""
+
+    @property
+    def percent(self) -> Decimal | None:
+        return percent(self.points, self.maximum)
+
+
+@dataclass(frozen=True)
+class UnitTotals:
+    """``self_assessed``: what the unit's answers earn now, ``parts`` the same for
+    each top-level node (pillar, bonus or penalty group). ``result``: the stored
+    result (verified points where verified, else self-assessed), None before the
+    first computation; ``published``: final rather than provisional."""
+
+    self_assessed: Figure
+    result: Figure | None
+    published: bool
+    parts: dict[str, Figure] = field(default_factory=dict)  # self-assessed, by code
+
+
+def assessment_totals(*, assessments: list[Assessment]) -> dict[int, UnitTotals]:
+    """The totals of each of ``assessments``, keyed by id: the one definition of a
+    unit's points and applicable maximum that pages show.
+
+    The self-assessed figure comes from one engine pass per campaign and framework
+    version on the answers as they are (only the given units unless a rule compares
+    units); the result is the stored one, as reports read it.
+    """
+    own: dict[int, tuple[Figure, dict[str, Figure]]] = {}
+    batches: dict[tuple[int, int], list[Assessment]] = {}
+    for assessment in assessments:
+        key = (assessment.campaign_id, assessment.version_id)
+        batches.setdefault(key, []).append(assessment)
+    for batch in batches.values():
+        own.update(_self_figures(batch))
+    stored = stored_totals(assessment_ids=[a.pk for a in assessments])
+    nothing = (Figure(None, None), {})
+    return {
+        a.pk: UnitTotals(
+            self_assessed=own.get(a.pk, nothing)[0],
+            result=_stored_figure(stored.get(a.pk)),
+            published=a.campaign.state == C.PUBLISHED,
+            parts=own.get(a.pk, nothing)[1],
+        )
+        for a in assessments
+    }
+
+
+def _self_figures(batch: list[Assessment]) -> dict[int, tuple]:
+    campaign, version = batch[0].campaign, batch[0].version
+    spec = framework_spec(version=version)
+    wanted = {a.pk for a in batch}
+    compares = "relative_best" in spec.compiled.by_rule
+    blank = [pk for pk in _blank_assessments(campaign, version) if pk not in wanted]
+    _rows, population = campaign_population(
+        campaign=campaign,
+        version=version,
+        spec=spec,
+        blank_units=blank,
+        only=None if compares else wanted,
+    )
+    results = scoring.score(spec, population)
+    levels = scoring.assign_levels(spec, results.self_value)
+    tops = spec.children[0]
+    figures = {}
+    for pk in wanted:
+        i = results.unit_index.get(str(pk))
+        if i is not None:
+            figures[pk] = (
+                _self_figure(results, levels, i, 0),
+                {spec.nodes[k].code: _self_figure(results, levels, i, k) for k in tops},
+            )
+    return figures
+
+
+def _self_figure(results: scoring.Results, levels: np.ndarray, i: int, k: int):
+    level = int(levels[i, k])
+    return Figure(
+        points=_decimal(results.self_points[i, k], 2),
+        maximum=_decimal(results.self_max[i, k], 2),
+        level=results.spec.levels[level].code if level >= 0 else "",
+    )
+
+
+def _stored_figure(row: UnitResult | None) -> Figure | None:
+    if row is None:
+        return None
+    return Figure(row.final_points, row.applicable_max, row.level)

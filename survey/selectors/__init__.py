@@ -1,0 +1,1 @@
+"""Reads: every query the views and services need, one module per area."""
