@@ -28,8 +28,8 @@ from django.views.decorators.cache import never_cache
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView
 
+from survey.forms.questionnaire import AnswerForm, StepForm
 from survey.models import Answer
-from survey.questionnaire_forms import AnswerForm, StepForm
 from survey.selectors.questionnaire import evidence_previous, questionnaire_steps
 from survey.selectors.scope import assessment_list_for_unit_staff, user_roles
 from survey.services.answers import (

@@ -26,11 +26,11 @@ from reports.builders.scorecard import (
 )
 from reports.labels import report_labels
 from reports.services.data import AFTER_DEADLINE, report_data
+from survey.forms.review import value_text
 from survey.models import Assessment, Campaign, Evidence, Node
 from survey.results.inputs import campaign_population, framework_spec
 from survey.results.totals import assessment_totals
 from survey.selectors.questionnaire import assessment_review, localized
-from survey.views.review_forms import value_text
 
 WEAKEST = 5
 

@@ -1,7 +1,6 @@
 """Account screens (coordinator): list, bulk import, deactivation, reviewer
 assignment; and the password reset pages (Django's views, our templates)."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -11,12 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from survey.errors import SurveyError
+from survey.forms.accounts import AssignForm
 from survey.importers.issues import MAX_SHOWN
-from survey.models import Campaign, Membership, Node, Unit, User
+from survey.models import Campaign, Membership, User
 from survey.permissions import permission_require
 from survey.selectors.campaigns import reviewer_assignments
 from survey.services.accounts import (
@@ -105,42 +104,6 @@ def account_active(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("survey:account_list")
 
 
-class AssignForm(forms.Form):
-    reviewer = forms.ModelChoiceField(
-        label=gettext_lazy("Reviewer"), queryset=User.objects.none()
-    )
-    units = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Units"),
-        queryset=Unit.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-    )
-    indicators = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Indicators (none: every indicator)"),
-        queryset=Node.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 12}),
-    )
-
-    def __init__(self, *args, campaign: Campaign, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = (
-            User.objects.filter(
-                is_active=True, memberships__role=Membership.Role.REVIEWER
-            )
-            .distinct()
-            .order_by("username")
-        )
-        self.fields["units"].queryset = Unit.objects.filter(
-            assessments__campaign=campaign
-        ).order_by("name_vi")
-        self.fields["indicators"].queryset = Node.objects.filter(
-            version__campaign_uses__campaign=campaign, kind=Node.Kind.INDICATOR
-        ).order_by("version", "order", "id")
-        self.fields["indicators"].label_from_instance = lambda n: (
-            f"{n.code} {n.name_vi[:80]}"
-        )
-
-
 @login_required
 def reviewer_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     """Assign a reviewer to units of the campaign, and to indicators if given."""
@@ -184,9 +147,6 @@ def reviewer_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpRe
     return redirect("survey:reviewer_assign", pk=pk)
 
 
-# Password reset by mail: Django's views, with our templates, URL names and audit.
-
-
 class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         email = form.cleaned_data["email"]
@@ -209,13 +169,19 @@ password_reset = PasswordResetView.as_view(
     subject_template_name="survey/accounts/password_reset_subject.txt",
     success_url=reverse_lazy("survey:password_reset_done"),
 )
+
+
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="survey/accounts/password_reset_done.html"
 )
+
+
 password_reset_confirm = PasswordResetConfirmView.as_view(
     template_name="survey/accounts/password_reset_confirm.html",
     success_url=reverse_lazy("survey:password_reset_complete"),
 )
+
+
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="survey/accounts/password_reset_complete.html"
 )

@@ -1,29 +1,16 @@
 """The audit trail's search screen (coordinator only)."""
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy
 
+from survey.forms.audit import AuditFilter
 from survey.models import AuditEvent
 from survey.permissions import permission_require
 from survey.selectors.audit import audit_search
 
 PAGE_SIZE = 50
-
-
-class AuditFilter(forms.Form):
-    actor = forms.CharField(label=gettext_lazy("User name"), required=False)
-    action = forms.ChoiceField(
-        label=gettext_lazy("Action"),
-        required=False,
-        choices=[("", gettext_lazy("All")), *AuditEvent.Action.choices],
-    )
-    unit = forms.CharField(label=gettext_lazy("Unit code"), required=False)
-    date_from = forms.DateField(label=gettext_lazy("From (dd/mm/yyyy)"), required=False)
-    date_to = forms.DateField(label=gettext_lazy("Until (dd/mm/yyyy)"), required=False)
 
 
 @login_required

@@ -3,10 +3,8 @@ participation of each unit and province-supplied values."""
 
 from dataclasses import dataclass
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,21 +14,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from survey import states
-from survey.answer_types import (
-    DEFAULT_FILE_FORMAT,
-    NUMBER_FORMATS,
-    NumberFormat,
-    number_format_named,
-    page_number_format,
-)
 from survey.consequences import campaign_action_consequence
 from survey.errors import PermissionRefused, SurveyError
+from survey.forms.campaigns import (
+    CampaignForm,
+    ChangeForm,
+    ParticipationForm,
+    SettingsForm,
+)
 from survey.models import (
     Assessment,
     Campaign,
-    FrameworkVersion,
-    Node,
-    UnitType,
 )
 from survey.permissions import can, permission_require
 from survey.selectors.campaigns import (
@@ -39,7 +33,6 @@ from survey.selectors.campaigns import (
     campaign_state_counts,
     last_activity,
     reviewers_by_unit,
-    unit_names_in_campaign,
 )
 from survey.selectors.questionnaire import assessment_progress
 from survey.selectors.scope import user_roles
@@ -50,13 +43,6 @@ from survey.services.campaigns import (
     campaign_create,
     campaign_settings_update,
     default_participants,
-)
-from survey.services.supply import (
-    province_values_supply,
-    read_supply_file,
-    supply_indicators,
-    supply_refusal,
-    supply_scope,
 )
 from survey.text import UNSTORABLE, all_storable
 from survey.views.confirm import confirmation_page, is_confirmed
@@ -70,70 +56,6 @@ ACTION_LABELS = {
     "reopen": gettext_lazy("Reopen the published campaign"),
 }
 
-# Forms -------------------------------------------------------------------------------
-
-
-class CampaignForm(forms.Form):
-    year = forms.IntegerField(label=gettext_lazy("Year assessed"), min_value=2015)
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
-    opens_on = forms.DateField(label=gettext_lazy("Opens on"))
-    deadline = forms.DateField(label=gettext_lazy("Deadline"))
-    non_submission = forms.ChoiceField(
-        label=gettext_lazy("Units that never submit"),
-        choices=Campaign.NonSubmission.choices,
-    )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for unit_type, label in UnitType.choices:
-            self.fields[f"version_{unit_type}"] = forms.ModelChoiceField(
-                label=label,
-                queryset=FrameworkVersion.objects.filter(unit_type=unit_type)
-                .select_related("framework")
-                .order_by("-year", "-number"),
-                required=False,
-                empty_label=_("Does not take part"),
-            )
-
-    def versions(self) -> dict[str, FrameworkVersion]:
-        return {
-            unit_type: self.cleaned_data[f"version_{unit_type}"]
-            for unit_type, _label in UnitType.choices
-            if self.cleaned_data.get(f"version_{unit_type}")
-        }
-
-
-class SettingsForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
-    deadline = forms.DateField(label=gettext_lazy("Deadline"))
-    non_submission = forms.ChoiceField(
-        label=gettext_lazy("Units that never submit"),
-        choices=Campaign.NonSubmission.choices,
-    )
-
-
-class ParticipationForm(forms.Form):
-    ranking_group = forms.CharField(
-        label=gettext_lazy("Ranking group"), max_length=80, required=False
-    )
-    ranked = forms.BooleanField(label=gettext_lazy("Ranked"), required=False)
-    provides_procedures = forms.BooleanField(
-        label=gettext_lazy("Provides administrative procedures"), required=False
-    )
-    extended_until = forms.DateField(
-        label=gettext_lazy("Deadline extended until"), required=False
-    )
-
-
-class ChangeForm(forms.Form):
-    action = forms.CharField()
-    reason = forms.CharField(required=False, max_length=2000)
-    decision_number = forms.CharField(required=False, max_length=80)
-    decision_date = forms.DateField(required=False)
-
-
-# Helpers -----------------------------------------------------------------------------
-
 
 def _campaign(request: HttpRequest, pk: int, action: str) -> Campaign:
     permission_require(user=request.user, action=action)
@@ -146,9 +68,6 @@ def _errors(request, error: SurveyError) -> None:
             messages.error(request, str(message))
     else:
         messages.error(request, str(error.message))
-
-
-# Views -------------------------------------------------------------------------------
 
 
 @login_required
@@ -358,139 +277,3 @@ def participation(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResp
             return redirect("survey:campaign_board", pk=campaign.pk)
     context = {"campaign": campaign, "assessment": assessment, "form": form}
     return render(request, "survey/campaigns/participation.html", context)
-
-
-@login_required
-def supply(request: HttpRequest, pk: int) -> HttpResponse:
-    """One indicator's values for every unit at once: typed in, or imported from a
-    spreadsheet exported by a provincial system; marked as supplied by the province.
-
-    Open to the coordinator and to reviewers (``supply_values``); a reviewer sees
-    and supplies only the units and indicators they review, which the service
-    checks again row by row."""
-    scope = supply_scope(user=request.user)
-    if not scope:
-        raise PermissionDenied
-    campaign = get_object_or_404(Campaign, pk=pk)
-    indicators = supply_indicators(campaign=campaign, scope=scope)
-    selected = request.POST.get("node") or request.GET.get("node") or ""
-    node = next((n for n in indicators if str(n.pk) == selected), None)
-    errors: dict = {}
-    if request.method == "POST" and node is not None:
-        try:
-            result = province_values_supply(
-                campaign=campaign,
-                node=node,
-                rows=_supply_rows(request, campaign),
-                user=request.user,
-                number_format=_supply_number_format(request),
-            )
-        except CampaignInvalid as invalid:
-            errors = invalid.errors
-            messages.error(request, _("Nothing was saved; correct the rows marked."))
-        except SurveyError as error:
-            messages.error(request, str(error.message))
-        else:
-            _supply_messages(request, campaign, result)
-            return redirect(f"{request.path}?node={node.pk}")
-    units = _supply_units(campaign, node, request, errors, scope)
-    context = {
-        "campaign": campaign,
-        "indicators": indicators,
-        "node": node,
-        "units": units,
-        "errors": errors,
-        "error_list": _supply_error_list(campaign, errors),
-        "is_ratio": node is not None and node.answer_type == Node.AnswerType.RATIO,
-        "number_format": _supply_page_format(request),
-        "number_formats": NUMBER_FORMATS.values(),
-        "default_file_format": DEFAULT_FILE_FORMAT,
-    }
-    return render(request, "survey/campaigns/supply.html", context)
-
-
-def _supply_page_format(request: HttpRequest) -> NumberFormat:
-    """Values typed and refused are shown again in the format they were typed in."""
-    posted = number_format_named(request.POST.get("number_format"))
-    return posted if posted and "file" not in request.FILES else page_number_format()
-
-
-def _supply_messages(request: HttpRequest, campaign: Campaign, result) -> None:
-    messages.success(request, _("%(count)s value(s) saved.") % {"count": result.saved})
-    if result.reopened:
-        messages.warning(
-            request,
-            _(
-                "%(count)s verdict(s) given on the old value were withdrawn; the "
-                "reviewers were told."
-            )
-            % {"count": result.reopened},
-        )
-    names = unit_names_in_campaign(campaign=campaign, codes=result.skipped)
-    for code, reason in result.skipped.items():
-        messages.warning(
-            request,
-            _("%(unit)s: skipped. %(reason)s")
-            % {"unit": names.get(code, code), "reason": reason},
-        )
-
-
-def _supply_error_list(campaign: Campaign, errors: dict) -> list[tuple[str, str]]:
-    """Errors with the unit's name beside its code (file errors keep their key)."""
-    names = unit_names_in_campaign(campaign=campaign, codes=errors)
-    return [(names.get(key, key), message) for key, message in errors.items()]
-
-
-def _supply_number_format(request: HttpRequest) -> NumberFormat | None:
-    """The format the page showed its numbers in; for a file, the one chosen for
-    its text cells (Vietnamese unless stated)."""
-    if "file" in request.FILES:
-        chosen = number_format_named(request.POST.get("file_number_format"))
-        return chosen or DEFAULT_FILE_FORMAT
-    return number_format_named(request.POST.get("number_format"))
-
-
-def _supply_rows(request: HttpRequest, campaign: Campaign) -> dict:
-    upload = request.FILES.get("file")
-    if upload is not None:
-        return read_supply_file(upload.read(), filename=upload.name)
-    rows = {}
-    for key, value in request.POST.items():
-        if key.startswith("value:"):
-            code = key.removeprefix("value:")
-            rows[code] = {
-                "value": value,
-                "denominator": request.POST.get(f"denominator:{code}", ""),
-            }
-    return rows
-
-
-def _supply_units(campaign, node, request, errors, scope) -> list:
-    if node is None:
-        return []
-    assessments = campaign.assessments.filter(version=node.version).select_related(
-        "unit"
-    )
-    answers = {
-        a.assessment_id: a for a in node.answers.filter(assessment__campaign=campaign)
-    }
-    rows = []
-    for a in assessments.order_by("unit__name_vi"):
-        if not node.applies_to_unit(
-            unit_type=a.unit.unit_type, provides_procedures=a.provides_procedures
-        ):
-            continue
-        if not scope.allows(unit_id=a.unit_id, code=node.code):
-            continue
-        code = a.unit.code
-        rows.append(
-            {
-                "unit": a.unit,
-                "answer": answers.get(a.pk),
-                "value": request.POST.get(f"value:{code}", ""),
-                "denominator": request.POST.get(f"denominator:{code}", ""),
-                "error": errors.get(code, ""),
-                "refusal": supply_refusal(a),
-            }
-        )
-    return rows

@@ -3,10 +3,8 @@
 The writing endpoints answer JSON to the questionnaire's script (the indicator's
 list of evidence rendered again, or the errors per field) and redirect back to the
 step for a browser without it. Downloads go only to people whose role may see the
-unit's evidence (survey.permissions: ``download_evidence``).
-"""
+unit's evidence (survey.permissions: ``download_evidence``)."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -14,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from survey.errors import PermissionRefused, SurveyError
+from survey.forms.evidence import EvidenceForm
 from survey.models import Answer, Assessment, AuditEvent, Evidence, Node
 from survey.permissions import permission_require
 from survey.selectors.questionnaire import evidence_previous, questionnaire_steps
@@ -38,21 +36,7 @@ from survey.services.evidence import (
     evidence_confirm,
     evidence_delete,
 )
-from survey.views.questionnaire import json_login_required
-
-
-class EvidenceForm(forms.Form):
-    """What the person typed; the rules are the service's."""
-
-    kind = forms.ChoiceField(choices=Evidence.Kind.choices)
-    doc_number = forms.CharField(required=False, strip=True)
-    doc_date = forms.DateField(
-        label=gettext_lazy("Date (dd/mm/yyyy)"), required=False, localize=True
-    )
-    summary = forms.CharField(required=False, strip=True)
-    url = forms.CharField(required=False, strip=True)
-    link_summary = forms.CharField(required=False, strip=True)
-    file = forms.FileField(required=False, allow_empty_file=True)
+from survey.views.autosave import json_login_required
 
 
 def _wants_json(request: HttpRequest) -> bool:

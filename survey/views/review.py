@@ -19,6 +19,7 @@ from survey.consequences import (
     return_consequence,
 )
 from survey.errors import SurveyError
+from survey.forms.review import VerdictForm, audit_changes, value_text
 from survey.models import Answer, Assessment, AuditEvent, Node
 from survey.permissions import can, permission_require
 from survey.selectors.scope import UNIT_STAFF_ROLES, user_roles
@@ -48,7 +49,6 @@ from survey.services.review import (
 )
 from survey.text import storable
 from survey.views.confirm import confirmation_page, is_confirmed
-from survey.views.review_forms import VerdictForm, audit_changes, value_text
 
 
 @dataclass

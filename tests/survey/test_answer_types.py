@@ -31,12 +31,12 @@ from survey.answer_types import (
     read_number,
 )
 from survey.exporters import answer_workbook_bytes
+from survey.forms.questionnaire import AnswerForm
+from survey.forms.review import VerdictForm
 from survey.importers.answers import read_answer_workbook
 from survey.importers.issues import ImportFailed
 from survey.models import Answer, Node
-from survey.questionnaire_forms import AnswerForm
 from survey.services.supply import parse_supplied
-from survey.views.review_forms import VerdictForm
 
 FORMATS = list(NUMBER_FORMATS.values())
 OTHER = {VI.code: EN, EN.code: VI}

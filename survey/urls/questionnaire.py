@@ -1,16 +1,14 @@
+"""URLs of the questionnaire: its steps, autosave, evidence, review and submission."""
+
 from django.urls import path
 
-from survey import urls_verification
-from survey.views import evidence, frameworks, home, questionnaire
+from survey.views import autosave, evidence, questionnaire
 from survey.wizard import QuestionnaireWizard
 
-app_name = "survey"
 questionnaire_wizard = QuestionnaireWizard.as_view(url_name="survey:questionnaire_step")
+
 urlpatterns = [
-    path("", home.home, name="home"),
-    path("frameworks/", frameworks.framework_list, name="framework_list"),
-    path("frameworks/import/", frameworks.framework_upload, name="framework_import"),
-    path("csrf-token/", questionnaire.csrf_token, name="csrf_token"),
+    path("csrf-token/", autosave.csrf_token, name="csrf_token"),
     path("assessments/<int:pk>/fill/", questionnaire_wizard, name="questionnaire"),
     path(
         "assessments/<int:pk>/fill/<str:step>/",
@@ -19,7 +17,7 @@ urlpatterns = [
     ),
     path(
         "assessments/<int:pk>/answers/",
-        questionnaire.answers_autosave,
+        autosave.answers_autosave,
         name="answers_autosave",
     ),
     path(
@@ -58,4 +56,3 @@ urlpatterns = [
         name="assessment_action",
     ),
 ]
-urlpatterns += urls_verification.urlpatterns

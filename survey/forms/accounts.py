@@ -1,0 +1,42 @@
+"""Forms of the accounts screens."""
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from survey.models import Campaign, Membership, Node, Unit, User
+
+
+class AssignForm(forms.Form):
+    reviewer = forms.ModelChoiceField(
+        label=gettext_lazy("Reviewer"), queryset=User.objects.none()
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Units"),
+        queryset=Unit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    indicators = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Indicators (none: every indicator)"),
+        queryset=Node.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+
+    def __init__(self, *args, campaign: Campaign, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = (
+            User.objects.filter(
+                is_active=True, memberships__role=Membership.Role.REVIEWER
+            )
+            .distinct()
+            .order_by("username")
+        )
+        self.fields["units"].queryset = Unit.objects.filter(
+            assessments__campaign=campaign
+        ).order_by("name_vi")
+        self.fields["indicators"].queryset = Node.objects.filter(
+            version__campaign_uses__campaign=campaign, kind=Node.Kind.INDICATOR
+        ).order_by("version", "order", "id")
+        self.fields["indicators"].label_from_instance = lambda n: (
+            f"{n.code} {n.name_vi[:80]}"
+        )

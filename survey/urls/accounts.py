@@ -1,0 +1,35 @@
+"""URLs of the home page, frameworks, accounts, password reset and the audit trail."""
+
+from django.urls import path
+
+from survey.views import accounts, audit, frameworks, home
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("frameworks/", frameworks.framework_list, name="framework_list"),
+    path("frameworks/import/", frameworks.framework_upload, name="framework_import"),
+    path("accounts/", accounts.account_list, name="account_list"),
+    path("accounts/import/", accounts.account_import, name="account_import"),
+    path(
+        "accounts/<int:pk>/active/",
+        accounts.account_active,
+        name="account_active",
+    ),
+    path("password-reset/", accounts.password_reset, name="password_reset"),
+    path(
+        "password-reset/sent/",
+        accounts.password_reset_done,
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        accounts.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        accounts.password_reset_complete,
+        name="password_reset_complete",
+    ),
+    path("audit/", audit.audit_search_view, name="audit_search"),
+]

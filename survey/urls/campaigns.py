@@ -1,0 +1,38 @@
+"""URLs of campaigns: list, creation, board, state changes, participation, supplied
+values and reviewer assignment."""
+
+from django.urls import path
+
+from survey.views import accounts, campaigns, supply
+
+urlpatterns = [
+    path("campaigns/", campaigns.campaign_list, name="campaign_list"),
+    path("campaigns/new/", campaigns.campaign_new, name="campaign_new"),
+    path("campaigns/<int:pk>/", campaigns.campaign_board, name="campaign_board"),
+    path(
+        "campaigns/<int:pk>/action/",
+        campaigns.campaign_action,
+        name="campaign_action",
+    ),
+    path(
+        "campaigns/<int:pk>/settings/",
+        campaigns.campaign_settings,
+        name="campaign_settings",
+    ),
+    path(
+        "campaigns/<int:pk>/units/<int:assessment_pk>/",
+        campaigns.participation,
+        name="participation",
+    ),
+    path("campaigns/<int:pk>/supply/", supply.supply, name="supply"),
+    path(
+        "campaigns/<int:pk>/reviewers/",
+        accounts.reviewer_assignment,
+        name="reviewer_assign",
+    ),
+    path(
+        "campaigns/<int:pk>/reviewers/<int:membership_pk>/remove/",
+        accounts.reviewer_remove,
+        name="reviewer_remove",
+    ),
+]
