@@ -1,4 +1,4 @@
-"""The state machines of the yearly cycle, as one table (DESIGN.md §2).
+"""The state machines of the yearly cycle, as one table, and the named sets of states.
 
 Every allowed transition is a row: which machine, from which state to which, by what
 action, and which roles may take it. The services consult this table and nothing else;
@@ -139,3 +139,17 @@ def actions_from(*, machine: str, source: str, roles: set[str]) -> list[Transiti
 EDITABLE_ASSESSMENT_STATES = frozenset({A.DRAFT, A.READY, A.RETURNED})
 # Campaign states during which units fill in their assessment.
 FILLING_CAMPAIGN_STATES = frozenset({C.OPEN})
+
+# Sets of states that rules name; code asks these instead of listing states itself.
+# Assessments that never reached the coordinator (units that never submitted).
+NOT_SUBMITTED = frozenset({A.DRAFT, A.READY})
+# Assessments past submission, on the reviewers' lists.
+PAST_SUBMISSION = frozenset({A.SUBMITTED, A.IN_REVIEW, A.RETURNED, A.VERIFIED})
+# Assessments on which reviewers may still give verdicts.
+REVIEWABLE = frozenset({A.SUBMITTED, A.IN_REVIEW, A.RETURNED})
+# Answers on which a reviewer has given a verdict that stands.
+VERDICT_GIVEN = frozenset({R.AGREED, R.DISAGREED})
+# Campaigns past their deadline: units that never submitted are scored by its rule.
+AFTER_DEADLINE = frozenset({C.CLOSED, C.PRELIMINARY, C.PUBLISHED, C.REOPENED})
+# Campaigns whose results are shared with the units (ranks and group figures).
+RESULTS_SHARED = frozenset({C.PRELIMINARY, C.PUBLISHED, C.REOPENED})
