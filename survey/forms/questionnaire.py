@@ -10,14 +10,14 @@ from django.utils import formats
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from survey.answer_types import (
+from survey.answer_types import answer_form_field
+from survey.models import Answer, Evidence, Node
+from survey.numbers import (
     NumberFormat,
-    answer_form_field,
     format_number,
     number_format_named,
     page_number_format,
 )
-from survey.models import Answer, Evidence, Node
 from survey.selectors.questionnaire import localized
 from survey.services.answers import (
     AnswerStale,

@@ -7,17 +7,16 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from survey.answer_types import (
-    NUMBER_TYPES,
+from survey.answer_types import NUMBER_TYPES, answer_display
+from survey.models import Answer, AuditEvent, Node
+from survey.numbers import (
     NumberField,
     NumberFormat,
-    answer_display,
     format_number,
     number_format_named,
     number_value,
     page_number_format,
 )
-from survey.models import Answer, AuditEvent, Node
 
 AT = Node.AnswerType
 

@@ -10,13 +10,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from survey.answer_types import (
-    DEFAULT_FILE_FORMAT,
-    NUMBER_FORMATS,
-    NumberFormat,
-    number_format_named,
-    read_number,
-)
 from survey.importers.issues import ImportFailed, ImportIssue
 from survey.importers.tabular import (
     Sheet,
@@ -26,6 +19,13 @@ from survey.importers.tabular import (
     read_xlsx,
 )
 from survey.models import Answer, Assessment, Evidence, Node
+from survey.numbers import (
+    DEFAULT_FILE_FORMAT,
+    NUMBER_FORMATS,
+    NumberFormat,
+    number_format_named,
+    read_number,
+)
 from survey.services.answers import MAX_NUMBER
 from survey.services.audit import audit_record
 from survey.services.points import answer_points

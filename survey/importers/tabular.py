@@ -23,8 +23,8 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
 from openpyxl.xml.functions import iterparse
 
-from survey.answer_types import NumberCell
 from survey.importers.issues import ImportFailed, ImportIssue
+from survey.numbers import NumberCell
 from survey.text import storable
 
 # Thousands groups never start with 0: 0.125 is a decimal.
@@ -85,7 +85,7 @@ def _cell_text(value) -> str:
     if isinstance(value, int | float):
         # Numbers typed in Excel come back in the Vietnamese way, so that "1,125" is
         # never mistaken for one thousand one hundred and twenty-five; readers that
-        # know a cell is a number take the number itself (survey.answer_types).
+        # know a cell is a number take the number itself (survey.numbers).
         number = Decimal(repr(value))
         text = format(number, "f").removesuffix(".0").replace(".", ",")
         return NumberCell(text, number)

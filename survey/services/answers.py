@@ -22,10 +22,11 @@ from django.utils.translation import gettext_lazy as _
 
 from scoring.codes import AnswerError
 from survey import states
-from survey.answer_types import ANSWER_TYPES, answer_type, number_value
-from survey.answer_types import plain_decimal as plain_decimal
+from survey.answer_types import ANSWER_TYPES, answer_type
 from survey.errors import PermissionRefused, StaleVersion, SurveyError
 from survey.models import Answer, Assessment, AuditEvent, Campaign, Membership, Node
+from survey.numbers import number_value
+from survey.numbers import plain_decimal as plain_decimal
 from survey.selectors.scope import user_roles
 from survey.services.audit import audit_record
 from survey.services.points import answer_points
@@ -391,7 +392,7 @@ def _parse(node: Node, values: dict) -> tuple[dict, _Errors]:
 
 def _number(raw, name: str, node: Node, out: _Errors) -> Decimal | None:
     """A number already read from what was typed (forms and importers read typed
-    text in the page's or the file's format, survey.answer_types); text here is
+    text in the page's or the file's format, survey.numbers); text here is
     a program's plain ``12.5``."""
     try:
         value = number_value(raw)

@@ -20,7 +20,6 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from survey.answer_types import DEFAULT_FILE_FORMAT, NumberFormat, read_number
 from survey.errors import SurveyError
 from survey.importers.issues import ImportFailed
 from survey.importers.tabular import (
@@ -38,6 +37,7 @@ from survey.models import (
     Node,
     Notification,
 )
+from survey.numbers import DEFAULT_FILE_FORMAT, NumberFormat, read_number
 from survey.selectors.verification import unit_reviewers
 from survey.services.answers import _check_combined, _parse, answer_values
 from survey.services.audit import audit_record

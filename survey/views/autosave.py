@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from survey.answer_types import format_number, number_format_named, page_number_format
 from survey.forms.questionnaire import AnswerForm, display_value, input_value
 from survey.models import Answer, Node
+from survey.numbers import format_number, number_format_named, page_number_format
 from survey.selectors.scope import assessment_list_for_unit_staff
 from survey.services.answers import (
     AnswerInvalid,

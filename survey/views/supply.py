@@ -7,17 +7,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from survey.answer_types import (
+from survey.errors import SurveyError
+from survey.models import (
+    Campaign,
+    Node,
+)
+from survey.numbers import (
     DEFAULT_FILE_FORMAT,
     NUMBER_FORMATS,
     NumberFormat,
     number_format_named,
     page_number_format,
-)
-from survey.errors import SurveyError
-from survey.models import (
-    Campaign,
-    Node,
 )
 from survey.selectors.campaigns import (
     unit_names_in_campaign,

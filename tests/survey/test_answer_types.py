@@ -1,6 +1,7 @@
-"""survey.answer_types: numbers read in the format the page showed, on every route.
+"""survey.numbers and survey.answer_types: numbers read in the format the page
+showed, on every route.
 
-The grammar (module docstring of survey.answer_types) is checked on a table of
+The grammar (module docstring of survey.numbers) is checked on a table of
 examples, then by properties over (format x typed text): a number written in a
 format reads back exactly in that format; a text is never read with the other
 format's value; text that does not fit the format is refused with a message.
@@ -20,22 +21,21 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from test_answer_save import build_world
 
-from survey.answer_types import (
-    EN,
-    NUMBER_FORMATS,
-    NUMBER_TYPES,
-    VI,
-    answer_display,
-    format_number,
-    parse_number,
-    read_number,
-)
+from survey.answer_types import NUMBER_TYPES, answer_display
 from survey.exporters import answer_workbook_bytes
 from survey.forms.questionnaire import AnswerForm
 from survey.forms.review import VerdictForm
 from survey.importers.answers import read_answer_workbook
 from survey.importers.issues import ImportFailed
 from survey.models import Answer, Node
+from survey.numbers import (
+    EN,
+    NUMBER_FORMATS,
+    VI,
+    format_number,
+    parse_number,
+    read_number,
+)
 from survey.services.supply import parse_supplied
 
 FORMATS = list(NUMBER_FORMATS.values())
