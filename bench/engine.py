@@ -29,6 +29,7 @@ from scoring import (  # noqa: E402
     Answers,
     FrameworkSpec,
     Population,
+    build_spec,
     monte_carlo,
     score,
     year_over_year,
@@ -110,7 +111,7 @@ def national_spec(seed: int = 0) -> FrameworkSpec:
     for i in range(N_LEAVES - 2):
         comp = f"P{i % N_PILLARS}.{(i // N_PILLARS) % 3}"
         rows.append(_leaf(f"{comp}.{i}", comp, RULES[i % len(RULES)], rng))
-    return FrameworkSpec.build(rows)
+    return build_spec(rows)
 
 
 def _column(rule: str, n: int, rng) -> dict[str, np.ndarray]:

@@ -2,8 +2,8 @@
 
 Points mode (as the provinces score)::
 
-    spec = FrameworkSpec.build(rows, precision=2, levels=[...], level_edges=...)
-    population = Population.from_records(spec, units=[...], answers=[...])
+    spec = build_spec(rows, precision=2, levels=[...], level_edges=...)
+    population = population_from_records(spec, units=[...], answers=[...])
     results = score(spec, population)          # arrays (n_units, n_nodes)
     results.node("SO-TTTT", "TOTAL")           # NodeResult with None for n/a
     rows = result_rows(results)                # dicts to store
@@ -59,7 +59,8 @@ from scoring.composite import (
     weighted_power_mean,
 )
 from scoring.composite import effective_weights as composite_effective_weights
-from scoring.explain import explain, node_result, result_rows
+from scoring.explain import explain, result_rows
+from scoring.population import population_from_records
 from scoring.ranking import (
     YearOverYear,
     comparable_previous,
@@ -68,13 +69,14 @@ from scoring.ranking import (
     year_over_year,
 )
 from scoring.rollup import assign_levels, score
+from scoring.rounding import round_half_away
 from scoring.rules import (
     RULE_ANSWER_TYPES,
     RULES,
     leaf_points,
-    round_half_away,
     rule_params_errors,
 )
+from scoring.tree import build_spec
 from scoring.types import (
     LAO_CAI_LEVELS,
     ROOT_CODE,
@@ -139,12 +141,13 @@ __all__ = [
     "SpecError",
     "YearOverYear",
     "assign_levels",
+    "build_spec",
     "comparable_previous",
     "contributions",
     "explain",
     "leaf_points",
     "monte_carlo",
-    "node_result",
+    "population_from_records",
     "path_to_next_level",
     "points_lost",
     "rank_columns",

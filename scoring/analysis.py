@@ -10,9 +10,10 @@ from typing import Any
 import numpy as np
 
 from scoring.codes import LeafStatus
-from scoring.kernels import S, round_points
+from scoring.kernels import S
 from scoring.ranking import rank_within_groups
 from scoring.rollup import assign_levels, rollup
+from scoring.rounding import round_half_away
 from scoring.types import OUTSIDE_MAX_KINDS, ROOT_CODE, Results
 
 
@@ -49,14 +50,14 @@ def _replicate(results: Results, factors: np.ndarray, outside: np.ndarray):
     spec, cols = results.spec, list(results.spec.children[0])
     pts = np.nan_to_num(results.points[:, cols])
     mx = np.where(outside, 0.0, results.max[:, cols])
-    total = round_points(pts @ factors.T, spec.precision)
-    maximum = round_points(mx @ factors.T, spec.precision)
+    total = round_half_away(pts @ factors.T, spec.precision)
+    maximum = round_half_away(mx @ factors.T, spec.precision)
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(maximum > 0, total / maximum, np.nan)
     value[np.isnan(results.value[:, 0])] = np.nan
     if results.rank_by == "points":
         return np.where(np.isnan(value), np.nan, total)
-    return round_points(value, spec.value_precision)
+    return round_half_away(value, spec.value_precision)
 
 
 def _levels(keys: np.ndarray, bounds: np.ndarray, edges: str) -> np.ndarray:
@@ -194,7 +195,7 @@ def points_lost(
                     "code": spec.leaf_codes[j],
                     "points": pts,
                     "max": mx,
-                    "points_lost": float(round_points(mx - pts, spec.precision)),
+                    "points_lost": float(round_half_away(mx - pts, spec.precision)),
                     "below_group_mean": float(mean[n] - pts),
                 }
             )

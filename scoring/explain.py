@@ -20,37 +20,17 @@ from typing import Any
 import numpy as np
 
 from scoring.codes import ANSWER_ERRORS, STATUSES
+from scoring.kernels import group_best
+from scoring.rounding import round_half_away
 from scoring.types import (
     OUTSIDE_MAX_KINDS,
     ROOT_CODE,
     Answers,
-    NodeResult,
     NodeSpec,
     Population,
     Results,
+    scalar_or_none,
 )
-
-
-def _num(x: Any) -> float | None:
-    x = float(x)
-    return None if np.isnan(x) else x
-
-
-def node_result(results: Results, unit_id: str, code: str = ROOT_CODE) -> NodeResult:
-    """Scalars of one unit and node, None for n/a."""
-    i, k = results.unit_index[unit_id], results.spec.index[code]
-    level = int(results.level[i, k])
-    return NodeResult(
-        code=code,
-        self_points=_num(results.self_points[i, k]),
-        verified_points=_num(results.verified_points[i, k]),
-        final_points=_num(results.points[i, k]),
-        gap=_num(results.gap[i, k]),
-        max_points=float(results.max[i, k]),
-        value=_num(results.value[i, k]),
-        level=results.spec.levels[level].code if level >= 0 else None,
-        rank=int(results.rank[i, k]) or None,
-    )
 
 
 def result_rows(results: Results) -> Iterator[dict[str, Any]]:
@@ -58,7 +38,7 @@ def result_rows(results: Results) -> Iterator[dict[str, Any]]:
     NaN as None, ready to store."""
     for unit in results.unit_ids:
         for node in results.spec.nodes:
-            row = node_result(results, unit, node.code).__dict__
+            row = results.node(unit, node.code).__dict__
             yield {"unit": unit, **row}
 
 
@@ -140,7 +120,7 @@ def _rule_steps(node: NodeSpec, a: dict[str, Any], best: float) -> list[dict]:
 
 
 def _inputs(node: NodeSpec, ans: Answers, i: int, j: int) -> dict[str, Any]:
-    value, den = _num(ans.value[i, j]), _num(ans.denominator[i, j])
+    value, den = scalar_or_none(ans.value[i, j]), scalar_or_none(ans.denominator[i, j])
     rule = node.rule
     if rule == "yes_no":
         return {"yes": None if value is None else value != 0}
@@ -161,8 +141,6 @@ def _inputs(node: NodeSpec, ans: Answers, i: int, j: int) -> dict[str, Any]:
 
 
 def _best(results: Results, ans: Answers, pop: Population, i: int, j: int) -> float:
-    from scoring.kernels import group_best
-
     best = group_best(results.spec, ans, pop.applicable, pop.groups)
     return float(best[i, j])
 
@@ -170,8 +148,6 @@ def _best(results: Results, ans: Answers, pop: Population, i: int, j: int) -> fl
 def _leaf(
     results: Results, pop: Population, i: int, k: int, final: bool
 ) -> dict[str, Any]:
-    from scoring.rules import round_half_away
-
     spec, node = results.spec, results.spec.nodes[k]
     j = int(np.searchsorted(spec.leaves, k))
     ans = pop.final if final else pop.self_answers
@@ -210,7 +186,7 @@ def _group(results: Results, i: int, k: int, final: bool) -> dict[str, Any]:
         {
             "code": spec.nodes[c].code,
             "kind": spec.nodes[c].kind,
-            "points": _num(pts[i, c]),
+            "points": scalar_or_none(pts[i, c]),
             "max": float(mx[i, c]),
             "outside_max": spec.nodes[c].kind in OUTSIDE_MAX_KINDS,
         }
@@ -237,7 +213,7 @@ def explain(
     """
     i, k = results.unit_index[unit_id], results.spec.index[code]
     node, final = results.spec.nodes[k], scenario == "final"
-    scalars = node_result(results, unit_id, code)
+    scalars = results.node(unit_id, code)
     out: dict[str, Any] = {
         "unit": unit_id,
         "code": code,
@@ -252,9 +228,9 @@ def explain(
     mx = results.max if final else results.self_max
     value = results.value if final else results.self_value
     out.update(
-        points=_num(pts[i, k]),
+        points=scalar_or_none(pts[i, k]),
         max=float(mx[i, k]),
-        value=_num(value[i, k]),
+        value=scalar_or_none(value[i, k]),
         level=scalars.level,
         rank=scalars.rank,
         self_points=scalars.self_points,

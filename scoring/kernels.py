@@ -19,6 +19,7 @@ from scoring.codes import (
     error_index,
     status_index,
 )
+from scoring.rounding import round_half_away
 from scoring.types import Answers, FrameworkSpec, LeafOutcome, NodeSpec
 
 E = {e: error_index(e) for e in AnswerError}
@@ -254,16 +255,10 @@ def score_leaves(
     ).astype(np.int8)
     is_error = status == S[LeafStatus.ERROR]
     error = np.where(is_error, np.where(bad_na, E[AnswerError.NA_NOT_ALLOWED], err), 0)
-    points = round_points(raw, spec.precision)
+    points = round_half_away(raw, spec.precision)
     points = np.where(status == S[LeafStatus.SCORED], points, np.nan)
     points[status == S[LeafStatus.MISSING]] = 0.0
     return points, status, error.astype(np.int8)
-
-
-def round_points(x: np.ndarray, digits: int) -> np.ndarray:
-    from scoring.rules import round_half_away
-
-    return round_half_away(x, digits)
 
 
 def group_best(

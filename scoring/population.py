@@ -15,6 +15,7 @@ from scoring.types import (
     Answers,
     FrameworkSpec,
     NodeSpec,
+    Population,
 )
 
 ANSWER_FIELDS = (
@@ -140,8 +141,13 @@ def _answer_matrices(spec, units, answers: Iterable[Mapping[str, Any]]):
     return own, verified, mask
 
 
-def population_from_records(cls, spec: FrameworkSpec, units: list, answers: Iterable):
-    """Build a population from plain rows.
+def population_from_records(
+    spec: FrameworkSpec,
+    *,
+    units: Iterable[Mapping[str, Any]],
+    answers: Iterable[Mapping[str, Any]] = (),
+) -> Population:
+    """The :class:`~scoring.types.Population` of plain rows.
 
     ``units``: mappings with ``id``, and optionally ``group`` (ranking group
     label, default ""), ``ranked`` (default True), ``unit_type``,
@@ -152,9 +158,10 @@ def population_from_records(cls, spec: FrameworkSpec, units: list, answers: Iter
     ``verified``: the reviewer's answer (mapping or ``Answer``) or None.
     Raises KeyError on an unknown unit or indicator code.
     """
+    units = list(units)
     labels = sorted({str(u.get("group", "")) for u in units}) or [""]
     own, verified, mask = _answer_matrices(spec, units, answers)
-    return cls(
+    return Population(
         unit_ids=tuple(str(u["id"]) for u in units),
         groups=np.array(
             [labels.index(str(u.get("group", ""))) for u in units], dtype=int

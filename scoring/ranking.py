@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scoring.rounding import round_half_away
+
 RANK_METHODS = ("competition", "dense")
 
 
@@ -101,8 +103,6 @@ def year_over_year(
     groups, each unit carrying its comparable previous value
     (:func:`comparable_previous`), rounded to ``value_precision``.
     """
-    from scoring.rules import round_half_away
-
     prev = comparable_previous(unit_ids, previous, lineage)
     prev_rank = rank_within_groups(
         round_half_away(prev, value_precision), groups, ranked, rank_method

@@ -23,8 +23,9 @@ from functools import lru_cache
 import numpy as np
 
 from scoring.codes import LeafStatus
-from scoring.kernels import S, group_best, round_points, score_leaves
+from scoring.kernels import S, group_best, score_leaves
 from scoring.ranking import rank_within_groups
+from scoring.rounding import round_half_away
 from scoring.types import OUTSIDE_MAX_KINDS, FrameworkSpec, Population, Results
 
 _LIVE = [
@@ -105,10 +106,10 @@ def rollup(
         reg, mx = _cap(
             spec.nodes[g], pts[:, regular].sum(axis=1), amax[:, counting].sum(axis=1)
         )
-        pts[:, g] = round_points(
-            round_points(reg, digits) + pts[:, extra].sum(axis=1), digits
+        pts[:, g] = round_half_away(
+            round_half_away(reg, digits) + pts[:, extra].sum(axis=1), digits
         )
-        amax[:, g] = round_points(mx, digits)
+        amax[:, g] = round_half_away(mx, digits)
         kids = np.concatenate([regular, extra])
         has[:, g] = has[:, kids].any(axis=1)
         broken[:, g] = broken[:, kids].any(axis=1)
@@ -130,7 +131,7 @@ def assign_levels(spec: FrameworkSpec, value: np.ndarray) -> np.ndarray:
     ``upper_inclusive``: level k when bound_k < v ≤ bound_{k+1} (0.25 stays in
     the lower level); ``lower_inclusive``: bound_k ≤ v < bound_{k+1}.
     """
-    rounded = round_points(value, spec.value_precision)
+    rounded = round_half_away(value, spec.value_precision)
     side = "left" if spec.level_edges == "upper_inclusive" else "right"
     level = np.searchsorted(spec.level_bounds, np.nan_to_num(rounded), side=side)
     return np.where(np.isnan(rounded), -1, level).astype(np.int8)
@@ -139,8 +140,8 @@ def assign_levels(spec: FrameworkSpec, value: np.ndarray) -> np.ndarray:
 def rank_keys(spec: FrameworkSpec, points: np.ndarray, value: np.ndarray, by: str):
     """The numbers ranks are judged on: rounded values or rounded points."""
     if by == "points":
-        return round_points(points, spec.precision)
-    return round_points(value, spec.value_precision)
+        return round_half_away(points, spec.precision)
+    return round_half_away(value, spec.value_precision)
 
 
 def score(

@@ -18,20 +18,27 @@ Each rule turns an answer into points (``max`` = the indicator's maximum):
 =============== =========================================================
 
 Points are rounded half away from zero to the version's precision
-(:func:`round_half_away`) before anything is summed.
+(:func:`scoring.rounding.round_half_away`) before anything is summed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from scoring import kernels
 from scoring.codes import ParamError
-from scoring.types import Answer, FrameworkSpec, LeafOutcome, NodeSpec
+from scoring.population import encode_answers
+from scoring.types import (
+    ROOT_CODE,
+    Answer,
+    CompiledRules,
+    FrameworkSpec,
+    LeafOutcome,
+    NodeSpec,
+)
 
 ANSWER_TYPES = frozenset(
     {"yes_no", "count", "number", "percentage", "ratio", "level", "date", "money"}
@@ -66,18 +73,6 @@ PARAM_KEYS: dict[str, frozenset[str]] = {
 }
 ZERO_DENOMINATOR_MODES = ("error", "na", "full")
 MAX_CHECKS = 62
-
-
-def round_half_away(x: Any, digits: int) -> np.ndarray:
-    """Round half away from zero, as Excel's ROUND: ``sign(x)·⌊|x|·10ᵈ + ½⌋ / 10ᵈ``.
-
-    A relative tolerance of 1e-12 absorbs binary artefacts, so that 2.675
-    (stored as 2.67499999…) rounds to 2.68. NaN stays NaN.
-    """
-    x = np.asarray(x, dtype=float)
-    scale = 10.0**digits
-    y = np.abs(x) * scale
-    return np.copysign(np.floor(y + 0.5 + y * 1e-12) / scale, x) + 0.0
 
 
 def _is_number(x: Any) -> bool:
@@ -216,27 +211,16 @@ def rule_params_errors(rule: str, params: Any, max_points: float | None) -> list
     return [str(e) for e in errors]
 
 
-@dataclass(frozen=True, eq=False)
-class CompiledRules:
-    """Per-leaf constants: ``item_max`` (a bonus/penalty leaf: its cap),
-    ``counts`` (the maximum counts in the applicable maximum), ``na_allowed``
-    and, per rule, the leaf columns and their parameter arrays."""
-
-    item_max: np.ndarray
-    counts: np.ndarray
-    na_allowed: np.ndarray
-    by_rule: dict[str, tuple[np.ndarray, dict[str, np.ndarray]]]
-
-
 def _item_max(node: NodeSpec) -> float:
     if node.rule in ("bonus", "penalty"):
         return float(node.params.get("max", node.max_points or 0.0))
     return 0.0 if node.rule == "none" else float(node.max_points or 0.0)
 
 
-def compile_rules(spec: FrameworkSpec) -> CompiledRules:
-    """Group the leaves by rule and stack their parameters into arrays."""
-    leaves = [spec.nodes[i] for i in spec.leaves]
+def compile_rules(nodes: Sequence[NodeSpec]) -> CompiledRules:
+    """Group the leaves of ``nodes`` (in node order) by rule and stack their
+    parameters into arrays."""
+    leaves = [node for node in nodes if node.is_leaf]
     columns: dict[str, list[int]] = {}
     for col, node in enumerate(leaves):
         columns.setdefault(node.rule, []).append(col)
@@ -269,9 +253,6 @@ def leaf_points(
     group); without it the outcome is ``needs_population`` with no points.
     Penalty points are negative.
     """
-    from scoring.population import encode_answers
-    from scoring.types import ROOT_CODE
-
     node = NodeSpec(
         "leaf",
         1,
@@ -290,9 +271,9 @@ def leaf_points(
         if rule == "bonus"
         else "pillar"
     )
+    nodes = (NodeSpec(ROOT_CODE, -1, "root"), NodeSpec("p", 0, parent), node)
     spec = FrameworkSpec(
-        nodes=(NodeSpec(ROOT_CODE, -1, "root"), NodeSpec("p", 0, parent), node),
-        precision=precision,
+        nodes=nodes, precision=precision, compiled=compile_rules(nodes)
     )
     answers = encode_answers(spec, [[answer]])
     best = np.array([[np.nan if group_best is None else group_best]])

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from scoring.codes import FrameworkError, SpecError
-from scoring.types import KINDS, LEVEL_EDGES, ROOT_CODE, Level, NodeSpec
+from scoring.rules import compile_rules, rule_params_errors
+from scoring.types import KINDS, LEVEL_EDGES, ROOT_CODE, FrameworkSpec, Level, NodeSpec
 
 
 def _as_float(x: Any) -> float | None:
@@ -49,8 +50,6 @@ def _row_errors(rows: list[Mapping[str, Any]]) -> list[tuple[str, str]]:
 
 
 def _node_errors(nodes: list[NodeSpec], kids: list[list[int]]) -> list[tuple[str, str]]:
-    from scoring.rules import rule_params_errors
-
     errors = []
     for i, node in enumerate(nodes[1:], start=1):
         parent_kind = nodes[node.parent].kind
@@ -106,10 +105,18 @@ def _node(row: Mapping[str, Any], parent: int) -> NodeSpec:
     )
 
 
-def build_spec(cls: type, rows: list[Mapping[str, Any]], settings: dict[str, Any]):
-    """Order ``rows`` parents first (siblings keep their order), add the root,
-    check the tree and every rule's parameters, and return ``cls(nodes, ...)``."""
-    settings = dict(settings)
+def build_spec(rows: Iterable[Mapping[str, Any]], **settings: Any) -> FrameworkSpec:
+    """The :class:`FrameworkSpec` of rows keyed like the framework file (``code``,
+    ``parent_code``, ``kind``, ``max_points``, ``capped``, ``rule``,
+    ``rule_params``, ``answer_type``, ``na_allowed``, ``applies_to``,
+    ``requires_procedures``) and the version's ``settings`` (``precision``,
+    ``value_precision``, ``levels``, ``level_edges``).
+
+    Orders the rows parents first (siblings keep their order), adds the root and
+    checks the tree and every rule's parameters. Raises
+    :class:`scoring.codes.FrameworkError` with ``[(code, error)]``.
+    """
+    rows = list(rows)
     errors = _row_errors(rows) + _levels(settings)
     order = _preorder(rows)
     if not errors and len(order) != len(rows):
@@ -129,4 +136,4 @@ def build_spec(cls: type, rows: list[Mapping[str, Any]], settings: dict[str, Any
     errors = _node_errors(nodes, kids)
     if errors:
         raise FrameworkError(errors)
-    return cls(nodes=tuple(nodes), **settings)
+    return FrameworkSpec(nodes=tuple(nodes), compiled=compile_rules(nodes), **settings)

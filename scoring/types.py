@@ -1,16 +1,19 @@
-"""Frozen dataclasses in and out of the engine.
+"""Frozen dataclasses in and out of the engine: data only, built and read by
+the modules above (this module imports no other part of the engine).
 
 A :class:`FrameworkSpec` is the tree of one framework version, nodes in
-topological order with an implicit root ``TOTAL`` at index 0. A
-:class:`Population` holds the answers of a campaign as arrays of shape
-``(n_units, n_leaves)``; :class:`Results` holds arrays of shape
-``(n_units, n_nodes)``. NaN inside result arrays means "n/a" and is exposed as
-``None`` by :meth:`Results.node` and :func:`scoring.explain.result_rows`.
+topological order with an implicit root ``TOTAL`` at index 0 (built by
+:func:`scoring.tree.build_spec`). A :class:`Population` holds the answers of a
+campaign as arrays of shape ``(n_units, n_leaves)`` (built by
+:func:`scoring.population.population_from_records`); :class:`Results` holds
+arrays of shape ``(n_units, n_nodes)``. NaN inside result arrays means "n/a"
+and is exposed as ``None`` by :meth:`Results.node` and
+:func:`scoring.explain.result_rows`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -60,6 +63,18 @@ class NodeSpec:
 
 
 @dataclass(frozen=True, eq=False)
+class CompiledRules:
+    """Per-leaf constants: ``item_max`` (a bonus/penalty leaf: its cap),
+    ``counts`` (the maximum counts in the applicable maximum), ``na_allowed``
+    and, per rule, the leaf columns and their parameter arrays."""
+
+    item_max: np.ndarray
+    counts: np.ndarray
+    na_allowed: np.ndarray
+    by_rule: dict[str, tuple[np.ndarray, dict[str, np.ndarray]]]
+
+
+@dataclass(frozen=True, eq=False)
 class FrameworkSpec:
     """A framework version: nodes (root first, parents before children) and settings.
 
@@ -68,6 +83,8 @@ class FrameworkSpec:
     applicable maximum) on which levels and ranks are judged. ``levels``:
     lower bounds, increasing, the first 0. ``level_edges``: ``upper_inclusive``
     (a value equal to a bound stays in the lower level) or ``lower_inclusive``.
+    ``compiled``: the leaves' rule parameters as arrays, from ``nodes``
+    (:func:`scoring.rules.compile_rules`).
     """
 
     nodes: tuple[NodeSpec, ...]
@@ -75,20 +92,7 @@ class FrameworkSpec:
     value_precision: int = 4
     levels: tuple[Level, ...] = LAO_CAI_LEVELS
     level_edges: str = "upper_inclusive"
-
-    @classmethod
-    def build(
-        cls, nodes: Iterable[Mapping[str, Any]], **settings: Any
-    ) -> FrameworkSpec:
-        """Build from rows keyed like the framework file (``code``, ``parent_code``,
-        ``kind``, ``max_points``, ``capped``, ``rule``, ``rule_params``,
-        ``answer_type``, ``na_allowed``, ``applies_to``, ``requires_procedures``).
-
-        Raises :class:`scoring.codes.FrameworkError` with ``[(code, error)]``.
-        """
-        from scoring.tree import build_spec
-
-        return build_spec(cls, list(nodes), settings)
+    compiled: CompiledRules = field(kw_only=True, repr=False)
 
     @cached_property
     def index(self) -> dict[str, int]:
@@ -109,13 +113,6 @@ class FrameworkSpec:
         for i, node in enumerate(self.nodes[1:], start=1):
             kids[node.parent].append(i)
         return tuple(tuple(k) for k in kids)
-
-    @cached_property
-    def compiled(self) -> Any:
-        """Per-rule parameter arrays (see :func:`scoring.rules.compile_rules`)."""
-        from scoring.rules import compile_rules
-
-        return compile_rules(self)
 
     @property
     def level_codes(self) -> tuple[str, ...]:
@@ -225,20 +222,6 @@ class Population:
     verified_mask: np.ndarray
     group_labels: tuple[str, ...] = ("",)
 
-    @classmethod
-    def from_records(
-        cls,
-        spec: FrameworkSpec,
-        *,
-        units: Iterable[Mapping[str, Any]],
-        answers: Iterable[Mapping[str, Any]] = (),
-    ) -> Population:
-        """Build from plain rows; see
-        :func:`scoring.population.population_from_records`."""
-        from scoring.population import population_from_records
-
-        return population_from_records(cls, spec, list(units), answers)
-
     @property
     def final(self) -> Answers:
         """Verified answers where verified, else the unit's own."""
@@ -303,6 +286,23 @@ class Results:
         return {u: i for i, u in enumerate(self.unit_ids)}
 
     def node(self, unit_id: str, code: str = ROOT_CODE) -> NodeResult:
-        from scoring.explain import node_result
+        """Scalars of one unit and node, None for n/a."""
+        i, k = self.unit_index[unit_id], self.spec.index[code]
+        level = int(self.level[i, k])
+        return NodeResult(
+            code=code,
+            self_points=scalar_or_none(self.self_points[i, k]),
+            verified_points=scalar_or_none(self.verified_points[i, k]),
+            final_points=scalar_or_none(self.points[i, k]),
+            gap=scalar_or_none(self.gap[i, k]),
+            max_points=float(self.max[i, k]),
+            value=scalar_or_none(self.value[i, k]),
+            level=self.spec.levels[level].code if level >= 0 else None,
+            rank=int(self.rank[i, k]) or None,
+        )
 
-        return node_result(self, unit_id, code)
+
+def scalar_or_none(x: Any) -> float | None:
+    """A number of a result array as a float, None for NaN (n/a)."""
+    x = float(x)
+    return None if np.isnan(x) else x

@@ -30,7 +30,7 @@ def framework_spec(*, version) -> scoring.FrameworkSpec:
     levels = [
         scoring.Level(lv["code"], float(lv["min_value"])) for lv in version.levels
     ]
-    return scoring.FrameworkSpec.build(
+    return scoring.build_spec(
         rows,
         precision=version.precision,
         levels=levels,
@@ -80,7 +80,7 @@ def campaign_population(*, campaign, version, spec, blank_units=(), only=None) -
         .iterator(chunk_size=5000)
     )
     answers = (_answer_record(row) for row in rows)
-    population = scoring.Population.from_records(spec, units=units, answers=answers)
+    population = scoring.population_from_records(spec, units=units, answers=answers)
     return assessments, population
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 from scoring_factories import CHECKS, LEVELS, TIERS, leaf
 
-from scoring import FrameworkSpec
+from scoring import build_spec
 
 RULES = [
     "yes_no",
@@ -78,7 +78,7 @@ def random_rows(rng, n_pillars=3, capped=True):
 
 
 def random_spec(rng, **kw):
-    return FrameworkSpec.build(random_rows(rng, **kw))
+    return build_spec(random_rows(rng, **kw))
 
 
 def random_answer(rng, node, valid=False):

@@ -1,6 +1,6 @@
 """Small frameworks and populations shared by the engine tests (no DB)."""
 
-from scoring import FrameworkSpec, Population
+from scoring import build_spec, population_from_records
 
 LEVELS = {
     "levels": [
@@ -75,14 +75,14 @@ def mixed_rows():
 
 
 def mixed_spec(**settings):
-    return FrameworkSpec.build(mixed_rows(), **settings)
+    return build_spec(mixed_rows(), **settings)
 
 
 def flat_spec(maxima, **settings):
     """One pillar of direct-points leaves L0, L1, ... with the given maxima."""
     rows = [{"code": "P", "kind": "pillar"}]
     rows += [leaf(f"L{i}", "P", "direct", m) for i, m in enumerate(maxima)]
-    return FrameworkSpec.build(rows, **settings)
+    return build_spec(rows, **settings)
 
 
 def direct_population(spec, points, *, groups=None, ranked=None, na=()):
@@ -101,4 +101,4 @@ def direct_population(spec, points, *, groups=None, ranked=None, na=()):
         for j, (code, p) in enumerate(zip(spec.leaf_codes, row, strict=True))
         if p is not None or (i, j) in na
     ]
-    return Population.from_records(spec, units=units, answers=answers)
+    return population_from_records(spec, units=units, answers=answers)

@@ -3,11 +3,12 @@ import pytest
 from scoring_factories import FULL, direct_population, flat_spec, mixed_spec
 
 from scoring import (
-    Population,
+    build_spec,
     contributions,
     monte_carlo,
     path_to_next_level,
     points_lost,
+    population_from_records,
     score,
     strengths_weaknesses,
 )
@@ -27,9 +28,7 @@ def pillars_spec():
         for p in "ABC"
         for i in range(2)
     ]
-    from scoring import FrameworkSpec
-
-    return FrameworkSpec.build(rows)
+    return build_spec(rows)
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +78,7 @@ def test_unranked_units_get_no_interval():
 
 def test_contributions_add_up_to_the_score():
     spec = mixed_spec()
-    pop = Population.from_records(spec, units=[{"id": "A"}, {"id": "Z"}], answers=FULL)
+    pop = population_from_records(spec, units=[{"id": "A"}, {"id": "Z"}], answers=FULL)
     r = score(spec, pop)
     c = contributions(r)
     top = list(spec.children[0])
@@ -141,9 +140,7 @@ def test_path_not_reachable_under_a_cap_and_top_level():
             "max_points": 10,
         },
     ]
-    from scoring import FrameworkSpec
-
-    spec = FrameworkSpec.build(rows)
+    spec = build_spec(rows)
     r = score(spec, direct_population(spec, [[10, 10], [2, 0]]))
     assert path_to_next_level(r, "U0")["status"] == "top_level"
     out = path_to_next_level(r, "U1", "P")

@@ -1,13 +1,13 @@
 import pytest
 from scoring_factories import FULL, mixed_spec
 
-from scoring import Population, explain, result_rows, score
+from scoring import explain, population_from_records, result_rows, score
 
 
 @pytest.fixture(scope="module")
 def scored():
     spec = mixed_spec()
-    pop = Population.from_records(spec, units=[{"id": "A"}, {"id": "Z"}], answers=FULL)
+    pop = population_from_records(spec, units=[{"id": "A"}, {"id": "Z"}], answers=FULL)
     return score(spec, pop), pop
 
 
@@ -59,7 +59,7 @@ def test_self_scenario_and_error_explanation():
     answers = [
         {"unit": "A", "code": "1.4", "choice": "chair", "verified": {"choice": "boss"}}
     ]
-    pop = Population.from_records(spec, units=[{"id": "A"}], answers=answers)
+    pop = population_from_records(spec, units=[{"id": "A"}], answers=answers)
     r = score(spec, pop)
     own = explain(r, pop, "A", "1.4", scenario="self")
     assert own["points"] == 10 and own["inputs"]["choice"] == "chair"

@@ -2,11 +2,15 @@
 
 import pytest
 
-from scoring import FrameworkSpec, Population, score
+from scoring import (
+    build_spec,
+    population_from_records,
+    score,
+)
 
 
 def spec():
-    return FrameworkSpec.build(
+    return build_spec(
         [
             {"code": "P", "kind": "pillar"},
             {"code": "R", "parent_code": "P", "kind": "indicator", "rule": "ratio",
@@ -25,7 +29,7 @@ def total(answers, verified=None):
     rows = [{"unit": "u", "code": code, **a} for code, a in answers.items()]
     for row in rows:
         row["verified"] = (verified or {}).get(row["code"])
-    population = Population.from_records(s, units=[{"id": "u"}], answers=rows)
+    population = population_from_records(s, units=[{"id": "u"}], answers=rows)
     return score(s, population).node("u")
 
 

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from scoring_factories import mixed_spec
 
-from scoring import Answer, Population
+from scoring import Answer, population_from_records
 
 
 def test_from_records_encodes_answers_and_units():
@@ -14,7 +14,7 @@ def test_from_records_encodes_answers_and_units():
         {"unit": 7, "code": "2.3", "checks": ["b"], "verified": {"checks": ["zz"]}},
         {"unit": "x", "code": "2.4", "answer": Answer(points=3)},
     ]
-    pop = Population.from_records(spec, units=units, answers=answers)
+    pop = population_from_records(spec, units=units, answers=answers)
     j = {c: i for i, c in enumerate(spec.leaf_codes)}
     assert pop.unit_ids == ("7", "x") and pop.group_labels == ("a", "b")
     assert pop.groups.tolist() == [1, 0] and pop.ranked.tolist() == [False, True]
@@ -32,4 +32,4 @@ def test_from_records_encodes_answers_and_units():
 )
 def test_unknown_unit_or_code_is_refused(row):
     with pytest.raises(KeyError):
-        Population.from_records(mixed_spec(), units=[{"id": "A"}], answers=[row])
+        population_from_records(mixed_spec(), units=[{"id": "A"}], answers=[row])

@@ -12,7 +12,12 @@ from random_frameworks import (
 )
 from scoring_factories import CHECKS, LEVELS, TIERS, leaf
 
-from scoring import FrameworkSpec, Population, rank_within_groups, score
+from scoring import (
+    build_spec,
+    population_from_records,
+    rank_within_groups,
+    score,
+)
 from scoring.reference import ref_score
 
 
@@ -21,7 +26,7 @@ def test_vectorised_equals_reference_on_random_data(seed):
     rng = np.random.default_rng(seed)
     spec = random_spec(rng)
     units, answers = random_records(rng, spec, n_units=25, n_groups=3)
-    r = score(spec, Population.from_records(spec, units=units, answers=answers))
+    r = score(spec, population_from_records(spec, units=units, answers=answers))
     ref = ref_score(spec, units, final_answers(answers), applicability_map(spec, units))
     for u in units:
         for node in spec.nodes:
@@ -77,7 +82,7 @@ def monotone_spec(capped):
         parent = "C" if i % 2 else "D"
         mx = 20 if rule == "tiers" else 10
         rows.append(leaf(f"L{i}", parent, rule, mx, rule_params=params.get(rule, {})))
-    return FrameworkSpec.build(rows)
+    return build_spec(rows)
 
 
 SPECS = {True: monotone_spec(True), False: monotone_spec(False)}
@@ -93,7 +98,7 @@ def _score(spec, achievement, na=()):
         for i, (rule, a) in enumerate(zip(MONO_RULES, achievement, strict=True))
     ]
     return score(
-        spec, Population.from_records(spec, units=[{"id": "u"}], answers=answers)
+        spec, population_from_records(spec, units=[{"id": "u"}], answers=answers)
     )
 
 

@@ -4,14 +4,20 @@ import numpy as np
 import pytest
 from scoring_factories import FULL, direct_population, flat_spec, leaf, mixed_spec
 
-from scoring import FrameworkError, FrameworkSpec, Level, Population, score
+from scoring import (
+    FrameworkError,
+    Level,
+    build_spec,
+    population_from_records,
+    score,
+)
 
 
 def test_mixed_tree_points_max_value():
     spec = mixed_spec()
     r = score(
         spec,
-        Population.from_records(spec, units=[{"id": "A"}, {"id": "Z"}], answers=FULL),
+        population_from_records(spec, units=[{"id": "A"}, {"id": "Z"}], answers=FULL),
     )
     a = {n.code: r.node("A", n.code) for n in spec.nodes}
     assert a["1"].final_points == 10 + 7.76 + 15 + 5
@@ -41,9 +47,9 @@ def test_group_with_nothing_applicable_is_none_not_zero():
         {"code": "Q", "kind": "pillar"},
         leaf("M", "Q", "direct"),
     ]
-    spec = FrameworkSpec.build(rows)
+    spec = build_spec(rows)
     units = [{"id": "A", "not_applicable": ["Q"]}]
-    pop = Population.from_records(
+    pop = population_from_records(
         spec, units=units, answers=[{"unit": "A", "code": "L", "points": 4}]
     )
     node = score(spec, pop).node("A", "Q")
@@ -58,7 +64,7 @@ def test_applicability_by_unit_type_and_procedures():
         leaf("M", "P", "direct", requires_procedures=True),
         leaf("N", "P", "direct"),
     ]
-    spec = FrameworkSpec.build(rows)
+    spec = build_spec(rows)
     units = [
         {"id": "dept", "unit_type": "department", "procedures": False},
         {"id": "com", "unit_type": "commune"},
@@ -66,7 +72,7 @@ def test_applicability_by_unit_type_and_procedures():
     answers = [
         {"unit": u, "code": c, "points": 10} for u in ("dept", "com") for c in "LMN"
     ]
-    r = score(spec, Population.from_records(spec, units=units, answers=answers))
+    r = score(spec, population_from_records(spec, units=units, answers=answers))
     assert r.max[:, 0].tolist() == [10, 30]
     assert r.node("dept", "L").final_points is None
 
@@ -90,14 +96,14 @@ def test_bonus_group_capped_and_penalty_floor():
         {"code": "N", "kind": "penalty_group", "max_points": 3, "capped": True},
         leaf("N1", "N", "penalty", None, rule_params={"max": 5}),
     ]
-    spec = FrameworkSpec.build(rows)
+    spec = build_spec(rows)
     answers = [
         {"unit": "A", "code": "L", "points": 10},
         {"unit": "A", "code": "B1", "points": 4},
         {"unit": "A", "code": "B2", "points": 4},
         {"unit": "A", "code": "N1", "points": 5},
     ]
-    r = score(spec, Population.from_records(spec, units=[{"id": "A"}], answers=answers))
+    r = score(spec, population_from_records(spec, units=[{"id": "A"}], answers=answers))
     assert r.node("A", "B").final_points == 6
     assert r.node("A", "N").final_points == -3
     assert (r.node("A").final_points, r.node("A").max_points) == (13, 10)
@@ -117,9 +123,9 @@ def test_deep_tree_rolls_up_every_level():
         )
         rows.append(leaf(f"L{depth}", code, "direct", 2**depth))
         parent = code
-    spec = FrameworkSpec.build(rows)
+    spec = build_spec(rows)
     answers = [{"unit": "A", "code": f"L{d}", "points": 1} for d in range(7)]
-    r = score(spec, Population.from_records(spec, units=[{"id": "A"}], answers=answers))
+    r = score(spec, population_from_records(spec, units=[{"id": "A"}], answers=answers))
     for depth in range(7):
         node = r.node("A", f"G{depth}")
         assert node.final_points == 7 - depth
@@ -130,11 +136,11 @@ def test_leaf_points_are_rounded_before_summing():
     rows = [{"code": "P", "kind": "pillar"}] + [
         leaf(f"R{i}", "P", "ratio", 10) for i in range(3)
     ]
-    spec = FrameworkSpec.build(rows)
+    spec = build_spec(rows)
     answers = [
         {"unit": "A", "code": f"R{i}", "value": 1, "denominator": 3} for i in range(3)
     ]
-    r = score(spec, Population.from_records(spec, units=[{"id": "A"}], answers=answers))
+    r = score(spec, population_from_records(spec, units=[{"id": "A"}], answers=answers))
     assert r.node("A").final_points == 9.99  # 3 × 3.33, not 10.0
 
 
@@ -185,7 +191,7 @@ def test_self_verified_final_and_gap():
         {"unit": "A", "code": "L0", "points": 8, "verified": {"points": 5}},
         {"unit": "A", "code": "L1", "points": 6},
     ]
-    r = score(spec, Population.from_records(spec, units=[{"id": "A"}], answers=answers))
+    r = score(spec, population_from_records(spec, units=[{"id": "A"}], answers=answers))
     l0, l1, total = r.node("A", "L0"), r.node("A", "L1"), r.node("A")
     assert (l0.self_points, l0.verified_points, l0.final_points, l0.gap) == (8, 5, 5, 3)
     assert (l1.self_points, l1.verified_points, l1.final_points, l1.gap) == (
@@ -203,32 +209,32 @@ def test_verified_na_changes_the_final_maximum():
         {"unit": "A", "code": "L0", "points": 8, "verified": {"na": True}},
         {"unit": "A", "code": "L1", "points": 6},
     ]
-    r = score(spec, Population.from_records(spec, units=[{"id": "A"}], answers=answers))
+    r = score(spec, population_from_records(spec, units=[{"id": "A"}], answers=answers))
     assert (r.self_max[0, 0], r.max[0, 0]) == (20, 10)
 
 
 def test_relative_best_uses_the_ranking_group_and_all_zero_is_zero():
     rows = [{"code": "P", "kind": "pillar"}, leaf("R", "P", "relative_best", 10)]
-    spec = FrameworkSpec.build(rows)
+    spec = build_spec(rows)
     units = [
         {"id": u, "group": g}
         for u, g in [("a", "x"), ("b", "x"), ("c", "y"), ("d", "y")]
     ]
     values = {"a": 5, "b": 20, "c": 0, "d": 0}
     answers = [{"unit": u, "code": "R", "value": v} for u, v in values.items()]
-    r = score(spec, Population.from_records(spec, units=units, answers=answers))
+    r = score(spec, population_from_records(spec, units=units, answers=answers))
     assert [r.node(u, "R").final_points for u in "abcd"] == [2.5, 10, 0, 0]
 
 
 def test_relative_best_self_points_use_final_best_and_cap_at_max():
     rows = [{"code": "P", "kind": "pillar"}, leaf("R", "P", "relative_best", 10)]
-    spec = FrameworkSpec.build(rows)
+    spec = build_spec(rows)
     answers = [
         {"unit": "a", "code": "R", "value": 30, "verified": {"value": 10}},
         {"unit": "b", "code": "R", "value": 20},
     ]
     units = [{"id": "a"}, {"id": "b"}]
-    r = score(spec, Population.from_records(spec, units=units, answers=answers))
+    r = score(spec, population_from_records(spec, units=units, answers=answers))
     assert r.node("a", "R").self_points == 10 and r.node("a", "R").final_points == 5
 
 
@@ -283,7 +289,7 @@ def test_relative_best_self_points_use_final_best_and_cap_at_max():
 )
 def test_framework_errors(rows, code):
     with pytest.raises(FrameworkError) as caught:
-        FrameworkSpec.build(rows)
+        build_spec(rows)
     assert code in [e for _, e in caught.value.errors]
 
 
@@ -296,7 +302,7 @@ def test_levels_must_increase_from_zero():
 
 def test_build_orders_parents_first_whatever_the_row_order():
     rows = [leaf("L", "P", "direct"), {"code": "P", "kind": "pillar"}]
-    spec = FrameworkSpec.build(rows)
+    spec = build_spec(rows)
     assert [n.code for n in spec.nodes] == ["TOTAL", "P", "L"]
 
 
@@ -304,6 +310,6 @@ def test_no_nan_leaks_into_values_of_scored_units():
     spec = mixed_spec()
     r = score(
         spec,
-        Population.from_records(spec, units=[{"id": "A"}, {"id": "Z"}], answers=FULL),
+        population_from_records(spec, units=[{"id": "A"}, {"id": "Z"}], answers=FULL),
     )
     assert not math.isnan(r.value[0, 0]) and np.isfinite(r.points[0, 0])
