@@ -10,6 +10,7 @@ from random_frameworks import (
     random_records,
     random_spec,
 )
+from reference import ref_score
 from scoring_factories import CHECKS, LEVELS, TIERS, leaf
 
 from scoring import (
@@ -18,7 +19,6 @@ from scoring import (
     rank_within_groups,
     score,
 )
-from scoring.reference import ref_score
 
 
 @pytest.mark.parametrize("seed", range(8))
