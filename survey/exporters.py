@@ -10,7 +10,7 @@ from openpyxl.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from survey.importers.framework import NODE_COLUMNS
+from survey.importers.framework_rows import NODE_COLUMNS
 from survey.models import FrameworkVersion, Node, Unit
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -175,3 +175,19 @@ class ImportFailed(Exception):
         if self.hidden:
             lines.append(f"… and {self.hidden:,} more problems")
         return "\n".join(lines)
+
+
+class IssueCollector:
+    """The problems found so far while reading a file, and the rows they are on."""
+
+    def __init__(self) -> None:
+        self.issues: list[ImportIssue] = []
+        self.rows: set[tuple[str, int]] = set()
+
+    def add(self, sheet: str, row: int, column: str, code: str, /, **params) -> None:
+        self.issues.append(ImportIssue(sheet, row, column, code, params))
+        self.rows.add((sheet, row))
+
+    def has(self, sheet: str, row: int) -> bool:
+        """Whether a problem was already found on ``row`` of ``sheet``."""
+        return (sheet, row) in self.rows

@@ -27,11 +27,8 @@ from openpyxl import Workbook
 
 from survey.exporters import ANSWER_COLUMNS
 from survey.importers.answers import answers_import, read_answer_workbook
-from survey.importers.framework import (
-    NODE_COLUMNS,
-    framework_import,
-    read_framework_path,
-)
+from survey.importers.framework import framework_import, read_framework_path
+from survey.importers.framework_rows import NODE_COLUMNS
 from survey.importers.issues import MAX_SHOWN, ImportFailed
 from survey.importers.tabular import LIMITS, parse_decimal
 from survey.models import (

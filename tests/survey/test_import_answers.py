@@ -15,11 +15,8 @@ from openpyxl import Workbook, load_workbook
 
 from survey.exporters import ANSWER_COLUMNS, answer_workbook_bytes
 from survey.importers.answers import answers_import, read_answer_workbook
-from survey.importers.framework import (
-    NODE_COLUMNS,
-    framework_import,
-    read_framework_path,
-)
+from survey.importers.framework import framework_import, read_framework_path
+from survey.importers.framework_rows import NODE_COLUMNS
 from survey.importers.issues import ImportFailed
 from survey.models import Answer, Assessment, AuditEvent, Campaign, Evidence, Unit
 
