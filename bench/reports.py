@@ -1,7 +1,8 @@
 """Time and peak memory to build the committee workbook for a national campaign.
 
 4,000 units × 100 indicators with 3 years of history, synthetic data fed straight
-to the builder (no database). Prints figures; never passes or fails on time.
+to the builder (no database; the data come from ``tests/reports/synthetic.py``).
+Prints figures; never passes or fails on time.
 Targets: under 30 s and under 1 GiB.
 
     .venv/bin/python bench/reports.py [--units 4000] [--indicators 100]
@@ -36,7 +37,7 @@ def main() -> None:
     django.setup()  # only for the translated labels; the builder itself is pure
     from reports.builders.workbook import workbook_bytes
     from reports.labels import report_labels
-    from reports.synthetic import synthetic_report
+    from tests.reports.synthetic import synthetic_report
 
     labels = report_labels(args.lang)
     start = time.perf_counter()

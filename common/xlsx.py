@@ -1,17 +1,20 @@
-"""Streaming sheet writer for openpyxl write-only workbooks (no Django).
+"""The one xlsx writer: a streaming sheet writer for write-only workbooks (no Django).
 
 Numbers become numeric cells with a number format, dates date cells, and text
 that Excel would read as a formula (``=``, ``+``, ``-``, ``@``, tab, CR) a text
-cell with the quote prefix, its characters unchanged.
+cell with the quote prefix, its characters unchanged. :func:`table_xlsx_bytes`
+writes plain sheets of rows with the same writer.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from io import BytesIO
 
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -38,6 +41,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def is_formula_like(value: object) -> bool:
+    """Text that Excel would evaluate if it were typed into a cell."""
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
@@ -171,3 +175,23 @@ def landscape(sheet) -> None:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def table_xlsx_bytes(sheets: Mapping[str, Sequence[Sequence[object]]]) -> bytes:
+    """An .xlsx of plain sheets, ``{title: rows}``: the first row bold and frozen,
+    each column as wide as its longest value (8 to 60 characters)."""
+    workbook = Workbook(write_only=True)
+    for title, rows in sheets.items():
+        sheet = SheetWriter(workbook, title, _fitted_widths(rows), freeze="A2")
+        for index, row in enumerate(rows):
+            sheet.append(row, font=BOLD if index == 0 else None)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _fitted_widths(rows: Sequence[Sequence[object]]) -> list[int]:
+    return [
+        max(min(max(len(str(value)) for value in column) + 2, 60), 8)
+        for column in zip(*rows, strict=False)
+    ]

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reports.models import ReportExport
-from reports.services import report_export_request
 from reports.services.dashboard import campaign_dashboard
+from reports.services.exports import report_export_request
 from reports.services.unit import (
     unit_scorecard_page,
     unit_scorecard_xlsx,

@@ -5,15 +5,10 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 
-from openpyxl import Workbook
-from openpyxl.cell import Cell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
+from common.xlsx import table_xlsx_bytes
 from survey.importers.framework_rows import NODE_COLUMNS
 from survey.models import FrameworkVersion, Node, Unit
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ANSWER_COLUMNS = [
     "code",
     "name_vi",
@@ -104,32 +99,6 @@ def _node_row(node: Node) -> list:
     ]
 
 
-def text_cell(sheet, value) -> Cell | object:
-    """A cell that Excel never evaluates: text beginning like a formula stays text."""
-    cell = Cell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-    return cell
-
-
-def xlsx_bytes(sheets: dict[str, Sequence[Sequence]]) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title=title)
-        for row in rows:
-            sheet.append([text_cell(sheet, value) for value in row])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        for index, column in enumerate(zip(*rows, strict=False), start=1):
-            width = min(max(len(str(value)) for value in column) + 2, 60)
-            sheet.column_dimensions[get_column_letter(index)].width = max(width, 8)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def csv_bytes(rows: Sequence[Sequence]) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(
@@ -142,7 +111,7 @@ def framework_files(version: FrameworkVersion, *, stem: str) -> dict[str, bytes]
     """``{filename: bytes}``: one .xlsx, or the three sibling .csv files."""
     sheets = framework_sheets(version)
     if stem.endswith(".xlsx"):
-        return {stem: xlsx_bytes(sheets)}
+        return {stem: table_xlsx_bytes(sheets)}
     stem = stem.removesuffix(".csv")
     return {
         f"{stem}.csv": csv_bytes(sheets["indicators"]),
@@ -166,7 +135,7 @@ def answer_workbook_bytes(*, version: FrameworkVersion, unit: Unit, year: int) -
             not node.applies_to or unit.unit_type in node.applies_to
         ):
             rows.append(_answer_row(node))
-    return xlsx_bytes({"unit": meta, "answers": rows})
+    return table_xlsx_bytes({"unit": meta, "answers": rows})
 
 
 def _answer_row(node: Node) -> list:

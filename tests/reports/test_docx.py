@@ -6,7 +6,7 @@ from docx import Document
 
 from reports.builders.docx import AnswerLine, SelfReport, annex_docx_bytes, number_vi
 from reports.labels import report_labels
-from reports.synthetic import synthetic_report
+from tests.reports.synthetic import synthetic_report
 
 
 def test_vietnamese_numbers():

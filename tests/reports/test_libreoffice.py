@@ -13,7 +13,7 @@ import pytest
 
 from reports.builders.workbook import workbook_bytes
 from reports.labels import report_labels
-from reports.synthetic import synthetic_report
+from tests.reports.synthetic import synthetic_report
 
 OFFICE = shutil.which("libreoffice") or shutil.which("soffice")
 

@@ -13,7 +13,7 @@ from docx import Document
 
 from common.figures import percent, percent_of_value
 from reports.labels import report_labels
-from reports.services import report_annex_bytes, report_workbook_bytes
+from reports.services.exports import report_annex_bytes, report_workbook_bytes
 from survey.models import Campaign, UnitResult
 from tests.reports.conftest import make_campaign
 

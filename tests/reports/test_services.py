@@ -13,9 +13,9 @@ from docx import Document
 from common.figures import percent
 from reports.labels import report_labels
 from reports.models import ReportExport
-from reports.services import (
+from reports.services.data import report_data
+from reports.services.exports import (
     report_annex_bytes,
-    report_data,
     report_export_request,
     report_workbook_bytes,
 )

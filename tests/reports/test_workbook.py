@@ -10,7 +10,7 @@ import pytest
 from reports.builders.data import data_digest
 from reports.builders.workbook import workbook_bytes
 from reports.labels import report_labels
-from reports.synthetic import synthetic_report
+from tests.reports.synthetic import synthetic_report
 
 TRICKY = {0: "=1+1", 1: "- Gạch đầu dòng", 2: "@SUM(A1)", 3: "+84 Xã", 4: "\tXã tab"}
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.services import report_workbook_bytes
+from reports.services.exports import report_workbook_bytes
 from survey.models import Campaign
 
 
