@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "survey"))
-from test_answer_save import build_world  # noqa: E402
 from test_questionnaire import logged_in_page, step_url  # noqa: E402
+from worlds import QUESTIONNAIRE, build_world  # noqa: E402
 
 from survey.models import Answer  # noqa: E402
 
@@ -20,7 +20,7 @@ def test_a_too_large_autosave_is_shown_and_the_text_kept(
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Small enough that one long answer passes it, as 6 MB would pass the real one.
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2048
-    world = build_world()
+    world = build_world(shape=QUESTIONNAIRE)
     page = logged_in_page(browser, live_server, world.editor)
     page.goto(step_url(live_server, world, "B"))
     node = world.nodes["B.2"].pk

@@ -15,13 +15,13 @@ import pytest
 TESTS = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(TESTS / "e2e"), str(TESTS / "survey")]
 from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from test_answer_save import World, build_world  # noqa: E402  (tests/survey)
 from test_questionnaire import (  # noqa: E402
     logged_in_page,
     number_input,
     step_url,
     wait_for_saved,
 )
+from worlds import QUESTIONNAIRE, World, build_world  # noqa: E402  (tests/survey)
 
 from survey.models import Answer  # noqa: E402
 
@@ -32,7 +32,7 @@ OWN_CONFLICT = "ở một thẻ khác hoặc ở một trang trước đó"  # "
 @pytest.fixture
 def world(settings) -> World:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return build_world()
+    return build_world(shape=QUESTIONNAIRE)
 
 
 @pytest.fixture(scope="module")

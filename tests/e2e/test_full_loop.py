@@ -14,7 +14,7 @@ from django.conf import settings
 from django.test import Client
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "survey"))
-from verification_world import build_world  # noqa: E402
+from worlds import VERIFICATION, build_world  # noqa: E402
 
 from survey.models import Answer, Assessment, Campaign, UnitResult  # noqa: E402
 
@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def world(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return build_world()
+    return build_world(shape=VERIFICATION)
 
 
 def page_for(browser, live_server, user):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import Client
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "survey"))
-from test_answer_save import World, build_world  # noqa: E402
+from worlds import QUESTIONNAIRE, World, build_world  # noqa: E402
 
 from survey.models import Answer  # noqa: E402
 
@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def world(settings) -> World:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return build_world()
+    return build_world(shape=QUESTIONNAIRE)
 
 
 def browser_context(browser, live_server, user, language: str):

@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "survey"))
-from test_answer_save import LEVELS, World, build_world  # noqa: E402
+from worlds import LEVELS, QUESTIONNAIRE, World, build_world  # noqa: E402
 
 from survey.models import (  # noqa: E402
     Answer,
@@ -35,7 +35,7 @@ SAVED = re.compile(r"\d{2}:\d{2}")  # "Saved at hh:mm", in whatever language
 @pytest.fixture
 def world(settings) -> World:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return build_world()
+    return build_world(shape=QUESTIONNAIRE)
 
 
 def logged_in_page(browser, live_server, user):

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
-from verification_world import PASSWORD, build_world
+from worlds import PASSWORD, VERIFICATION, build_world
 
 from survey.errors import PermissionRefused
 from survey.models import AuditEvent, Membership, User
@@ -35,7 +35,7 @@ def english(client, settings):
 
 @pytest.fixture
 def world():
-    return build_world()
+    return build_world(shape=VERIFICATION)
 
 
 def xlsx(rows) -> bytes:

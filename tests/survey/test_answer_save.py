@@ -1,26 +1,18 @@
 """answer_save: typed checks, points, optimistic locking, editability, audit."""
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from unittest import mock
 
 import pytest
 from django.utils import timezone
+from worlds import QUESTIONNAIRE, World, build_world
 
 from survey.models import (
     Answer,
     Assessment,
     AuditEvent,
     Campaign,
-    CampaignVersion,
-    Evidence,
-    Framework,
-    FrameworkVersion,
-    Membership,
-    Node,
-    Unit,
-    User,
 )
 from survey.services.answers import (
     AnswerInvalid,
@@ -33,156 +25,6 @@ from survey.services.answers import (
 
 pytestmark = pytest.mark.django_db
 
-LEVELS = {
-    "levels": [
-        {"code": "cao", "vi": "Cao", "en": "High", "factor": 1},
-        {"code": "thap", "vi": "Thấp", "en": "Low", "factor": 0.5},
-    ]
-}
-CHECKS = {
-    "checks": [
-        {"code": "a", "vi": "Có quy chế", "en": "Regulation", "points": 4},
-        {"code": "b", "vi": "Có kiểm tra", "en": "Checked", "points": 6},
-    ]
-}
-# code: (answer type, rule, params, max points, extra Node fields)
-INDICATORS = {
-    "A.1": ("ratio", "ratio", {}, 10, {}),
-    "A.2": ("percentage", "ratio", {}, 10, {"na_allowed": True}),
-    "A.3": ("count", "target", {"target": 10}, 20, {}),
-    "A.4": (
-        "yes_no",
-        "yes_no",
-        {},
-        20,
-        {"date_from": date(2025, 1, 1), "date_to": date(2025, 3, 31)},
-    ),
-    "A.5": ("level", "level", LEVELS, 20, {}),
-    "B.1": ("checklist", "checks", CHECKS, 10, {}),
-    "B.2": ("text", "none", {}, None, {}),
-    "B.3": ("points", "direct", {}, 60, {}),
-    "B.4": (
-        "date",
-        "none",
-        {},
-        None,
-        {
-            "date_from": date(2025, 1, 1),
-            "date_to": date(2025, 12, 31),
-            "date_window": "refuse",
-        },
-    ),
-    "B.5": ("money", "none", {}, None, {}),
-    "B.6": ("yes_no", "yes_no", {}, 10, {"requires_procedures": True}),
-}
-
-
-@dataclass
-class World:
-    unit: Unit
-    version: FrameworkVersion
-    campaign: Campaign
-    assessment: Assessment
-    editor: User
-    approver: User
-    nodes: dict[str, Node] = field(default_factory=dict)
-    pillars: list[Node] = field(default_factory=list)
-
-    def user(self, role: str, *, unit: Unit | None = None) -> User:
-        user = User.objects.create_user(
-            f"{role}-{User.objects.count()}", password="mat-khau-dai-2025"
-        )
-        scope = None if role in Membership.PROVINCE_ROLES else (unit or self.unit)
-        Membership.objects.create(user=user, unit=scope, role=role)
-        return user
-
-    def save(self, code: str, values: dict, *, version: int | None = None, user=None):
-        node = self.nodes[code]
-        if version is None:
-            stored = Answer.objects.filter(assessment=self.assessment, node=node)
-            version = stored.values_list("version", flat=True).first() or 0
-        return answer_save(
-            assessment=self.assessment,
-            node=node,
-            values=values,
-            expected_version=version,
-            user=user or self.editor,
-        )
-
-
-def build_world(
-    *, extra_indicators: int = 0, evidence: bool = False, code: str = "X-TANPHU"
-) -> World:
-    """A department framework with two pillars (A: five indicators, B: six), an open
-    campaign and one unit with an editor and an approver."""
-    framework, _ = Framework.objects.get_or_create(
-        code="DTI-SO", defaults={"name_vi": "Bộ chỉ số cấp sở"}
-    )
-    version = FrameworkVersion.objects.create(
-        framework=framework,
-        year=2025,
-        number=FrameworkVersion.objects.count() + 1,
-        unit_type="department",
-    )
-    today = timezone.localdate()
-    campaign = Campaign.objects.create(
-        year=2025,
-        name="Đánh giá DTI năm 2025",
-        state=Campaign.State.OPEN,
-        opens_on=today - timedelta(days=30),
-        deadline=today + timedelta(days=30),
-    )
-    CampaignVersion.objects.create(
-        campaign=campaign, unit_type="department", version=version
-    )
-    unit = Unit.objects.create(code=code, name_vi="Sở Tân Phú", unit_type="department")
-    assessment = Assessment.objects.create(
-        campaign=campaign, unit=unit, version=version, provides_procedures=False
-    )
-    world = World(unit, version, campaign, assessment, None, None)  # type: ignore[arg-type]
-    world.editor = world.user("editor")
-    world.approver = world.user("approver")
-    pillars = {}
-    for order, (pillar, name) in enumerate(
-        [("A", "Nhận thức số"), ("B", "Thể chế số")], start=1
-    ):
-        pillars[pillar] = Node.objects.create(
-            version=version, code=pillar, kind="pillar", order=order, name_vi=name
-        )
-    indicators = dict(INDICATORS)
-    for i in range(extra_indicators):
-        indicators[f"A.9{i:03d}"] = ("count", "target", {"target": 5}, 5, {})
-    for order, (ind, (atype, rule, params, max_points, extra)) in enumerate(
-        indicators.items()
-    ):
-        world.nodes[ind] = Node.objects.create(
-            version=version,
-            parent=pillars[ind[0]],
-            code=ind,
-            kind="indicator",
-            order=order,
-            name_vi=f"Chỉ số {ind}",
-            guidance_vi=f"Hướng dẫn {ind}",
-            evidence_required="Văn bản (số hiệu, ngày ban hành)",
-            answer_type=atype,
-            rule=rule,
-            rule_params=params,
-            max_points=max_points,
-            **extra,
-        )
-    world.pillars = list(pillars.values())
-    if evidence:
-        for node in world.nodes.values():
-            answer = Answer.objects.create(assessment=assessment, node=node)
-            Evidence.objects.create(
-                answer=answer,
-                kind="document",
-                doc_number="12/KH-UBND",
-                doc_date=date(2025, 2, 1),
-                summary="Kế hoạch chuyển đổi số",
-            )
-    return world
-
 
 @pytest.fixture(autouse=True)
 def fast_hasher(settings):
@@ -191,7 +33,7 @@ def fast_hasher(settings):
 
 @pytest.fixture
 def world() -> World:
-    return build_world()
+    return build_world(shape=QUESTIONNAIRE)
 
 
 def test_a_ratio_is_saved_with_its_points_and_a_new_version(world):
@@ -325,7 +167,7 @@ def test_different_answers_never_block_each_other(world):
 
 
 def test_people_without_a_unit_role_cannot_edit(world):
-    other = build_world(code="X-KHAC")
+    other = build_world(shape=QUESTIONNAIRE, code="X-KHAC")
     stranger = other.editor
     for user in (stranger, world.user("coordinator"), world.user("reviewer")):
         with pytest.raises(AnswerLocked):
@@ -389,7 +231,7 @@ def test_a_closed_campaign_refuses_edits(world):
 
 
 def test_an_indicator_of_another_version_is_refused(world):
-    other = build_world(code="X-KHAC")
+    other = build_world(shape=QUESTIONNAIRE, code="X-KHAC")
     with pytest.raises(AnswerInvalid):
         answer_save(
             assessment=world.assessment,

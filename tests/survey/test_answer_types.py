@@ -19,7 +19,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from test_answer_save import build_world
+from worlds import QUESTIONNAIRE, build_world
 
 from survey.answer_types import NUMBER_TYPES, answer_display
 from survey.exporters import answer_workbook_bytes
@@ -330,7 +330,7 @@ def test_every_route_refuses_misplaced_marks(data, number_format):
 def world(settings):
     """One world for all the examples of a test (they share its transaction)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return build_world()
+    return build_world(shape=QUESTIONNAIRE)
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from verification_world import build_world
+from worlds import VERIFICATION, build_world
 
 from survey.models import AuditEvent, Membership, UnitResult, User
 
@@ -19,7 +19,7 @@ def fast_hasher(settings):
 
 @pytest.fixture
 def world():
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     world.fill()
     world.admin = User.objects.create_superuser(
         "quantri", "quantri@example.gov.vn", "Mat-khau-quan-tri-2025!"

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from verification_world import build_world
+from worlds import VERIFICATION, build_world
 
 from survey.services.audit import audit_record
 from survey.services.review import answer_verdict
@@ -20,7 +20,7 @@ def fast_hasher(settings):
 
 @pytest.fixture
 def world():
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     world.fill()
     world.assessment = world.submit()
     answer_verdict(

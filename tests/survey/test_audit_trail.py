@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from verification_world import PASSWORD, build_world
+from worlds import PASSWORD, VERIFICATION, build_world
 
 from survey.models import AuditEvent, User
 from survey.selectors.verification import answer_history
@@ -29,12 +29,12 @@ def english(client, settings):
 
 @pytest.fixture
 def world():
-    return build_world()
+    return build_world(shape=VERIFICATION)
 
 
 def save_at(world, when, code: str, values: dict, *, user=None):
     with mock.patch("django.utils.timezone.now", return_value=when):
-        return world.save(code, values, user=user)
+        return world.save(code, values, user=user).answer
 
 
 def three_quick_saves(world):

@@ -17,8 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
-from test_answer_save import build_world as build_questionnaire_world
-from verification_world import PASSWORD, build_world
+from worlds import PASSWORD, QUESTIONNAIRE, VERIFICATION, build_world
 
 from survey.importers.tabular import read_csv
 from survey.models import (
@@ -130,7 +129,7 @@ def import_accounts(client, name: str, content: bytes):
 
 @pytest.mark.parametrize("name", sorted(ACCOUNT_FILES))
 def test_a_bad_accounts_file_names_row_and_column_and_creates_nothing(client, name):
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     client.force_login(world.coordinator)
     before = counts()
     response = import_accounts(client, name, (BAD / "accounts" / name).read_bytes())
@@ -150,7 +149,7 @@ XLSX_CASES = [
 
 @pytest.mark.parametrize("name", XLSX_CASES)
 def test_the_same_rows_as_a_workbook_are_refused_the_same_way(client, name):
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     client.force_login(world.coordinator)
     before = counts()
     content = xlsx_from_csv((BAD / "accounts" / name).read_bytes())
@@ -189,7 +188,7 @@ def rows_csv(count: int) -> bytes:
 def test_files_past_the_limits_are_refused_before_they_are_read(
     client, content, message
 ):
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     client.force_login(world.coordinator)
     before = counts()
     response = import_accounts(client, "a.csv", content)
@@ -198,7 +197,7 @@ def test_files_past_the_limits_are_refused_before_they_are_read(
 
 
 def test_a_valid_file_still_creates_its_accounts(client):
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     client.force_login(world.coordinator)
     content = f"{HEADER}\n{GOOD_ROW}\nSTC-KHAC,B,b@stc.gov.vn,S-TC,editor\n".encode()
     response = import_accounts(client, "a.csv", content)
@@ -225,7 +224,7 @@ def test_a_valid_file_still_creates_its_accounts(client):
 def test_a_filter_with_a_nul_shows_the_page_with_a_message_and_no_results(
     client, url_name, params, result_key
 ):
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     client.force_login(world.coordinator)
     args = [] if url_name == "survey:account_list" else [world.campaign.pk]
     response = client.get(reverse(url_name, args=args), params)
@@ -235,7 +234,7 @@ def test_a_filter_with_a_nul_shows_the_page_with_a_message_and_no_results(
 
 
 def test_an_audit_filter_with_a_nul_is_refused_at_its_field(client):
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     client.force_login(world.coordinator)
     response = client.get(reverse("survey:audit_search"), {"actor": "dieuphoi\x00"})
     assert response.status_code == 200
@@ -248,7 +247,7 @@ def test_an_audit_filter_with_a_nul_is_refused_at_its_field(client):
 
 @pytest.fixture
 def submitted():
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     world.fill()
     world.submit()
     return world
@@ -310,7 +309,7 @@ def test_a_return_with_a_nul_in_its_comment_returns_nothing(client, submitted):
 
 @pytest.fixture
 def questionnaire(client):
-    world = build_questionnaire_world()
+    world = build_world(shape=QUESTIONNAIRE)
     client.force_login(world.editor)
     return world
 
@@ -408,7 +407,7 @@ def test_evidence_fields_with_a_nul_are_refused_at_the_field(
 
 
 def test_an_overlong_user_name_is_an_ordinary_failed_login_and_is_counted(client):
-    build_world()
+    build_world(shape=VERIFICATION)
     username = "u" * 300
     response = client.post(reverse("login"), {"username": username, "password": "x"})
     assert response.status_code == 200
@@ -423,7 +422,7 @@ def test_an_overlong_user_name_is_an_ordinary_failed_login_and_is_counted(client
 
 
 def test_the_real_account_still_logs_in(client):
-    build_world()
+    build_world(shape=VERIFICATION)
     response = client.post(
         reverse("login"), {"username": "stc-cv", "password": PASSWORD}
     )
@@ -434,7 +433,7 @@ def test_the_real_account_still_logs_in(client):
 
 
 def test_export_framework_into_a_missing_folder_says_so(tmp_path):
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     target = tmp_path / "khong-co" / "bo-chi-so.xlsx"
     with pytest.raises(CommandError, match="no such folder"):
         call_command(
@@ -448,7 +447,7 @@ def test_export_framework_into_a_missing_folder_says_so(tmp_path):
 
 
 def test_export_report_into_a_missing_folder_says_so(tmp_path):
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     with pytest.raises(CommandError, match="no such folder"):
         call_command(
             "export_report",
@@ -461,7 +460,7 @@ def test_export_report_into_a_missing_folder_says_so(tmp_path):
 
 @pytest.mark.parametrize("command", ["import_answers", "import_framework"])
 def test_importing_a_missing_file_says_so(tmp_path, command):
-    build_world()
+    build_world(shape=VERIFICATION)
     missing = str(tmp_path / "khong-co.xlsx")
     extra = ["--year", "2025", "--unit", "S-TC"] if command == "import_answers" else []
     with pytest.raises(CommandError, match="no such file"):
@@ -470,7 +469,7 @@ def test_importing_a_missing_file_says_so(tmp_path, command):
 
 @pytest.mark.parametrize("command", ["import_answers", "import_framework"])
 def test_importing_a_folder_says_so(tmp_path, command):
-    build_world()
+    build_world(shape=VERIFICATION)
     folder = tmp_path / "thu-muc.xlsx"
     folder.mkdir()
     extra = ["--year", "2025", "--unit", "S-TC"] if command == "import_answers" else []
@@ -482,7 +481,7 @@ def test_importing_a_folder_says_so(tmp_path, command):
 
 
 def test_the_messages_are_in_vietnamese(client, settings):
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
     client.force_login(world.coordinator)
     response = client.get(reverse("survey:account_list"), {"q": "stc\x00"})
@@ -498,7 +497,7 @@ def test_the_messages_are_in_vietnamese(client, settings):
 
 
 def test_a_deactivation_reason_the_database_cannot_store_is_refused(client):
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     client.force_login(world.coordinator)
     before = counts()
     response = client.post(

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
-from verification_world import build_world, make_user
+from worlds import VERIFICATION, build_world, make_user
 
 from survey.errors import PermissionRefused, TransitionRefused
 from survey.models import (
@@ -49,7 +49,7 @@ def english(client, settings):
 
 @pytest.fixture
 def world():
-    return build_world()
+    return build_world(shape=VERIFICATION)
 
 
 def new_campaign(world, **changes):

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from verification_world import build_world
+from worlds import VERIFICATION, build_world
 
 from survey.models import Answer, AnswerComment, Assessment, Campaign
 from survey.services.review import answer_verdict, answers_return
@@ -37,7 +37,7 @@ def english(client, settings):
 
 @pytest.fixture
 def world():
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     world.fill()
     return world
 

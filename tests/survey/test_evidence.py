@@ -13,8 +13,8 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from test_answer_save import World, build_world
 from test_questionnaire_views import fill_all
+from worlds import QUESTIONNAIRE, World, build_world
 
 from survey.models import (
     Answer,
@@ -99,7 +99,7 @@ def english(client, settings):
 
 @pytest.fixture
 def world() -> World:
-    return build_world()
+    return build_world(shape=QUESTIONNAIRE)
 
 
 def add_file(world: World, code: str, name: str, content: bytes, user=None):
@@ -262,7 +262,7 @@ def test_file_names_lose_their_folders(world):
 
 def test_people_without_a_unit_role_cannot_add_or_delete(world):
     evidence = add_file(world, "A.3", "a.pdf", PDF)
-    other = build_world(code="X-KHAC")
+    other = build_world(shape=QUESTIONNAIRE, code="X-KHAC")
     for user in (other.editor, world.user("reviewer"), world.user("coordinator")):
         with pytest.raises(AnswerLocked):
             add_file(world, "A.3", "b.pdf", PDF, user=user)
@@ -405,7 +405,7 @@ def test_the_delete_endpoint(world, client):
 
 def test_another_units_user_gets_404_and_a_committee_viewer_403(world, client):
     evidence = add_file(world, "A.3", "a.pdf", PDF)
-    other = build_world(code="X-KHAC")
+    other = build_world(shape=QUESTIONNAIRE, code="X-KHAC")
     node = world.nodes["A.3"]
     delete = reverse("survey:evidence_delete", args=[world.assessment.pk, evidence.pk])
     client.force_login(other.editor)
@@ -475,7 +475,7 @@ def test_people_who_may_see_the_assessment_download(world, client, role):
 def test_downloads_are_refused_outside_scope_and_to_committee_viewers(world, client):
     evidence = add_file(world, "A.3", "a.pdf", PDF)
     url = download_url(world, evidence)
-    other = build_world(code="X-KHAC")
+    other = build_world(shape=QUESTIONNAIRE, code="X-KHAC")
     client.force_login(other.editor)
     assert client.get(url).status_code == 404
     # The same evidence through another assessment's URL does not exist either.
@@ -664,7 +664,7 @@ def test_confirm_checks_edit_rights(world):
 
 
 def test_carry_forward_endpoint_refuses_other_units(world, client):
-    other = build_world(code="X-KHAC")
+    other = build_world(shape=QUESTIONNAIRE, code="X-KHAC")
     client.force_login(other.editor)
     url = reverse("survey:evidence_carry", args=[world.assessment.pk])
     assert post(client, url, {"node": world.nodes["A.5"].pk}).status_code == 404

@@ -2,7 +2,7 @@
 
 import pytest
 from django.urls import reverse
-from verification_world import build_world
+from worlds import VERIFICATION, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -20,21 +20,21 @@ def _links(client, user) -> str:
 
 
 def test_the_units_staff_get_the_questionnaire(client):
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     page = _links(client, world.editor)
     assert reverse("survey:questionnaire", args=[world.assessment.pk]) in page
     assert reverse("survey:verify", args=[world.assessment.pk]) not in page
 
 
 def test_reviewers_get_the_verification_screen_not_the_questionnaire(client):
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     page = _links(client, world.police)
     assert reverse("survey:verify", args=[world.assessment.pk]) in page
     assert reverse("survey:questionnaire", args=[world.assessment.pk]) not in page
 
 
 def test_committee_viewers_get_neither(client):
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     page = _links(client, world.committee)
     assert reverse("survey:questionnaire", args=[world.assessment.pk]) not in page
     assert reverse("survey:verify", args=[world.assessment.pk]) not in page
@@ -42,7 +42,7 @@ def test_committee_viewers_get_neither(client):
 
 
 def test_the_menu_follows_the_roles(client):
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     verification = reverse("survey:review_list")
     assert verification in _links(client, world.police)
     assert verification not in _links(client, world.editor)
@@ -53,7 +53,7 @@ def test_the_menu_follows_the_roles(client):
 def test_the_unit_gets_its_scorecard_link_with_the_preliminary_results(client):
     from survey.models import Campaign
 
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     scorecard = reverse("reports:scorecard", args=[world.assessment.pk])
     assert world.assessment.campaign.state == Campaign.State.OPEN
     assert scorecard not in _links(client, world.editor)

@@ -8,11 +8,10 @@ import json
 from decimal import Decimal
 
 import pytest
-import verification_world
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
-from test_answer_save import build_world
+from worlds import QUESTIONNAIRE, VERIFICATION, build_world
 
 from survey.models import Answer
 
@@ -62,7 +61,7 @@ def step_post(client, world, step, changes, number_format):
 
 def test_a_decimal_from_a_vietnamese_page_is_never_scaled_by_english(client, settings):
     """ "1,5" typed on a Vietnamese page while the session chose English: 1.5."""
-    world = build_world()
+    world = build_world(shape=QUESTIONNAIRE)
     client = english_client(client, settings, world.editor)
     response = autosave(client, world, "A.2", {"number": "1,5"}, format="vi")
     assert response.status_code == 200, response.content
@@ -72,7 +71,7 @@ def test_a_decimal_from_a_vietnamese_page_is_never_scaled_by_english(client, set
 def test_a_per_answer_format_wins_over_the_body_format(client, settings):
     """An answer typed on a Vietnamese page and resent from an English one keeps
     the format it was typed in."""
-    world = build_world()
+    world = build_world(shape=QUESTIONNAIRE)
     client = english_client(client, settings, world.editor)
     url = reverse("survey:answers_autosave", args=[world.assessment.pk])
     item = {
@@ -91,7 +90,7 @@ def test_a_vietnamese_decimal_on_an_english_page_is_refused_not_scaled(
     client, settings
 ):
     """ "35,5" typed on an English page: refused with a message, never 355."""
-    world = build_world()
+    world = build_world(shape=QUESTIONNAIRE)
     client = english_client(client, settings, world.editor)
     response = step_post(client, world, "A", {"A.2:number": "35,5"}, "en")
     assert response.status_code == 200
@@ -113,7 +112,7 @@ def test_the_step_form_reads_the_format_of_the_page_not_of_the_request(
 ):
     """A Vietnamese page posted when the request speaks English (the offline "Next"
     resent later): "35,5" is 35.5."""
-    world = build_world()
+    world = build_world(shape=QUESTIONNAIRE)
     client = english_client(client, settings, world.editor)
     response = step_post(client, world, "A", {"A.2:number": "35,5"}, "vi")
     assert response.status_code == 302
@@ -121,7 +120,7 @@ def test_the_step_form_reads_the_format_of_the_page_not_of_the_request(
 
 
 def test_the_step_page_states_its_number_format(client, settings):
-    world = build_world()
+    world = build_world(shape=QUESTIONNAIRE)
     client.force_login(world.editor)
     url = reverse("survey:questionnaire_step", args=[world.assessment.pk, "A"])
     for language, code in (("vi", "vi"), ("en", "en")):
@@ -132,7 +131,7 @@ def test_the_step_page_states_its_number_format(client, settings):
 
 
 def test_a_dot_decimal_on_a_vietnamese_page_is_refused_with_how_to_type_it(client):
-    world = build_world()
+    world = build_world(shape=QUESTIONNAIRE)
     client.force_login(world.editor)
     response = autosave(client, world, "A.2", {"number": "1.5"}, format="vi")
     assert response.status_code == 400
@@ -146,7 +145,7 @@ def test_a_dot_decimal_on_a_vietnamese_page_is_refused_with_how_to_type_it(clien
 
 @pytest.fixture
 def reviewed():
-    world = verification_world.build_world()
+    world = build_world(shape=VERIFICATION)
     world.fill()
     world.assessment = world.submit()
     return world
@@ -200,7 +199,7 @@ def supply_post(client, world, code, values, **extra):
 
 
 def test_supplied_values_follow_the_page_format(client, settings):
-    world = verification_world.build_world()
+    world = build_world(shape=VERIFICATION)
     client = english_client(client, settings, world.coordinator)
     response = supply_post(client, world, "1.3", {"S-TC": "12,5"}, number_format="vi")
     assert response.status_code == 302
@@ -209,7 +208,7 @@ def test_supplied_values_follow_the_page_format(client, settings):
 
 
 def test_a_supplied_value_ambiguous_under_the_page_format_is_refused(client, settings):
-    world = verification_world.build_world()
+    world = build_world(shape=VERIFICATION)
     client = english_client(client, settings, world.coordinator)
     response = supply_post(client, world, "1.3", {"S-TC": "12,5"}, number_format="en")
     assert response.status_code == 200
@@ -218,7 +217,7 @@ def test_a_supplied_value_ambiguous_under_the_page_format_is_refused(client, set
 
 
 def test_a_supply_file_follows_its_declared_format(client, settings):
-    world = verification_world.build_world()
+    world = build_world(shape=VERIFICATION)
     client = english_client(client, settings, world.coordinator)
     content = b'unit_code,value\nS-TC,"12.5"\nS-YT,"1,5"\n'
     url = reverse("survey:supply", args=[world.campaign.pk])
@@ -266,7 +265,7 @@ def _import(world, values, number_format=None):
 
 
 def test_imported_text_cells_are_vietnamese_by_default_and_numbers_are_numbers():
-    world = build_world()
+    world = build_world(shape=QUESTIONNAIRE)
     parsed = _import(world, {"A.2": "12,5", "B.5": "1.250.000", "A.3": 7})
     assert parsed["A.2"] == {"number": Decimal("12.5")}
     assert parsed["B.5"] == {"number": Decimal("1250000")}
@@ -274,7 +273,7 @@ def test_imported_text_cells_are_vietnamese_by_default_and_numbers_are_numbers()
 
 
 def test_imported_text_cells_follow_the_declared_format():
-    world = build_world()
+    world = build_world(shape=QUESTIONNAIRE)
     parsed = _import(world, {"A.2": "12.5", "B.5": "1,250,000", "A.3": 7.0}, "en")
     assert parsed["A.2"] == {"number": Decimal("12.5")}
     assert parsed["B.5"] == {"number": Decimal("1250000")}
@@ -284,7 +283,7 @@ def test_imported_text_cells_follow_the_declared_format():
 def test_an_imported_text_cell_ambiguous_under_its_format_is_refused():
     from survey.importers.issues import ImportFailed
 
-    world = build_world()
+    world = build_world(shape=QUESTIONNAIRE)
     with pytest.raises(ImportFailed) as failure:
         _import(world, {"A.2": "1.5"})
     [issue] = failure.value.issues

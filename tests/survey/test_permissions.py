@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.http import Http404
-from verification_world import build_world, make_user
+from worlds import VERIFICATION, build_world, make_user
 
 from survey import permissions
 from survey.models import Membership
@@ -32,7 +32,7 @@ def fast_hasher(settings):
 
 @pytest.fixture
 def world():
-    return build_world()
+    return build_world(shape=VERIFICATION)
 
 
 def test_the_table_names_every_role_and_no_unknown_one():

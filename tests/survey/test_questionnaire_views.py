@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats
-from test_answer_save import World, build_world
+from worlds import QUESTIONNAIRE, World, build_world
 
 from survey.models import (
     Answer,
@@ -40,7 +40,7 @@ def english(client, settings):
 
 @pytest.fixture
 def world() -> World:
-    return build_world()
+    return build_world(shape=QUESTIONNAIRE)
 
 
 @pytest.fixture
@@ -286,7 +286,7 @@ def test_a_submitted_assessment_is_read_only(world, editor_client):
 
 
 def test_another_units_assessment_is_404_everywhere(world, client):
-    other = build_world(code="X-KHAC")
+    other = build_world(shape=QUESTIONNAIRE, code="X-KHAC")
     client.force_login(other.editor)
     pk = world.assessment.pk
     urls = [
@@ -687,8 +687,12 @@ def _more_evidence(world: World) -> None:
 
 
 def test_step_get_and_post_queries_do_not_grow_with_indicators(client):
-    small = build_world(extra_indicators=5, evidence=True, code="X-NHO")
-    large = build_world(extra_indicators=95, evidence=True, code="X-LON")
+    small = build_world(
+        shape=QUESTIONNAIRE, extra_indicators=5, evidence=True, code="X-NHO"
+    )
+    large = build_world(
+        shape=QUESTIONNAIRE, extra_indicators=95, evidence=True, code="X-LON"
+    )
     assert len(small.nodes) == 16 and len(large.nodes) == 106  # A: 10 and 100
     for world in (small, large):
         world.nodes_by_pk = {node.pk: node for node in world.nodes.values()}

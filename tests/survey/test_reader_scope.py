@@ -12,8 +12,7 @@ from io import BytesIO
 import pytest
 from django.urls import reverse
 from docx import Document
-from test_answer_save import build_world as build_unit_world
-from verification_world import build_world
+from worlds import QUESTIONNAIRE, VERIFICATION, build_world
 
 from survey.models import Answer, Evidence
 from survey.results.compute import campaign_results_compute as campaign_compute
@@ -35,7 +34,7 @@ def english(client, settings):
 
 @pytest.fixture
 def world():
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     world.fill()
     return world
 
@@ -158,7 +157,7 @@ SUMMARY = "Kế hoạch chuyển đổi số"
 def unit_world():
     """The questionnaire's world: a text indicator (B.2), a document cited for
     every indicator, a comment on A.1."""
-    world = build_unit_world(evidence=True)
+    world = build_world(shape=QUESTIONNAIRE, evidence=True)
     world.save("B.2", {"text": TEXT_ANSWER})
     world.save("A.1", {"number": "3", "denominator": "4", "comment": "Ghi chú riêng"})
     return world

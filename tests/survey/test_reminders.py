@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from verification_world import build_world
+from worlds import VERIFICATION, build_world
 
 from survey.models import Notification, ReminderLog
 from survey.services.reminders import reminder_kind, reminders_send
@@ -21,7 +21,7 @@ def fast_hasher(settings):
 
 @pytest.fixture
 def world():
-    world = build_world(deadline_days=3)
+    world = build_world(shape=VERIFICATION, deadline_days=3)
     world.fill()
     world.submit()  # S-TC submitted; S-YT has not
     return world

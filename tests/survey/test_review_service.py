@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from verification_world import SECURITY, build_world
+from worlds import SECURITY, VERIFICATION, build_world
 
 from survey.errors import PermissionRefused, TransitionRefused
 from survey.models import (
@@ -39,7 +39,7 @@ def fast_hasher(settings):
 
 @pytest.fixture
 def world():
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     world.fill()
     world.assessment = world.submit()
     return world

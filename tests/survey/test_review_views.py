@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from verification_world import build_world
+from worlds import VERIFICATION, build_world
 
 from survey.models import (
     Answer,
@@ -34,7 +34,7 @@ def english(client, settings):
 
 @pytest.fixture
 def world():
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     world.fill()
     world.assessment = world.submit()
     return world

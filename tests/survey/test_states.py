@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
+from worlds import STATES, build_world
 
 from survey import states
 from survey.errors import PermissionRefused, StaleVersion, TransitionRefused
@@ -13,7 +14,6 @@ from survey.models import (
     AuditEvent,
     Campaign,
     CampaignVersion,
-    Framework,
     FrameworkVersion,
     Membership,
     Node,
@@ -80,46 +80,20 @@ class World:
 
 @pytest.fixture
 def world() -> World:
-    framework = Framework.objects.create(code="DTI-SO", name_vi="Bộ chỉ số DTI cấp sở")
-    version = FrameworkVersion.objects.create(
-        framework=framework, year=2025, unit_type="department"
+    built = build_world(shape=STATES, decision_number=DECISION)
+    indicator = built.nodes["1.1"]
+    answer = Answer.objects.create(
+        assessment=built.assessment, node=indicator, yes=True
     )
-    pillar = Node.objects.create(
-        version=version, code="1", kind="pillar", name_vi="Nhận thức số"
+    return World(
+        built.unit,
+        built.other_unit,
+        built.version,
+        indicator,
+        built.campaign,
+        built.assessment,
+        answer,
     )
-    indicator = Node.objects.create(
-        version=version,
-        parent=pillar,
-        code="1.1",
-        kind="indicator",
-        name_vi="Ban hành kế hoạch chuyển đổi số",
-        answer_type="yes_no",
-        rule="yes_no",
-        max_points=10,
-    )
-    campaign = Campaign.objects.create(
-        year=2025,
-        name="Đánh giá DTI năm 2025",
-        opens_on=date(2026, 1, 15),
-        # The unit's own moves need an open campaign before its deadline.
-        deadline=date.today() + timedelta(days=30),
-        state=Campaign.State.OPEN,
-        decision_number=DECISION,
-    )
-    CampaignVersion.objects.create(
-        campaign=campaign, unit_type="department", version=version
-    )
-    unit = Unit.objects.create(
-        code="S-KHCN", name_vi="Sở Khoa học và Công nghệ", unit_type="department"
-    )
-    other_unit = Unit.objects.create(
-        code="S-TC", name_vi="Sở Tài chính", unit_type="department"
-    )
-    assessment = Assessment.objects.create(
-        campaign=campaign, unit=unit, version=version
-    )
-    answer = Answer.objects.create(assessment=assessment, node=indicator, yes=True)
-    return World(unit, other_unit, version, indicator, campaign, assessment, answer)
 
 
 def transition(machine: str, obj, *, action: str, user, reason: str = ""):

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
-from test_answer_save import World, build_world
+from worlds import QUESTIONNAIRE, World, build_world
 
 from survey.models import Answer
 from survey.wizard import answer_conflict_message
@@ -26,7 +26,7 @@ def english(client, settings):
 
 @pytest.fixture
 def world() -> World:
-    return build_world()
+    return build_world(shape=QUESTIONNAIRE)
 
 
 def step_url(world: World, step: str = "A") -> str:

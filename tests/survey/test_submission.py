@@ -9,7 +9,7 @@ and must not keep it from resubmitting.
 import pytest
 from django.urls import reverse
 from django.utils import translation
-from verification_world import FILLED, build_world
+from worlds import FILLED, VERIFICATION, build_world
 
 from survey.models import Answer, Assessment
 from survey.services.campaigns import assessment_participation_update
@@ -38,7 +38,7 @@ def english(client, settings):
 @pytest.fixture
 def returned():
     """Submitted without 2.2 (it did not apply), 1.2 returned, then 2.2 applies."""
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     node = world.nodes["2.2"]
     node.requires_procedures = True
     node.save(update_fields=["requires_procedures"])
@@ -93,7 +93,7 @@ def test_a_returned_item_left_empty_still_blocks(returned):
 
 
 def test_a_draft_still_needs_every_applicable_answer():
-    world = build_world()
+    world = build_world(shape=VERIFICATION)
     world.fill()
     Answer.objects.filter(assessment=world.assessment, node=world.nodes["2.2"]).delete()
     with pytest.raises(AssessmentIncomplete):

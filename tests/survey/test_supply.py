@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
-from verification_world import build_world
+from worlds import VERIFICATION, build_world
 
 from survey.errors import SurveyError
 from survey.models import (
@@ -42,7 +42,7 @@ def english(client, settings):
 
 @pytest.fixture
 def world():
-    return build_world()
+    return build_world(shape=VERIFICATION)
 
 
 def supply(world, code, rows, user=None):
@@ -73,7 +73,7 @@ def agree(world, code):
 def percentage_node(world) -> Node:
     return Node.objects.create(
         version=world.version,
-        parent=world.nodes["1"],
+        parent=world.pillars[0],
         code="1.9",
         kind="indicator",
         order=99,

@@ -6,7 +6,7 @@ it back ticked, for every viewer, after the verdict is stored.
 
 import pytest
 from django.urls import reverse
-from verification_world import build_world
+from worlds import VERIFICATION, build_world
 
 from survey.models import Answer, Node
 from survey.services.answers import answer_save
@@ -26,8 +26,8 @@ def fast_hasher(settings):
 
 @pytest.fixture
 def world():
-    world = build_world()
-    general = world.nodes["1"]
+    world = build_world(shape=VERIFICATION)
+    general = world.pillars[0]
     node = Node.objects.create(
         version=world.version,
         parent=general,
