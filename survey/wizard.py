@@ -1,11 +1,11 @@
 """The questionnaire: one wizard step per pillar of the assessment's framework version.
 
-formtools' defaults lose input (domain/survey-lessons.md §3): a GET resets, only valid
+formtools' defaults lose input: a GET resets, only valid
 steps are stored, a jump drops the current step, the storage lives in the session.
 Here the answers themselves are the wizard's state: :class:`AssessmentStorage` reads
 them from the database for the assessment named in its prefix, every POST saves what
 was typed through ``answer_save`` before moving, and a GET never resets anything.
-The forms are in :mod:`survey.questionnaire_forms`, the reads in
+The forms are in :mod:`survey.forms.questionnaire`, the reads in
 :mod:`survey.selectors.questionnaire`.
 """
 

@@ -1,4 +1,4 @@
-"""The demo province: reproducible, varied and plausible (issue: foundation §5)."""
+"""The demo province: reproducible, varied and plausible."""
 
 from decimal import Decimal
 

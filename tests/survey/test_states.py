@@ -236,7 +236,7 @@ def test_every_state_is_reachable_from_the_initial_one(machine, initial):
     assert reached == set(states.STATES[machine])
 
 
-# -- key cells, written by hand from DESIGN.md §2, so that a wrong row is caught
+# -- key cells, written by hand apart from survey.states, so that a wrong row is caught
 
 KEY_CELLS = [
     # assessment: the editor prepares, only the approver submits
