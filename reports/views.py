@@ -21,19 +21,17 @@ from reports.services.unit import (
     unit_self_report,
     unit_self_report_docx,
 )
-from survey.models import Assessment, AuditEvent, Campaign, Membership
+from survey.models import Assessment, AuditEvent, Campaign
 from survey.permissions import can, permission_require
-from survey.selectors.scope import results_shared_with, user_roles, visible_codes
+from survey.selectors.scope import action_scope, indicator_codes, results_visible
 from survey.services.audit import audit_record
 
-VIEWER_ROLES = {Membership.Role.COORDINATOR, Membership.Role.COMMITTEE}
 
-
-def _roles(request: HttpRequest) -> set[str]:
-    roles = user_roles(user=request.user) & VIEWER_ROLES
-    if not roles:
-        raise PermissionDenied
-    return roles
+def _full_version(request: HttpRequest) -> bool:
+    """Whether the person may have the reports with free text; every other
+    viewer of the dashboards gets the committee version."""
+    permission_require(user=request.user, action="view_dashboard")
+    return can(user=request.user, action="download_full_reports")
 
 
 def _lang(request: HttpRequest) -> str:
@@ -42,19 +40,19 @@ def _lang(request: HttpRequest) -> str:
 
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    _roles(request)
+    permission_require(user=request.user, action="view_dashboard")
     campaigns = Campaign.objects.order_by("-year", "-id")
     return render(request, "reports/campaign_list.html", {"campaigns": campaigns})
 
 
 @login_required
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    roles = _roles(request)
+    full_version = _full_version(request)
     campaign = get_object_or_404(Campaign, pk=pk)
     context = campaign_dashboard(campaign=campaign, lang=_lang(request))
     context.update(
         campaign=campaign,
-        coordinator=Membership.Role.COORDINATOR in roles,
+        full_version=full_version,
         kinds=ReportExport.Kind.choices,
     )
     return render(request, "reports/dashboard.html", context)
@@ -63,7 +61,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def export_create(request: HttpRequest, pk: int) -> HttpResponse:
-    roles = _roles(request)
+    full_version = _full_version(request)
     campaign = get_object_or_404(Campaign, pk=pk)
     kind = request.POST.get("kind", ReportExport.Kind.WORKBOOK)
     if kind not in ReportExport.Kind.values:
@@ -74,9 +72,7 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
         else _lang(request)
     )
     # Committee viewers never get free text; coordinators choose.
-    committee = Membership.Role.COORDINATOR not in roles or bool(
-        request.POST.get("committee")
-    )
+    committee = not full_version or bool(request.POST.get("committee"))
     export = report_export_request(
         campaign=campaign, kind=kind, lang=lang, committee=committee, user=request.user
     )
@@ -84,9 +80,9 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _export(request: HttpRequest, pk: int) -> ReportExport:
-    roles = _roles(request)
+    full_version = _full_version(request)
     export = get_object_or_404(ReportExport.objects.select_related("campaign"), pk=pk)
-    if not export.committee and Membership.Role.COORDINATOR not in roles:
+    if not export.committee and not full_version:
         raise PermissionDenied
     return export
 
@@ -135,7 +131,7 @@ def _assessment(request: HttpRequest, pk: int) -> UnitAccess:
     return UnitAccess(
         assessment,
         free_text=can(user=request.user, action="read_free_text", unit=unit),
-        codes=visible_codes(user=request.user, unit=unit),
+        codes=indicator_codes(user=request.user, action="view_assessment", unit=unit),
     )
 
 
@@ -143,11 +139,18 @@ def _results_access(request: HttpRequest, pk: int) -> UnitAccess:
     """As :func:`_assessment`, and the unit sees its rank and its group's figures
     only once the preliminary results are shared."""
     access = _assessment(request, pk)
-    if not results_shared_with(user=request.user, assessment=access.assessment):
+    if not _results_shared(request, access.assessment):
         raise PermissionDenied(
             _("The results are shared with the units with the preliminary results.")
         )
     return access
+
+
+def _results_shared(request: HttpRequest, assessment: Assessment) -> bool:
+    early = action_scope(
+        user=request.user, action="view_unshared_results", unit=assessment.unit
+    )
+    return results_visible(assessment=assessment, early=early)
 
 
 def _file(request, assessment, content: bytes, kind: str, extension: str, mime: str):
@@ -209,9 +212,7 @@ def self_report(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "assessment": assessment,
             "report": report,
-            "results_shared": results_shared_with(
-                user=request.user, assessment=assessment
-            ),
+            "results_shared": _results_shared(request, assessment),
         },
     )
 

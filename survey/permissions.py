@@ -2,22 +2,27 @@
 
 The table is the single source: ``docs/permissions.md`` is generated from it
 (``manage.py permissions_doc``) and the tests walk every cell, allowed and refused.
+Views and services ask :func:`permission_require`, :func:`can` or :func:`decide`;
+list pages ask the scopes of :mod:`survey.selectors.scope`, built on this table.
 
 Object scope: a unit role (editor, approver, reviewer) counts only for its own unit,
-and a reviewer whose membership lists indicators only for those indicators. Data
-outside a person's scope does not exist for them (404); an action their role never
-grants on data they can see is forbidden (403).
+and a reviewer whose membership lists indicators only for those indicators
+(:func:`membership_codes`). Data outside a person's scope does not exist for them
+(404); an action their role never grants on data they can see is forbidden (403).
+Asked without a unit, a unit's action is allowed to whoever may take it for some
+unit (menus and list pages).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from survey.models import Membership, Node, Unit
-from survey.selectors.scope import reviewer_in_scope, user_roles
 
 Role = Membership.Role
 EDITOR, APPROVER, REVIEWER = Role.EDITOR, Role.APPROVER, Role.REVIEWER
@@ -57,6 +62,12 @@ ACTIONS: tuple[Action, ...] = (
         REVIEWER,
         COORDINATOR,
     ),
+    _a(
+        "open_questionnaire",
+        "Open the unit's questionnaire: its steps and its review page",
+        EDITOR,
+        APPROVER,
+    ),
     _a("edit_answer", "Fill or change answers and evidence", EDITOR, APPROVER),
     _a("submit", "Submit or resubmit the unit's assessment", APPROVER),
     _a(
@@ -83,6 +94,12 @@ ACTIONS: tuple[Action, ...] = (
         COORDINATOR,
     ),
     _a(
+        "view_review_list",
+        "See the list of assessments to verify",
+        REVIEWER,
+        COORDINATOR,
+    ),
+    _a(
         "review_answer",
         "Give a verdict (agree / disagree) on an answer",
         REVIEWER,
@@ -94,6 +111,14 @@ ACTIONS: tuple[Action, ...] = (
         "Enter or import province-supplied values of an indicator",
         REVIEWER,
         COORDINATOR,
+    ),
+    _a(
+        "view_unshared_results",
+        "See a unit's rank and its group's figures before they are shared "
+        "with the units",
+        REVIEWER,
+        COORDINATOR,
+        COMMITTEE,
     ),
     _a(
         "manage_campaign", "Create, open and close campaigns", COORDINATOR, scoped=False
@@ -116,6 +141,18 @@ ACTIONS: tuple[Action, ...] = (
         "See dashboards and download reports",
         COORDINATOR,
         COMMITTEE,
+        scoped=False,
+    ),
+    _a(
+        "download_full_reports",
+        "Download the reports with comments and explanations",
+        COORDINATOR,
+        scoped=False,
+    ),
+    _a(
+        "manage_frameworks",
+        "See and import framework versions",
+        COORDINATOR,
         scoped=False,
     ),
     _a(
@@ -148,26 +185,82 @@ def role_allows(role: str, action: str) -> bool:
     return role in BY_CODE[action].roles
 
 
+def roles_allow(*, roles: Iterable[str], action: str) -> bool:
+    """Whether any of ``roles`` (a person's roles for the data at hand) grants
+    ``action``."""
+    return bool(BY_CODE[action].roles.intersection(roles))
+
+
+# The memberships behind a decision -----------------------------------------------
+
+
+def _active(user) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+def membership_codes(membership: Membership) -> frozenset[str] | None:
+    """Codes of the indicators a reviewer's membership covers: None means all of
+    the unit's (it lists none). Matched by code, so a list carries across framework
+    versions. Read it with the membership's indicators prefetched."""
+    codes = frozenset(indicator.code for indicator in membership.indicators.all())
+    return codes or None
+
+
+def covers(codes: frozenset[str] | None, node: Node) -> bool:
+    """Whether ``codes`` (None: all) hold ``node``."""
+    return codes is None or node.code in codes
+
+
+def reviewer_codes(*, user, unit: Unit) -> frozenset[str] | None:
+    """Codes of ``unit``'s indicators that ``user`` reviews as its reviewer: None
+    means all of them; empty when they are not its reviewer."""
+    membership = (
+        Membership.objects.filter(user=user, unit=unit, role=REVIEWER)
+        .prefetch_related("indicators")
+        .first()
+    )
+    return frozenset() if membership is None else membership_codes(membership)
+
+
+def user_roles(*, user, unit: Unit | None = None, node: Node | None = None) -> set[str]:
+    """Roles ``user`` holds for ``unit`` (unit roles) plus province-wide roles; with
+    ``node``, a reviewer's role counts only when they review that indicator."""
+    if not _active(user):
+        return set()
+    held = Q(unit__isnull=True) if unit is None else Q(unit__isnull=True) | Q(unit=unit)
+    memberships = Membership.objects.filter(held, user=user)
+    roles = set(memberships.values_list("role", flat=True))
+    reviewing = node is not None and REVIEWER in roles
+    if reviewing and not covers(reviewer_codes(user=user, unit=unit), node):
+        roles.discard(REVIEWER)
+    return roles
+
+
+def user_role_names(*, user) -> set[str]:
+    """Every role ``user`` holds, for any unit or province-wide."""
+    if not _active(user):
+        return set()
+    return set(Membership.objects.filter(user=user).values_list("role", flat=True))
+
+
+# The check ---------------------------------------------------------------------------
+
+
 def decide(
     *, user, action: str, unit: Unit | None = None, node: Node | None = None
 ) -> Decision:
-    """Whether ``user`` may take ``action`` on ``unit``'s data (and ``node``)."""
-    entry = BY_CODE[action]
-    if not entry.scoped:
-        roles = user_roles(user=user)
-        return Decision.ALLOWED if roles & entry.roles else Decision.FORBIDDEN
-    roles = user_roles(user=user, unit=unit)
-    if unit is not None and not roles:
+    """Whether ``user`` may take ``action`` on ``unit``'s data (and ``node``); a
+    province-wide action, or a unit's action asked without a unit, counts every
+    role the person holds."""
+    if not BY_CODE[action].scoped or unit is None:
+        roles = user_role_names(user=user)
+        allowed = roles_allow(roles=roles, action=action)
+        return Decision.ALLOWED if allowed else Decision.FORBIDDEN
+    roles = user_roles(user=user, unit=unit, node=node)
+    if not roles:
         return Decision.NOT_FOUND
-    if (
-        node is not None
-        and REVIEWER in roles
-        and not reviewer_in_scope(user=user, unit=unit, node=node)
-    ):
-        roles = roles - {REVIEWER}
-        if not roles:
-            return Decision.NOT_FOUND
-    return Decision.ALLOWED if roles & entry.roles else Decision.FORBIDDEN
+    allowed = roles_allow(roles=roles, action=action)
+    return Decision.ALLOWED if allowed else Decision.FORBIDDEN
 
 
 def can(*, user, action: str, unit: Unit | None = None, node: Node | None = None):
@@ -186,6 +279,12 @@ def permission_require(
         raise PermissionDenied
 
 
+def actions_anywhere(*, user) -> frozenset[str]:
+    """The actions ``user`` may take for some unit or province-wide (menus)."""
+    roles = user_role_names(user=user)
+    return frozenset(a.code for a in ACTIONS if roles_allow(roles=roles, action=a.code))
+
+
 def permissions_markdown() -> str:
     """``docs/permissions.md``, generated from :data:`ACTIONS`."""
     head = ["Action", "What", *[ROLE_LABELS[r] for r in ROLES]]
@@ -198,6 +297,8 @@ def permissions_markdown() -> str:
         "✓ allowed, — refused (403). Scoped actions concern one unit's data: unit",
         "roles count only for their own unit, and a reviewer scoped to indicators",
         "only for those indicators; data outside a person's scope answers 404.",
+        "Menus and list pages open a unit's action to whoever may take it for",
+        "some unit, and list only the units (and indicators) where they may.",
         "",
         "| " + " | ".join(head) + " |",
         "|" + "|".join("---" for _h in head) + "|",

@@ -30,16 +30,16 @@ from formtools.wizard.views import NamedUrlWizardView
 
 from survey.forms.questionnaire import AnswerForm, StepForm
 from survey.models import Answer
+from survey.permissions import user_roles
 from survey.selectors.questionnaire import evidence_previous, questionnaire_steps
-from survey.selectors.scope import assessment_list_for_unit_staff, user_roles
-from survey.services.answers import (
-    AnswerInvalid,
+from survey.selectors.scope import assessments_for
+from survey.services.answer_access import (
     AnswerLocked,
-    AnswerStale,
     answer_editable,
-    answer_save,
     assessment_edit_refusal,
 )
+from survey.services.answer_checks import AnswerInvalid
+from survey.services.answers import AnswerStale, answer_save
 
 # Conflicts --------------------------------------------------------------------------
 
@@ -145,7 +145,7 @@ class QuestionnaireWizard(LoginRequiredMixin, NamedUrlWizardView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        visible = assessment_list_for_unit_staff(user=request.user)
+        visible = assessments_for(user=request.user, action="open_questionnaire")
         self.assessment = get_object_or_404(visible, pk=kwargs["pk"])
         self.roles = user_roles(user=request.user, unit=self.assessment.unit)
         self.refusal = assessment_edit_refusal(

@@ -8,6 +8,8 @@ from survey.models import (
     Membership,
     Unit,
 )
+from survey.permissions import membership_codes
+from survey.selectors.scope import reviewer_memberships
 
 
 def campaign_state_counts(*, campaign) -> dict[str, int]:
@@ -55,18 +57,17 @@ def last_activity(*, assessment_ids) -> dict[int, object]:
 
 
 def reviewers_by_unit(*, unit_ids) -> dict[int, list[tuple]]:
-    """``(reviewer, indicator codes or [] for all)`` per unit (two queries)."""
+    """``(reviewer, indicator codes or [] for all, membership id)`` per unit (two
+    queries)."""
     memberships = (
-        Membership.objects.filter(
-            unit_id__in=list(unit_ids), role=Membership.Role.REVIEWER
-        )
+        reviewer_memberships()
+        .filter(unit_id__in=list(unit_ids))
         .select_related("user")
-        .prefetch_related("indicators")
         .order_by("user__username")
     )
     out: dict[int, list[tuple]] = {}
     for m in memberships:
-        codes = sorted(indicator.code for indicator in m.indicators.all())
+        codes = sorted(membership_codes(m) or ())
         out.setdefault(m.unit_id, []).append((m.user, codes, m.pk))
     return out
 
@@ -74,11 +75,9 @@ def reviewers_by_unit(*, unit_ids) -> dict[int, list[tuple]]:
 def reviewer_assignments(*, campaign) -> QuerySet[Membership]:
     """Reviewers of the units taking part in ``campaign``, with their indicators."""
     return (
-        Membership.objects.filter(
-            role=Membership.Role.REVIEWER, unit__assessments__campaign=campaign
-        )
+        reviewer_memberships()
+        .filter(unit__assessments__campaign=campaign)
         .select_related("user", "unit")
-        .prefetch_related("indicators")
         .order_by("user__username", "unit__name_vi")
     )
 

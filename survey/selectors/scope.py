@@ -1,120 +1,96 @@
-"""Who sees what: a person's roles and the data within their scope."""
+"""Who sees what: the units, indicators and assessments where a person may take an
+action of the permission table (:mod:`survey.permissions`), for list pages.
 
-from django.db.models import QuerySet
+A province-wide role counts everywhere; a unit role for its own unit, every
+indicator of it except a reviewer's, who counts for the indicators their membership
+lists (:func:`survey.permissions.membership_codes`). One :class:`Scope` per action,
+read in one query, answers for every unit of a list.
+"""
 
-from survey.models import (
-    Assessment,
-    Membership,
-    Unit,
-)
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
+from django.db.models import Q, QuerySet
 
-def user_roles(*, user, unit: Unit | None = None) -> set[str]:
-    """Roles ``user`` holds for ``unit`` (unit roles) plus province-wide roles."""
-    if not user.is_authenticated or not user.is_active:
-        return set()
-    memberships = Membership.objects.filter(user=user)
-    roles = set()
-    for role, unit_id in memberships.values_list("role", "unit_id"):
-        if role in Membership.PROVINCE_ROLES or (unit and unit_id == unit.pk):
-            roles.add(role)
-    return roles
+from survey import states
+from survey.models import Assessment, Membership, Unit
+from survey.permissions import BY_CODE, membership_codes
+
+REVIEWER = Membership.Role.REVIEWER
 
 
-def assessment_list_for_user(*, user) -> QuerySet[Assessment]:
-    """Assessments ``user`` may see: their units', their review scope, or all."""
-    qs = Assessment.objects.select_related("campaign", "unit", "version")
-    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
-    if roles & Membership.PROVINCE_ROLES:
-        return qs
-    unit_ids = Membership.objects.filter(user=user, unit__isnull=False).values(
-        "unit_id"
-    )
-    return qs.filter(unit_id__in=unit_ids)
+def reviewer_memberships() -> QuerySet[Membership]:
+    """Reviewers' memberships with their indicators, to filter further."""
+    return Membership.objects.filter(role=REVIEWER).prefetch_related("indicators")
 
 
-UNIT_STAFF_ROLES = frozenset({Membership.Role.EDITOR, Membership.Role.APPROVER})
+@dataclass(frozen=True)
+class Scope:
+    """Where a person may take an action: everywhere (a province-wide role), or per
+    unit id the codes of the indicators (None: all of the unit's)."""
 
+    everywhere: bool = False
+    units: Mapping[int, frozenset[str] | None] = field(default_factory=dict)
 
-def assessment_list_for_unit_staff(*, user) -> QuerySet[Assessment]:
-    """Assessments ``user`` fills or approves: those of the units where they are an
-    editor or an approver. The questionnaire's pages are for them only; reviewers
-    work on the verification screens, province-wide roles on the board."""
-    qs = Assessment.objects.select_related("campaign", "unit", "version")
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    unit_ids = Membership.objects.filter(
-        user=user, role__in=UNIT_STAFF_ROLES, unit__isnull=False
-    ).values("unit_id")
-    return qs.filter(unit_id__in=unit_ids)
+    def __bool__(self) -> bool:
+        return self.everywhere or bool(self.units)
 
-
-def reviewer_in_scope(*, user, unit: Unit, node) -> bool:
-    """Whether ``user`` reviews ``node`` of ``unit``: no indicator list means all of
-    them; a list names indicators (matched by code, so it carries across versions)."""
-    memberships = Membership.objects.filter(
-        user=user, unit=unit, role=Membership.Role.REVIEWER
-    ).prefetch_related("indicators")
-    for membership in memberships:
-        codes = {indicator.code for indicator in membership.indicators.all()}
-        if not codes or node.code in codes:
-            return True
-    return False
-
-
-def reviewer_codes(*, user, unit: Unit) -> set[str] | None:
-    """Codes of the indicators ``user`` reviews for ``unit``: None means all of
-    them (coordinator, or a reviewer without an indicator list); empty means none."""
-    roles = user_roles(user=user, unit=unit)
-    if Membership.Role.COORDINATOR in roles:
-        return None
-    codes: set[str] = set()
-    memberships = Membership.objects.filter(
-        user=user, unit=unit, role=Membership.Role.REVIEWER
-    ).prefetch_related("indicators")
-    for membership in memberships:
-        mine = {indicator.code for indicator in membership.indicators.all()}
-        if not mine:
+    def codes(self, *, unit_id: int) -> frozenset[str] | None:
+        """Codes of the unit's indicators in scope: None means all, empty none."""
+        if self.everywhere:
             return None
-        codes |= mine
-    return codes
+        return self.units.get(unit_id, frozenset())
+
+    def allows(self, *, unit_id: int, code: str | None = None) -> bool:
+        """Whether the unit (and its indicator ``code``, if given) is in scope."""
+        if not self.everywhere and unit_id not in self.units:
+            return False
+        codes = self.codes(unit_id=unit_id)
+        return code is None or codes is None or code in codes
+
+    def allows_code(self, code: str) -> bool:
+        """Whether some unit in scope has indicator ``code`` in scope."""
+        return self.everywhere or any(
+            codes is None or code in codes for codes in self.units.values()
+        )
 
 
-def visible_codes(*, user, unit: Unit) -> set[str] | None:
-    """Codes of ``unit``'s indicators that ``user`` may see: None means all of them
-    (unit and province-wide roles, a reviewer without an indicator list)."""
-    roles = user_roles(user=user, unit=unit)
-    if roles - {Membership.Role.REVIEWER}:
-        return None
-    if not roles:
-        return set()
-    return reviewer_codes(user=user, unit=unit)
-
-
-def staff_unit_ids(*, user) -> set[int]:
-    """Units where ``user`` is an editor or an approver."""
-    return set(
-        Membership.objects.filter(
-            user=user, role__in=UNIT_STAFF_ROLES, unit__isnull=False
-        ).values_list("unit_id", flat=True)
-    )
-
-
-def user_role_names(*, user) -> set[str]:
-    """Every role ``user`` holds anywhere (for menus; permissions use scoped checks)."""
+def action_scope(*, user, action: str, unit: Unit | None = None) -> Scope:
+    """Where ``user`` may take ``action`` (only ``unit``, if given): everywhere for
+    a province-wide role that grants it; for a unit role, its unit."""
     if not user.is_authenticated or not user.is_active:
-        return set()
-    return set(Membership.objects.filter(user=user).values_list("role", flat=True))
+        return Scope()
+    roles = BY_CODE[action].roles
+    memberships = Membership.objects.filter(user=user, role__in=list(roles))
+    if unit is not None:
+        memberships = memberships.filter(Q(unit__isnull=True) | Q(unit=unit))
+    units: dict[int, frozenset[str] | None] = {}
+    for membership in memberships.prefetch_related("indicators"):
+        if membership.role in Membership.PROVINCE_ROLES:
+            return Scope(everywhere=True)
+        mine = membership_codes(membership) if membership.role == REVIEWER else None
+        known = units.get(membership.unit_id, frozenset())
+        both = None if mine is None or known is None else known | mine
+        units[membership.unit_id] = both
+    return Scope(units=units)
 
 
-RESULTS_SHARED_STATES = ("preliminary", "published", "reopened")
+def assessments_for(*, user, action: str) -> QuerySet[Assessment]:
+    """Assessments of the units where ``user`` may take ``action``."""
+    scope = action_scope(user=user, action=action)
+    qs = Assessment.objects.select_related("campaign", "unit", "version")
+    return qs if scope.everywhere else qs.filter(unit_id__in=list(scope.units))
 
 
-def results_shared_with(*, user, assessment: Assessment) -> bool:
-    """Whether ``user`` may see the unit's rank and its group's figures: the province
-    and the unit's reviewers always; the unit itself once the coordinator has shared
-    the preliminary results (DESIGN §2, step 5)."""
-    if assessment.campaign.state in RESULTS_SHARED_STATES:
-        return True
-    roles = user_roles(user=user, unit=assessment.unit)
-    return bool(roles - UNIT_STAFF_ROLES)
+def indicator_codes(*, user, action: str, unit: Unit) -> frozenset[str] | None:
+    """Codes of ``unit``'s indicators on which ``user`` may take ``action``: None
+    means all of them, empty none."""
+    return action_scope(user=user, action=action, unit=unit).codes(unit_id=unit.pk)
+
+
+def results_visible(*, assessment: Assessment, early: Scope) -> bool:
+    """Whether a unit's rank and its group's figures show to a person who may see
+    the assessment: once the results are shared with the units, and before that
+    where ``early`` (their scope of ``view_unshared_results``) reaches."""
+    shared = assessment.campaign.state in states.RESULTS_SHARED
+    return shared or early.allows(unit_id=assessment.unit_id)

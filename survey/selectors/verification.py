@@ -3,17 +3,22 @@ returns, comment threads and notifications."""
 
 from django.db.models import QuerySet
 
+from survey import permissions, states
 from survey.models import (
     Answer,
     AnswerComment,
     Assessment,
     AuditEvent,
-    Membership,
     Notification,
     Unit,
     User,
 )
-from survey.selectors.scope import reviewer_codes, user_roles
+from survey.permissions import covers, membership_codes
+from survey.selectors.scope import (
+    assessments_for,
+    indicator_codes,
+    reviewer_memberships,
+)
 
 
 def assessment_indicators(*, assessment: Assessment) -> list:
@@ -29,43 +34,40 @@ def assessment_indicators(*, assessment: Assessment) -> list:
     ]
 
 
-def review_scope_indicators(*, user, assessment: Assessment) -> list:
-    """The applicable indicators of ``assessment`` that ``user`` reviews."""
-    codes = reviewer_codes(user=user, unit=assessment.unit)
+def _indicators_for(*, user, assessment: Assessment, action: str) -> list:
+    codes = indicator_codes(user=user, action=action, unit=assessment.unit)
     nodes = assessment_indicators(assessment=assessment)
     return nodes if codes is None else [n for n in nodes if n.code in codes]
+
+
+def review_scope_indicators(*, user, assessment: Assessment) -> list:
+    """The applicable indicators of ``assessment`` that ``user`` reviews."""
+    return _indicators_for(user=user, assessment=assessment, action="review_answer")
 
 
 def visible_indicators(*, user, assessment: Assessment) -> list:
     """The applicable indicators of ``assessment`` that ``user`` may see: all of
     them for the unit and province-wide roles, a reviewer's scope otherwise."""
-    roles = user_roles(user=user, unit=assessment.unit)
-    if roles - {Membership.Role.REVIEWER}:
-        return assessment_indicators(assessment=assessment)
-    if not roles:
-        return []
-    return review_scope_indicators(user=user, assessment=assessment)
+    return _indicators_for(user=user, assessment=assessment, action="view_assessment")
 
 
 def unit_reviewers(*, unit: Unit, node=None) -> list:
     """Active reviewers of ``unit`` (those whose scope holds ``node``, if given)."""
     memberships = (
-        Membership.objects.filter(
-            unit=unit, role=Membership.Role.REVIEWER, user__is_active=True
-        )
-        .prefetch_related("indicators")
+        reviewer_memberships()
+        .filter(unit=unit, user__is_active=True)
         .select_related("user")
     )
-    users = {}
-    for membership in memberships:
-        codes = {indicator.code for indicator in membership.indicators.all()}
-        if node is None or not codes or node.code in codes:
-            users[membership.user_id] = membership.user
-    return list(users.values())
+    return [
+        membership.user
+        for membership in memberships
+        if node is None or covers(membership_codes(membership), node)
+    ]
 
 
-def unit_members(*, unit: Unit, roles=("editor", "approver")) -> list:
-    """Active people holding one of ``roles`` for ``unit``."""
+def unit_members(*, unit: Unit) -> list:
+    """Active people who fill ``unit``'s questionnaire (its editors and approvers)."""
+    roles = permissions.BY_CODE["open_questionnaire"].roles
     return list(
         User.objects.filter(
             memberships__unit=unit, memberships__role__in=roles, is_active=True
@@ -148,17 +150,10 @@ def notifications_for(*, user, unread_only: bool = False) -> QuerySet:
     return qs.filter(read_at__isnull=True) if unread_only else qs
 
 
-REVIEW_STATES = ("submitted", "in_review", "returned", "verified")
-
-
 def assessments_to_review(*, user) -> QuerySet[Assessment]:
-    """Assessments past submission that ``user`` reviews (all, for a coordinator)."""
-    qs = Assessment.objects.select_related("campaign", "unit").filter(
-        state__in=REVIEW_STATES
+    """Assessments past submission on ``user``'s list to verify: of the units they
+    review (all of them, for a coordinator)."""
+    qs = assessments_for(user=user, action="view_review_list")
+    return qs.filter(state__in=states.PAST_SUBMISSION).order_by(
+        "-campaign__year", "unit__name_vi"
     )
-    if Membership.Role.COORDINATOR in user_roles(user=user):
-        return qs.order_by("-campaign__year", "unit__name_vi")
-    units = Membership.objects.filter(user=user, role=Membership.Role.REVIEWER).values(
-        "unit_id"
-    )
-    return qs.filter(unit_id__in=units).order_by("-campaign__year", "unit__name_vi")

@@ -14,19 +14,20 @@ from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from survey import permissions
+from survey import permissions, states
 from survey.errors import PermissionRefused, SurveyError, TransitionRefused
 from survey.models import Answer, AnswerComment, Assessment, AuditEvent, Node
 from survey.models import Notification as N
+from survey.results.points import answer_points
 from survey.selectors.verification import (
     assessment_indicators,
     unit_members,
     unit_reviewers,
 )
-from survey.services.answers import MESSAGES, TYPE_FIELDS, answer_values
+from survey.services.answer_checks import MESSAGES, TYPE_FIELDS
+from survey.services.answers import answer_values
 from survey.services.audit import audit_record
 from survey.services.notifications import notify
-from survey.services.points import answer_points
 from survey.services.transitions import (
     answer_review_transition,
     assessment_transition,
@@ -35,8 +36,6 @@ from survey.text import UNSTORABLE, storable
 
 A = Assessment.State
 R = Answer.ReviewStatus
-REVIEWABLE = frozenset({A.SUBMITTED, A.IN_REVIEW, A.RETURNED})
-DONE = frozenset({R.AGREED, R.DISAGREED})
 UNBOUNDED_RULES = frozenset({Node.Rule.BONUS, Node.Rule.PENALTY})
 MAX_COMMENT = 5000
 
@@ -54,7 +53,7 @@ class VerdictInvalid(SurveyError):
 def _reviewable(assessment: Assessment, user) -> Assessment:
     """``assessment`` locked for this change, moved to in review if just submitted."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if assessment.state not in REVIEWABLE:
+    if assessment.state not in states.REVIEWABLE:
         raise TransitionRefused(
             _("This assessment is not waiting for verification."), code="state"
         )
@@ -207,7 +206,7 @@ def answers_agree_remaining(*, assessment: Assessment, user, nodes: list[Node]) 
     """Agree with every answer among ``nodes`` still pending; returns how many."""
     done = set(
         assessment.answers.filter(
-            node__in=nodes, review_status__in=[*DONE, R.RETURNED]
+            node__in=nodes, review_status__in=[*states.VERDICT_GIVEN, R.RETURNED]
         ).values_list("node_id", flat=True)
     )
     count = 0
@@ -274,7 +273,7 @@ def assessment_verify_if_complete(*, assessment: Assessment) -> bool:
         return False
     node_ids = [node.pk for node in assessment_indicators(assessment=assessment)]
     verdicts = assessment.answers.filter(
-        node_id__in=node_ids, review_status__in=DONE
+        node_id__in=node_ids, review_status__in=states.VERDICT_GIVEN
     ).count()
     if verdicts < len(node_ids):
         return False

@@ -15,35 +15,29 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from survey import states
 from survey.errors import SurveyError
-from survey.importers.issues import ImportFailed
-from survey.importers.tabular import (
-    Sheet,
-    parse_bool,
-    read_csv,
-    read_xlsx,
-)
 from survey.models import (
     Answer,
     Assessment,
     AuditEvent,
     Campaign,
-    Membership,
     Node,
     Notification,
 )
-from survey.numbers import DEFAULT_FILE_FORMAT, NumberFormat, read_number
+from survey.numbers import DEFAULT_FILE_FORMAT, NumberFormat
+from survey.results.points import answer_points
+from survey.selectors.scope import Scope, action_scope
 from survey.selectors.verification import unit_reviewers
-from survey.services.answers import _check_combined, _parse, answer_values
+from survey.services.answers import answer_values
 from survey.services.audit import audit_record
 from survey.services.campaigns import CampaignInvalid
 from survey.services.notifications import notify
-from survey.services.points import answer_points
+from survey.services.supply_reading import parse_supplied
 
 SUPPLIABLE_TYPES = frozenset(
     {
@@ -59,7 +53,6 @@ SUPPLIABLE_TYPES = frozenset(
 # Fields a supplied value sets; a change of any of them reopens a verdict.
 SUPPLIED_FIELDS = ("yes", "number", "denominator", "is_na")
 R = Answer.ReviewStatus
-VERDICTS = frozenset({R.AGREED, R.DISAGREED})
 
 
 @dataclass(frozen=True)
@@ -72,58 +65,7 @@ class SupplyResult:
     reopened: int = 0
 
 
-@dataclass(frozen=True)
-class SupplyScope:
-    """Which units and indicators a person may supply values for: everything
-    (coordinator), or per unit id the indicator codes (None: all of them)."""
-
-    everything: bool = False
-    units: dict[int, frozenset[str] | None] = field(default_factory=dict)
-
-    def __bool__(self) -> bool:
-        return self.everything or bool(self.units)
-
-    def allows(self, *, unit_id: int, code: str) -> bool:
-        if self.everything:
-            return True
-        if unit_id not in self.units:
-            return False
-        codes = self.units[unit_id]
-        return codes is None or code in codes
-
-    def allows_code(self, code: str) -> bool:
-        """Whether some unit in scope has indicator ``code``."""
-        return self.everything or any(
-            codes is None or code in codes for codes in self.units.values()
-        )
-
-
-def supply_scope(*, user) -> SupplyScope:
-    """The scope of :class:`SupplyScope` for ``user``: the coordinator supplies
-    everything; a reviewer the indicators they review for their units (as
-    :func:`survey.selectors.scope.reviewer_codes` reads the memberships)."""
-    if not user.is_authenticated or not user.is_active:
-        return SupplyScope()
-    memberships = Membership.objects.filter(
-        user=user, role__in=[Membership.Role.REVIEWER, Membership.Role.COORDINATOR]
-    ).prefetch_related("indicators")
-    units: dict[int, frozenset[str] | None] = {}
-    for membership in memberships:
-        if membership.role == Membership.Role.COORDINATOR:
-            return SupplyScope(everything=True)
-        if membership.unit_id is None:
-            continue
-        codes = frozenset(indicator.code for indicator in membership.indicators.all())
-        known = units.get(membership.unit_id, frozenset())
-        units[membership.unit_id] = (
-            None if not codes or known is None else known | codes
-        )
-    return SupplyScope(units=units)
-
-
-def supply_indicators(
-    *, campaign: Campaign, scope: SupplyScope | None = None
-) -> list[Node]:
+def supply_indicators(*, campaign: Campaign, scope: Scope | None = None) -> list[Node]:
     """Indicators of ``campaign``'s versions whose values the province can supply
     (those in ``scope``, if given)."""
     nodes = list(
@@ -147,56 +89,6 @@ def supply_refusal(assessment: Assessment) -> str | None:
     if assessment.state == Assessment.State.PUBLISHED:
         return _("The assessment is already published; its values are kept.")
     return None
-
-
-def parse_supplied(
-    node: Node,
-    raw: dict[str, str],
-    *,
-    precision: int = 2,
-    number_format: NumberFormat | None = DEFAULT_FILE_FORMAT,
-) -> dict[str, Any]:
-    """Typed values from the text typed or imported (``value``, ``denominator``),
-    numbers read in ``number_format`` (the page's, or the one declared for a file)
-    and checked as the questionnaire checks them.
-
-    Raises ``ValueError`` with a translated message."""
-    text = (raw.get("value") or "").strip()
-    if node.answer_type == Node.AnswerType.YES_NO:
-        yes = parse_bool(text)
-        if yes is None or not text:
-            raise ValueError(_("Write yes or no."))
-        values: dict[str, Any] = {"yes": yes}
-    else:
-        try:
-            number = read_number(raw.get("value"), number_format)
-            denominator = read_number(raw.get("denominator"), number_format)
-        except ValidationError as error:
-            raise ValueError(" ".join(error.messages)) from None
-        if number is None:
-            raise ValueError(_("Enter a number."))
-        values = {"number": number}
-        if node.answer_type == Node.AnswerType.RATIO:
-            if denominator is None:
-                raise ValueError(_("Enter the denominator too."))
-            values["denominator"] = denominator
-    cleaned, out = _parse(node, values)
-    probe = Answer(node=node, is_na=False, **cleaned)
-    _check_combined(node, probe, precision, out)
-    if out.errors:
-        raise ValueError(_errors_text(out.errors))
-    return cleaned
-
-
-def _errors_text(errors: dict[str, list[tuple[str, Any]]]) -> str:
-    texts = []
-    for name, items in errors.items():
-        for _code, message in items:
-            if name == "denominator":
-                texts.append(_("Denominator: %(message)s") % {"message": message})
-            else:
-                texts.append(str(message))
-    return " ".join(texts)
 
 
 @transaction.atomic
@@ -225,7 +117,7 @@ def province_values_supply(
         .select_for_update(of=("self",))
         .select_related("unit", "version")
     }
-    scope = supply_scope(user=user)
+    scope = action_scope(user=user, action="supply_values")
     errors: dict[str, Any] = {}
     skipped: dict[str, str] = {}
     parsed = {}
@@ -241,7 +133,7 @@ def province_values_supply(
                 "This unit does not answer this indicator in this campaign."
             )
             continue
-        if not _may_supply(scope, assessment, node):
+        if not scope.allows(unit_id=assessment.unit_id, code=node.code):
             errors[code] = _("This unit is outside your scope.")
             continue
         refusal = supply_refusal(assessment)
@@ -265,10 +157,6 @@ def province_values_supply(
         saved += changed
         reopened += reopen
     return SupplyResult(saved=saved, skipped=skipped, reopened=reopened)
-
-
-def _may_supply(scope: SupplyScope, assessment: Assessment, node: Node) -> bool:
-    return scope.allows(unit_id=assessment.unit_id, code=node.code)
 
 
 def _supply_one(
@@ -306,7 +194,7 @@ def _supply_one(
         after={**after, "supplied_by_province": True},
         reason=_("Supplied by the province"),
     )
-    if not (value_changed and answer.review_status in VERDICTS):
+    if not (value_changed and answer.review_status in states.VERDICT_GIVEN):
         return True, False
     _verdict_reopen(answer, assessment, node, user)
     return True, True
@@ -365,37 +253,3 @@ def _verdict_reopen(answer: Answer, assessment: Assessment, node: Node, user):
 
 def _points_text(points) -> str | None:
     return None if points is None else format(points.normalize(), "f")
-
-
-def read_supply_file(content: bytes, *, filename: str) -> dict[str, dict[str, str]]:
-    """Rows of an .xlsx or .csv file with columns ``unit_code``, ``value`` and
-    (ratios) ``denominator``, keyed by unit code."""
-    try:
-        if filename.lower().endswith(".csv"):
-            sheet = read_csv(content, name=filename)
-        else:
-            sheet = next(iter(read_xlsx(content).values()), None)
-    except ImportFailed as failed:
-        raise CampaignInvalid(
-            {"file": "; ".join(issue.message() for issue in failed.issues)}
-        ) from None
-    if sheet is None or "unit_code" not in sheet.header or "value" not in sheet.header:
-        raise CampaignInvalid(
-            {"file": _("The file needs the columns unit_code and value.")}
-        )
-    return _supply_rows(sheet)
-
-
-def _supply_rows(sheet: Sheet) -> dict[str, dict[str, str]]:
-    rows, errors = {}, {}
-    for number, row in sheet.rows:
-        code = row.get("unit_code", "").strip()
-        if code in rows:
-            errors[f"{number}"] = _("The unit %(code)s appears twice.") % {"code": code}
-        rows[code] = {
-            "value": row.get("value", ""),
-            "denominator": row.get("denominator", ""),
-        }
-    if errors:
-        raise CampaignInvalid(errors)
-    return rows

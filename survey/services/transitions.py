@@ -13,24 +13,23 @@ from survey.models import (
     Assessment,
     Campaign,
     FrameworkVersion,
-    Membership,
     Notification,
 )
+from survey.permissions import user_roles
 from survey.results.compute import campaign_results_compute, campaign_results_refresh
-from survey.selectors.scope import reviewer_in_scope, user_roles
 from survey.selectors.verification import unit_reviewers
-from survey.services.answers import assessment_edit_refusal
+from survey.services.answer_access import assessment_edit_refusal
 from survey.services.audit import audit_record
 from survey.services.notifications import notify
 
-Role = Membership.Role
-# The unit's own moves: only while it may still change its answers.
-UNIT_ACTIONS = frozenset({"mark_ready", "back_to_draft", "submit", "resubmit"})
-UNDER_REVIEW = (
-    Assessment.State.SUBMITTED,
-    Assessment.State.IN_REVIEW,
-    Assessment.State.RETURNED,
-)
+# The unit's own moves, only while it may still change its answers, and the action
+# of the permission table each one takes (the state table says from which state).
+UNIT_ACTIONS = {
+    "mark_ready": "edit_answer",
+    "back_to_draft": "edit_answer",
+    "submit": "submit",
+    "resubmit": "submit",
+}
 
 
 def _check(*, machine: str, action: str, source: str, roles: set[str], reason: str):
@@ -44,8 +43,12 @@ def _check(*, machine: str, action: str, source: str, roles: set[str], reason: s
     return transition
 
 
-def _actor_roles(user, unit=None) -> set[str]:
-    return {states.SYSTEM} if user is None else user_roles(user=user, unit=unit)
+def _actor_roles(user, unit=None, node=None) -> set[str]:
+    """The roles that count for the change (a reviewer's only on the indicators
+    they review); the application itself when ``user`` is None."""
+    if user is None:
+        return {states.SYSTEM}
+    return user_roles(user=user, unit=unit, node=node)
 
 
 @transaction.atomic
@@ -102,12 +105,7 @@ def answer_review_transition(
 ) -> Answer:
     """Move ``answer``'s review status; ``details`` (verified values, the answer as
     returned) are added to the audit event's ``after``."""
-    roles = _actor_roles(user, answer.assessment.unit)
-    unit = answer.assessment.unit
-    if Role.REVIEWER in roles and not reviewer_in_scope(
-        user=user, unit=unit, node=answer.node
-    ):
-        roles.discard(Role.REVIEWER)
+    roles = _actor_roles(user, answer.assessment.unit, answer.node)
     transition = _check(
         machine=states.ANSWER,
         action=action,
@@ -143,7 +141,7 @@ def campaign_transition(
         roles=_actor_roles(user),
         reason=reason,
     )
-    unfinished = campaign.assessments.filter(state__in=UNDER_REVIEW).count()
+    unfinished = campaign.assessments.filter(state__in=states.REVIEWABLE).count()
     if transition.target == Campaign.State.PUBLISHED and unfinished:
         raise TransitionRefused(
             ngettext(

@@ -17,14 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 from survey.forms.questionnaire import AnswerForm, display_value, input_value
 from survey.models import Answer, Node
 from survey.numbers import format_number, number_format_named, page_number_format
-from survey.selectors.scope import assessment_list_for_unit_staff
-from survey.services.answers import (
-    AnswerInvalid,
-    AnswerLocked,
-    AnswerStale,
-    answer_save,
-    answer_warnings,
-)
+from survey.selectors.scope import assessments_for
+from survey.services.answer_access import AnswerLocked
+from survey.services.answer_checks import AnswerInvalid, answer_warnings
+from survey.services.answers import AnswerStale, answer_save
 from survey.text import UNSTORABLE, all_storable
 from survey.wizard import answer_conflict_message
 
@@ -71,7 +67,8 @@ def answers_autosave(request: HttpRequest, pk: int) -> JsonResponse:
     Each answer gets its own result (ok, invalid, conflict or locked); one refused
     answer never keeps the others from being saved.
     """
-    assessment = assessment_list_for_unit_staff(user=request.user).filter(pk=pk).first()
+    mine = assessments_for(user=request.user, action="open_questionnaire")
+    assessment = mine.filter(pk=pk).first()
     if assessment is None:
         return JsonResponse({"error": _("Assessment not found.")}, status=404)
     try:

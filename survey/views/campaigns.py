@@ -26,7 +26,7 @@ from survey.models import (
     Assessment,
     Campaign,
 )
-from survey.permissions import can, permission_require
+from survey.permissions import can, permission_require, user_roles
 from survey.selectors.campaigns import (
     campaign_board_assessments,
     campaign_groups,
@@ -35,7 +35,6 @@ from survey.selectors.campaigns import (
     reviewers_by_unit,
 )
 from survey.selectors.questionnaire import assessment_progress
-from survey.selectors.scope import user_roles
 from survey.services.campaigns import (
     CampaignInvalid,
     assessment_participation_update,

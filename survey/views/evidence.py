@@ -18,14 +18,11 @@ from django.views.decorators.http import require_GET, require_POST
 from survey.errors import PermissionRefused, SurveyError
 from survey.forms.evidence import EvidenceForm
 from survey.models import Answer, Assessment, AuditEvent, Evidence, Node
-from survey.permissions import permission_require
+from survey.permissions import permission_require, user_roles
 from survey.selectors.questionnaire import evidence_previous, questionnaire_steps
-from survey.selectors.scope import assessment_list_for_user, user_roles
-from survey.services.answers import (
-    AnswerInvalid,
-    answer_editable,
-    assessment_edit_refusal,
-)
+from survey.selectors.scope import assessments_for
+from survey.services.answer_access import answer_editable, assessment_edit_refusal
+from survey.services.answer_checks import AnswerInvalid
 from survey.services.audit import audit_record
 from survey.services.evidence import (
     EvidenceInvalid,
@@ -56,7 +53,8 @@ def evidence_login_required(view):
 
 
 def _assessment(request: HttpRequest, pk: int) -> Assessment:
-    return get_object_or_404(assessment_list_for_user(user=request.user), pk=pk)
+    qs = assessments_for(user=request.user, action="view_assessment")
+    return get_object_or_404(qs, pk=pk)
 
 
 def _node(assessment: Assessment, raw: str | None) -> Node:

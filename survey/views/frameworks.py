@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -8,18 +7,13 @@ from django.utils.translation import gettext as _
 from survey.forms.frameworks import FrameworkUploadForm
 from survey.importers.framework import framework_import, read_framework_upload
 from survey.importers.issues import ImportFailed
-from survey.models import FrameworkVersion, Membership
-from survey.selectors.scope import user_roles
-
-
-def _require_coordinator(request: HttpRequest) -> None:
-    if Membership.Role.COORDINATOR not in user_roles(user=request.user):
-        raise PermissionDenied
+from survey.models import FrameworkVersion
+from survey.permissions import permission_require
 
 
 @login_required
 def framework_list(request: HttpRequest) -> HttpResponse:
-    _require_coordinator(request)
+    permission_require(user=request.user, action="manage_frameworks")
     versions = FrameworkVersion.objects.select_related("framework").order_by(
         "framework__code", "-year", "-number"
     )
@@ -28,7 +22,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def framework_upload(request: HttpRequest) -> HttpResponse:
-    _require_coordinator(request)
+    permission_require(user=request.user, action="manage_frameworks")
     form = FrameworkUploadForm(request.POST or None, request.FILES or None)
     failure = None
     if request.method == "POST" and form.is_valid():

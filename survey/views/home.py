@@ -1,34 +1,56 @@
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from survey.models import Assessment
+from survey.permissions import can
 from survey.results.totals import assessment_totals
 from survey.selectors.questionnaire import assessment_progress
-from survey.selectors.scope import (
-    RESULTS_SHARED_STATES,
-    assessment_list_for_user,
-    staff_unit_ids,
-    user_role_names,
-)
+from survey.selectors.scope import action_scope, assessments_for, results_visible
+
+
+@dataclass(frozen=True)
+class HomeRow:
+    """One assessment of the home page and what its person may open of it."""
+
+    assessment: Assessment
+    progress: object
+    totals: object
+    fill: bool  # the questionnaire (the unit's staff)
+    review: bool  # the verification screen
+    self_points: bool  # the self-assessed points (the unit's staff, the province)
+    results: bool  # the final points and the scorecard
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The assessments the person may see, each with the links and figures their
+    roles for its unit open: the questionnaire to the unit's staff, the
+    verification screen to its reviewers, the results once shared with the unit."""
+    user = request.user
     assessments = list(
-        assessment_list_for_user(user=request.user).order_by(
+        assessments_for(user=user, action="view_assessment").order_by(
             "-campaign__year", "unit__name_vi"
         )[:200]
     )
     progress = assessment_progress(assessments=assessments)
     totals = assessment_totals(assessments=assessments)
-    staff = staff_unit_ids(user=request.user)
-    rows = [(a, progress[a.pk], a.unit_id in staff, totals[a.pk]) for a in assessments]
-    return render(
-        request,
-        "survey/home.html",
-        {
-            "rows": rows,
-            "roles": user_role_names(user=request.user),
-            "shared_states": RESULTS_SHARED_STATES,
-        },
-    )
+    fill = action_scope(user=user, action="open_questionnaire")
+    review = action_scope(user=user, action="review_answer")
+    early = action_scope(user=user, action="view_unshared_results")
+    province = can(user=user, action="view_progress")
+    rows = [
+        HomeRow(
+            a,
+            progress[a.pk],
+            totals[a.pk],
+            fill=fill.allows(unit_id=a.unit_id),
+            review=review.allows(unit_id=a.unit_id),
+            self_points=province or fill.allows(unit_id=a.unit_id),
+            results=results_visible(assessment=a, early=early),
+        )
+        for a in assessments
+    ]
+    return render(request, "survey/home.html", {"rows": rows})

@@ -16,18 +16,16 @@ from survey import states
 from survey.consequences import unit_action_consequence
 from survey.errors import PermissionRefused, SurveyError
 from survey.models import Assessment
+from survey.permissions import permission_require, user_roles
 from survey.selectors.questionnaire import assessment_review, review_totals
-from survey.selectors.scope import assessment_list_for_unit_staff, user_roles
+from survey.selectors.scope import assessments_for
 from survey.services.submission import (
     assessment_completeness,
     assessment_gaps,
     assessment_submission_check,
 )
-from survey.services.transitions import assessment_transition
+from survey.services.transitions import UNIT_ACTIONS, assessment_transition
 from survey.views.confirm import confirmation_page, is_confirmed
-
-UNIT_ACTIONS = ("mark_ready", "back_to_draft", "submit", "resubmit")
-
 
 UNIT_ACTION_LABELS = {
     "submit": gettext_lazy("Submit to the province"),
@@ -36,7 +34,8 @@ UNIT_ACTION_LABELS = {
 
 
 def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:
-    return get_object_or_404(assessment_list_for_unit_staff(user=request.user), pk=pk)
+    qs = assessments_for(user=request.user, action="open_questionnaire")
+    return get_object_or_404(qs, pk=pk)
 
 
 @never_cache  # Back never shows counts and points older than the answers
@@ -79,13 +78,11 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
     :mod:`survey.views.confirm`)."""
     assessment = _visible_assessment(request, pk)
     name = request.POST.get("action", "")
-    roles = user_roles(user=request.user, unit=assessment.unit)
-    allowed = any(
-        t.machine == states.ASSESSMENT and t.action == name and t.roles & roles
-        for t in states.TRANSITIONS
-    )
-    if name not in UNIT_ACTIONS or not allowed:
+    if name not in UNIT_ACTIONS:
         raise PermissionDenied
+    permission_require(
+        user=request.user, action=UNIT_ACTIONS[name], unit=assessment.unit
+    )
     try:
         warning = assessment_submission_check(assessment=assessment, action=name)
         if _needs_confirmation(request, assessment, name):

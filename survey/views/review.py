@@ -13,16 +13,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from survey import states
+from survey.answer_types import answer_display
 from survey.consequences import (
     agree_remaining_consequence,
     agree_remaining_count,
     return_consequence,
 )
 from survey.errors import SurveyError
-from survey.forms.review import VerdictForm, audit_changes, value_text
+from survey.forms.review import VerdictForm, audit_changes
 from survey.models import Answer, Assessment, AuditEvent, Node
 from survey.permissions import can, permission_require
-from survey.selectors.scope import UNIT_STAFF_ROLES, user_roles
 from survey.selectors.verification import (
     answer_history,
     assessment_indicators,
@@ -40,7 +41,6 @@ from survey.services.notifications import (
     notifications_mark_read,
 )
 from survey.services.review import (
-    REVIEWABLE,
     VerdictInvalid,
     answer_comment_add,
     answer_verdict,
@@ -66,7 +66,7 @@ class ReviewItem:
 
     @property
     def value(self) -> str:
-        return value_text(
+        return answer_display(
             self.node, answer_values(self.answer) if self.answer else None
         )
 
@@ -74,7 +74,7 @@ class ReviewItem:
     def verified_value(self) -> str:
         if not self.answer or not self.answer.verified_value:
             return ""
-        return value_text(self.node, self.answer.verified_value)
+        return answer_display(self.node, self.answer.verified_value)
 
     @property
     def status(self) -> str:
@@ -103,7 +103,11 @@ def _review_items(
         .select_related("updated_by")
         .prefetch_related("evidence")
     }
-    history = answer_history(answer_ids=[a.pk for a in answers.values()])
+    history = (
+        answer_history(answer_ids=[a.pk for a in answers.values()])
+        if can(user=request.user, action="view_history", unit=assessment.unit)
+        else {}
+    )
     threads = comment_threads(assessment=assessment, node_ids=[n.pk for n in nodes])
     snapshots = returned_snapshots(assessment=assessment)
     items = []
@@ -124,13 +128,14 @@ def _review_items(
 
 
 def _verdict_initial(answer: Answer | None) -> dict:
-    if answer is None or answer.review_status not in ("agreed", "disagreed"):
+    if answer is None or answer.review_status not in states.VERDICT_GIVEN:
         return {}
+    agreed = answer.review_status == Answer.ReviewStatus.AGREED
     initial: dict[str, Any] = {
-        "verdict": "agree" if answer.review_status == "agreed" else "disagree",
+        "verdict": "agree" if agreed else "disagree",
         "explanation": answer.reviewer_explanation,
     }
-    if answer.review_status == "disagreed" and not answer.verified_value:
+    if not agreed and not answer.verified_value:
         initial["points"] = answer.verified_points
     for name, value in (answer.verified_value or {}).items():
         initial[name] = _form_value(value)
@@ -154,8 +159,8 @@ def _change(node: Node, answer: Answer, snapshot: AuditEvent | None) -> dict | N
     if old == new:
         return {"unchanged": True, "returned_at": snapshot.at}
     return {
-        "old": value_text(node, old),
-        "new": value_text(node, new),
+        "old": answer_display(node, old),
+        "new": answer_display(node, new),
         "old_comment": old.get("comment", ""),
         "new_comment": new.get("comment", ""),
         "by": answer.updated_by,
@@ -174,8 +179,9 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_verify(request, assessment, forms_by_node=None, status=200) -> HttpResponse:
     items = _review_items(request, assessment, forms_by_node)
     total = len(assessment_indicators(assessment=assessment))
-    done = assessment.answers.filter(review_status__in=["agreed", "disagreed"]).count()
-    mine_pending = sum(item.status == "pending" for item in items)
+    done = assessment.answers.filter(review_status__in=states.VERDICT_GIVEN).count()
+    pending = Answer.ReviewStatus.PENDING
+    mine_pending = sum(item.status == pending for item in items)
     context = {
         "assessment": assessment,
         "items": items,
@@ -183,7 +189,7 @@ def _render_verify(request, assessment, forms_by_node=None, status=200) -> HttpR
         "done": done,
         "mine_pending": mine_pending,
         "agree_consequence": agree_remaining_consequence(count=mine_pending),
-        "reviewable": assessment.state in ("submitted", "in_review", "returned"),
+        "reviewable": assessment.state in states.REVIEWABLE,
     }
     return render(request, "survey/review/verify.html", context, status=status)
 
@@ -280,7 +286,7 @@ def agree_remaining(request: HttpRequest, pk: int) -> HttpResponse:
     nodes = review_scope_indicators(user=request.user, assessment=assessment)
     count = agree_remaining_count(assessment=assessment, nodes=nodes)
     # Asked only when it would judge something; otherwise the service says why not.
-    if count and assessment.state in REVIEWABLE and not is_confirmed(request):
+    if count and assessment.state in states.REVIEWABLE and not is_confirmed(request):
         return confirmation_page(
             request,
             message=agree_remaining_consequence(count=count),
@@ -316,7 +322,10 @@ def threads(request: HttpRequest, pk: int) -> HttpResponse:
         (node, answers.get(node.pk), by_node.get(node.pk, []))
         for node in nodes
         if node.pk in by_node
-        or (answers.get(node.pk) and answers[node.pk].review_status != "pending")
+        or (
+            answers.get(node.pk)
+            and answers[node.pk].review_status != Answer.ReviewStatus.PENDING
+        )
     ]
     context = {
         "assessment": assessment,
@@ -325,9 +334,8 @@ def threads(request: HttpRequest, pk: int) -> HttpResponse:
         "can_verify": can(
             user=request.user, action="review_answer", unit=assessment.unit
         ),
-        # The questionnaire's pages are the unit's editor's and approver's only.
-        "unit_staff": bool(
-            user_roles(user=request.user, unit=assessment.unit) & UNIT_STAFF_ROLES
+        "unit_staff": can(
+            user=request.user, action="open_questionnaire", unit=assessment.unit
         ),
         "nodes": nodes,
     }
@@ -385,5 +393,6 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 def review_list(request: HttpRequest) -> HttpResponse:
     """Assessments waiting for the signed-in reviewer (or coordinator)."""
+    permission_require(user=request.user, action="view_review_list")
     assessments = assessments_to_review(user=request.user)[:500]
     return render(request, "survey/review/list.html", {"assessments": assessments})

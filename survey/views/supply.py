@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,19 +18,20 @@ from survey.numbers import (
     number_format_named,
     page_number_format,
 )
+from survey.permissions import permission_require
 from survey.selectors.campaigns import (
     unit_names_in_campaign,
 )
+from survey.selectors.scope import action_scope
 from survey.services.campaigns import (
     CampaignInvalid,
 )
 from survey.services.supply import (
     province_values_supply,
-    read_supply_file,
     supply_indicators,
     supply_refusal,
-    supply_scope,
 )
+from survey.services.supply_reading import read_supply_file
 
 
 @login_required
@@ -42,9 +42,8 @@ def supply(request: HttpRequest, pk: int) -> HttpResponse:
     Open to the coordinator and to reviewers (``supply_values``); a reviewer sees
     and supplies only the units and indicators they review, which the service
     checks again row by row."""
-    scope = supply_scope(user=request.user)
-    if not scope:
-        raise PermissionDenied
+    permission_require(user=request.user, action="supply_values")
+    scope = action_scope(user=request.user, action="supply_values")
     campaign = get_object_or_404(Campaign, pk=pk)
     indicators = supply_indicators(campaign=campaign, scope=scope)
     selected = request.POST.get("node") or request.GET.get("node") or ""

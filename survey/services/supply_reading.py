@@ -1,0 +1,99 @@
+"""Reading province-supplied values: the text typed on the page or the rows of a
+spreadsheet exported by a provincial system, each value checked as the questionnaire
+checks it (survey.services.answers)."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from survey.importers.issues import ImportFailed
+from survey.importers.tabular import Sheet, parse_bool, read_csv, read_xlsx
+from survey.models import Answer, Node
+from survey.numbers import DEFAULT_FILE_FORMAT, NumberFormat, read_number
+from survey.services.answer_checks import check_values, parse_values
+from survey.services.campaigns import CampaignInvalid
+
+
+def parse_supplied(
+    node: Node,
+    raw: dict[str, str],
+    *,
+    precision: int = 2,
+    number_format: NumberFormat | None = DEFAULT_FILE_FORMAT,
+) -> dict[str, Any]:
+    """Typed values from the text typed or imported (``value``, ``denominator``),
+    numbers read in ``number_format`` (the page's, or the one declared for a file)
+    and checked as the questionnaire checks them.
+
+    Raises ``ValueError`` with a translated message."""
+    text = (raw.get("value") or "").strip()
+    if node.answer_type == Node.AnswerType.YES_NO:
+        yes = parse_bool(text)
+        if yes is None or not text:
+            raise ValueError(_("Write yes or no."))
+        values: dict[str, Any] = {"yes": yes}
+    else:
+        try:
+            number = read_number(raw.get("value"), number_format)
+            denominator = read_number(raw.get("denominator"), number_format)
+        except ValidationError as error:
+            raise ValueError(" ".join(error.messages)) from None
+        if number is None:
+            raise ValueError(_("Enter a number."))
+        values = {"number": number}
+        if node.answer_type == Node.AnswerType.RATIO:
+            if denominator is None:
+                raise ValueError(_("Enter the denominator too."))
+            values["denominator"] = denominator
+    cleaned, out = parse_values(node, values)
+    probe = Answer(node=node, is_na=False, **cleaned)
+    check_values(node, probe, precision, out)
+    if out.errors:
+        raise ValueError(_errors_text(out.errors))
+    return cleaned
+
+
+def _errors_text(errors: dict[str, list[tuple[str, Any]]]) -> str:
+    texts = []
+    for name, items in errors.items():
+        for _code, message in items:
+            if name == "denominator":
+                texts.append(_("Denominator: %(message)s") % {"message": message})
+            else:
+                texts.append(str(message))
+    return " ".join(texts)
+
+
+def read_supply_file(content: bytes, *, filename: str) -> dict[str, dict[str, str]]:
+    """Rows of an .xlsx or .csv file with columns ``unit_code``, ``value`` and
+    (ratios) ``denominator``, keyed by unit code."""
+    try:
+        if filename.lower().endswith(".csv"):
+            sheet = read_csv(content, name=filename)
+        else:
+            sheet = next(iter(read_xlsx(content).values()), None)
+    except ImportFailed as failed:
+        raise CampaignInvalid(
+            {"file": "; ".join(issue.message() for issue in failed.issues)}
+        ) from None
+    if sheet is None or "unit_code" not in sheet.header or "value" not in sheet.header:
+        raise CampaignInvalid(
+            {"file": _("The file needs the columns unit_code and value.")}
+        )
+    return _supply_rows(sheet)
+
+
+def _supply_rows(sheet: Sheet) -> dict[str, dict[str, str]]:
+    rows, errors = {}, {}
+    for number, row in sheet.rows:
+        code = row.get("unit_code", "").strip()
+        if code in rows:
+            errors[f"{number}"] = _("The unit %(code)s appears twice.") % {"code": code}
+        rows[code] = {
+            "value": row.get("value", ""),
+            "denominator": row.get("denominator", ""),
+        }
+    if errors:
+        raise CampaignInvalid(errors)
+    return rows
