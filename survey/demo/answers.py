@@ -22,37 +22,78 @@ def clamp(x: float, low: float = 0.0, high: float = 1.0) -> float:
 def answer_values(node: Node, skill: float, rng: random.Random, year: int) -> dict:
     """Typed values (keyed like Answer's fields) that a unit of ``skill`` would give."""
     p = clamp(skill + rng.gauss(0, 0.18))
-    kind, params = node.answer_type, node.rule_params or {}
-    if node.rule == "bonus":
-        return {"number": Decimal(rng.choice([0, 0, 0, 1, 2]) if p > 0.6 else 0)}
-    if node.rule == "penalty":
-        return {"number": Decimal(rng.choice([0, 0, 1, 2]) if p < 0.45 else 0)}
-    if kind == "yes_no":
-        return {"yes": rng.random() < p}
-    if kind == "ratio":
-        denominator = rng.randint(4, 250)
-        return {
-            "number": Decimal(round(denominator * p)),
-            "denominator": Decimal(denominator),
-        }
-    if kind == "percentage":
-        return {"number": Decimal(str(round(100 * p, 1)))}
-    if kind == "level":
-        levels = sorted(params.get("levels", []), key=lambda lv: lv.get("factor", 0))
-        index = round(clamp(p + rng.gauss(0, 0.1)) * (len(levels) - 1)) if levels else 0
-        return {"choice": levels[index]["code"]} if levels else {}
-    if kind == "checklist":
-        return {
-            "checks": [c["code"] for c in params.get("checks", []) if rng.random() < p]
-        }
-    if kind == "points":
-        maximum = float(node.max_points or 0)
-        return {"number": Decimal(str(round(maximum * p, 2)))}
-    if kind in ("count", "number", "money"):
-        return {"number": Decimal(_quantity(node, p, rng))}
-    if kind == "date":
-        return {"date": date(year, rng.randint(1, 12), rng.randint(1, 28))}
+    make = _BY_RULE.get(node.rule) or _BY_TYPE.get(node.answer_type, _text)
+    return make(node, p, rng, year)
+
+
+def _bonus(node: Node, p: float, rng: random.Random, year: int) -> dict:
+    return {"number": Decimal(rng.choice([0, 0, 0, 1, 2]) if p > 0.6 else 0)}
+
+
+def _penalty(node: Node, p: float, rng: random.Random, year: int) -> dict:
+    return {"number": Decimal(rng.choice([0, 0, 1, 2]) if p < 0.45 else 0)}
+
+
+def _yes_no(node: Node, p: float, rng: random.Random, year: int) -> dict:
+    return {"yes": rng.random() < p}
+
+
+def _ratio(node: Node, p: float, rng: random.Random, year: int) -> dict:
+    denominator = rng.randint(4, 250)
+    return {
+        "number": Decimal(round(denominator * p)),
+        "denominator": Decimal(denominator),
+    }
+
+
+def _percentage(node: Node, p: float, rng: random.Random, year: int) -> dict:
+    return {"number": Decimal(str(round(100 * p, 1)))}
+
+
+def _level(node: Node, p: float, rng: random.Random, year: int) -> dict:
+    levels = (node.rule_params or {}).get("levels", [])
+    levels = sorted(levels, key=lambda lv: lv.get("factor", 0))
+    if not levels:
+        return {}
+    index = round(clamp(p + rng.gauss(0, 0.1)) * (len(levels) - 1))
+    return {"choice": levels[index]["code"]}
+
+
+def _checklist(node: Node, p: float, rng: random.Random, year: int) -> dict:
+    checks = (node.rule_params or {}).get("checks", [])
+    return {"checks": [c["code"] for c in checks if rng.random() < p]}
+
+
+def _points(node: Node, p: float, rng: random.Random, year: int) -> dict:
+    maximum = float(node.max_points or 0)
+    return {"number": Decimal(str(round(maximum * p, 2)))}
+
+
+def _amount(node: Node, p: float, rng: random.Random, year: int) -> dict:
+    return {"number": Decimal(_quantity(node, p, rng))}
+
+
+def _date(node: Node, p: float, rng: random.Random, year: int) -> dict:
+    return {"date": date(year, rng.randint(1, 12), rng.randint(1, 28))}
+
+
+def _text(node: Node, p: float, rng: random.Random, year: int) -> dict:
     return {"text": "Đã triển khai theo kế hoạch của đơn vị."}
+
+
+_BY_RULE = {"bonus": _bonus, "penalty": _penalty}
+_BY_TYPE = {
+    "yes_no": _yes_no,
+    "ratio": _ratio,
+    "percentage": _percentage,
+    "level": _level,
+    "checklist": _checklist,
+    "points": _points,
+    "count": _amount,
+    "number": _amount,
+    "money": _amount,
+    "date": _date,
+}
 
 
 def _quantity(node: Node, p: float, rng: random.Random) -> str:

@@ -10,18 +10,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from survey.demo.answers import answer_values, evidence_reference, verified_values
-from survey.demo.names import (
-    COMMUNE_STEMS,
-    DEPARTMENTS,
-    MERGED_COMMUNE,
-    MERGED_FROM,
-    WARD_STEMS,
-)
+from survey.demo.names import DEPARTMENTS
+from survey.demo.province import province_accounts, province_units
 from survey.importers.framework import framework_import, read_framework_path
 from survey.models import (
     Answer,
@@ -31,11 +25,8 @@ from survey.models import (
     CampaignVersion,
     Evidence,
     FrameworkVersion,
-    Membership,
     Node,
     Unit,
-    UnitLineage,
-    UnitType,
     User,
 )
 from survey.results.compute import campaign_results_compute
@@ -64,9 +55,11 @@ def demo_province_seed(*, seed: int = 2025, today: date | None = None) -> Seeded
     today = today or timezone.localdate()
     out = Seeded()
     versions = _frameworks()
-    units = _units()
+    units = province_units()
     out.units = len(units)
-    out.users = _accounts(units, versions)
+    out.users = province_accounts(
+        units=units, versions=versions, password=DEMO_PASSWORD
+    )
     skills = {unit.code: _skill(rng, i) for i, unit in enumerate(units)}
     for year in YEARS:
         campaign = _campaign(year, versions, today)
@@ -114,119 +107,9 @@ def _link_same_codes(current: FrameworkVersion, previous: FrameworkVersion) -> N
     current.save(update_fields=["previous"])
 
 
-def _units() -> list[Unit]:
-    rows = [
-        Unit(code=code, name_vi=name, unit_type=UnitType.DEPARTMENT, active_from=2020)
-        for code, name, _tthc, _ranked in DEPARTMENTS
-    ]
-    for stem in COMMUNE_STEMS:
-        prefix, kind = ("Phường", "P") if stem in WARD_STEMS else ("Xã", "X")
-        code = f"{kind}-{_slug(stem)}"
-        rows.append(
-            Unit(
-                code=code,
-                name_vi=f"{prefix} {stem}",
-                unit_type="commune",
-                active_from=2020,
-            )
-        )
-    merged = Unit(
-        code=MERGED_COMMUNE[0],
-        name_vi=MERGED_COMMUNE[1],
-        unit_type="commune",
-        active_from=2025,
-    )
-    old = [
-        Unit(code=c, name_vi=n, unit_type="commune", active_from=2020, active_to=2024)
-        for c, n in MERGED_FROM
-    ]
-    units = Unit.objects.bulk_create([*rows, merged, *old])
-    UnitLineage.objects.bulk_create(
-        [
-            UnitLineage(
-                predecessor=p, successor=units[len(rows)], kind="merge", year=2025
-            )
-            for p in units[len(rows) + 1 :]
-        ]
-    )
-    return units
-
-
-def _slug(text: str) -> str:
-    import unicodedata
-
-    plain = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    return "".join(c for c in plain if c.isalnum() and ord(c) < 128).upper()
-
-
 def _skill(rng: random.Random, index: int) -> float:
     # Spread from "just starting" to "leading" so that every level occurs.
     return [0.2, 0.45, 0.6, 0.72, 0.86, 0.97][index % 6] + rng.uniform(-0.05, 0.05)
-
-
-def _accounts(units: list[Unit], versions) -> int:
-    password = make_password(DEMO_PASSWORD)
-    users = [
-        User(username="dieuphoi", full_name="Nguyễn Thị Điều Phối", is_staff=True),
-        User(username="bcd", full_name="Trần Văn Ban Chỉ Đạo"),
-        User(username="thamdinh", full_name="Lê Minh Thẩm Định"),
-        User(username="congan", full_name="Phạm Quốc An (Công an tỉnh)"),
-    ]
-    active = [u for u in units if u.active_to is None]
-    for unit in active:
-        slug = unit.code.lower()
-        users.append(
-            User(username=f"{slug}-cv", full_name=f"Chuyên viên {unit.name_vi}")
-        )
-        users.append(User(username=f"{slug}-ld", full_name=f"Lãnh đạo {unit.name_vi}"))
-    for user in users:
-        user.password = password
-        user.email = f"{user.username}@demo.invalid"
-    users = User.objects.bulk_create(users)
-    by_name = {user.username: user for user in users}
-    role = Membership.Role
-    rows = [
-        Membership(user=by_name["dieuphoi"], role=role.COORDINATOR),
-        Membership(user=by_name["bcd"], role=role.COMMITTEE),
-    ]
-    for unit in active:
-        slug = unit.code.lower()
-        rows += [
-            Membership(user=by_name[f"{slug}-cv"], unit=unit, role=role.EDITOR),
-            Membership(user=by_name[f"{slug}-ld"], unit=unit, role=role.APPROVER),
-            Membership(user=by_name["thamdinh"], unit=unit, role=role.REVIEWER),
-            Membership(user=by_name["congan"], unit=unit, role=role.REVIEWER),
-        ]
-    memberships = Membership.objects.bulk_create(rows)
-    _scope_police(memberships, by_name["congan"], versions)
-    return len(users)
-
-
-def _scope_police(memberships, police: User, versions) -> None:
-    """The police review only the information-security indicators."""
-    security = [
-        node.pk
-        for key in (("department", 2025), ("commune", 2025))
-        for node in versions[key].nodes.filter(kind="indicator")
-        if _under_security(node)
-    ]
-    through = Membership.indicators.through
-    through.objects.bulk_create(
-        [
-            through(membership_id=m.pk, node_id=node_id)
-            for m in memberships
-            if m.user_id == police.pk
-            for node_id in security
-        ]
-    )
-
-
-def _under_security(node: Node) -> bool:
-    current = node
-    while current.parent_id:
-        current = current.parent
-    name = current.name_vi.lower()
-    return "an toàn" in name or "an ninh" in name
 
 
 def _campaign(year: int, versions, today: date) -> Campaign:
@@ -279,22 +162,13 @@ def _assessments(campaign, units, versions, rng) -> list[Assessment]:
         if unit.active_from > campaign.year or (unit.active_to or 9999) < campaign.year:
             continue
         tthc, ranked = departments.get(unit.code, (True, True))
-        if unit.unit_type == "commune":
-            group = GROUP_COMMUNE
-        else:
-            group = GROUP_DEPT_TTHC if tthc else GROUP_DEPT_OTHER
-        if campaign.year < 2025:
-            state = A.PUBLISHED
-        else:
-            state = STATES_2025[index % len(STATES_2025)]
-        if NEVER_SUBMITTED.get(campaign.year) == unit.code:
-            state = A.DRAFT
+        state = _state(campaign, unit, index)
         rows.append(
             Assessment(
                 campaign=campaign,
                 unit=unit,
                 version=versions[unit.unit_type, campaign.year],
-                ranking_group=group,
+                ranking_group=_ranking_group(unit, tthc),
                 ranked=ranked,
                 provides_procedures=tthc,
                 state=state,
@@ -302,6 +176,21 @@ def _assessments(campaign, units, versions, rng) -> list[Assessment]:
             )
         )
     return Assessment.objects.bulk_create(rows)
+
+
+def _ranking_group(unit: Unit, tthc: bool) -> str:
+    if unit.unit_type == "commune":
+        return GROUP_COMMUNE
+    return GROUP_DEPT_TTHC if tthc else GROUP_DEPT_OTHER
+
+
+def _state(campaign: Campaign, unit: Unit, index: int) -> str:
+    """Past years are published; this year's assessments are at every stage."""
+    if NEVER_SUBMITTED.get(campaign.year) == unit.code:
+        return A.DRAFT
+    if campaign.year < 2025:
+        return A.PUBLISHED
+    return STATES_2025[index % len(STATES_2025)]
 
 
 TREND = {2023: -0.1, 2024: -0.04, 2025: 0.0}

@@ -25,7 +25,6 @@ from survey.services.answer_access import answer_editable, assessment_edit_refus
 from survey.services.answer_checks import AnswerInvalid
 from survey.services.audit import audit_record
 from survey.services.evidence import (
-    EvidenceInvalid,
     evidence_add_document,
     evidence_add_file,
     evidence_add_link,
@@ -33,6 +32,7 @@ from survey.services.evidence import (
     evidence_confirm,
     evidence_delete,
 )
+from survey.services.evidence_checks import EvidenceInvalid
 from survey.views.autosave import json_login_required
 
 

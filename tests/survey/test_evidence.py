@@ -27,7 +27,6 @@ from survey.models import (
 )
 from survey.services.answers import AnswerLocked
 from survey.services.evidence import (
-    EvidenceInvalid,
     evidence_add_document,
     evidence_add_file,
     evidence_add_link,
@@ -35,6 +34,7 @@ from survey.services.evidence import (
     evidence_confirm,
     evidence_delete,
 )
+from survey.services.evidence_checks import EvidenceInvalid
 
 pytestmark = pytest.mark.django_db
 
