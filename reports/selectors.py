@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from survey.models import (
     Answer,
@@ -60,9 +60,6 @@ def version_nodes(*, version_ids: list[int]) -> list[dict]:
             "name_vi",
             "name_en",
             "max_points",
-            "rule",
-            "applies_to",
-            "requires_procedures",
         )
     )
 
@@ -77,14 +74,12 @@ def campaign_assessments(*, campaign: Campaign) -> list[dict]:
             "version_id",
             "ranking_group",
             "ranked",
-            "provides_procedures",
             "state",
             "submitted_at",
             "unit_id",
             "unit__code",
             "unit__name_vi",
             "unit__name_en",
-            "unit__unit_type",
         )
     )
 
@@ -98,24 +93,6 @@ def campaign_results(*, campaign: Campaign, leaves: bool = True):
     if not leaves:
         qs = qs.filter(Q(node__isnull=True) | ~Q(node__kind=Node.Kind.INDICATOR))
     return qs.values_list(*RESULT_FIELDS).iterator(chunk_size=10_000)
-
-
-def answer_counts(*, campaign: Campaign) -> dict[int, int]:
-    """Answers saved per assessment (one query)."""
-    rows = (
-        Answer.objects.filter(assessment__campaign=campaign)
-        .filter(
-            Q(is_na=True)
-            | Q(yes__isnull=False)
-            | Q(number__isnull=False)
-            | ~Q(choice="")
-            | ~Q(text="")
-            | Q(date__isnull=False)
-        )
-        .values("assessment_id")
-        .annotate(n=Count("id"))
-    )
-    return {row["assessment_id"]: row["n"] for row in rows}
 
 
 def campaign_free_text(*, campaign: Campaign) -> list[dict]:

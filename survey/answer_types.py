@@ -1,8 +1,8 @@
 """Answer types in one place: for each type, the fields a person fills, how
-typed text becomes a value, how a value is shown, and how it becomes the engine's
-input. The step form, autosave, the verdict form, the answer import and the
-province-supplied values all go through this module; numbers are read and written
-in a page's or a file's format by survey.numbers.
+typed text becomes a value and how a value is shown (survey.results.inputs turns
+values into the engine's input). The step form, autosave, the verdict form, the
+answer import and the province-supplied values all go through this module;
+numbers are read and written in a page's or a file's format by survey.numbers.
 """
 
 from dataclasses import dataclass
@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from scoring.codes import AnswerError
 from survey.models import Node
 from survey.numbers import NumberField, NumberFormat, NumberInput, format_number
-from survey.results.inputs import engine_answer_fields
 
 AT = Node.AnswerType
 
@@ -55,12 +54,6 @@ class AnswerType:
     ) -> str:
         """The value as a person reads it ("—" when not given)."""
         return values.get("text") or "—"
-
-    def engine_input(self, node: Node, values: dict) -> dict:
-        """The fields of ``scoring.Answer`` for ``values`` (survey.results.inputs)."""
-        return engine_answer_fields(
-            answer_type=self.code, rule=node.rule, values=values
-        )
 
     def number_problems(self, value: Decimal) -> list[str]:
         """Codes of what is wrong with a number given for this type."""

@@ -131,8 +131,9 @@ def answer_workbook_bytes(*, version: FrameworkVersion, unit: Unit, year: int) -
     ]
     rows = [ANSWER_COLUMNS]
     for node in _tree_order(version.nodes.order_by("order", "id")):
-        if node.is_indicator and (
-            not node.applies_to or unit.unit_type in node.applies_to
+        # Procedures indicators stay: the unit says whether it provides them.
+        if node.is_indicator and node.applies_to_unit(
+            unit_type=unit.unit_type, provides_procedures=True
         ):
             rows.append(_answer_row(node))
     return table_xlsx_bytes({"unit": meta, "answers": rows})

@@ -8,20 +8,12 @@ import numpy as np
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-import scoring
 from reports import selectors
 from reports.builders.data import Comment, LevelInfo, NodeInfo, Report, Section, UnitRow
 from survey.models import Assessment, Campaign
-from survey.results.inputs import campaign_population, framework_spec
-
-NOT_SUBMITTED = {Assessment.State.DRAFT, Assessment.State.READY}
-AFTER_DEADLINE = {
-    Campaign.State.CLOSED,
-    Campaign.State.PRELIMINARY,
-    Campaign.State.PUBLISHED,
-    Campaign.State.REOPENED,
-}
-MONTE_CARLO_RUNS = 200
+from survey.results.analysis import MONTE_CARLO_RUNS, rank_intervals, year_over_year
+from survey.selectors.questionnaire import Progress, campaign_progress
+from survey.states import NOT_SUBMITTED
 
 
 @dataclass
@@ -46,8 +38,8 @@ def report_data(
 ) -> Report:
     """The numbers of ``campaign``'s report as read from the stored results.
 
-    Queries: versions, nodes, assessments, results, answer counts, free text,
-    earlier years (2) and lineage, plus 3 per framework version when
+    Queries: versions, nodes, assessments, results, progress (3), free text,
+    earlier years (2) and lineage, plus 4 per framework version when
     ``analysis`` (Monte Carlo rank intervals): none per unit.
     """
     with translation.override(lang):
@@ -55,13 +47,13 @@ def report_data(
         versions = list({use.version_id: use.version for use in uses}.values())
         nodes = selectors.version_nodes(version_ids=[v.pk for v in versions])
         assessments = selectors.campaign_assessments(campaign=campaign)
-        counts = selectors.answer_counts(campaign=campaign)
-        frames = _frames(versions, nodes, assessments, counts, lang)
+        progress = campaign_progress(campaign=campaign)
+        frames = _frames(versions, nodes, assessments, progress, lang)
         _fill_results(frames, campaign, leaves)
         years, totals = selectors.previous_totals(campaign=campaign)
         _fill_history(frames, years, totals, selectors.unit_lineage(), campaign.year)
         if analysis:
-            _fill_rank_intervals(frames, campaign, assessments)
+            _fill_rank_intervals(frames, campaign)
         comments = _comments(campaign, assessments, lang) if free_text else []
         return Report(
             campaign=campaign.name,
@@ -93,7 +85,7 @@ def _name(row: dict, prefix: str, lang: str) -> str:
     return english or row[f"{prefix}name_vi"]
 
 
-def _frames(versions, nodes, assessments, counts, lang) -> list[_Frame]:
+def _frames(versions, nodes, assessments, progress, lang) -> list[_Frame]:
     by_version: dict[int, list[dict]] = {}
     for node in nodes:
         by_version.setdefault(node["version_id"], []).append(node)
@@ -101,12 +93,12 @@ def _frames(versions, nodes, assessments, counts, lang) -> list[_Frame]:
     for version in versions:
         mine = [a for a in assessments if a["version_id"] == version.pk]
         frames.append(
-            _frame(version, by_version.get(version.pk, []), mine, counts, lang)
+            _frame(version, by_version.get(version.pk, []), mine, progress, lang)
         )
     return frames
 
 
-def _frame(version, nodes, assessments, counts, lang) -> _Frame:
+def _frame(version, nodes, assessments, progress, lang) -> _Frame:
     tops = [n for n in nodes if n["parent_id"] is None and n["kind"] == "pillar"]
     tops = tops or [n for n in nodes if n["parent_id"] is None]
     top_of = _top_of(nodes)
@@ -124,7 +116,7 @@ def _frame(version, nodes, assessments, counts, lang) -> _Frame:
         )
         for n in leaves
     ]
-    units = [_unit(a, leaves, counts, lang) for a in assessments]
+    units = [_unit(a, progress, lang) for a in assessments]
     n, p = len(units), len(pillars)
     section = Section(
         key=version.framework.code,
@@ -174,14 +166,9 @@ def _top_of(nodes: list[dict]) -> dict[int, str]:
     return out
 
 
-def _unit(a: dict, leaves: list[dict], counts: dict, lang: str) -> UnitRow:
-    applicable = sum(
-        1
-        for n in leaves
-        if n["rule"] not in ("", "none")
-        and (not n["applies_to"] or a["unit__unit_type"] in n["applies_to"])
-        and (a["provides_procedures"] or not n["requires_procedures"])
-    )
+def _unit(a: dict, progress: dict[int, Progress], lang: str) -> UnitRow:
+    """A unit's row; answered and applicable indicators are the board's."""
+    done = progress.get(a["id"], Progress(0, 0))
     submitted_at = a["submitted_at"]
     if submitted_at is not None:
         submitted_at = timezone.localtime(submitted_at).replace(
@@ -195,8 +182,8 @@ def _unit(a: dict, leaves: list[dict], counts: dict, lang: str) -> UnitRow:
         submitted=a["state"] not in NOT_SUBMITTED,
         state=str(Assessment.State(a["state"]).label),
         submitted_at=submitted_at,
-        answered=counts.get(a["id"], 0),
-        applicable=applicable,
+        answered=done.answered,
+        applicable=done.total,
         assessment_id=a["id"],
     )
 
@@ -267,8 +254,8 @@ def _fill_history(frames, years, totals, lineage, year) -> None:
             for successor, predecessor, link_year in lineage:
                 if link_year > past:
                     links.setdefault(successor, []).append(predecessor)
-            change = scoring.year_over_year(
-                unit_ids=codes,
+            change = year_over_year(
+                unit_codes=codes,
                 values=values,
                 ranks=ranks,
                 groups=groups,
@@ -276,8 +263,8 @@ def _fill_history(frames, years, totals, lineage, year) -> None:
                 previous=totals.get(past, {}),
                 lineage=links,
             )
-            section.history[:, y] = change.previous_value
-            section.history_ranks[:, y] = change.previous_rank
+            section.history[:, y] = change.values
+            section.history_ranks[:, y] = change.ranks
         if years:
             for i, unit in enumerate(units):
                 previous = section.history[i, -2]
@@ -286,31 +273,16 @@ def _fill_history(frames, years, totals, lineage, year) -> None:
                 unit.previous_rank = rank or None
 
 
-def _fill_rank_intervals(frames, campaign: Campaign, assessments: list[dict]) -> None:
-    blank = _blank_ids(campaign, assessments)
+def _fill_rank_intervals(frames: list[_Frame], campaign: Campaign) -> None:
     for frame in frames:
         if not frame.section.units:
             continue
-        spec = framework_spec(version=frame.version)
-        _rows, population = campaign_population(
-            campaign=campaign, version=frame.version, spec=spec, blank_units=blank
-        )
-        results = scoring.score(spec, population)
-        mc = scoring.monte_carlo(results, n=MONTE_CARLO_RUNS, seed=campaign.year)
+        found = rank_intervals(campaign=campaign, version=frame.version)
         intervals = np.full((len(frame.section.units), 3), np.nan)
-        for k, unit_id in enumerate(results.unit_ids):
-            i = frame.rows[int(unit_id)]
-            intervals[i] = (mc.median_rank[k], mc.q05_rank[k], mc.q95_rank[k])
+        for assessment_id, interval in found.items():
+            i = frame.rows[assessment_id]
+            intervals[i] = (interval.median, interval.q05, interval.q95)
         frame.section.rank_intervals = intervals
-
-
-def _blank_ids(campaign: Campaign, assessments: list[dict]) -> list[int]:
-    """Units that never submitted, scored 0 after the deadline (the default rule)."""
-    if campaign.state not in AFTER_DEADLINE:
-        return []
-    if campaign.non_submission != Campaign.NonSubmission.ZERO:
-        return []
-    return [a["id"] for a in assessments if a["state"] in NOT_SUBMITTED]
 
 
 def _comments(campaign: Campaign, assessments: list[dict], lang: str) -> list[Comment]:

@@ -3,7 +3,7 @@
 The scorecard's figures (points, level, rank, pillars, last year) are the stored
 results, as on the dashboard and in the workbook; its weakest indicators and the
 path to the next level come from one engine pass over the unit's framework
-version (``scoring.strengths_weaknesses`` and ``scoring.path_to_next_level``).
+version (:func:`survey.results.analysis.unit_weak_points`).
 The self-assessment report scores the unit's own answers as they are now.
 """
 
@@ -14,7 +14,6 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-import scoring
 from reports.builders import charts
 from reports.builders.data import Section
 from reports.builders.docx import AnswerLine, SelfReport, self_report_docx_bytes
@@ -25,10 +24,10 @@ from reports.builders.scorecard import (
     scorecard_xlsx_bytes,
 )
 from reports.labels import report_labels
-from reports.services.data import AFTER_DEADLINE, report_data
-from survey.forms.review import value_text
-from survey.models import Assessment, Campaign, Evidence, Node
-from survey.results.inputs import campaign_population, framework_spec
+from reports.services.data import report_data
+from survey.answer_types import answer_display
+from survey.models import Assessment, Evidence, Node
+from survey.results.analysis import LostPoints, unit_weak_points
 from survey.results.totals import assessment_totals
 from survey.selectors.questionnaire import assessment_review, localized
 
@@ -74,7 +73,7 @@ def unit_scorecard(
             lang=lang,
             published=campaign.is_published,
         )
-        _analysis(card, assessment, section)
+        _weak_points(card, assessment, section)
     if codes is not None:
         card.weakest = [line for line in card.weakest if line.code in codes]
         card.path = [line for line in card.path if line.code in codes]
@@ -109,51 +108,29 @@ def _pillars(section: Section, i: int, group: list[int]) -> list[PillarLine]:
     ]
 
 
-def _engine_results(assessment: Assessment, blank: list[int]) -> scoring.Results:
-    spec = framework_spec(version=assessment.version)
-    _rows, population = campaign_population(
-        campaign=assessment.campaign,
-        version=assessment.version,
-        spec=spec,
-        blank_units=blank,
-    )
-    return scoring.score(spec, population)
-
-
-def _blank(campaign: Campaign, section: Section) -> list[int]:
-    """Units that never submitted are scored 0 after the deadline, as stored."""
-    if campaign.state not in AFTER_DEADLINE:
-        return []
-    if campaign.non_submission != Campaign.NonSubmission.ZERO:
-        return []
-    return [u.assessment_id for u in section.units if not u.submitted]
-
-
-def _analysis(card: Scorecard, assessment: Assessment, section: Section) -> None:
-    results = _engine_results(assessment, _blank(assessment.campaign, section))
-    unit_id = str(assessment.pk)
-    if unit_id not in results.unit_index:
+def _weak_points(card: Scorecard, assessment: Assessment, section: Section) -> None:
+    found = unit_weak_points(assessment=assessment, weakest=WEAKEST)
+    if found is None:
         return
     names = {node.code: node.name for node in section.indicators}
-    weak = scoring.strengths_weaknesses(results, unit_id, k=WEAKEST)["weaknesses"]
-    card.weakest = [_lost(row, names) for row in weak if row["points_lost"] > 0]
-    path = scoring.path_to_next_level(results, unit_id)
-    card.path_status = path["status"]
-    if path["status"] in ("reachable", "not_reachable"):
-        card.path_target = section.level_name(path["target_level"])
-        card.path_bound = path["bound"]
-        card.path_new_value = path["new_value"]
-        card.path = [_lost(row, names) for row in path.get("indicators", [])]
+    card.weakest = [_lost(line, names) for line in found.weakest]
+    path = found.path
+    card.path_status = path.status
+    if path.status in ("reachable", "not_reachable"):
+        card.path_target = section.level_name(path.target_level)
+        card.path_bound = path.bound
+        card.path_new_value = path.new_value
+        card.path = [_lost(line, names) for line in path.indicators]
 
 
-def _lost(row: dict, names: dict[str, str]) -> LostLine:
+def _lost(line: LostPoints, names: dict[str, str]) -> LostLine:
     return LostLine(
-        code=row["code"],
-        name=names.get(row["code"], row["code"]),
-        points=row["points"],
-        max_points=row["max"],
-        points_lost=row["points_lost"],
-        below_group_mean=row["below_group_mean"],
+        code=line.code,
+        name=names.get(line.code, line.code),
+        points=line.points,
+        max_points=line.max_points,
+        points_lost=line.points_lost,
+        below_group_mean=line.below_group_mean,
     )
 
 
@@ -238,7 +215,7 @@ def _line(row, section: str, free_text: bool) -> AnswerLine:
     elif not free_text and row.node.answer_type == Node.AnswerType.TEXT:
         text = _("Answered (text not shown)")
     else:
-        text = str(value_text(row.node, _answer_values(answer)))
+        text = str(answer_display(row.node, _answer_values(answer)))
     return AnswerLine(
         code=row.node.code,
         name=row.name,

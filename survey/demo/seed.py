@@ -30,7 +30,7 @@ from survey.models import (
     User,
 )
 from survey.results.compute import campaign_results_compute
-from survey.services.points import answer_points
+from survey.results.points import answer_points
 
 FRAMEWORKS = Path(settings.BASE_DIR) / "fixtures" / "frameworks"
 DEMO_PASSWORD = "demo-dti-2025"

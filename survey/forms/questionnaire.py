@@ -17,14 +17,11 @@ from survey.numbers import (
     format_number,
     number_format_named,
     page_number_format,
-)
-from survey.selectors.questionnaire import localized
-from survey.services.answers import (
-    AnswerStale,
-    answer_fields,
-    answer_warnings,
     plain_decimal,
 )
+from survey.selectors.questionnaire import localized
+from survey.services.answer_checks import answer_fields, answer_warnings
+from survey.services.answers import AnswerStale
 
 NUMBER_FORMAT_FIELD = "number_format"
 

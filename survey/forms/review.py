@@ -28,17 +28,12 @@ def _number(text) -> str:
     return format_number(text) or "—"
 
 
-def value_text(node: Node, values: dict | None) -> str:
-    """An answer's (or a verified) value as a person reads it."""
-    return answer_display(node, values)
-
-
 def audit_changes(node: Node, event: AuditEvent) -> list[tuple[str, str, str]]:
     """``(what, before, after)`` for the fields an audit event changed."""
     before, after = event.before or {}, event.after or {}
     rows = []
     if event.action == AuditEvent.Action.ANSWER_CHANGE:
-        old, new = value_text(node, before), value_text(node, after)
+        old, new = answer_display(node, before), answer_display(node, after)
         if old != new:
             rows.append((_("Value"), old, new))
         if before.get("comment") != after.get("comment"):

@@ -26,9 +26,9 @@ from survey.numbers import (
     number_format_named,
     read_number,
 )
-from survey.services.answers import MAX_NUMBER
+from survey.results.points import answer_points
+from survey.services.answer_checks import MAX_NUMBER
 from survey.services.audit import audit_record
-from survey.services.points import answer_points
 from survey.states import EDITABLE_ASSESSMENT_STATES
 
 SHEET = "answers"

@@ -6,9 +6,9 @@ indicators and their children fit their maximum.
 
 from decimal import Decimal
 
-import scoring
 from survey.importers.issues import IssueCollector
 from survey.models import Node
+from survey.results.rules import rule_answer_types, rule_params_errors
 
 OUTSIDE_KINDS = {Node.Kind.BONUS_GROUP, Node.Kind.PENALTY_GROUP}
 OUTSIDE_RULES = {Node.Rule.BONUS, Node.Rule.PENALTY}
@@ -95,7 +95,7 @@ def _check_indicator(name, node, kids, by_code, out) -> None:
 def _check_rule(name, node, out) -> None:
     """The engine accepts the indicator's answer type and rule parameters."""
     row, rule = node["row"], node["rule"]
-    accepted = scoring.RULE_ANSWER_TYPES.get(rule)
+    accepted = rule_answer_types(rule=rule)
     if accepted is not None and node["answer_type"] not in accepted:
         out.add(
             name,
@@ -106,7 +106,9 @@ def _check_rule(name, node, out) -> None:
             value=node["answer_type"],
         )
     maximum = float(node["max_points"]) if node["max_points"] is not None else None
-    errors = scoring.rule_params_errors(rule, node["rule_params"], maximum)
+    errors = rule_params_errors(
+        rule=rule, params=node["rule_params"], max_points=maximum
+    )
     if errors:
         out.add(
             name,

@@ -262,6 +262,25 @@ class Node(models.Model):
         return self.max_points or Decimal(0)
 
     def applies_to_unit(self, *, unit_type: str, provides_procedures: bool) -> bool:
-        if self.applies_to and unit_type not in self.applies_to:
-            return False
-        return provides_procedures or not self.requires_procedures
+        return node_applies(
+            applies_to=self.applies_to,
+            requires_procedures=self.requires_procedures,
+            unit_type=unit_type,
+            provides_procedures=provides_procedures,
+        )
+
+
+def node_applies(
+    *,
+    applies_to: list[str],
+    requires_procedures: bool,
+    unit_type: str,
+    provides_procedures: bool,
+) -> bool:
+    """Whether a node applies to a unit: its unit types (none listed: every type)
+    include the unit's, and a node about procedures only to units that provide
+    them. The engine keeps its own copy (scoring/population.py), as it imports
+    nothing of the application."""
+    if applies_to and unit_type not in applies_to:
+        return False
+    return provides_procedures or not requires_procedures

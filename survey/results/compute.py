@@ -9,11 +9,9 @@ import scoring
 from survey.errors import SurveyError
 from survey.models import Assessment, Campaign, Node, UnitResult
 from survey.results.inputs import campaign_population, framework_spec
+from survey.states import AFTER_DEADLINE, NOT_SUBMITTED
 
-A = Assessment.State
 C = Campaign.State
-NOT_SUBMITTED = {A.DRAFT, A.READY}
-AFTER_DEADLINE = {C.CLOSED, C.PRELIMINARY, C.PUBLISHED, C.REOPENED}
 
 
 class ResultsFrozen(SurveyError):
@@ -48,7 +46,7 @@ def campaign_results_refresh(*, campaign: Campaign) -> int:
 
 def _score_version(campaign: Campaign, version, freeze: bool) -> int:
     spec = framework_spec(version=version)
-    blank = _blank_assessments(campaign, version)
+    blank = blank_assessments(campaign=campaign, version=version)
     assessments, population = campaign_population(
         campaign=campaign, version=version, spec=spec, blank_units=blank
     )
@@ -65,8 +63,10 @@ def _score_version(campaign: Campaign, version, freeze: bool) -> int:
     return len(rows)
 
 
-def _blank_assessments(campaign: Campaign, version) -> list[int]:
-    """Units that never submitted score 0 after the deadline under the default rule."""
+def blank_assessments(*, campaign: Campaign, version) -> list[int]:
+    """Assessments scored as if nothing was answered: units that never submitted
+    score 0 after the deadline under the default rule. One query, none when the
+    rule does not apply; every engine pass over a campaign asks this."""
     if campaign.state not in AFTER_DEADLINE:
         return []
     if campaign.non_submission != Campaign.NonSubmission.ZERO:

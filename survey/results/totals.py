@@ -7,8 +7,8 @@ import numpy as np
 
 import scoring
 from common.figures import percent
-from survey.models import Assessment, UnitResult
-from survey.results.compute import C, _blank_assessments, _decimal
+from survey.models import Assessment, Campaign, UnitResult
+from survey.results.compute import _decimal, blank_assessments
 from survey.results.inputs import campaign_population, framework_spec
 from survey.results.stored import stored_totals
 
@@ -61,7 +61,7 @@ def assessment_totals(*, assessments: list[Assessment]) -> dict[int, UnitTotals]
         a.pk: UnitTotals(
             self_assessed=own.get(a.pk, nothing)[0],
             result=_stored_figure(stored.get(a.pk)),
-            published=a.campaign.state == C.PUBLISHED,
+            published=a.campaign.state == Campaign.State.PUBLISHED,
             parts=own.get(a.pk, nothing)[1],
         )
         for a in assessments
@@ -73,7 +73,11 @@ def _self_figures(batch: list[Assessment]) -> dict[int, tuple]:
     spec = framework_spec(version=version)
     wanted = {a.pk for a in batch}
     compares = "relative_best" in spec.compiled.by_rule
-    blank = [pk for pk in _blank_assessments(campaign, version) if pk not in wanted]
+    blank = [
+        pk
+        for pk in blank_assessments(campaign=campaign, version=version)
+        if pk not in wanted
+    ]
     _rows, population = campaign_population(
         campaign=campaign,
         version=version,

@@ -23,9 +23,6 @@ from survey.results.compute import campaign_results_refresh
 from survey.services.audit import audit_record
 from survey.services.transitions import campaign_transition
 
-A = Assessment.State
-NOT_SUBMITTED = (A.DRAFT, A.READY)
-
 
 class CampaignInvalid(SurveyError):
     """Refused input; ``errors`` maps a field (or a row) to its message."""

@@ -1,7 +1,7 @@
 """Evidence of an answer: document references, links and files, carried forward.
 
 Every function checks edit rights exactly as ``answer_save`` does
-(:func:`survey.services.answers.answer_edit_check`). Files are checked by size and
+(:func:`survey.services.answer_access.answer_edit_check`). Files are checked by size and
 by content (survey.services.evidence_checks).
 """
 
@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 
 from survey.models import Answer, Assessment, AuditEvent, Evidence, Node
 from survey.selectors.questionnaire import evidence_previous
-from survey.services.answers import answer_edit_check, answer_returned_check
+from survey.services.answer_access import answer_edit_check, answer_returned_check
 from survey.services.audit import audit_record
 from survey.services.evidence_checks import (
     check_length,

@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from survey.models import Assessment, Campaign, Notification, ReminderLog
 from survey.selectors.verification import unit_members
 from survey.services.notifications import notify
-
-NOT_SUBMITTED = (Assessment.State.DRAFT, Assessment.State.READY)
+from survey.states import NOT_SUBMITTED
 
 
 @dataclass

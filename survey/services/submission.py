@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from survey.errors import SurveyError
 from survey.models import Assessment
 from survey.selectors.questionnaire import ReviewRow, StepReview, assessment_review
-from survey.services.answers import answer_editable
+from survey.services.answer_access import answer_editable
 
 BLOCKING_ACTIONS = frozenset({"submit", "resubmit"})
 WARNING_ACTIONS = frozenset({"mark_ready"})

@@ -19,7 +19,7 @@ from survey.models import (
     User,
 )
 from survey.results.compute import campaign_results_compute
-from survey.services.points import answer_points
+from survey.results.points import answer_points
 
 COMMUNE = Path(settings.BASE_DIR) / "fixtures" / "frameworks" / "commune-2025.csv"
 TRICKY_NAMES = ["=1+1", "- Gạch đầu dòng", "@SUM(A1)", "+84 Xã", "\tXã tab"]

@@ -14,14 +14,10 @@ from survey.models import (
     AuditEvent,
     Campaign,
 )
-from survey.services.answers import (
-    AnswerInvalid,
-    AnswerLocked,
-    AnswerStale,
-    answer_fields,
-    answer_is_given,
-    answer_save,
-)
+from survey.selectors.questionnaire import answer_is_given
+from survey.services.answer_access import AnswerLocked
+from survey.services.answer_checks import AnswerInvalid, answer_fields
+from survey.services.answers import AnswerStale, answer_save
 
 pytestmark = pytest.mark.django_db
 

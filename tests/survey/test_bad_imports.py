@@ -42,7 +42,7 @@ from survey.models import (
     Unit,
     User,
 )
-from survey.services.points import answer_points
+from survey.results.points import answer_points
 
 pytestmark = pytest.mark.django_db
 

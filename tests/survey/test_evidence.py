@@ -25,7 +25,7 @@ from survey.models import (
     FrameworkVersion,
     Node,
 )
-from survey.services.answers import AnswerLocked
+from survey.services.answer_access import AnswerLocked
 from survey.services.evidence import (
     evidence_add_document,
     evidence_add_file,

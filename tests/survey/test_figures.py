@@ -26,8 +26,8 @@ from survey.models import (
     User,
 )
 from survey.results.compute import campaign_results_compute
+from survey.results.points import answer_points
 from survey.results.totals import assessment_totals
-from survey.services.points import answer_points
 from tests.reports.conftest import _values
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from survey.models import (
     UnitResult,
 )
 from survey.selectors.verification import returned_snapshots, review_scope_indicators
-from survey.services.answers import AnswerLocked
+from survey.services.answer_access import AnswerLocked
 from survey.services.review import (
     VerdictInvalid,
     answer_comment_add,

@@ -26,7 +26,7 @@ from survey.results.compute import (
     campaign_results_compute,
     unit_explanation,
 )
-from survey.services.points import answer_points
+from survey.results.points import answer_points
 from survey.services.transitions import campaign_transition
 
 pytestmark = pytest.mark.django_db

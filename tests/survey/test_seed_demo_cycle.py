@@ -29,11 +29,8 @@ from survey.models import (
 from survey.selectors.questionnaire import assessment_review
 from survey.selectors.scope import user_roles
 from survey.selectors.verification import assessment_indicators, review_scope_indicators
-from survey.services.answers import (
-    answer_editable,
-    answer_save,
-    assessment_edit_refusal,
-)
+from survey.services.answer_access import answer_editable, assessment_edit_refusal
+from survey.services.answers import answer_save
 from survey.services.campaigns import campaign_change
 from survey.services.evidence import evidence_confirm
 from survey.services.review import (

@@ -1,16 +1,21 @@
-"""An answer's own points, computed by the engine as the answer is saved."""
+"""An answer's own points, computed by the engine as the answer is saved,
+imported or supplied: one engine call per answer."""
 
 from decimal import Decimal
 from typing import Any
 
 import scoring
-from survey.answer_types import answer_type
 from survey.models import Node
+from survey.results.inputs import engine_answer_fields
 
 
-def engine_answer(*, node: Node, values: dict[str, Any], is_na: bool) -> scoring.Answer:
+def _engine_answer(
+    *, node: Node, values: dict[str, Any], is_na: bool
+) -> scoring.Answer:
     """The engine's view of a typed answer (``values`` keyed like Answer's fields)."""
-    fields = answer_type(node).engine_input(node, {**values, "is_na": is_na})
+    fields = engine_answer_fields(
+        answer_type=node.answer_type, rule=node.rule, values={**values, "is_na": is_na}
+    )
     return scoring.Answer(**fields)
 
 
@@ -20,7 +25,7 @@ def answer_points(
     """``(points, error code)``: points None with an empty code means not scored yet."""
     if not node.is_scored:
         return None, ""
-    answer = engine_answer(node=node, values=values, is_na=is_na)
+    answer = _engine_answer(node=node, values=values, is_na=is_na)
     if not answer.answered and not is_na:
         return None, ""
     outcome = scoring.leaf_points(
