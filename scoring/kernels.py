@@ -38,32 +38,63 @@ def _pad(rows: Sequence[Sequence[float]], fill: float) -> np.ndarray:
 
 def stack_params(rule: str, nodes: Sequence[NodeSpec]) -> Params:
     """Parameter arrays of ``nodes`` (all with ``rule``), one row per leaf."""
-    p = [n.params for n in nodes]
     out: Params = {
         "max": np.array([n.max_points or 0.0 for n in nodes], dtype=float),
         "percent": np.array([n.answer_type == "percentage" for n in nodes]),
     }
-    if rule == "ratio":
-        modes = [
-            ("error", "na", "full").index(q.get("zero_denominator", "error")) for q in p
-        ]
-        out["zero_mode"] = np.array(modes)
-    elif rule == "tiers":
-        tiers = [sorted(q["tiers"]) for q in p]
-        out["thr"] = _pad([[t for t, _ in ts] for ts in tiers], np.inf)
-        out["tpts"] = _pad([[v for _, v in ts] for ts in tiers], 0.0)
-    elif rule == "level":
-        out["factors"] = _pad([[lv["factor"] for lv in q["levels"]] for q in p], 0.0)
-    elif rule == "target":
-        out["target"] = np.array([q["target"] for q in p], dtype=float)
-    elif rule == "checks":
-        out["cpts"] = _pad([[c["points"] for c in q["checks"]] for q in p], 0.0)
-    elif rule in ("bonus", "penalty"):
-        out["per_item"] = np.array([q.get("per_item", 1.0) for q in p], dtype=float)
-        out["cap"] = np.array(
-            [q.get("max", n.max_points) for q, n in zip(p, nodes, strict=True)]
-        )
+    if rule in _RULE_PARAMS:
+        out.update(_RULE_PARAMS[rule](nodes))
     return out
+
+
+def _ratio_params(nodes: Sequence[NodeSpec]) -> Params:
+    modes = [
+        ("error", "na", "full").index(n.params.get("zero_denominator", "error"))
+        for n in nodes
+    ]
+    return {"zero_mode": np.array(modes)}
+
+
+def _tiers_params(nodes: Sequence[NodeSpec]) -> Params:
+    tiers = [sorted(n.params["tiers"]) for n in nodes]
+    return {
+        "thr": _pad([[t for t, _ in ts] for ts in tiers], np.inf),
+        "tpts": _pad([[v for _, v in ts] for ts in tiers], 0.0),
+    }
+
+
+def _level_params(nodes: Sequence[NodeSpec]) -> Params:
+    factors = [[lv["factor"] for lv in n.params["levels"]] for n in nodes]
+    return {"factors": _pad(factors, 0.0)}
+
+
+def _target_params(nodes: Sequence[NodeSpec]) -> Params:
+    return {"target": np.array([n.params["target"] for n in nodes], dtype=float)}
+
+
+def _checks_params(nodes: Sequence[NodeSpec]) -> Params:
+    points = [[c["points"] for c in n.params["checks"]] for n in nodes]
+    return {"cpts": _pad(points, 0.0)}
+
+
+def _item_params(nodes: Sequence[NodeSpec]) -> Params:
+    """Bonus and penalty: points per item and the cap (the maximum by default)."""
+    per_item = [n.params.get("per_item", 1.0) for n in nodes]
+    return {
+        "per_item": np.array(per_item, dtype=float),
+        "cap": np.array([n.params.get("max", n.max_points) for n in nodes]),
+    }
+
+
+_RULE_PARAMS: dict[str, Callable[[Sequence[NodeSpec]], Params]] = {
+    "ratio": _ratio_params,
+    "tiers": _tiers_params,
+    "level": _level_params,
+    "target": _target_params,
+    "checks": _checks_params,
+    "bonus": _item_params,
+    "penalty": _item_params,
+}
 
 
 def _errors(*pairs: tuple[np.ndarray, AnswerError]) -> np.ndarray:
