@@ -10,8 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from survey.importers.issues import ImportFailed, ImportIssue
-from survey.importers.tabular import (
+from survey.files.issues import ImportFailed, ImportIssue
+from survey.files.tabular import (
     Sheet,
     grouped,
     parse_bool,

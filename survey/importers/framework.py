@@ -11,20 +11,20 @@ from pathlib import Path
 
 from django.db import transaction
 
-from survey.importers.framework_rows import (
-    parse_levels,
-    parse_meta,
-    parse_nodes,
-)
-from survey.importers.framework_tree import check_tree
-from survey.importers.issues import ImportFailed, ImportIssue, IssueCollector
-from survey.importers.tabular import (
+from survey.files.issues import ImportFailed, ImportIssue, IssueCollector
+from survey.files.tabular import (
     Sheet,
     check_size,
     read_csv,
     read_path,
     read_xlsx,
 )
+from survey.importers.framework_rows import (
+    parse_levels,
+    parse_meta,
+    parse_nodes,
+)
+from survey.importers.framework_tree import check_tree
 from survey.models import Framework, FrameworkVersion, Node
 from survey.models.frameworks import default_levels
 from survey.services.audit import audit_record

@@ -1,7 +1,7 @@
 """Reading the sheets of a framework file (docs/framework-format.md) cell by cell:
 the version's settings, its levels and one node per row of the indicators sheet.
 
-Every problem is added to an :class:`~survey.importers.issues.IssueCollector` with
+Every problem is added to an :class:`~survey.files.issues.IssueCollector` with
 its sheet, row and column; the tree as a whole is checked by
 survey.importers.framework_tree.
 """
@@ -10,8 +10,8 @@ import json
 import math
 from decimal import Decimal
 
-from survey.importers.issues import IssueCollector
-from survey.importers.tabular import (
+from survey.files.issues import IssueCollector
+from survey.files.tabular import (
     AmbiguousNumber,
     Sheet,
     grouped,

@@ -6,7 +6,7 @@ indicators and their children fit their maximum.
 
 from decimal import Decimal
 
-from survey.importers.issues import IssueCollector
+from survey.files.issues import IssueCollector
 from survey.models import Node
 from survey.results.rules import rule_answer_types, rule_params_errors
 

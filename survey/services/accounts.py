@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from survey.errors import PermissionRefused, SurveyError
-from survey.importers.issues import ImportFailed
-from survey.importers.tabular import Limits, Sheet, read_csv, read_xlsx
+from survey.files.issues import ImportFailed
+from survey.files.tabular import Limits, Sheet, read_csv, read_xlsx
 from survey.models import AuditEvent, Membership, Node, Unit, User
 from survey.permissions import can
 from survey.services.audit import audit_record

@@ -7,8 +7,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from survey.importers.issues import ImportFailed
-from survey.importers.tabular import Sheet, parse_bool, read_csv, read_xlsx
+from survey.files.issues import ImportFailed
+from survey.files.tabular import Sheet, parse_bool, read_csv, read_xlsx
 from survey.models import Answer, Node
 from survey.numbers import DEFAULT_FILE_FORMAT, NumberFormat, read_number
 from survey.services.answer_checks import check_values, parse_values

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from survey.errors import SurveyError
+from survey.files.issues import MAX_SHOWN
 from survey.forms.accounts import AssignForm
-from survey.importers.issues import MAX_SHOWN
 from survey.models import Campaign, Membership, User
 from survey.permissions import permission_require
 from survey.selectors.campaigns import reviewer_assignments

@@ -4,9 +4,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from survey.files.issues import ImportFailed
 from survey.forms.frameworks import FrameworkUploadForm
 from survey.importers.framework import framework_import, read_framework_upload
-from survey.importers.issues import ImportFailed
 from survey.models import FrameworkVersion
 from survey.permissions import permission_require
 

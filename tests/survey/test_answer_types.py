@@ -23,10 +23,10 @@ from worlds import QUESTIONNAIRE, build_world
 
 from survey.answer_types import NUMBER_TYPES, answer_display
 from survey.exporters import answer_workbook_bytes
+from survey.files.issues import ImportFailed
 from survey.forms.questionnaire import AnswerForm
 from survey.forms.review import VerdictForm
 from survey.importers.answers import read_answer_workbook
-from survey.importers.issues import ImportFailed
 from survey.models import Answer, Node
 from survey.numbers import (
     EN,

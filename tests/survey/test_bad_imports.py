@@ -3,7 +3,7 @@
 Each case is refused with problems that name the sheet, row and column, lists at most
 200 of them and counts the rest, and writes nothing. The files too big to keep (a
 million rows, a zip bomb, an 11 MB file) are made here, streamed to a temporary
-folder; the limits of survey.importers.tabular stop them at once.
+folder; the limits of survey.files.tabular stop them at once.
 """
 
 import csv
@@ -26,11 +26,11 @@ from django.utils.html import escape
 from openpyxl import Workbook
 
 from survey.exporters import ANSWER_COLUMNS
+from survey.files.issues import MAX_SHOWN, ImportFailed
+from survey.files.tabular import LIMITS, parse_decimal
 from survey.importers.answers import answers_import, read_answer_workbook
 from survey.importers.framework import framework_import, read_framework_path
 from survey.importers.framework_rows import NODE_COLUMNS
-from survey.importers.issues import MAX_SHOWN, ImportFailed
-from survey.importers.tabular import LIMITS, parse_decimal
 from survey.models import (
     Answer,
     Assessment,

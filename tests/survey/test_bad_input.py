@@ -19,7 +19,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 from worlds import PASSWORD, QUESTIONNAIRE, VERIFICATION, build_world
 
-from survey.importers.tabular import read_csv
+from survey.files.tabular import read_csv
 from survey.models import (
     Answer,
     AnswerComment,

@@ -14,10 +14,10 @@ from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
 
 from survey.exporters import ANSWER_COLUMNS, answer_workbook_bytes
+from survey.files.issues import ImportFailed
 from survey.importers.answers import answers_import, read_answer_workbook
 from survey.importers.framework import framework_import, read_framework_path
 from survey.importers.framework_rows import NODE_COLUMNS
-from survey.importers.issues import ImportFailed
 from survey.models import Answer, Assessment, AuditEvent, Campaign, Evidence, Unit
 
 pytestmark = pytest.mark.django_db

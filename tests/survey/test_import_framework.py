@@ -21,9 +21,9 @@ from django.utils.html import escape
 from openpyxl import Workbook, load_workbook
 
 from survey.exporters import framework_files
+from survey.files.issues import MESSAGES, ImportFailed, ImportIssue
 from survey.importers.framework import framework_import, read_framework_path
 from survey.importers.framework_rows import NODE_COLUMNS
-from survey.importers.issues import MESSAGES, ImportFailed, ImportIssue
 from survey.models import Framework, FrameworkVersion, Membership, Node, Unit, User
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "frameworks"

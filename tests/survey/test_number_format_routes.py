@@ -281,7 +281,7 @@ def test_imported_text_cells_follow_the_declared_format():
 
 
 def test_an_imported_text_cell_ambiguous_under_its_format_is_refused():
-    from survey.importers.issues import ImportFailed
+    from survey.files.issues import ImportFailed
 
     world = build_world(shape=QUESTIONNAIRE)
     with pytest.raises(ImportFailed) as failure:

@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from survey.files.issues import ImportFailed
+from survey.files.tabular import read_file_bytes
 from survey.importers.answers import answers_import, read_answer_workbook
-from survey.importers.issues import ImportFailed
-from survey.importers.tabular import read_file_bytes
 from survey.models import Assessment
 
 

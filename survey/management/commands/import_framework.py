@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from survey.files.issues import ImportFailed
 from survey.importers.framework import framework_import, read_framework_path
-from survey.importers.issues import ImportFailed
 
 
 class Command(BaseCommand):

@@ -23,7 +23,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
 from openpyxl.xml.functions import iterparse
 
-from survey.importers.issues import ImportFailed, ImportIssue
+from survey.files.issues import ImportFailed, ImportIssue
 from survey.numbers import NumberCell
 from survey.text import storable
 
