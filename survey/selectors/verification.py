@@ -3,17 +3,18 @@ returns, comment threads and notifications."""
 
 from django.db.models import QuerySet
 
-from survey import permissions, states
+from survey import states
 from survey.models import (
     Answer,
     AnswerComment,
     Assessment,
     AuditEvent,
+    Node,
     Notification,
     Unit,
     User,
 )
-from survey.permissions import covers, membership_codes
+from survey.permissions import BY_CODE, covers, membership_codes
 from survey.selectors.scope import (
     assessments_for,
     indicator_codes,
@@ -23,7 +24,9 @@ from survey.selectors.scope import (
 
 def assessment_indicators(*, assessment: Assessment) -> list:
     """The indicators that apply to ``assessment``'s unit, in framework order."""
-    nodes = assessment.version.nodes.filter(kind="indicator").order_by("order", "id")
+    nodes = assessment.version.nodes.filter(kind=Node.Kind.INDICATOR).order_by(
+        "order", "id"
+    )
     unit_type = assessment.unit.unit_type
     return [
         node
@@ -67,7 +70,7 @@ def unit_reviewers(*, unit: Unit, node=None) -> list:
 
 def unit_members(*, unit: Unit) -> list:
     """Active people who fill ``unit``'s questionnaire (its editors and approvers)."""
-    roles = permissions.BY_CODE["open_questionnaire"].roles
+    roles = BY_CODE["open_questionnaire"].roles
     return list(
         User.objects.filter(
             memberships__unit=unit, memberships__role__in=roles, is_active=True

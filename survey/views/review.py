@@ -242,7 +242,7 @@ def return_items(request: HttpRequest, pk: int) -> HttpResponse:
     """Return the ticked indicators to the unit with one comment."""
     assessment = _assessment(request, pk, "return_answer")
     ids = [int(i) for i in request.POST.getlist("nodes") if i.isdigit()]
-    nodes = list(assessment.version.nodes.filter(pk__in=ids, kind="indicator"))
+    nodes = list(assessment.version.nodes.filter(pk__in=ids, kind=Node.Kind.INDICATOR))
     for node in nodes:
         permission_require(
             user=request.user, action="return_answer", unit=assessment.unit, node=node
