@@ -36,7 +36,7 @@ from survey.numbers import (
     parse_number,
     read_number,
 )
-from survey.services.supply import parse_supplied
+from survey.services.supply_reading import parse_supplied
 
 FORMATS = list(NUMBER_FORMATS.values())
 OTHER = {VI.code: EN, EN.code: VI}

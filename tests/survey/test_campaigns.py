@@ -31,7 +31,8 @@ from survey.services.campaigns import (
     campaign_create,
     default_participants,
 )
-from survey.services.supply import province_values_supply, read_supply_file
+from survey.services.supply import province_values_supply
+from survey.services.supply_reading import read_supply_file
 
 pytestmark = pytest.mark.django_db
 C = Campaign.State

@@ -605,8 +605,9 @@ def test_review_lists_missing_answers_with_links_and_points(world, editor_client
 def test_home_lists_state_progress_deadline_and_points(world, editor_client):
     world.save("A.3", {"number": "5"})
     response = editor_client.get(reverse("survey:home"))
-    [(assessment, progress, staff, totals)] = response.context["rows"]
-    assert staff
+    [row] = response.context["rows"]
+    assessment, progress, totals = row.assessment, row.progress, row.totals
+    assert row.fill
     assert (progress.answered, progress.total, totals.self_assessed.points) == (
         1,
         10,

@@ -26,8 +26,8 @@ from survey.models import (
     Membership,
     User,
 )
+from survey.permissions import user_roles
 from survey.selectors.questionnaire import assessment_review
-from survey.selectors.scope import user_roles
 from survey.selectors.verification import assessment_indicators, review_scope_indicators
 from survey.services.answer_access import answer_editable, assessment_edit_refusal
 from survey.services.answers import answer_save
