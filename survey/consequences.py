@@ -13,11 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from survey.models import Answer, Assessment, Campaign, Node
+from survey.states import NOT_SUBMITTED, REVIEWABLE
 
 A = Assessment.State
 R = Answer.ReviewStatus
-DRAFTING = (A.DRAFT, A.READY)
-UNDER_REVIEW = (A.SUBMITTED, A.IN_REVIEW, A.RETURNED)
 
 
 def unit_action_consequence(*, assessment: Assessment, action: str) -> str:
@@ -98,7 +97,7 @@ def _open(campaign: Campaign, today: date) -> str:
 
 
 def _close(campaign: Campaign, today: date) -> str:
-    drafting = campaign.assessments.filter(state__in=DRAFTING)
+    drafting = campaign.assessments.filter(state__in=NOT_SUBMITTED)
     extended = Q(extended_until__isnull=False, extended_until__gte=today)
     locked = drafting.exclude(extended).count()
     parts = [
@@ -135,7 +134,7 @@ def _close(campaign: Campaign, today: date) -> str:
 
 
 def _reopen_submissions(campaign: Campaign, today: date) -> str:
-    count = campaign.assessments.filter(state__in=DRAFTING).count()
+    count = campaign.assessments.filter(state__in=NOT_SUBMITTED).count()
     return ngettext(
         "Reopen submissions: %(count)s unit that has not submitted can change its "
         "answers again.",
@@ -157,7 +156,7 @@ def _share_preliminary(campaign: Campaign, today: date) -> str:
         )
         % {"count": count}
     ]
-    pending = campaign.assessments.filter(state__in=UNDER_REVIEW).count()
+    pending = campaign.assessments.filter(state__in=REVIEWABLE).count()
     if pending:
         parts.append(
             ngettext(
@@ -171,7 +170,7 @@ def _share_preliminary(campaign: Campaign, today: date) -> str:
 
 
 def _publish(campaign: Campaign, today: date) -> str:
-    count = campaign.assessments.exclude(state__in=DRAFTING).count()
+    count = campaign.assessments.exclude(state__in=NOT_SUBMITTED).count()
     parts = [
         ngettext(
             "Publish the results: the final points of %(count)s unit are frozen; "
@@ -182,7 +181,7 @@ def _publish(campaign: Campaign, today: date) -> str:
         )
         % {"count": count}
     ]
-    never = campaign.assessments.filter(state__in=DRAFTING).count()
+    never = campaign.assessments.filter(state__in=NOT_SUBMITTED).count()
     if never:
         parts.append(
             ngettext(

@@ -145,6 +145,8 @@ FILLING_CAMPAIGN_STATES = frozenset({C.OPEN})
 NOT_SUBMITTED = frozenset({A.DRAFT, A.READY})
 # Assessments past submission, on the reviewers' lists.
 PAST_SUBMISSION = frozenset({A.SUBMITTED, A.IN_REVIEW, A.RETURNED, A.VERIFIED})
+# Assessments a reviewer has taken up: verdicts may exist.
+REVIEW_STARTED = frozenset({A.IN_REVIEW, A.RETURNED, A.VERIFIED, A.PUBLISHED})
 # Assessments on which reviewers may still give verdicts.
 REVIEWABLE = frozenset({A.SUBMITTED, A.IN_REVIEW, A.RETURNED})
 # Answers on which a reviewer has given a verdict that stands.

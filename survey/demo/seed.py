@@ -31,6 +31,7 @@ from survey.models import (
 )
 from survey.results.compute import campaign_results_compute
 from survey.results.points import answer_points
+from survey.states import NOT_SUBMITTED, REVIEW_STARTED
 
 FRAMEWORKS = Path(settings.BASE_DIR) / "fixtures" / "frameworks"
 DEMO_PASSWORD = "demo-dti-2025"
@@ -172,7 +173,7 @@ def _assessments(campaign, units, versions, rng) -> list[Assessment]:
                 ranked=ranked,
                 provides_procedures=tthc,
                 state=state,
-                submitted_at=None if state in (A.DRAFT, A.READY) else timezone.now(),
+                submitted_at=None if state in NOT_SUBMITTED else timezone.now(),
             )
         )
     return Assessment.objects.bulk_create(rows)
@@ -194,7 +195,6 @@ def _state(campaign: Campaign, unit: Unit, index: int) -> str:
 
 
 TREND = {2023: -0.1, 2024: -0.04, 2025: 0.0}
-REVIEWED = {A.IN_REVIEW, A.RETURNED, A.VERIFIED, A.PUBLISHED}
 RETURN_COMMENT = "Cần bổ sung minh chứng (văn bản, số liệu)."
 
 
@@ -266,7 +266,7 @@ def _answer(assessment, node, skill, rng, year) -> Answer:
     )
     # Verified and published assessments have a verdict on every indicator, as
     # verification requires; one in review has about half of them.
-    if assessment.state in REVIEWED and (
+    if assessment.state in REVIEW_STARTED and (
         assessment.state != A.IN_REVIEW or rng.random() < 0.5
     ):
         if is_na:
