@@ -30,7 +30,8 @@ def version():
     return framework_import(parsed=read_framework_path(COMMUNE))
 
 
-def _values(node: Node, share: float) -> dict:
+def sample_values(node: Node, share: float) -> dict:
+    """Typed values of ``node`` earning about ``share`` of its points (0 to 1)."""
     if node.answer_type == "yes_no":
         return {"yes": share >= 0.5}
     if node.answer_type == "ratio":
@@ -97,7 +98,7 @@ def make_campaign(
     answers = []
     for u, assessment in enumerate(assessments):
         for j, node in enumerate(leaves):
-            values = _values(node, (u * 7 + j + year) % 5 / 4)
+            values = sample_values(node, (u * 7 + j + year) % 5 / 4)
             points, _error = answer_points(node=node, values=values, is_na=False)
             answer = Answer(
                 assessment=assessment, node=node, self_points=points, **values

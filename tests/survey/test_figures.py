@@ -28,7 +28,7 @@ from survey.models import (
 from survey.results.compute import campaign_results_compute
 from survey.results.points import answer_points
 from survey.results.totals import assessment_totals
-from tests.reports.conftest import _values
+from tests.reports.conftest import sample_values
 
 pytestmark = pytest.mark.django_db
 FRAMEWORKS = Path(settings.BASE_DIR) / "fixtures" / "frameworks"
@@ -44,7 +44,7 @@ def _answer(node: Node, share: float) -> dict:
         return {"number": Decimal(1)}  # 5 points off
     if node.answer_type == "points":
         return {"number": node.max_points * Decimal(str(share))}
-    return _values(node, share)
+    return sample_values(node, share)
 
 
 @pytest.fixture

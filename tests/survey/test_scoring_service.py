@@ -28,6 +28,7 @@ from survey.results.compute import (
 )
 from survey.results.points import answer_points
 from survey.services.transitions import campaign_transition
+from tests.reports.conftest import sample_values
 
 pytestmark = pytest.mark.django_db
 COMMUNE = Path(settings.BASE_DIR) / "fixtures" / "frameworks" / "commune-2025.csv"
@@ -66,29 +67,13 @@ def make_campaign(version, n_units: int, *, prefix: str = "X") -> Campaign:
         )
         answers = []
         for j, node in enumerate(leaves):
-            values = _values(node, (u + j) % 5 / 4)
+            values = sample_values(node, (u + j) % 5 / 4)
             points, _error = answer_points(node=node, values=values, is_na=False)
             answers.append(
                 Answer(assessment=assessment, node=node, self_points=points, **values)
             )
         Answer.objects.bulk_create(answers)
     return campaign
-
-
-def _values(node: Node, share: float) -> dict:
-    if node.answer_type == "yes_no":
-        return {"yes": share >= 0.5}
-    if node.answer_type == "ratio":
-        return {"number": Decimal(round(40 * share)), "denominator": Decimal(40)}
-    if node.answer_type == "level":
-        levels = node.rule_params["levels"]
-        return {"choice": levels[round(share * (len(levels) - 1))]["code"]}
-    if node.answer_type == "checklist":
-        checks = node.rule_params["checks"]
-        return {"checks": [c["code"] for c in checks[: round(share * len(checks))]]}
-    if node.answer_type == "percentage":
-        return {"number": Decimal(round(100 * share))}
-    return {"number": Decimal(round(30 * share))}
 
 
 def test_results_are_stored_for_every_assessment_and_node(version):
