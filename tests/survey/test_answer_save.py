@@ -19,12 +19,7 @@ from survey.services.answer_access import AnswerLocked
 from survey.services.answer_checks import AnswerInvalid, answer_fields
 from survey.services.answers import AnswerStale, answer_save
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher")]
 
 
 @pytest.fixture

@@ -8,14 +8,9 @@ from django.forms.models import model_to_dict
 from survey.models import AuditEvent, User
 from survey.services.audit import audit_record
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher")]
 
 PASSWORD = "Mat-khau-2025!"  # noqa: S105
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

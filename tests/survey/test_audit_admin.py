@@ -9,12 +9,7 @@ from worlds import VERIFICATION, build_world
 
 from survey.models import AuditEvent, Membership, UnitResult, User
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher")]
 
 
 @pytest.fixture

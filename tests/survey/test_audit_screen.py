@@ -10,12 +10,7 @@ from worlds import VERIFICATION, build_world
 from survey.services.audit import audit_record
 from survey.services.review import answer_verdict
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher")]
 
 
 @pytest.fixture

@@ -32,21 +32,11 @@ from survey.models import (
 from survey.services.accounts import ACCOUNT_FILE_LIMITS
 from survey.services.review import VerdictInvalid, answer_comment_add, answers_return
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher", "english")]
 BAD = Path(__file__).resolve().parent.parent / "data" / "bad"
 UNSTORABLE = "The text contains characters that cannot be stored"
 HEADER = "username,full_name,email,unit_code,role"
 GOOD_ROW = "stc-moi,Nguyễn Văn An,an@stc.gov.vn,S-TC,editor"
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 def counts() -> dict[str, int]:

@@ -18,21 +18,11 @@ from survey.models import Answer, AnswerComment, Assessment, Campaign
 from survey.services.review import answer_verdict, answers_return
 from survey.services.transitions import assessment_transition
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher", "english")]
 A = Assessment.State
 C = Campaign.State
 R = Answer.ReviewStatus
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 @pytest.fixture

@@ -4,12 +4,7 @@ import pytest
 from django.urls import reverse
 from worlds import VERIFICATION, build_world
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _links(client, user) -> str:

@@ -15,12 +15,7 @@ from worlds import QUESTIONNAIRE, VERIFICATION, build_world
 
 from survey.models import Answer
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher")]
 
 
 def english_client(client, settings, user):

@@ -16,18 +16,13 @@ from survey import permissions
 from survey.models import Membership
 from survey.permissions import ACTIONS, ROLES, Decision, decide, permission_require
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher")]
 DOC = Path(settings.BASE_DIR) / "docs" / "permissions.md"
 CELLS = [
     pytest.param(role, action.code, id=f"{role}-{action.code}")
     for role in ROLES
     for action in ACTIONS
 ]
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

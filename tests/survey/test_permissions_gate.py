@@ -23,7 +23,7 @@ from survey.selectors.scope import action_scope, assessments_for, indicator_code
 from survey.services.answer_access import assessment_edit_refusal
 from survey.services.transitions import UNIT_ACTIONS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher", "english")]
 # The world's accounts and the role each holds (the police reviews two indicators).
 ROLE_OF = {
     "editor": "editor",
@@ -42,16 +42,6 @@ MENU = {
     "manage_accounts": "survey:account_list",
     "view_audit": "survey:audit_search",
 }
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 @pytest.fixture

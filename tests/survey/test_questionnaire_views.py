@@ -23,19 +23,7 @@ from survey.models import (
     Node,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    """English messages, so that the checks hold once the Vietnamese catalogue is
-    filled; the test of Vietnamese formats switches back."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher", "english")]
 
 
 @pytest.fixture

@@ -18,18 +18,8 @@ from survey.models import Answer, Evidence
 from survey.results.compute import campaign_results_compute as campaign_compute
 from survey.services.review import answer_comment_add, answers_return
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher", "english")]
 OUTSIDERS = ("reviewer", "police", "coordinator", "committee")
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 @pytest.fixture

@@ -11,12 +11,7 @@ from worlds import VERIFICATION, build_world
 from survey.models import Notification, ReminderLog
 from survey.services.reminders import reminder_kind, reminders_send
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher")]
 
 
 @pytest.fixture

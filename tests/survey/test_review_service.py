@@ -26,15 +26,10 @@ from survey.services.review import (
 )
 from survey.services.transitions import assessment_transition, campaign_transition
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher")]
 A = Assessment.State
 R = Answer.ReviewStatus
 GENERAL = ("1.1", "1.2", "1.3", "T.1")
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -14,14 +14,8 @@ from worlds import QUESTIONNAIRE, World, build_world
 from survey.models import Answer
 from survey.wizard import answer_conflict_message
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher", "english")]
 OWN = "You changed this answer in another tab or on an earlier page at"
-
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 @pytest.fixture

@@ -23,14 +23,9 @@ from survey.services.campaigns import CampaignInvalid
 from survey.services.review import answer_verdict
 from survey.services.supply import province_values_supply
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher")]
 A = Assessment.State
 R = Answer.ReviewStatus
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -11,17 +11,12 @@ from worlds import VERIFICATION, build_world
 from survey.models import Answer, Node
 from survey.services.answers import answer_save
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher")]
 CHECKS = [
     {"code": "a", "vi": "Có quy chế", "points": 2},
     {"code": "b", "vi": "Có kế hoạch", "points": 3},
     {"code": "c", "vi": "Có báo cáo", "points": 5},
 ]
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
