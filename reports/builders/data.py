@@ -35,8 +35,36 @@ class NodeInfo:
     pillar: str = ""
 
 
+class YearChange:
+    """Percentage and change since last year of a row that has ``points``,
+    ``maximum``, ``value``, ``rank`` and last year's ``previous_value`` and
+    ``previous_rank`` (a unit of the workbook, a unit's scorecard)."""
+
+    @property
+    def percent(self) -> Decimal | None:
+        """Final points ÷ applicable maximum, rounded once (:mod:`common.figures`)."""
+        return percent(self.points, self.maximum)
+
+    @property
+    def value_change(self) -> float | None:
+        if self.value is None or self.previous_value is None:
+            return None
+        return round(self.value - self.previous_value, 6)
+
+    @property
+    def percent_change(self) -> Decimal | None:
+        return percent_of_value(self.value_change)
+
+    @property
+    def rank_change(self) -> int | None:
+        """Positive: climbed since last year."""
+        if self.rank is None or self.previous_rank is None:
+            return None
+        return self.previous_rank - self.rank
+
+
 @dataclass
-class UnitRow:
+class UnitRow(YearChange):
     """One assessed unit in a campaign, with its stored total."""
 
     code: str
@@ -58,28 +86,6 @@ class UnitRow:
     previous_value: float | None = None
     previous_rank: int | None = None
     assessment_id: int = 0
-
-    @property
-    def value_change(self) -> float | None:
-        if self.value is None or self.previous_value is None:
-            return None
-        return round(self.value - self.previous_value, 6)
-
-    @property
-    def percent(self) -> Decimal | None:
-        """Final points ÷ applicable maximum, rounded once (:mod:`common.figures`)."""
-        return percent(self.points, self.maximum)
-
-    @property
-    def percent_change(self) -> Decimal | None:
-        return percent_of_value(self.value_change)
-
-    @property
-    def rank_change(self) -> int | None:
-        """Positive: climbed since last year."""
-        if self.rank is None or self.previous_rank is None:
-            return None
-        return self.previous_rank - self.rank
 
 
 @dataclass

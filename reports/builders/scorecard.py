@@ -30,6 +30,7 @@ from common.xlsx import (
     share,
     sheet_title,
 )
+from reports.builders.data import YearChange
 from reports.builders.workbook_charts import axes_visible, sheet_ref, text_categories
 
 WIDTHS = [12, 52, 14, 14, 14, 16]
@@ -70,7 +71,7 @@ class LostLine:
 
 
 @dataclass
-class Scorecard:
+class Scorecard(YearChange):
     """One unit in one campaign: its figures, profile, weak points and next step.
 
     ``path_status`` is the engine's code: ``reachable``, ``not_reachable``,
@@ -104,30 +105,8 @@ class Scorecard:
     published: bool = False  # final results; before publication, provisional
 
     @property
-    def percent(self) -> Decimal | None:
-        """Final points ÷ applicable maximum, rounded once, as everywhere else."""
-        return percent(self.points, self.maximum)
-
-    @property
     def path_new_percent(self) -> Decimal | None:
         return percent_of_value(self.path_new_value)
-
-    @property
-    def value_change(self) -> float | None:
-        if self.value is None or self.previous_value is None:
-            return None
-        return round(self.value - self.previous_value, 6)
-
-    @property
-    def percent_change(self) -> Decimal | None:
-        return percent_of_value(self.value_change)
-
-    @property
-    def rank_change(self) -> int | None:
-        """Positive: climbed since last year."""
-        if self.rank is None or self.previous_rank is None:
-            return None
-        return self.previous_rank - self.rank
 
 
 def scorecard_xlsx_bytes(card: Scorecard, labels: Mapping[str, str]) -> bytes:
