@@ -118,6 +118,14 @@ AUTH_PASSWORD_VALIDATORS = [
         "NumericPasswordValidator",
     )
 ]
+# Argon2 first, as Django recommends; the PBKDF2 hashers still check older
+# passwords, which Django rehashes with Argon2 at the next successful login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out person is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
