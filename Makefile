@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint setup migrate demo worker messages bench clean
+.PHONY: run serve test lint setup migrate demo worker messages bench bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ run: demo
 	  $(BIN)/python manage.py db_worker --interval 2 --no-reload & \
 	  $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
+# The production server (docs/server.md): set DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS
+# and DATABASE_URL first; GUNICORN_* variables change its settings.
+serve: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/gunicorn -c config/gunicorn.py
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
@@ -43,6 +50,11 @@ messages: setup
 
 bench: setup
 	$(BIN)/python bench/engine.py
+
+# 50 people filling in questionnaires on gunicorn + PostgreSQL (docs/server.md):
+# make bench-load LOAD_ARGS="--duration 30 --kill-worker-at 10"
+bench-load: setup
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var
