@@ -699,11 +699,15 @@ def main() -> None:
             for thread in threads:
                 thread.join(timeout=REQUEST_TIMEOUT + 5)
         seconds = time.monotonic() - started
+        workers_left = len(worker_pids(process.pid))
         server_stop(process)
 
         report_print(stats, seconds)
         if args.kill_worker_at is not None:
-            print(f"workers killed: {killed or 'none (none found)'}")
+            print(
+                f"workers killed: {killed or 'none (none found)'};"
+                f" workers at the end: {workers_left}"
+            )
         lost = lost_writes_count(run)
         print(f"lost acknowledged saves: {lost} (target 0)")
         sys.exit(1 if lost else 0)

@@ -22,7 +22,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 PASSWORD = "mat-khau-thu-2025"
-START_SECONDS = 15
+START_SECONDS = 30
 
 SETUP = f"""
 from django.core.management import call_command
@@ -107,14 +107,15 @@ def wait_until_up(browser: Browser, server: subprocess.Popen) -> None:
 def server(tmp_path):
     """Gunicorn on a free port; always stopped, even when the test fails."""
     env = server_environment(tmp_path)
-    subprocess.run(
+    setup = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", SETUP],
         cwd=ROOT,
         env=env,
-        check=True,
         capture_output=True,
+        text=True,
         timeout=60,
     )
+    assert setup.returncode == 0, setup.stdout + setup.stderr
     port = free_port()
     env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
     log = (tmp_path / "gunicorn.log").open("w")
