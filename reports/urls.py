@@ -6,6 +6,11 @@ app_name = "reports"
 urlpatterns = [
     path("", views.campaign_list, name="campaign_list"),
     path("campaigns/<int:pk>/", views.dashboard, name="dashboard"),
+    path(
+        "campaigns/<int:pk>/charts/<slug:name>.svg",
+        views.dashboard_chart,
+        name="dashboard_chart",
+    ),
     path("campaigns/<int:pk>/exports/", views.export_create, name="export_create"),
     path("exports/<int:pk>/", views.export_detail, name="export_detail"),
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from reports.models import ReportExport
 from reports.services.dashboard import campaign_dashboard
+from reports.services.dashboard import dashboard_chart as dashboard_chart_svg
 from reports.services.exports import report_export_request
 from reports.services.unit import (
     unit_scorecard_page,
@@ -56,6 +58,25 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         kinds=ReportExport.Kind.choices,
     )
     return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def dashboard_chart(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """A dashboard chart too large for the page, as an SVG image; its ETag is
+    the results version it was drawn from."""
+    _full_version(request)
+    campaign = get_object_or_404(Campaign, pk=pk)
+    lang = _lang(request)
+    etag = f'"{campaign.results_version}-{lang}-{name}"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        svg = dashboard_chart_svg(campaign=campaign, lang=lang, name=name)
+        if svg is None:
+            raise Http404
+        response = HttpResponse(svg, content_type="image/svg+xml")
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @login_required

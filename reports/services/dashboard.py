@@ -1,10 +1,16 @@
-"""What the dashboard page shows: tables per ranking group and SVG charts."""
+"""What the dashboard page shows: tables per ranking group and SVG charts.
+
+Built once per results version and language from the stored results and kept
+(:func:`survey.results.stored.analysis_stored`): the page reads them back in a
+fixed number of queries and time whatever the number of units.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -12,55 +18,132 @@ from reports.builders import charts
 from reports.builders.data import Section, UnitRow
 from reports.services.data import report_data
 from survey.models import Campaign
+from survey.results.stored import analysis_stored
+
+# A group with more units shows its first and last ones, and its ranking chart
+# as an image of its own instead of inside the page.
+SHOWN = 25
 
 
 @dataclass
 class GroupView:
-    section: Section
     name: str
-    units: list[UnitRow]
     level_counts: list[tuple[str, int]]
-    ranking_svg: str
+    head: list[dict]
+    tail: list[dict]
+    hidden: int
     radar_svg: str
+    ranking_svg: str  # inside the page; empty: at ranking_chart
+    ranking_chart: str
 
 
 def campaign_dashboard(*, campaign: Campaign, lang: str) -> dict:
-    """Ranking per group, level counts, pillar profile and YoY as inline SVG.
-
-    Reads stored results only (no recomputation, no free text): a fixed number of
-    queries whatever the number of units.
-    """
-    report = report_data(campaign=campaign, lang=lang, leaves=False, free_text=False)
-    groups = [
-        _group(section, group)
-        for section in report.sections
-        for group in section.groups()
-    ]
+    """Ranking per group, level counts, pillar profile and YoY as SVG."""
+    kept = analysis_stored(
+        campaign=campaign,
+        kind=f"dashboard:{lang}",
+        build=lambda: (_build(campaign, lang)[0], b""),
+    ).payload
     return {
-        "report": report,
-        "groups": groups,
-        "levels_svg": [_levels(section) for section in report.sections],
-        "trend_svg": _trend(report) if len(report.years) > 1 else "",
+        "published": kept["published"],
+        "results_version": campaign.results_version,
+        "groups": [_group_view(group) for group in kept["groups"]],
+        "levels_svg": [mark_safe(svg) for svg in kept["levels_svg"]],  # noqa: S308
+        "trend_svg": mark_safe(kept["trend_svg"]),  # noqa: S308 - from matplotlib
     }
+
+
+def dashboard_chart(*, campaign: Campaign, lang: str, name: str) -> str | None:
+    """One of the dashboard's charts kept apart from the page (SVG text)."""
+    kept = analysis_stored(
+        campaign=campaign,
+        kind=f"charts:{lang}",
+        build=lambda: (_build(campaign, lang)[1], b""),
+    ).payload
+    return kept.get(name)
+
+
+def _group_view(group: dict) -> GroupView:
+    units = group["units"]
+    shown = len(units) if len(units) <= 2 * SHOWN else SHOWN
+    return GroupView(
+        name=group["name"],
+        level_counts=group["level_counts"],
+        head=units[:shown],
+        tail=units[-SHOWN:] if shown < len(units) else [],
+        hidden=len(units) - shown - (SHOWN if shown < len(units) else 0),
+        radar_svg=mark_safe(group["radar_svg"]),  # noqa: S308 - from matplotlib
+        ranking_svg=mark_safe(group["ranking_svg"]),  # noqa: S308
+        ranking_chart=group["ranking_chart"],
+    )
+
+
+def _build(campaign: Campaign, lang: str) -> tuple[dict, dict]:
+    """The page's data and the charts kept apart, from the stored results; the
+    charts are kept at once, so that the page's images need not build them."""
+    with translation.override(lang):
+        report = report_data(
+            campaign=campaign, lang=lang, leaves=False, free_text=False
+        )
+        apart: dict[str, str] = {}
+        groups = [
+            _group(section, group, apart, f"ranking-{s}-{g}")
+            for s, section in enumerate(report.sections)
+            for g, group in enumerate(section.groups())
+        ]
+        page = {
+            "published": report.published,
+            "groups": groups,
+            "levels_svg": [_levels(section) for section in report.sections],
+            "trend_svg": _trend(report) if len(report.years) > 1 else "",
+        }
+    analysis_stored(
+        campaign=campaign, kind=f"charts:{lang}", build=lambda: (apart, b"")
+    )
+    return page, apart
 
 
 def _svg(content: bytes) -> str:
     text = content.decode("utf-8")
-    return mark_safe(text[text.index("<svg") :])  # noqa: S308 - built by matplotlib
+    return text[text.index("<svg") :]
 
 
-def _group(section: Section, group: str) -> GroupView:
+def _row(section: Section, unit: UnitRow) -> dict:
+    return {
+        "assessment_id": unit.assessment_id,
+        "code": unit.code,
+        "name": unit.name,
+        "rank": unit.rank if unit.ranked and unit.rank else None,
+        "submitted": unit.submitted,
+        "points": unit.points,
+        "maximum": unit.maximum,
+        "percent": _text(unit.percent),
+        "level": section.level_name(unit.level) if unit.level else "",
+        "percent_change": _text(unit.percent_change),
+        "rank_change": unit.rank_change,
+    }
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _group(section: Section, group: str, apart: dict, name: str) -> dict:
     rows = section.group_rows(group)
     units = [section.units[i] for i in rows]
     ranked = [i for i in rows if section.units[i].ranked and section.units[i].rank]
     counts = [
         (lv.name, sum(u.level == lv.code for u in units)) for lv in section.levels
     ]
-    ranking = charts.ranking_bars_svg(
-        units=[section.units[i].name for i in ranked],
-        values=[section.units[i].value for i in ranked],
-        title=_("Ranking – %(group)s") % {"group": group},
+    ranking = _svg(
+        charts.ranking_bars_svg(
+            units=[section.units[i].name for i in ranked],
+            values=[section.units[i].value for i in ranked],
+            title=_("Ranking – %(group)s") % {"group": group},
+        )
     )
+    if len(units) > 2 * SHOWN:
+        apart[name] = ranking
     series = [(section.units[i].name, section.pillar_values[i]) for i in ranked[:3]]
     series += [
         (section.units[i].name, section.pillar_values[i]) for i in ranked[3:][-3:]
@@ -73,7 +156,14 @@ def _group(section: Section, group: str) -> GroupView:
         series=series,
         title=_("Pillar profile – %(group)s") % {"group": group},
     )
-    return GroupView(section, group, units, counts, _svg(ranking), _svg(radar))
+    return {
+        "name": group,
+        "level_counts": counts,
+        "units": [_row(section, unit) for unit in units],
+        "radar_svg": _svg(radar),
+        "ranking_svg": "" if name in apart else ranking,
+        "ranking_chart": name if name in apart else "",
+    }
 
 
 def _levels(section: Section) -> str:

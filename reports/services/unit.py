@@ -10,12 +10,13 @@ The self-assessment report scores the unit's own answers as they are now.
 from __future__ import annotations
 
 import numpy as np
+from django.db.models import Q
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from reports.builders import charts
-from reports.builders.data import Section
+from reports.builders.data import LevelInfo, NodeInfo, Section
 from reports.builders.docx import AnswerLine, SelfReport, self_report_docx_bytes
 from reports.builders.scorecard import (
     LostLine,
@@ -26,10 +27,12 @@ from reports.builders.scorecard import (
 from reports.labels import report_labels
 from reports.services.data import report_data
 from survey.answer_types import answer_display
-from survey.models import Assessment, Evidence, Node
+from survey.models import Assessment, Campaign, Evidence, Node
 from survey.results.analysis import LostPoints, unit_weak_points
+from survey.results.stored import analysis_stored
 from survey.results.totals import assessment_totals
 from survey.selectors.questionnaire import assessment_review, localized
+from survey.states import NOT_SUBMITTED
 
 WEAKEST = 5
 
@@ -37,39 +40,46 @@ WEAKEST = 5
 def unit_scorecard(
     *, assessment: Assessment, lang: str = "vi", codes: set[str] | None = None
 ) -> Scorecard:
-    """The scorecard of ``assessment``'s unit, from stored results and the engine.
+    """The scorecard of ``assessment``'s unit, from its stored results and what
+    is kept with them: last year's figures and its group's (built once per
+    results version, :func:`_campaign_figures`), its weakest indicators and path
+    to the next level (:func:`survey.results.analysis.unit_weak_points`). No
+    scoring pass and a fixed number of queries whatever the number of units.
 
     ``codes`` (a reviewer scoped to some indicators): the weakest indicators and
     the path to the next level name only those; None lists every indicator.
     """
     campaign = assessment.campaign
+    kept = _campaign_figures(campaign)
+    found = kept["units"].get(str(assessment.pk))
+    if found is None:  # its framework version is not the campaign's
+        raise LookupError(assessment.pk)
+    previous_value, previous_rank, group_key = found
+    group = kept["groups"][group_key]
     with translation.override(lang):
-        report = report_data(
-            campaign=campaign, lang=lang, leaves=False, free_text=False
-        )
-        section, i = _locate(report.sections, assessment.pk)
-        unit = section.units[i]
-        group = section.group_rows(unit.group)
+        section, pillar_ids = _unit_section(assessment, lang)
+        root, pillars = _unit_results(assessment, section, pillar_ids)
         card = Scorecard(
-            unit=unit.name,
-            unit_code=unit.code,
-            campaign=report.campaign,
-            year=report.year,
-            group=unit.group,
-            points=unit.points,
-            maximum=unit.maximum,
-            value=unit.value,
-            level=section.level_name(unit.level) if unit.level else "",
-            rank=unit.rank if unit.ranked else None,
-            ranked_units=sum(
-                1 for k in group if section.units[k].ranked and section.units[k].rank
-            ),
-            ranked=unit.ranked,
-            submitted=unit.submitted,
-            previous_value=unit.previous_value,
-            previous_rank=unit.previous_rank,
-            previous_year=report.years[-2] if len(report.years) > 1 else None,
-            pillars=_pillars(section, i, group),
+            unit=_localized(assessment.unit, lang),
+            unit_code=assessment.unit.code,
+            campaign=campaign.name,
+            year=campaign.year,
+            group=assessment.ranking_group,
+            points=root["points"],
+            maximum=root["maximum"],
+            value=root["value"],
+            level=section.level_name(root["level"]) if root["level"] else "",
+            rank=root["rank"] if assessment.ranked else None,
+            ranked_units=group["ranked"],
+            ranked=assessment.ranked,
+            submitted=assessment.state not in NOT_SUBMITTED,
+            previous_value=previous_value,
+            previous_rank=previous_rank,
+            previous_year=kept["years"][-2] if len(kept["years"]) > 1 else None,
+            pillars=[
+                PillarLine(**line, group_mean=mean)
+                for line, mean in zip(pillars, group["means"], strict=True)
+            ],
             lang=lang,
             published=campaign.is_published,
         )
@@ -80,32 +90,118 @@ def unit_scorecard(
     return card
 
 
-def _locate(sections: list[Section], assessment_id: int) -> tuple[Section, int]:
-    for section in sections:
-        for i, unit in enumerate(section.units):
-            if unit.assessment_id == assessment_id:
-                return section, i
-    raise LookupError(assessment_id)
+def _campaign_figures(campaign: Campaign) -> dict:
+    """Per unit of the campaign, last year's value and rank and its group; per
+    group, its ranked units and pillar means: built from the campaign's report
+    once per results version and kept (one query to read back)."""
+
+    def build() -> tuple[dict, bytes]:
+        report = report_data(campaign=campaign, leaves=False, free_text=False)
+        units, groups = {}, {}
+        for s, section in enumerate(report.sections):
+            for name in section.groups():
+                key = f"{s}:{name}"
+                rows = section.group_rows(name)
+                with np.errstate(all="ignore"):
+                    mean = np.nanmean(section.pillar_values[rows], axis=0)
+                groups[key] = {
+                    "ranked": sum(
+                        1
+                        for k in rows
+                        if section.units[k].ranked and section.units[k].rank
+                    ),
+                    "means": [_float(x) for x in mean],
+                }
+                for k in rows:
+                    unit = section.units[k]
+                    units[str(unit.assessment_id)] = [
+                        unit.previous_value,
+                        unit.previous_rank,
+                        key,
+                    ]
+        return {"years": report.years, "units": units, "groups": groups}, b""
+
+    return analysis_stored(campaign=campaign, kind="unit-figures", build=build).payload
 
 
 def _float(value) -> float | None:
     return None if value is None or np.isnan(value) else float(value)
 
 
-def _pillars(section: Section, i: int, group: list[int]) -> list[PillarLine]:
-    with np.errstate(all="ignore"):
-        mean = np.nanmean(section.pillar_values[group], axis=0)
-    return [
-        PillarLine(
-            code=pillar.code,
-            name=pillar.name,
-            points=_float(section.pillar_points[i, j]),
-            value=_float(section.pillar_values[i, j]),
-            group_mean=_float(mean[j]),
-            maximum=_float(section.pillar_max[i, j]),
+def _localized(row, lang: str, prefix: str = "") -> str:
+    english = getattr(row, f"{prefix}name_en", "") if lang == "en" else ""
+    return english or getattr(row, f"{prefix}name_vi")
+
+
+def _unit_section(assessment: Assessment, lang: str) -> tuple[Section, list[int]]:
+    """The pillars (and their node ids), indicators and levels of the unit's
+    framework version, named as in the campaign's report
+    (:func:`reports.services.data.report_data`); one query."""
+    version = assessment.version
+    nodes = list(version.nodes.order_by("order", "id"))
+    tops = [n for n in nodes if n.parent_id is None and n.kind == "pillar"]
+    tops = tops or [n for n in nodes if n.parent_id is None]
+    section = Section(
+        key="",
+        title="",
+        version="",
+        legal_basis="",
+        levels=[
+            LevelInfo(
+                lv["code"],
+                (lv.get("name_en") if lang == "en" else "") or lv["name_vi"],
+                float(lv["min_value"]),
+            )
+            for lv in version.levels
+        ],
+        pillars=[NodeInfo(n.code, _localized(n, lang)) for n in tops],
+        indicators=[
+            NodeInfo(n.code, _localized(n, lang), None)
+            for n in nodes
+            if n.kind == "indicator"
+        ],
+        units=[],
+        pillar_values=np.empty((0, 0)),
+        pillar_points=np.empty((0, 0)),
+        pillar_max=np.empty((0, 0)),
+    )
+    return section, [n.pk for n in tops]
+
+
+def _unit_results(
+    assessment: Assessment, section: Section, pillar_ids: list[int]
+) -> tuple[dict, list]:
+    """The unit's stored total and pillar results (one query)."""
+    stored = {
+        node_id: (final, maximum, value, level, rank)
+        for node_id, final, maximum, value, level, rank in assessment.results.filter(
+            Q(node__isnull=True) | Q(node_id__in=pillar_ids)
+        ).values_list(
+            "node_id", "final_points", "applicable_max", "value", "level", "rank"
         )
-        for j, pillar in enumerate(section.pillars)
-    ]
+    }
+    f = _decimal
+    final, maximum, value, level, rank = stored.get(None, (None, None, None, "", None))
+    root = {
+        "points": f(final),
+        "maximum": f(maximum),
+        "value": f(value),
+        "level": level,
+        "rank": rank,
+    }
+    pillars = []
+    for pillar, node_id in zip(section.pillars, pillar_ids, strict=True):
+        final, maximum, value, _level, _rank = stored.get(node_id, (None,) * 5)
+        pillars.append(
+            {
+                "code": pillar.code,
+                "name": pillar.name,
+                "points": f(final),
+                "value": f(value),
+                "maximum": f(maximum),
+            }
+        )
+    return root, pillars
 
 
 def _weak_points(card: Scorecard, assessment: Assessment, section: Section) -> None:
@@ -137,22 +233,31 @@ def _lost(line: LostPoints, names: dict[str, str]) -> LostLine:
 def unit_scorecard_page(
     *, assessment: Assessment, lang: str = "vi", codes: set[str] | None = None
 ) -> dict:
-    """The scorecard and its pillar radar (inline SVG) for the printable page."""
+    """The scorecard and its pillar radar (inline SVG) for the printable page; the
+    radar is drawn once per results version and language and kept."""
     card = unit_scorecard(assessment=assessment, lang=lang, codes=codes)
     radar = ""
     if card.pillars:
-        with translation.override(lang):
-            content = charts.radar_svg(
-                axes=[p.code for p in card.pillars],
-                series=[
-                    (card.unit, [_nan(p.value) for p in card.pillars]),
-                    (_("Group mean"), [_nan(p.group_mean) for p in card.pillars]),
-                ],
-                title=_("Pillar profile against the group mean"),
-            )
-        text = content.decode("utf-8")
-        radar = mark_safe(text[text.index("<svg") :])  # noqa: S308 - from matplotlib
-    return {"card": card, "radar_svg": radar}
+        radar = analysis_stored(
+            campaign=assessment.campaign,
+            kind=f"radar:{lang}:{assessment.pk}",
+            build=lambda: ({"svg": _radar(card, lang)}, b""),
+        ).payload["svg"]
+    return {"card": card, "radar_svg": mark_safe(radar)}  # noqa: S308 - matplotlib
+
+
+def _radar(card: Scorecard, lang: str) -> str:
+    with translation.override(lang):
+        content = charts.radar_svg(
+            axes=[p.code for p in card.pillars],
+            series=[
+                (card.unit, [_nan(p.value) for p in card.pillars]),
+                (_("Group mean"), [_nan(p.group_mean) for p in card.pillars]),
+            ],
+            title=_("Pillar profile against the group mean"),
+        )
+    text = content.decode("utf-8")
+    return text[text.index("<svg") :]
 
 
 def _nan(value: float | None) -> float:

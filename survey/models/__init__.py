@@ -1,7 +1,7 @@
 from survey.models.accounts import Membership, User
 from survey.models.answers import Answer, Assessment, Evidence, UnitResult
 from survey.models.audit import AuditEvent
-from survey.models.campaigns import Campaign, CampaignVersion
+from survey.models.campaigns import Campaign, CampaignVersion, ResultsAnalysis
 from survey.models.frameworks import Framework, FrameworkVersion, Node
 from survey.models.units import Unit, UnitLineage, UnitType
 from survey.models.workflow import AnswerComment, Notification, ReminderLog
@@ -20,6 +20,7 @@ __all__ = [
     "Node",
     "Notification",
     "ReminderLog",
+    "ResultsAnalysis",
     "Unit",
     "UnitLineage",
     "UnitResult",

@@ -28,6 +28,9 @@ class Campaign(models.Model):
         _("state"), max_length=12, choices=State.choices, default=State.DRAFT
     )
     state_version = models.PositiveIntegerField(_("state version"), default=0)
+    # Raised each time results are stored: what is derived from them is kept per
+    # results version (ResultsAnalysis) and read back until the next one.
+    results_version = models.PositiveIntegerField(_("results version"), default=0)
     opens_on = models.DateField(_("opens on"))
     deadline = models.DateField(_("deadline"))
     decision_number = models.CharField(_("decision number"), max_length=80, blank=True)
@@ -90,3 +93,35 @@ class CampaignVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} · {self.get_unit_type_display()} · {self.version}"
+
+
+class ResultsAnalysis(models.Model):
+    """What is derived from one version of a campaign's stored results and costly
+    to build again: the engine's arrays and rank intervals of a framework version,
+    the dashboard's tables and charts. Built once per results version and read
+    back by the pages; a published campaign's results, hence these, never change."""
+
+    campaign = models.ForeignKey(
+        Campaign,
+        models.CASCADE,
+        related_name="analyses",
+        verbose_name=_("campaign"),
+    )
+    results_version = models.PositiveIntegerField(_("results version"))
+    kind = models.CharField(_("kind"), max_length=40)
+    payload = models.JSONField(_("data"), default=dict)
+    content = models.BinaryField(_("content"), blank=True, default=b"")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("results analysis")
+        verbose_name_plural = _("results analyses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "results_version", "kind"],
+                name="survey_resultsanalysis_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.results_version} · {self.kind}"

@@ -3,7 +3,9 @@ perturbed assumptions, last year's values and ranks on this year's units, and on
 unit's weakest indicators and path to the next level.
 
 Each engine pass scores the campaign's units as they are stored, units that never
-submitted included (:func:`survey.results.compute.blank_assessments`).
+submitted included (:func:`survey.results.inputs.blank_assessments`); the passes
+are made when the results are stored and kept with them
+(:mod:`survey.results.arrays`).
 """
 
 from collections.abc import Mapping, Sequence
@@ -13,10 +15,8 @@ import numpy as np
 
 import scoring
 from survey.models import Assessment, Campaign
-from survey.results.compute import blank_assessments
-from survey.results.inputs import campaign_population, framework_spec
-
-MONTE_CARLO_RUNS = 200
+from survey.results.arrays import MONTE_CARLO_RUNS as MONTE_CARLO_RUNS
+from survey.results.arrays import scored_load
 
 
 @dataclass(frozen=True)
@@ -72,30 +72,15 @@ class UnitWeakPoints:
     path: NextLevel
 
 
-def _scored(*, campaign: Campaign, version) -> scoring.Results:
-    spec = framework_spec(version=version)
-    _rows, population = campaign_population(
-        campaign=campaign,
-        version=version,
-        spec=spec,
-        blank_units=blank_assessments(campaign=campaign, version=version),
-    )
-    return scoring.score(spec, population)
-
-
-def rank_intervals(
-    *, campaign: Campaign, version, runs: int = MONTE_CARLO_RUNS
-) -> dict[int, RankInterval]:
+def rank_intervals(*, campaign: Campaign, version) -> dict[int, RankInterval]:
     """Each assessment's rank interval (keyed by id) when pillar maxima vary by
-    ±10 % and level bounds by ±2 points of %, over ``runs`` draws seeded by the
-    campaign's year. Four queries whatever the number of units."""
-    results = _scored(campaign=campaign, version=version)
-    mc = scoring.monte_carlo(results, n=runs, seed=campaign.year)
+    ±10 % and level bounds by ±2 points of %, over ``MONTE_CARLO_RUNS`` draws
+    seeded by the campaign's year: kept with the stored results
+    (:mod:`survey.results.arrays`), no engine pass here."""
+    _results, intervals = scored_load(campaign=campaign, version=version)
     return {
-        int(unit_id): RankInterval(
-            float(mc.median_rank[k]), float(mc.q05_rank[k]), float(mc.q95_rank[k])
-        )
-        for k, unit_id in enumerate(results.unit_ids)
+        int(unit_id): RankInterval(*(np.nan if x is None else x for x in interval))
+        for unit_id, interval in intervals.items()
     }
 
 
@@ -128,9 +113,12 @@ def unit_weak_points(
     *, assessment: Assessment, weakest: int = 5
 ) -> UnitWeakPoints | None:
     """The ``weakest`` indicators of ``assessment`` by points lost and its path to
-    the next level, from one engine pass over its campaign and framework version
-    (None when the unit is not scored there)."""
-    results = _scored(campaign=assessment.campaign, version=assessment.version)
+    the next level among the units of its campaign and framework version
+    (None when the unit is not scored there), read on the results kept with
+    the stored ones: no scoring pass."""
+    results, _intervals = scored_load(
+        campaign=assessment.campaign, version=assessment.version
+    )
     unit_id = str(assessment.pk)
     if unit_id not in results.unit_index:
         return None

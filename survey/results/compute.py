@@ -4,12 +4,18 @@ from decimal import Decimal
 
 import numpy as np
 from django.db import transaction
+from django.db.models import F
 
 import scoring
+from survey.bulk import bulk_insert
 from survey.errors import SurveyError
-from survey.models import Assessment, Campaign, Node, UnitResult
-from survey.results.inputs import campaign_population, framework_spec
-from survey.states import AFTER_DEADLINE, NOT_SUBMITTED
+from survey.models import Assessment, Campaign, Node, ResultsAnalysis, UnitResult
+from survey.results.arrays import scored_store
+from survey.results.inputs import (
+    blank_assessments,
+    campaign_population,
+    framework_spec,
+)
 
 C = Campaign.State
 
@@ -30,10 +36,21 @@ def campaign_results_compute(*, campaign: Campaign, freeze: bool = False) -> int
     if campaign.state != C.REOPENED and frozen.exists():
         raise ResultsFrozen(code="frozen")
     UnitResult.objects.filter(assessment__campaign=campaign).delete()
+    _next_results_version(campaign)
     written = 0
     for use in campaign.versions.select_related("version"):
         written += _score_version(campaign, use.version, freeze)
     return written
+
+
+def _next_results_version(campaign: Campaign) -> None:
+    """Raise the campaign's results version (what was derived from the results
+    replaced goes with them)."""
+    Campaign.objects.filter(pk=campaign.pk).update(
+        results_version=F("results_version") + 1
+    )
+    campaign.refresh_from_db(fields=["results_version"])
+    ResultsAnalysis.objects.filter(campaign=campaign).delete()
 
 
 def campaign_results_refresh(*, campaign: Campaign) -> int:
@@ -59,23 +76,9 @@ def _score_version(campaign: Campaign, version, freeze: bool) -> int:
         for i, assessment in enumerate(assessments)
         for k in range(len(spec.nodes))
     ]
-    UnitResult.objects.bulk_create(rows, batch_size=5000)
+    bulk_insert(UnitResult, rows)
+    scored_store(campaign=campaign, version=version, results=results)
     return len(rows)
-
-
-def blank_assessments(*, campaign: Campaign, version) -> list[int]:
-    """Assessments scored as if nothing was answered: units that never submitted
-    score 0 after the deadline under the default rule. One query, none when the
-    rule does not apply; every engine pass over a campaign asks this."""
-    if campaign.state not in AFTER_DEADLINE:
-        return []
-    if campaign.non_submission != Campaign.NonSubmission.ZERO:
-        return []
-    return list(
-        Assessment.objects.filter(
-            campaign=campaign, version=version, state__in=NOT_SUBMITTED
-        ).values_list("pk", flat=True)
-    )
 
 
 def _decimal(x: float, places: int) -> Decimal | None:

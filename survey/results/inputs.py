@@ -4,7 +4,8 @@ campaign's population of units and answers."""
 from typing import Any
 
 import scoring
-from survey.models import Answer, Assessment
+from survey.models import Answer, Assessment, Campaign
+from survey.states import AFTER_DEADLINE, NOT_SUBMITTED
 
 
 def framework_spec(*, version) -> scoring.FrameworkSpec:
@@ -137,3 +138,18 @@ def engine_answer_fields(*, answer_type: str, rule: str, values: dict) -> dict:
         "yes": values.get("yes"),
         "na": bool(values.get("is_na")),
     }
+
+
+def blank_assessments(*, campaign: Campaign, version) -> list[int]:
+    """Assessments scored as if nothing was answered: units that never submitted
+    score 0 after the deadline under the default rule. One query, none when the
+    rule does not apply; every engine pass over a campaign asks this."""
+    if campaign.state not in AFTER_DEADLINE:
+        return []
+    if campaign.non_submission != Campaign.NonSubmission.ZERO:
+        return []
+    return list(
+        Assessment.objects.filter(
+            campaign=campaign, version=version, state__in=NOT_SUBMITTED
+        ).values_list("pk", flat=True)
+    )
