@@ -26,6 +26,7 @@ import http.client
 import json
 import os
 import random
+import re
 import secrets
 import shutil
 import signal
@@ -508,6 +509,37 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[rank]
 
 
+ACCESS_LINE = re.compile(r'"(GET|POST) (\S+) HTTP/[\d.]+" (\d+) .* (\d+)ms$')
+
+
+def request_kind(method: str, path: str) -> str | None:
+    if path == "/login/":
+        return "login page" if method == "GET" else "login"
+    if path == "/":
+        return "home"
+    if path.startswith("/assessments/"):
+        return "autosave" if path.endswith("/answers/") else "step"
+    return None
+
+
+def server_times_print(log_path: Path) -> None:
+    """Time spent inside gunicorn by kind of request, from its access log: what the
+    people waited beyond it was spent queueing for a free thread."""
+    times: dict[str, list[float]] = defaultdict(list)
+    for line in log_path.read_text(errors="replace").splitlines():
+        match = ACCESS_LINE.search(line)
+        if match and (kind := request_kind(match[1], match[2])):
+            times[kind].append(float(match[4]))
+    print("\ntime inside gunicorn (access log), without the wait for a free thread:")
+    print(f"{'kind':<12}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    for kind in ("login page", "login", "home", "step", "autosave"):
+        if values := times.get(kind):
+            print(
+                f"{kind:<12}{len(values):>7}{statistics.median(values):>9.0f}"
+                f"{percentile(values, 0.95):>9.0f}{percentile(values, 0.99):>9.0f}"
+            )
+
+
 def report_print(stats: Stats, seconds: float) -> int:
     total = sum(len(v) for v in stats.times.values())
     errors = sum(stats.errors.values())
@@ -703,6 +735,8 @@ def main() -> None:
         server_stop(process)
 
         report_print(stats, seconds)
+        if env.get("GUNICORN_ACCESSLOG", "-") != "none":
+            server_times_print(log_path)
         if args.kill_worker_at is not None:
             print(
                 f"workers killed: {killed or 'none (none found)'};"
