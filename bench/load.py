@@ -4,9 +4,10 @@ Drops and recreates the database named by ``--database-url``, migrates it, loads
 demo province (``seed_demo``), collects the static files and starts gunicorn with
 ``config/gunicorn.py`` (DEBUG off) on a free loopback port. Then ``--users`` people,
 each the editor of a different unit whose 2025 assessment can still be edited, log in
-once and, for ``--duration`` seconds, open pages (home, a questionnaire step) and
-autosave answers, thinking 0.2–1 s between requests. At the end it prints throughput,
-p50/p95/p99 by kind of request and the errors, then reads the database: every save
+(spread over ``--ramp`` seconds) and, once all are in, for ``--duration`` seconds
+open pages (home, a questionnaire step) and autosave answers, thinking 0.2–1 s
+between requests. At the end it prints throughput, p50/p95/p99 by kind of request
+and the errors, then reads the database: every save
 the server acknowledged (2xx with the answer's new version) must be stored with its
 value, in the audit trail and, for the last one of each answer, in the answer itself.
 
@@ -50,7 +51,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/dti_bench"
 PASSWORD = "demo-dti-2025"  # the demo accounts' password (survey/demo/seed.py)
 OPEN_YEAR = 2025
-PAGE_KINDS = ("home", "step")
+LOGIN_KINDS = ("login page", "login")
 TARGETS_MS = {"autosave": 200, "home": 500, "step": 500, "login page": 500}
 START_SECONDS = 60
 REQUEST_TIMEOUT = 30
@@ -332,6 +333,7 @@ class Browser:
     def close(self) -> None:
         if self.connection is not None:
             self.connection.close()
+            self.connection = None
 
 
 @dataclass
@@ -369,12 +371,14 @@ class Ack:
 @dataclass
 class Run:
     port: int
-    end: float
     stop: threading.Event
     stats: Stats
     think: tuple[float, float]
     label: str
     ramp: float  # seconds between two people's logins
+    end: float = 0.0  # set when everyone has logged in
+    go: threading.Event = field(default_factory=threading.Event)
+    ready: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
     acks: list[Ack] = field(default_factory=list)
     unacked: list[tuple[int, int, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -395,7 +399,15 @@ def person_run(person: Person, index: int, run: Run) -> None:
     rng = random.Random(index)
     browser = Browser(run.port, run.stats)
     try:
-        if run.stop.wait(run.ramp * index) or not _login(browser, person, run):
+        logged_in = False
+        try:
+            if not run.stop.wait(run.ramp * index):
+                logged_in = _login(browser, person, run)
+        finally:
+            browser.close()  # idle until everyone is in: gunicorn would close it
+            run.ready.release()
+        run.go.wait()
+        if not logged_in or run.stop.is_set():
             return
         saves = 0
         pending: dict[int, str] = {}  # node -> comment sent but not acknowledged
@@ -500,6 +512,14 @@ def _first_result(content: bytes) -> dict:
         return {}
 
 
+def logins_wait(run: Run, count: int, seconds: float) -> None:
+    """Until every person has tried to log in (or ``seconds`` have passed)."""
+    deadline = time.monotonic() + seconds
+    for _ in range(count):
+        if not run.ready.acquire(timeout=max(0.1, deadline - time.monotonic())):
+            return
+
+
 # Figures and checks -------------------------------------------------------------
 
 
@@ -541,9 +561,12 @@ def server_times_print(log_path: Path) -> None:
 
 
 def report_print(stats: Stats, seconds: float) -> int:
-    total = sum(len(v) for v in stats.times.values())
+    total = sum(len(v) for k, v in stats.times.items() if k not in LOGIN_KINDS)
     errors = sum(stats.errors.values())
-    print(f"\n{total} requests in {seconds:.1f} s: {total / seconds:.1f} requests/s")
+    print(
+        f"\nafter the logins, {total} requests in {seconds:.1f} s:"
+        f" {total / seconds:.1f} requests/s"
+    )
     print(
         f"{'kind':<12}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
         f"{'errors':>8}   target"
@@ -701,7 +724,6 @@ def main() -> None:
         stats = Stats()
         run = Run(
             port=port,
-            end=time.monotonic() + args.duration,
             stop=threading.Event(),
             stats=stats,
             think=(args.think_min, args.think_max),
@@ -710,22 +732,28 @@ def main() -> None:
         )
         killed: list[int] = []
         timer = None
-        if args.kill_worker_at is not None:
-            timer = threading.Timer(
-                args.kill_worker_at, worker_kill, args=(process.pid, killed)
-            )
-            timer.start()
-        started = time.monotonic()
         threads = [
             threading.Thread(target=person_run, args=(person, i, run), daemon=True)
             for i, person in enumerate(people)
         ]
-        for thread in threads:
-            thread.start()
         try:
+            started = time.monotonic()
+            for thread in threads:
+                thread.start()
+            logins_wait(run, len(threads), args.ramp + START_SECONDS)
+            print(f"logins: {time.monotonic() - started:.1f} s; then the run itself")
+            if args.kill_worker_at is not None:
+                timer = threading.Timer(
+                    args.kill_worker_at, worker_kill, args=(process.pid, killed)
+                )
+                timer.start()
+            started = time.monotonic()
+            run.end = started + args.duration
+            run.go.set()
             time.sleep(args.duration)
         finally:
             run.stop.set()
+            run.go.set()
             if timer is not None:
                 timer.cancel()
             for thread in threads:
