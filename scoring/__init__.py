@@ -74,6 +74,7 @@ from scoring.rules import (
     RULE_ANSWER_TYPES,
     RULES,
     leaf_points,
+    leaves_points,
     rule_params_errors,
 )
 from scoring.tree import build_spec
@@ -146,6 +147,7 @@ __all__ = [
     "contributions",
     "explain",
     "leaf_points",
+    "leaves_points",
     "monte_carlo",
     "population_from_records",
     "path_to_next_level",

@@ -253,6 +253,33 @@ def leaf_points(
     group); without it the outcome is ``needs_population`` with no points.
     Penalty points are negative.
     """
+    (outcome,) = leaves_points(
+        rule,
+        params,
+        max_points,
+        [answer],
+        answer_type=answer_type,
+        na_allowed=na_allowed,
+        precision=precision,
+        group_best=group_best,
+    )
+    return outcome
+
+
+def leaves_points(
+    rule: str,
+    params: Mapping[str, Any] | None,
+    max_points: float | None,
+    answers: Sequence[Answer],
+    *,
+    answer_type: str = "",
+    na_allowed: bool = True,
+    precision: int = 2,
+    group_best: float | None = None,
+) -> list[LeafOutcome]:
+    """:func:`leaf_points` of many answers to one indicator, in one pass."""
+    if not answers:
+        return []
     node = NodeSpec(
         "leaf",
         1,
@@ -275,9 +302,13 @@ def leaf_points(
     spec = FrameworkSpec(
         nodes=nodes, precision=precision, compiled=compile_rules(nodes)
     )
-    answers = encode_answers(spec, [[answer]])
-    best = np.array([[np.nan if group_best is None else group_best]])
+    n = len(answers)
+    encoded = encode_answers(spec, [[answer] for answer in answers])
+    best = np.full((n, 1), np.nan if group_best is None else group_best)
     points, status, error = kernels.score_leaves(
-        spec, answers, np.ones((1, 1), bool), best
+        spec, encoded, np.ones((n, 1), bool), best
     )
-    return kernels.outcome(spec, points[0, 0], int(status[0, 0]), int(error[0, 0]))
+    return [
+        kernels.outcome(spec, points[i, 0], int(status[i, 0]), int(error[i, 0]))
+        for i in range(n)
+    ]

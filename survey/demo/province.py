@@ -14,8 +14,11 @@ from survey.demo.names import (
 from survey.models import Membership, Node, Unit, UnitLineage, UnitType, User
 
 
-def province_units() -> list[Unit]:
-    """The departments and communes, with two communes merged into one in 2025."""
+def province_units(communes: int = 0) -> list[Unit]:
+    """The departments and communes, with two communes merged into one in 2025.
+
+    ``communes`` above the demo's own number adds numbered communes (``X-0042``,
+    "Xã Số 42") until that many are active, for a province of national size."""
     rows = [
         Unit(code=code, name_vi=name, unit_type=UnitType.DEPARTMENT, active_from=2020)
         for code, name, _tthc, _ranked in DEPARTMENTS
@@ -27,6 +30,15 @@ def province_units() -> list[Unit]:
             Unit(
                 code=code,
                 name_vi=f"{prefix} {stem}",
+                unit_type="commune",
+                active_from=2020,
+            )
+        )
+    for number in range(len(COMMUNE_STEMS) + 2, communes + 1):  # + the merged one
+        rows.append(
+            Unit(
+                code=f"X-{number:04d}",
+                name_vi=f"Xã Số {number}",
                 unit_type="commune",
                 active_from=2020,
             )

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from survey.bulk import bulk_insert
 from survey.demo.answers import answer_values, evidence_reference, verified_values
 from survey.demo.names import DEPARTMENTS
 from survey.demo.province import province_accounts, province_units
@@ -30,7 +31,7 @@ from survey.models import (
     User,
 )
 from survey.results.compute import campaign_results_compute
-from survey.results.points import answer_points
+from survey.results.points import answers_points
 from survey.states import NOT_SUBMITTED, REVIEW_STARTED
 
 FRAMEWORKS = Path(settings.BASE_DIR) / "fixtures" / "frameworks"
@@ -51,12 +52,14 @@ class Seeded:
 
 
 @transaction.atomic
-def demo_province_seed(*, seed: int = 2025, today: date | None = None) -> Seeded:
+def demo_province_seed(
+    *, seed: int = 2025, today: date | None = None, communes: int = 0
+) -> Seeded:
     rng = random.Random(seed)
     today = today or timezone.localdate()
     out = Seeded()
     versions = _frameworks()
-    units = province_units()
+    units = province_units(communes)
     out.units = len(units)
     out.users = province_accounts(
         units=units, versions=versions, password=DEMO_PASSWORD
@@ -201,6 +204,7 @@ RETURN_COMMENT = "Cần bổ sung minh chứng (văn bản, số liệu)."
 def _answers(campaign, assessments, skills, rng) -> int:
     nodes_by_version: dict[int, list[Node]] = {}
     answers, evidence = [], []
+    scoring = _Scoring()
     for assessment in assessments:
         version = assessment.version
         if version.pk not in nodes_by_version:
@@ -220,20 +224,71 @@ def _answers(campaign, assessments, skills, rng) -> int:
                 or rng.random() > share
             ):
                 continue
-            answer = _answer(assessment, node, skill, rng, campaign.year)
+            answer = _answer(assessment, node, skill, rng, campaign.year, scoring)
             own.append(answer)
             if rng.random() < 0.5 and not answer.is_na:
                 evidence.append((answer, evidence_reference(rng, campaign.year)))
         if assessment.state == A.RETURNED:
             _return_at_least_one(own)
         answers += own
-    Answer.objects.bulk_create(answers, batch_size=2000)
-    Evidence.objects.bulk_create(
-        [Evidence(answer=a, kind="document", **ref) for a, ref in evidence],
-        batch_size=2000,
+    scoring.apply()
+    bulk_insert(Answer, answers)
+    ids = {
+        (assessment_id, node_id): pk
+        for assessment_id, node_id, pk in Answer.objects.filter(
+            assessment__campaign=campaign
+        ).values_list("assessment_id", "node_id", "pk")
+    }
+    bulk_insert(
+        Evidence,
+        [
+            Evidence(answer_id=ids[a.assessment_id, a.node_id], kind="document", **ref)
+            for a, ref in evidence
+        ],
     )
     _return_comments(answers)
     return len(answers)
+
+
+class _Scoring:
+    """Points of the generated answers, scored one indicator at a time once all
+    are made (one engine pass per indicator instead of one per answer)."""
+
+    def __init__(self) -> None:
+        self.own: dict[int, tuple[Node, int, list]] = {}
+        self.verified: dict[int, tuple[Node, int, list]] = {}
+        self.agreed: list[Answer] = []
+
+    def add_own(self, answer: Answer, node: Node, values: dict, precision: int):
+        self.own.setdefault(node.pk, (node, precision, []))[2].append(
+            (answer, values, answer.is_na)
+        )
+
+    def add_verified(self, answer: Answer, node: Node, values: dict, precision: int):
+        self.verified.setdefault(node.pk, (node, precision, []))[2].append(
+            (answer, values, False)
+        )
+
+    def apply(self) -> None:
+        for node, precision, rows in self.own.values():
+            for (answer, _v, _na), (points, error) in _scored(node, precision, rows):
+                answer.self_points, answer.points_error = points, error
+        for node, precision, rows in self.verified.values():
+            for (answer, _v, _na), (points, _error) in _scored(node, precision, rows):
+                answer.verified_points = (
+                    points if points is not None else answer.self_points
+                )
+        for answer in self.agreed:
+            answer.verified_points = answer.self_points
+
+
+def _scored(node: Node, precision: int, rows: list):
+    points = answers_points(
+        node=node,
+        rows=[(values, is_na) for _a, values, is_na in rows],
+        precision=precision,
+    )
+    return zip(rows, points, strict=True)
 
 
 def _answered_share(campaign, assessment, rng) -> float:
@@ -248,22 +303,18 @@ def _answered_share(campaign, assessment, rng) -> float:
     return 1.0
 
 
-def _answer(assessment, node, skill, rng, year) -> Answer:
+def _answer(assessment, node, skill, rng, year, scoring: _Scoring) -> Answer:
     precision = assessment.version.precision
     is_na = node.na_allowed and rng.random() < 0.12
     values = {} if is_na else answer_values(node, skill, rng, year)
-    points, error = answer_points(
-        node=node, values=values, is_na=is_na, precision=precision
-    )
     answer = Answer(
         assessment=assessment,
         node=node,
         is_na=is_na,
-        self_points=points,
-        points_error=error,
         version=1,
         **values,
     )
+    scoring.add_own(answer, node, values, precision)
     # Verified and published assessments have a verdict on every indicator, as
     # verification requires; one in review has about half of them.
     if assessment.state in REVIEW_STARTED and (
@@ -271,16 +322,18 @@ def _answer(assessment, node, skill, rng, year) -> Answer:
     ):
         if is_na:
             _agree(answer)
+            scoring.agreed.append(answer)
         else:
-            _review(answer, node, values, rng, precision)
+            verified = _review(answer, node, values, rng)
+            scoring.add_verified(answer, node, verified, precision)
     if assessment.state == A.RETURNED and not is_na and rng.random() < 0.08:
         _mark_returned(answer)
     return answer
 
 
 def _agree(answer: Answer) -> None:
+    """Agreed: verified points are its own, set by ``_Scoring.apply``."""
     answer.review_status = Answer.ReviewStatus.AGREED
-    answer.verified_points = answer.self_points
 
 
 def _mark_returned(answer: Answer) -> None:
@@ -313,12 +366,9 @@ def _return_comments(answers: list[Answer]) -> None:
     )
 
 
-def _review(answer: Answer, node: Node, values: dict, rng, precision: int) -> None:
+def _review(answer: Answer, node: Node, values: dict, rng) -> dict:
+    """The reviewer's verdict; returns the verified values to be scored."""
     verified, agreed = verified_values(node, values, rng)
-    points, _error = answer_points(
-        node=node, values=verified, is_na=False, precision=precision
-    )
-    answer.verified_points = points if points is not None else answer.self_points
     answer.verified_value = {k: _jsonable(v) for k, v in verified.items()}
     if agreed:
         answer.review_status = Answer.ReviewStatus.AGREED
@@ -327,6 +377,7 @@ def _review(answer: Answer, node: Node, values: dict, rng, precision: int) -> No
         answer.reviewer_explanation = (
             "Minh chứng chưa đầy đủ; chấm theo số liệu đã xác minh."
         )
+    return verified
 
 
 def _jsonable(value):

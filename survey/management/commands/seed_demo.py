@@ -10,15 +10,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2025)
         parser.add_argument(
+            "--communes",
+            type=int,
+            default=0,
+            help="Number of communes (numbered ones are added to the demo's own); "
+            "3300 gives a province of national size.",
+        )
+        parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when units exist."
         )
 
-    def handle(self, *args, seed: int, if_empty: bool, **options):
+    def handle(self, *args, seed: int, communes: int, if_empty: bool, **options):
         if Unit.objects.exists():
             if if_empty:
                 return "Demo data already loaded."
             raise CommandError("The database already has units; use a fresh database.")
-        out = demo_province_seed(seed=seed)
+        out = demo_province_seed(seed=seed, communes=communes)
         return (
             f"Demo province: {out.units} units, {out.users} accounts, "
             f"{out.assessments} assessments, {out.answers} answers"
