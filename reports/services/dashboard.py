@@ -13,12 +13,15 @@ import numpy as np
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from reports.builders import charts
 from reports.builders.data import Section, UnitRow
 from reports.services.data import report_data
+from reports.services.unit import campaign_unit_figures
 from survey.models import Campaign
 from survey.results.stored import analysis_stored
+from survey.states import FILLING_CAMPAIGN_STATES
 
 # A group with more units shows its first and last ones, and its ranking chart
 # as an image of its own instead of inside the page.
@@ -61,6 +64,31 @@ def dashboard_chart(*, campaign: Campaign, lang: str, name: str) -> str | None:
         build=lambda: (_build(campaign, lang)[1], b""),
     ).payload
     return kept.get(name)
+
+
+def dashboard_prepare_later(*, campaign: Campaign, results_version: int) -> None:
+    """Once results are stored after the filling period, have the worker build
+    the dashboard and the scorecards' figures of that results version ahead of
+    the committee's first look. While units fill in, results change with every
+    submission: they are built when someone looks."""
+    if campaign.state in FILLING_CAMPAIGN_STATES:
+        return
+    dashboard_prepare_task.enqueue(
+        campaign_id=campaign.pk, results_version=results_version
+    )
+
+
+@task()
+def dashboard_prepare_task(*, campaign_id: int, results_version: int) -> bool:
+    """Build what the dashboard (in both languages) and the scorecards read of
+    one results version; False when newer results replaced it meanwhile."""
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None or campaign.results_version != results_version:
+        return False
+    for lang in ("vi", "en"):
+        campaign_dashboard(campaign=campaign, lang=lang)
+    campaign_unit_figures(campaign=campaign)
+    return True
 
 
 def _group_view(group: dict) -> GroupView:

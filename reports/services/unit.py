@@ -42,7 +42,7 @@ def unit_scorecard(
 ) -> Scorecard:
     """The scorecard of ``assessment``'s unit, from its stored results and what
     is kept with them: last year's figures and its group's (built once per
-    results version, :func:`_campaign_figures`), its weakest indicators and path
+    results version, :func:`campaign_unit_figures`), its weakest indicators and path
     to the next level (:func:`survey.results.analysis.unit_weak_points`). No
     scoring pass and a fixed number of queries whatever the number of units.
 
@@ -50,7 +50,7 @@ def unit_scorecard(
     the path to the next level name only those; None lists every indicator.
     """
     campaign = assessment.campaign
-    kept = _campaign_figures(campaign)
+    kept = campaign_unit_figures(campaign=campaign)
     found = kept["units"].get(str(assessment.pk))
     if found is None:  # its framework version is not the campaign's
         raise LookupError(assessment.pk)
@@ -90,7 +90,7 @@ def unit_scorecard(
     return card
 
 
-def _campaign_figures(campaign: Campaign) -> dict:
+def campaign_unit_figures(*, campaign: Campaign) -> dict:
     """Per unit of the campaign, last year's value and rank and its group; per
     group, its ranked units and pillar means: built from the campaign's report
     once per results version and kept (one query to read back)."""

@@ -1,5 +1,6 @@
 """Score a campaign with the engine and store the results; explain one unit's number."""
 
+import logging
 from decimal import Decimal
 
 import numpy as np
@@ -16,8 +17,10 @@ from survey.results.inputs import (
     campaign_population,
     framework_spec,
 )
+from survey.results.stored import results_stored
 
 C = Campaign.State
+logger = logging.getLogger(__name__)
 
 
 class ResultsFrozen(SurveyError):
@@ -40,7 +43,18 @@ def campaign_results_compute(*, campaign: Campaign, freeze: bool = False) -> int
     written = 0
     for use in campaign.versions.select_related("version"):
         written += _score_version(campaign, use.version, freeze)
+    version = campaign.results_version
+    transaction.on_commit(lambda: _announce(campaign=campaign, results_version=version))
     return written
+
+
+def _announce(*, campaign: Campaign, results_version: int) -> None:
+    # Preparing pages ahead is an optimisation: its failure fails nothing else.
+    for receiver, outcome in results_stored.send_robust(
+        sender=Campaign, campaign=campaign, results_version=results_version
+    ):
+        if isinstance(outcome, Exception):
+            logger.error("After results were stored, %s failed: %r", receiver, outcome)
 
 
 def _next_results_version(campaign: Campaign) -> None:

@@ -4,8 +4,13 @@
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 
 from survey.models import Campaign, ResultsAnalysis, UnitResult
+
+# Sent once a campaign's results are stored and committed, with ``campaign`` and
+# its new ``results_version``: the pages built from them may be prepared ahead.
+results_stored = Signal()
 
 
 def stored_totals(*, assessment_ids) -> dict:

@@ -144,3 +144,34 @@ def test_a_large_groups_ranking_is_an_image_with_its_etag(
     assert client.get(url).status_code == 403
     client.logout()
     assert client.get(url).status_code == 302
+
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.mark.parametrize(
+    ("state", "prepared"), [("preliminary", True), ("published", True), ("open", False)]
+)
+def test_results_stored_after_filling_are_prepared_by_the_worker(
+    version, django_capture_on_commit_callbacks, settings, state, prepared
+):
+    settings.TASKS = IMMEDIATE
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign = make_campaign(version, 4, state=state)
+    kinds = set(
+        ResultsAnalysis.objects.filter(
+            campaign=campaign, results_version=campaign.results_version
+        ).values_list("kind", flat=True)
+    )
+    expected = {"dashboard:vi", "dashboard:en", "unit-figures"}
+    assert (expected <= kinds) is prepared
+    assert f"scored:{version.pk}" in kinds
+
+
+def test_a_task_for_replaced_results_does_nothing(version):
+    campaign = make_campaign(version, 3, state="preliminary")
+    stale = campaign.results_version - 1
+    assert not dashboard.dashboard_prepare_task.call(
+        campaign_id=campaign.pk, results_version=stale
+    )
+    assert not ResultsAnalysis.objects.filter(kind__startswith="dashboard").exists()
