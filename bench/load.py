@@ -512,6 +512,11 @@ def _first_result(content: bytes) -> dict:
         return {}
 
 
+def load_average() -> str:
+    """The machine's load (other programs weigh on the figures too)."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def logins_wait(run: Run, count: int, seconds: float) -> None:
     """Until every person has tried to log in (or ``seconds`` have passed)."""
     deadline = time.monotonic() + seconds
@@ -742,6 +747,7 @@ def main() -> None:
                 thread.start()
             logins_wait(run, len(threads), args.ramp + START_SECONDS)
             print(f"logins: {time.monotonic() - started:.1f} s; then the run itself")
+            print(f"load average before the run: {load_average()}")
             if args.kill_worker_at is not None:
                 timer = threading.Timer(
                     args.kill_worker_at, worker_kill, args=(process.pid, killed)
@@ -759,6 +765,7 @@ def main() -> None:
             for thread in threads:
                 thread.join(timeout=REQUEST_TIMEOUT + 5)
         seconds = time.monotonic() - started
+        print(f"load average after the run: {load_average()} ({os.cpu_count()} cores)")
         workers_left = len(worker_pids(process.pid))
         server_stop(process)
 
