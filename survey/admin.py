@@ -21,6 +21,7 @@ from survey.models import (
     FrameworkVersion,
     Membership,
     Node,
+    ResultsAnalysis,
     Unit,
     UnitLineage,
     UnitResult,
@@ -217,8 +218,15 @@ class CampaignVersionInline(admin.TabularInline):
 class CampaignAdmin(AuditedAdmin):
     list_display = ["name", year, "state", "deadline", "decision_number"]
     list_filter = ["state", "year"]
-    readonly_fields = ["state", "state_version"]
+    readonly_fields = ["state", "state_version", "results_version"]
     inlines = [CampaignVersionInline]
+
+
+@admin.register(ResultsAnalysis)
+class ResultsAnalysisAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["campaign", "results_version", "kind", "created_at"]
+    list_filter = ["campaign"]
+    exclude = ["payload", "content"]  # large; read by the pages
 
 
 @admin.register(Assessment)

@@ -175,3 +175,16 @@ def test_a_task_for_replaced_results_does_nothing(version):
         campaign_id=campaign.pk, results_version=stale
     )
     assert not ResultsAnalysis.objects.filter(kind__startswith="dashboard").exists()
+
+
+def test_the_admin_shows_what_is_kept_and_changes_none_of_it(client, version):
+    from survey.models import User
+
+    campaign = make_campaign(version, 2)
+    client.force_login(User.objects.create_superuser("root", password="x"))
+    kept = ResultsAnalysis.objects.get(campaign=campaign)
+    assert client.get("/admin/survey/resultsanalysis/").status_code == 200
+    page = client.get(f"/admin/survey/resultsanalysis/{kept.pk}/change/")
+    assert page.status_code == 200 and b'name="kind"' not in page.content
+    page = client.get(f"/admin/survey/campaign/{campaign.pk}/change/")
+    assert b'name="results_version"' not in page.content
