@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint setup migrate demo worker messages bench bench-load clean
+.PHONY: run serve test lint setup migrate demo worker messages bench bench-pages bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ messages: setup
 
 bench: setup
 	$(BIN)/python bench/engine.py
+
+# Every crawled page at 100 and 3,300 communes (SQLite; add --postgres for PostgreSQL):
+# make bench-pages PAGES_ARGS="--postgres --repeat 7"
+bench-pages: setup
+	$(BIN)/python bench/pages.py $(PAGES_ARGS)
 
 # 50 people filling in questionnaires on gunicorn + PostgreSQL (docs/server.md):
 # make bench-load LOAD_ARGS="--duration 30 --kill-worker-at 10"

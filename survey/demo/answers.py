@@ -131,6 +131,7 @@ def evidence_reference(rng: random.Random, year: int) -> dict:
     symbol, summary = rng.choice(DOC_KINDS)
     number = rng.randint(12, 980)
     return {
+        "kind": "document",
         "doc_number": f"{number}/{symbol}-UBND",
         "doc_date": date(year, rng.randint(1, 12), rng.randint(1, 28)),
         "summary": summary.format(year=year),

@@ -226,7 +226,7 @@ def _answers(campaign, assessments, skills, rng) -> int:
                 continue
             answer = _answer(assessment, node, skill, rng, campaign.year, scoring)
             own.append(answer)
-            if rng.random() < 0.5 and not answer.is_na:
+            if rng.random() < 0.5 and not answer["is_na"]:
                 evidence.append((answer, evidence_reference(rng, campaign.year)))
         if assessment.state == A.RETURNED:
             _return_at_least_one(own)
@@ -242,7 +242,7 @@ def _answers(campaign, assessments, skills, rng) -> int:
     bulk_insert(
         Evidence,
         [
-            Evidence(answer_id=ids[a.assessment_id, a.node_id], kind="document", **ref)
+            {"answer_id": ids[a["assessment_id"], a["node_id"]], **ref}
             for a, ref in evidence
         ],
     )
@@ -251,20 +251,21 @@ def _answers(campaign, assessments, skills, rng) -> int:
 
 
 class _Scoring:
-    """Points of the generated answers, scored one indicator at a time once all
-    are made (one engine pass per indicator instead of one per answer)."""
+    """Points of the generated answers (rows for ``bulk_insert``), scored one
+    indicator at a time once all are made: one engine pass per indicator instead of
+    one per answer."""
 
     def __init__(self) -> None:
         self.own: dict[int, tuple[Node, int, list]] = {}
         self.verified: dict[int, tuple[Node, int, list]] = {}
-        self.agreed: list[Answer] = []
+        self.agreed: list[dict] = []
 
-    def add_own(self, answer: Answer, node: Node, values: dict, precision: int):
+    def add_own(self, answer: dict, node: Node, values: dict, precision: int):
         self.own.setdefault(node.pk, (node, precision, []))[2].append(
-            (answer, values, answer.is_na)
+            (answer, values, answer["is_na"])
         )
 
-    def add_verified(self, answer: Answer, node: Node, values: dict, precision: int):
+    def add_verified(self, answer: dict, node: Node, values: dict, precision: int):
         self.verified.setdefault(node.pk, (node, precision, []))[2].append(
             (answer, values, False)
         )
@@ -272,14 +273,14 @@ class _Scoring:
     def apply(self) -> None:
         for node, precision, rows in self.own.values():
             for (answer, _v, _na), (points, error) in _scored(node, precision, rows):
-                answer.self_points, answer.points_error = points, error
+                answer["self_points"], answer["points_error"] = points, error
         for node, precision, rows in self.verified.values():
             for (answer, _v, _na), (points, _error) in _scored(node, precision, rows):
-                answer.verified_points = (
-                    points if points is not None else answer.self_points
+                answer["verified_points"] = (
+                    points if points is not None else answer["self_points"]
                 )
         for answer in self.agreed:
-            answer.verified_points = answer.self_points
+            answer["verified_points"] = answer["self_points"]
 
 
 def _scored(node: Node, precision: int, rows: list):
@@ -303,17 +304,17 @@ def _answered_share(campaign, assessment, rng) -> float:
     return 1.0
 
 
-def _answer(assessment, node, skill, rng, year, scoring: _Scoring) -> Answer:
+def _answer(assessment, node, skill, rng, year, scoring: _Scoring) -> dict:
     precision = assessment.version.precision
     is_na = node.na_allowed and rng.random() < 0.12
     values = {} if is_na else answer_values(node, skill, rng, year)
-    answer = Answer(
-        assessment=assessment,
-        node=node,
-        is_na=is_na,
-        version=1,
+    answer = {
+        "assessment_id": assessment.pk,
+        "node_id": node.pk,
+        "is_na": is_na,
+        "version": 1,
         **values,
-    )
+    }
     scoring.add_own(answer, node, values, precision)
     # Verified and published assessments have a verdict on every indicator, as
     # verification requires; one in review has about half of them.
@@ -331,50 +332,50 @@ def _answer(assessment, node, skill, rng, year, scoring: _Scoring) -> Answer:
     return answer
 
 
-def _agree(answer: Answer) -> None:
+def _agree(answer: dict) -> None:
     """Agreed: verified points are its own, set by ``_Scoring.apply``."""
-    answer.review_status = Answer.ReviewStatus.AGREED
+    answer["review_status"] = Answer.ReviewStatus.AGREED
 
 
-def _mark_returned(answer: Answer) -> None:
-    answer.review_status = Answer.ReviewStatus.RETURNED
-    answer.reviewer_explanation = RETURN_COMMENT
+def _mark_returned(answer: dict) -> None:
+    answer["review_status"] = Answer.ReviewStatus.RETURNED
+    answer["reviewer_explanation"] = RETURN_COMMENT
 
 
-def _return_at_least_one(answers: list[Answer]) -> None:
+def _return_at_least_one(answers: list[dict]) -> None:
     """A returned assessment has something to correct: one item at least."""
     returned = Answer.ReviewStatus.RETURNED
-    if answers and not any(a.review_status == returned for a in answers):
-        _mark_returned(next((a for a in answers if not a.is_na), answers[0]))
+    if answers and not any(a.get("review_status") == returned for a in answers):
+        _mark_returned(next((a for a in answers if not a["is_na"]), answers[0]))
 
 
-def _return_comments(answers: list[Answer]) -> None:
+def _return_comments(answers: list[dict]) -> None:
     """The reviewer's message on each returned item, as returning it writes."""
     reviewer = User.objects.get(username="thamdinh")
     AnswerComment.objects.bulk_create(
         [
             AnswerComment(
-                assessment_id=a.assessment_id,
-                node_id=a.node_id,
+                assessment_id=a["assessment_id"],
+                node_id=a["node_id"],
                 author=reviewer,
                 kind=AnswerComment.Kind.RETURN,
                 body=RETURN_COMMENT,
             )
             for a in answers
-            if a.review_status == Answer.ReviewStatus.RETURNED
+            if a.get("review_status") == Answer.ReviewStatus.RETURNED
         ]
     )
 
 
-def _review(answer: Answer, node: Node, values: dict, rng) -> dict:
+def _review(answer: dict, node: Node, values: dict, rng) -> dict:
     """The reviewer's verdict; returns the verified values to be scored."""
     verified, agreed = verified_values(node, values, rng)
-    answer.verified_value = {k: _jsonable(v) for k, v in verified.items()}
+    answer["verified_value"] = {k: _jsonable(v) for k, v in verified.items()}
     if agreed:
-        answer.review_status = Answer.ReviewStatus.AGREED
+        answer["review_status"] = Answer.ReviewStatus.AGREED
     else:
-        answer.review_status = Answer.ReviewStatus.DISAGREED
-        answer.reviewer_explanation = (
+        answer["review_status"] = Answer.ReviewStatus.DISAGREED
+        answer["reviewer_explanation"] = (
             "Minh chứng chưa đầy đủ; chấm theo số liệu đã xác minh."
         )
     return verified

@@ -101,13 +101,14 @@ def _decimal(x: float, places: int) -> Decimal | None:
     return Decimal(str(round(float(x), places)))
 
 
-def _row(results, i, k, assessment, node_ids, freeze) -> UnitResult:
+def _row(results, i, k, assessment, node_ids, freeze) -> dict:
+    """One stored UnitResult, as a row for ``bulk_insert``."""
     spec = results.spec
     code = spec.nodes[k].code
     level = int(results.level[i, k])
     rank = int(results.rank[i, k])
-    return UnitResult(
-        assessment=assessment,
+    return dict(
+        assessment_id=assessment.pk,
         node_id=None if code == scoring.ROOT_CODE else node_ids[code],
         self_points=_decimal(results.self_points[i, k], 2),
         verified_points=_decimal(results.verified_points[i, k], 2),

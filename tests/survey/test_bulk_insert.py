@@ -101,3 +101,21 @@ def test_evidence_and_results_round_trip():
 
 def test_nothing_to_insert():
     assert bulk_insert(Answer, []) == 0
+
+
+def test_rows_given_as_mappings():
+    """Names or attnames; a missing field takes its default."""
+    world = build_world(shape=QUESTIONNAIRE)
+    first, second = sorted(world.nodes.values(), key=lambda n: n.code)[:2]
+    bulk_insert(
+        Answer,
+        [
+            {"assessment": world.assessment, "node": first, "number": Decimal(7)},
+            {"assessment_id": world.assessment.pk, "node_id": second.pk, "yes": True},
+        ],
+    )
+    stored = Answer.objects.filter(assessment=world.assessment).order_by("node__code")
+    assert [(a.node_id, a.number, a.yes, a.checks, a.version) for a in stored] == [
+        (first.pk, Decimal(7), None, [], 0),
+        (second.pk, None, True, [], 0),
+    ]
