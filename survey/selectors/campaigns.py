@@ -1,6 +1,6 @@
 """Reads of the campaign screens: counts by state, the board, reviewers by unit."""
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from survey.models import (
     Assessment,
@@ -25,15 +25,41 @@ def campaign_state_counts(*, campaign) -> dict[str, int]:
     return counts
 
 
-def campaign_board_assessments(
-    *, campaign, state: str = "", group: str = ""
-) -> list[Assessment]:
-    qs = Assessment.objects.filter(campaign=campaign).select_related("unit", "campaign")
+def assessments_filtered(
+    assessments: QuerySet[Assessment],
+    *,
+    q: str = "",
+    state: str = "",
+    year: int | None = None,
+    unit_type: str = "",
+    group: str = "",
+) -> QuerySet[Assessment]:
+    """``assessments`` narrowed by the filters of a list page (empty: not given):
+    ``q`` found in the unit's code or either of its names."""
+    if q:
+        assessments = assessments.filter(
+            Q(unit__code__icontains=q)
+            | Q(unit__name_vi__icontains=q)
+            | Q(unit__name_en__icontains=q)
+        )
     if state:
-        qs = qs.filter(state=state)
+        assessments = assessments.filter(state=state)
+    if year is not None:
+        assessments = assessments.filter(campaign__year=year)
+    if unit_type:
+        assessments = assessments.filter(unit__unit_type=unit_type)
     if group:
-        qs = qs.filter(ranking_group=group)
-    return list(qs.order_by("ranking_group", "unit__name_vi"))
+        assessments = assessments.filter(ranking_group=group)
+    return assessments
+
+
+def campaign_board_assessments(*, campaign, **filters) -> QuerySet[Assessment]:
+    """The board's assessments of ``campaign``, by group then unit name, narrowed by
+    :func:`assessments_filtered`'s ``filters``; paginate them before reading further."""
+    qs = Assessment.objects.filter(campaign=campaign).select_related("unit", "campaign")
+    return assessments_filtered(qs, **filters).order_by(
+        "ranking_group", "unit__name_vi", "pk"
+    )
 
 
 def campaign_groups(*, campaign) -> list[str]:
@@ -72,13 +98,25 @@ def reviewers_by_unit(*, unit_ids) -> dict[int, list[tuple]]:
     return out
 
 
-def reviewer_assignments(*, campaign) -> QuerySet[Membership]:
-    """Reviewers of the units taking part in ``campaign``, with their indicators."""
-    return (
-        reviewer_memberships()
-        .filter(unit__assessments__campaign=campaign)
-        .select_related("user", "unit")
-        .order_by("user__username", "unit__name_vi")
+def campaign_units(*, campaign, **filters) -> QuerySet[Unit]:
+    """The units taking part in ``campaign``, by name, narrowed by
+    :func:`assessments_filtered`'s ``filters`` on their assessments."""
+    assessments = assessments_filtered(
+        Assessment.objects.filter(campaign=campaign), **filters
+    )
+    return Unit.objects.filter(pk__in=assessments.values("unit_id")).order_by(
+        "name_vi", "pk"
+    )
+
+
+def reviewer_assignments(*, campaign, units=None) -> QuerySet[Membership]:
+    """Reviewers of the units taking part in ``campaign`` (of ``units`` only, a
+    queryset, if given), with their indicators; paginate before reading."""
+    memberships = reviewer_memberships().filter(
+        unit__in=campaign_units(campaign=campaign) if units is None else units
+    )
+    return memberships.select_related("user", "unit").order_by(
+        "user__username", "unit__name_vi", "pk"
     )
 
 

@@ -3,13 +3,14 @@ their roles for its unit open."""
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from survey.models import Assessment
 from survey.permissions import can
 from survey.results.totals import assessment_totals
+from survey.selectors.campaigns import assessments_filtered
 from survey.selectors.questionnaire import assessment_progress
 from survey.selectors.scope import action_scope, assessments_for, results_visible
-
-LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -25,16 +26,21 @@ class HomeRow:
     results: bool  # the final points and the scorecard
 
 
-def home_rows(*, user) -> list[HomeRow]:
-    """The assessments ``user`` may see, newest campaign first (at most
-    :data:`LIMIT`), each with the links and figures their roles for its unit open:
-    the questionnaire to the unit's staff, the verification screen to its
-    reviewers, the results once shared with the unit."""
-    assessments = list(
-        assessments_for(user=user, action="view_assessment").order_by(
-            "-campaign__year", "unit__name_vi"
-        )[:LIMIT]
+def home_assessments(*, user, **filters) -> QuerySet[Assessment]:
+    """The assessments ``user`` may see, newest campaign first, narrowed by the
+    list's ``filters`` (:func:`survey.selectors.campaigns.assessments_filtered`);
+    paginate them, then read their rows with :func:`home_rows`."""
+    qs = assessments_for(user=user, action="view_assessment")
+    return assessments_filtered(qs, **filters).order_by(
+        "-campaign__year", "unit__name_vi", "pk"
     )
+
+
+def home_rows(*, user, assessments: list[Assessment]) -> list[HomeRow]:
+    """Each of ``assessments`` (a page of :func:`home_assessments`) with the links
+    and figures ``user``'s roles for its unit open: the questionnaire to the unit's
+    staff, the verification screen to its reviewers, the results once shared with
+    the unit. A fixed number of queries whatever the number of rows."""
     progress = assessment_progress(assessments=assessments)
     totals = assessment_totals(assessments=assessments)
     fill = action_scope(user=user, action="open_questionnaire")

@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import reduce
 from operator import and_, or_
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import get_language
 
 from survey.answer_types import ANSWER_TYPES
@@ -57,16 +57,23 @@ def questionnaire_steps(
     Nodes that do not apply are left out, and so are steps left without indicators."""
     if nodes is None:
         nodes = list(assessment.version.nodes.order_by("order", "id"))
+    return _steps(
+        nodes,
+        unit_type=assessment.unit.unit_type,
+        procedures=assessment.provides_procedures,
+    )
+
+
+def _steps(nodes: list[Node], *, unit_type: str, procedures: bool) -> list[Step]:
     children: dict[int | None, list[Node]] = {}
     for node in nodes:
         children.setdefault(node.parent_id, []).append(node)
-    unit_type = assessment.unit.unit_type
     steps = []
     for top in children.get(None, []):
         if top.kind not in STEP_KINDS:
             continue
         step = Step(_step_name(top), top)
-        _walk(step, children, top, 0, unit_type, assessment.provides_procedures)
+        _walk(step, children, top, 0, unit_type, procedures)
         if step.indicators:
             steps.append(step)
     return steps
@@ -250,37 +257,79 @@ class Progress:
 def assessment_progress(*, assessments: list[Assessment]) -> dict[int, Progress]:
     """Answered and applicable indicators per assessment (two queries whatever the
     number of assessments); points are :func:`assessment_totals`'s."""
-    version_ids = {a.version_id for a in assessments}
-    nodes_by_version: dict[int, list[Node]] = {}
-    for node in Node.objects.filter(version_id__in=version_ids).order_by("order", "id"):
-        nodes_by_version.setdefault(node.version_id, []).append(node)
-    answered: dict[int, set[int]] = {}
-    rows = (
-        Answer.objects.filter(assessment__in=[a.pk for a in assessments])
-        .filter(answered_filter())
-        .values_list("assessment_id", "node_id")
+    ids = [a.pk for a in assessments]
+    return _progress(
+        assessments=[
+            (a.pk, a.version_id, a.unit.unit_type, a.provides_procedures)
+            for a in assessments
+        ],
+        answers=Answer.objects.filter(assessment_id__in=ids),
     )
-    for assessment_id, node_id in rows:
-        answered.setdefault(assessment_id, set()).add(node_id)
-    progress = {}
-    for assessment in assessments:
-        steps = questionnaire_steps(
-            assessment=assessment, nodes=nodes_by_version.get(assessment.version_id, [])
-        )
-        mine = answered.get(assessment.pk, set())
-        indicators = [node.pk for step in steps for node in step.indicators]
-        given = [pk for pk in indicators if pk in mine]
-        progress[assessment.pk] = Progress(len(given), len(indicators))
-    return progress
 
 
 def campaign_progress(*, campaign: Campaign) -> dict[int, Progress]:
     """:func:`assessment_progress` of every assessment of ``campaign`` (three
     queries): the board's figures, as the reports show them."""
-    assessments = list(
-        Assessment.objects.filter(campaign=campaign).select_related("unit")
+    rows = Assessment.objects.filter(campaign=campaign).values_list(
+        "pk", "version_id", "unit__unit_type", "provides_procedures"
     )
-    return assessment_progress(assessments=assessments)
+    return _progress(
+        assessments=list(rows),
+        answers=Answer.objects.filter(assessment__campaign=campaign),
+    )
+
+
+def _progress(*, assessments: list[tuple], answers) -> dict[int, Progress]:
+    """Progress of ``assessments`` given as ``(id, version id, unit type, provides
+    procedures)``, counting the given ones among ``answers``.
+
+    The applicable indicators are the questionnaire's (:func:`questionnaire_steps`),
+    worked out once per version, unit type and procedures from the version's nodes
+    (one query); the answered ones are counted by the database, grouped by
+    assessment, among those indicators only (one query)."""
+    keys = {
+        (version, kind, procedures) for _pk, version, kind, procedures in assessments
+    }
+    nodes_by_version: dict[int, list[Node]] = {}
+    versions = {version for version, _kind, _procedures in keys}
+    for node in Node.objects.filter(version_id__in=versions).order_by("order", "id"):
+        nodes_by_version.setdefault(node.version_id, []).append(node)
+    applicable = {
+        key: sorted(
+            node.pk
+            for step in _steps(
+                nodes_by_version.get(key[0], []), unit_type=key[1], procedures=key[2]
+            )
+            for node in step.indicators
+        )
+        for key in keys
+    }
+    counted = {}
+    if assessments:
+        within = reduce(
+            or_,
+            (
+                Q(
+                    assessment__version_id=version,
+                    assessment__unit__unit_type=kind,
+                    assessment__provides_procedures=procedures,
+                    node_id__in=node_ids,
+                )
+                for (version, kind, procedures), node_ids in applicable.items()
+            ),
+        )
+        counted = dict(
+            answers.filter(answered_filter())
+            .filter(within)
+            .values("assessment_id")
+            .annotate(n=Count("id"))
+            .values_list("assessment_id", "n")
+            .order_by()
+        )
+    return {
+        pk: Progress(counted.get(pk, 0), len(applicable[(version, kind, procedures)]))
+        for pk, version, kind, procedures in assessments
+    }
 
 
 # Evidence ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 
 from survey import states
 from survey.models import Assessment, Membership, Unit
-from survey.permissions import BY_CODE, membership_codes
+from survey.permissions import BY_CODE
 
 REVIEWER = Membership.Role.REVIEWER
 
@@ -64,15 +64,34 @@ def action_scope(*, user, action: str, unit: Unit | None = None) -> Scope:
     memberships = Membership.objects.filter(user=user, role__in=list(roles))
     if unit is not None:
         memberships = memberships.filter(Q(unit__isnull=True) | Q(unit=unit))
+    rows = list(memberships.values_list("pk", "role", "unit_id"))
+    if any(role in Membership.PROVINCE_ROLES for _pk, role, _unit in rows):
+        return Scope(everywhere=True)
+    listed = _listed_codes(
+        memberships=memberships, reviews=any(role == REVIEWER for _p, role, _u in rows)
+    )
     units: dict[int, frozenset[str] | None] = {}
-    for membership in memberships.prefetch_related("indicators"):
-        if membership.role in Membership.PROVINCE_ROLES:
-            return Scope(everywhere=True)
-        mine = membership_codes(membership) if membership.role == REVIEWER else None
-        known = units.get(membership.unit_id, frozenset())
+    for pk, role, unit_id in rows:
+        # as membership_codes reads one membership: none listed means all
+        mine = (frozenset(listed.get(pk, ())) or None) if role == REVIEWER else None
+        known = units.get(unit_id, frozenset())
         both = None if mine is None or known is None else known | mine
-        units[membership.unit_id] = both
+        units[unit_id] = both
     return Scope(units=units)
+
+
+def _listed_codes(*, memberships, reviews: bool) -> dict[int, set[str]]:
+    """Codes of the indicators each reviewer membership among ``memberships`` lists
+    (one query, none without reviewers): a person may review thousands of units."""
+    if not reviews:
+        return {}
+    through = Membership.indicators.through.objects.filter(
+        membership__in=memberships.filter(role=REVIEWER)
+    )
+    listed: dict[int, set[str]] = {}
+    for membership_id, code in through.values_list("membership_id", "node__code"):
+        listed.setdefault(membership_id, set()).add(code)
+    return listed
 
 
 def assessments_for(*, user, action: str) -> QuerySet[Assessment]:

@@ -15,6 +15,7 @@ from survey.models import (
     User,
 )
 from survey.permissions import BY_CODE, covers, membership_codes
+from survey.selectors.campaigns import assessments_filtered
 from survey.selectors.scope import (
     assessments_for,
     indicator_codes,
@@ -153,10 +154,10 @@ def notifications_for(*, user, unread_only: bool = False) -> QuerySet:
     return qs.filter(read_at__isnull=True) if unread_only else qs
 
 
-def assessments_to_review(*, user) -> QuerySet[Assessment]:
+def assessments_to_review(*, user, **filters) -> QuerySet[Assessment]:
     """Assessments past submission on ``user``'s list to verify: of the units they
-    review (all of them, for a coordinator)."""
+    review (all of them, for a coordinator), narrowed by the list's ``filters``
+    (:func:`survey.selectors.campaigns.assessments_filtered`)."""
     qs = assessments_for(user=user, action="view_review_list")
-    return qs.filter(state__in=states.PAST_SUBMISSION).order_by(
-        "-campaign__year", "unit__name_vi"
-    )
+    qs = assessments_filtered(qs.filter(state__in=states.PAST_SUBMISSION), **filters)
+    return qs.order_by("-campaign__year", "unit__name_vi", "pk")

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from survey.forms.campaigns import (
     ParticipationForm,
     SettingsForm,
 )
+from survey.forms.lists import BoardFilter
 from survey.models import (
     Assessment,
     Campaign,
@@ -43,8 +45,10 @@ from survey.services.campaigns import (
     campaign_settings_update,
     default_participants,
 )
-from survey.text import UNSTORABLE, all_storable
+from survey.text import UNSTORABLE
 from survey.views.confirm import confirmation_page, is_confirmed
+
+PAGE_SIZE = 50  # rows of the board
 
 ACTION_LABELS = {
     "open": gettext_lazy("Open the campaign"),
@@ -117,26 +121,12 @@ class BoardRow:
     days_left: int
 
 
-@login_required
-def campaign_board(request: HttpRequest, pk: int) -> HttpResponse:
-    """Per unit: state, completeness, last activity, reviewers, days to the deadline;
-    filtered by state and group; a fixed number of queries whatever the units."""
-    campaign = _campaign(request, pk, "view_progress")
-    state = request.GET.get("state", "")
-    group = request.GET.get("group", "")
-    filter_error = "" if all_storable([state, group]) else UNSTORABLE
-    if filter_error:  # no group or state can hold such text: nothing matches
-        state, group = "", ""
-    assessments = (
-        []
-        if filter_error
-        else campaign_board_assessments(campaign=campaign, state=state, group=group)
-    )
+def _board_rows(campaign: Campaign, assessments: list[Assessment]) -> list[BoardRow]:
     progress = assessment_progress(assessments=assessments)
     activity = last_activity(assessment_ids=[a.pk for a in assessments])
     reviewers = reviewers_by_unit(unit_ids=[a.unit_id for a in assessments])
     today = timezone.localdate()
-    rows = [
+    return [
         BoardRow(
             a,
             progress[a.pk],
@@ -146,6 +136,22 @@ def campaign_board(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for a in assessments
     ]
+
+
+@login_required
+def campaign_board(request: HttpRequest, pk: int) -> HttpResponse:
+    """Per unit: state, completeness, last activity, reviewers, days to the deadline;
+    filtered by unit, state, unit type and group, a page at a time; the counts by
+    state are the whole campaign's. A fixed number of queries whatever the units."""
+    campaign = _campaign(request, pk, "view_progress")
+    groups = campaign_groups(campaign=campaign)
+    form = BoardFilter(request.GET, groups=groups)
+    if form.unstorable:  # no unit, group or state can hold such text
+        assessments = Assessment.objects.none()
+    else:
+        assessments = campaign_board_assessments(campaign=campaign, **form.filters())
+    page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _board_rows(campaign, list(page.object_list))
     roles = user_roles(user=request.user)
     actions = states.actions_from(
         machine=states.CAMPAIGN, source=campaign.state, roles=roles
@@ -161,10 +167,10 @@ def campaign_board(request: HttpRequest, pk: int) -> HttpResponse:
                 strict=True,
             )
         ],
-        "groups": campaign_groups(campaign=campaign),
-        "state": state,
-        "group": group,
-        "filter_error": filter_error,
+        "groups": groups,
+        "form": form,
+        "page": page,
+        "filter_error": UNSTORABLE if form.unstorable else "",
         "actions": actions,
         "action_rows": [
             (t, campaign_action_consequence(campaign=campaign, action=t.action))

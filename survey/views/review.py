@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from survey.consequences import (
     return_consequence,
 )
 from survey.errors import SurveyError
+from survey.forms.lists import ReviewFilter
 from survey.forms.review import VerdictForm, audit_changes
 from survey.models import Answer, Assessment, AuditEvent, Node
 from survey.permissions import can, permission_require
@@ -47,8 +49,10 @@ from survey.services.review import (
     answers_agree_remaining,
     answers_return,
 )
-from survey.text import storable
+from survey.text import UNSTORABLE, storable
 from survey.views.confirm import confirmation_page, is_confirmed
+
+PAGE_SIZE = 50  # rows of the list to verify
 
 
 @dataclass
@@ -394,5 +398,16 @@ def notifications(request: HttpRequest) -> HttpResponse:
 def review_list(request: HttpRequest) -> HttpResponse:
     """Assessments waiting for the signed-in reviewer (or coordinator)."""
     permission_require(user=request.user, action="view_review_list")
-    assessments = assessments_to_review(user=request.user)[:500]
-    return render(request, "survey/review/list.html", {"assessments": assessments})
+    form = ReviewFilter(request.GET)
+    if form.unstorable:
+        assessments = Assessment.objects.none()
+    else:
+        assessments = assessments_to_review(user=request.user, **form.filters())
+    page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "assessments": page.object_list,
+        "page": page,
+        "form": form,
+        "filter_error": UNSTORABLE if form.unstorable else "",
+    }
+    return render(request, "survey/review/list.html", context)
