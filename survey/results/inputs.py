@@ -3,6 +3,8 @@ campaign's population of units and answers."""
 
 from typing import Any
 
+from django.db.models import Q
+
 import scoring
 from survey.models import Answer, Assessment, Campaign
 from survey.states import AFTER_DEADLINE, NOT_SUBMITTED
@@ -42,16 +44,27 @@ def framework_spec(*, version) -> scoring.FrameworkSpec:
 ANSWER_VALUE_FIELDS = ("yes", "number", "denominator", "choice", "checks", "is_na")
 
 
-def campaign_population(*, campaign, version, spec, blank_units=(), only=None) -> tuple:
+def campaign_population(
+    *, campaign, version, spec, blank_units=(), only=None, compared=()
+) -> tuple:
     """``(assessments, population)`` of ``campaign``'s units scored on ``version``.
 
     Two queries whatever the number of units: assessments, then answers.
     ``blank_units``: assessment ids scored as if nothing was answered (units that
     never submitted, under the campaign's rule). ``only``: assessment ids to keep
-    (None: all), for rules that never look at other units.
+    (None: all), for rules that never look at other units. ``compared``: with
+    ``only``, codes of the indicators whose rule compares units: the other units
+    of their ranking groups are kept with their answers to these alone, which is
+    all the figures of ``only`` depend on.
     """
     chosen = Assessment.objects.filter(campaign=campaign, version=version)
-    if only is not None:
+    read = Q()
+    if only is not None and compared:
+        # the best is judged within a ranking group: other groups play no part
+        groups = chosen.filter(pk__in=list(only)).values("ranking_group")
+        chosen = chosen.filter(ranking_group__in=groups)
+        read = Q(assessment_id__in=list(only)) | Q(node__code__in=list(compared))
+    elif only is not None:
         chosen = chosen.filter(pk__in=list(only))
     assessments = list(chosen.select_related("unit").order_by("pk"))
     units = [
@@ -66,6 +79,7 @@ def campaign_population(*, campaign, version, spec, blank_units=(), only=None) -
     ]
     rows = (
         Answer.objects.filter(assessment__in=chosen)
+        .filter(read)
         .exclude(assessment_id__in=list(blank_units))
         .values(
             "assessment_id",

@@ -12,6 +12,9 @@ from survey.results.compute import _decimal, blank_assessments
 from survey.results.inputs import campaign_population, framework_spec
 from survey.results.stored import stored_totals
 
+# Rules whose points depend on other units' answers (the best in the group).
+COMPARING_RULES = ("relative_best",)
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -45,8 +48,9 @@ def assessment_totals(*, assessments: list[Assessment]) -> dict[int, UnitTotals]
     unit's points and applicable maximum that pages show.
 
     The self-assessed figure comes from one engine pass per campaign and framework
-    version on the answers as they are (only the given units unless a rule compares
-    units); the result is the stored one, as reports read it.
+    version on the answers as they are (the given units', and the others' answers
+    to the indicators whose rule compares units); the result is the stored one, as
+    reports read it.
     """
     own: dict[int, tuple[Figure, dict[str, Figure]]] = {}
     batches: dict[tuple[int, int], list[Assessment]] = {}
@@ -72,7 +76,12 @@ def _self_figures(batch: list[Assessment]) -> dict[int, tuple]:
     campaign, version = batch[0].campaign, batch[0].version
     spec = framework_spec(version=version)
     wanted = {a.pk for a in batch}
-    compares = "relative_best" in spec.compiled.by_rule
+    # A rule that compares units reads the others' answers to its indicators only.
+    compared = [
+        spec.leaf_codes[col]
+        for rule in COMPARING_RULES
+        for col in spec.compiled.by_rule.get(rule, ((), None))[0]
+    ]
     blank = [
         pk
         for pk in blank_assessments(campaign=campaign, version=version)
@@ -83,7 +92,8 @@ def _self_figures(batch: list[Assessment]) -> dict[int, tuple]:
         version=version,
         spec=spec,
         blank_units=blank,
-        only=None if compares else wanted,
+        only=wanted,
+        compared=compared,
     )
     results = scoring.score(spec, population)
     levels = scoring.assign_levels(spec, results.self_value)

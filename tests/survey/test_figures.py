@@ -164,3 +164,16 @@ def test_each_figure_says_what_it_is(client, world):
     dashboard = client.get(reverse("reports:dashboard", args=[campaign.pk]))
     html = dashboard.content.decode()
     assert 'data-results="provisional"' in html and final_label in html
+
+
+def test_a_pages_units_alone_get_the_figures_the_whole_campaign_gives(world):
+    """A page of units is scored with the others' answers to the indicators that
+    compare units (the best in the group) only, and gets the same figures."""
+    _campaign, (full, half) = world
+    together = assessment_totals(assessments=[full, half])
+    alone = assessment_totals(assessments=[half])
+    assert alone[half.pk].self_assessed == together[half.pk].self_assessed
+    assert alone[half.pk].parts == together[half.pk].parts
+    # The half-filled unit's relative indicators are judged against the full one.
+    stored = UnitResult.objects.get(assessment=half, node__isnull=True)
+    assert alone[half.pk].self_assessed.points == stored.final_points
