@@ -1,6 +1,7 @@
 """Forms of the accounts screens."""
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
 from survey.models import Campaign, Membership, Node, Unit, User
@@ -13,7 +14,11 @@ class AssignForm(forms.Form):
     units = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Units"),
         queryset=Unit.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    every_filtered = forms.BooleanField(
+        label=gettext_lazy("Every unit the filter finds"), required=False
     )
     indicators = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Indicators (none: every indicator)"),
@@ -22,8 +27,13 @@ class AssignForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 12}),
     )
 
-    def __init__(self, *args, campaign: Campaign, **kwargs) -> None:
+    def __init__(
+        self, *args, campaign: Campaign, filtered: QuerySet[Unit], **kwargs
+    ) -> None:
+        """``filtered``: the campaign's units the page's filter finds, which
+        ``every_filtered`` assigns at once (the page shows one page of them)."""
         super().__init__(*args, **kwargs)
+        self.filtered = filtered
         self.fields["reviewer"].queryset = (
             User.objects.filter(
                 is_active=True, memberships__role=Membership.Role.REVIEWER
@@ -40,3 +50,11 @@ class AssignForm(forms.Form):
         self.fields["indicators"].label_from_instance = lambda n: (
             f"{n.code} {n.name_vi[:80]}"
         )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("every_filtered"):
+            data["units"] = self.filtered
+        elif not data.get("units") and "units" not in self.errors:
+            self.add_error("units", self.fields["units"].error_messages["required"])
+        return data

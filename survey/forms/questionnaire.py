@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from survey.answer_types import answer_form_field
+from survey.forms.rendering import PLAIN_RENDERER
 from survey.models import Answer, Evidence, Node
 from survey.numbers import (
     NumberFormat,
@@ -57,6 +58,7 @@ def answer_initial(answer: Answer | None) -> dict[str, Any]:
 class AnswerForm(forms.Form):
     """The fields of one indicator; prefix ``n<node id>``."""
 
+    default_renderer = PLAIN_RENDERER  # a step shows dozens of these
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(

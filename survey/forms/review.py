@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from survey.answer_types import NUMBER_TYPES, answer_display
+from survey.forms.rendering import PLAIN_RENDERER
 from survey.models import Answer, AuditEvent, Node
 from survey.numbers import (
     NumberField,
@@ -59,6 +60,7 @@ def audit_changes(node: Node, event: AuditEvent) -> list[tuple[str, str, str]]:
 
 
 class VerdictForm(forms.Form):
+    default_renderer = PLAIN_RENDERER
     verdict = forms.ChoiceField(
         label=gettext_lazy("Verdict"),
         choices=[

@@ -273,11 +273,22 @@ def reviewer_assign(
     _require(user)
     if not units:
         raise SurveyError(_("Choose at least one unit."))
-    for unit in units:
-        membership, _created = Membership.objects.get_or_create(
-            user=reviewer, unit=unit, role=Membership.Role.REVIEWER
-        )
-        membership.indicators.set(indicators)
+    # In bulk: "every unit the filter finds" may be thousands of units.
+    mine = Membership.objects.filter(
+        user=reviewer, role=Membership.Role.REVIEWER, unit__in=units
+    )
+    existing = set(mine.values_list("unit_id", flat=True))
+    Membership.objects.bulk_create(
+        Membership(user=reviewer, unit=unit, role=Membership.Role.REVIEWER)
+        for unit in units
+        if unit.pk not in existing
+    )
+    ids = list(mine.values_list("pk", flat=True))
+    through = Membership.indicators.through
+    through.objects.filter(membership_id__in=ids).delete()
+    through.objects.bulk_create(
+        through(membership_id=pk, node_id=node.pk) for pk in ids for node in indicators
+    )
     audit_record(
         actor=user,
         action=AuditEvent.Action.ACCOUNT,

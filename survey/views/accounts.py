@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -15,9 +15,14 @@ from django.views.decorators.http import require_POST
 from survey.errors import SurveyError
 from survey.files.issues import MAX_SHOWN
 from survey.forms.accounts import AssignForm
-from survey.models import Campaign, Membership, User
+from survey.forms.lists import BoardFilter
+from survey.models import Campaign, Membership, Unit, User
 from survey.permissions import permission_require
-from survey.selectors.campaigns import reviewer_assignments
+from survey.selectors.campaigns import (
+    campaign_groups,
+    campaign_units,
+    reviewer_assignments,
+)
 from survey.services.accounts import (
     ACCOUNT_FILE_LIMITS,
     AccountsInvalid,
@@ -34,12 +39,28 @@ from survey.services.audit import (
 )
 from survey.text import UNSTORABLE, storable
 
+PAGE_SIZE = 50  # units, and assignments, shown at once
+MEMBERSHIPS_SHOWN = 10  # per account on the list of accounts
+
 
 @login_required
 def account_list(request: HttpRequest) -> HttpResponse:
     permission_require(user=request.user, action="manage_accounts")
     q = request.GET.get("q", "").strip()
-    users = User.objects.prefetch_related("memberships__unit").order_by("username")
+    # A reviewer of the whole province has thousands of memberships: the first
+    # few are listed, with their count.
+    memberships = Membership.objects.select_related("unit").order_by("role", "pk")
+    users = (
+        User.objects.annotate(membership_count=Count("memberships", distinct=True))
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=memberships[:MEMBERSHIPS_SHOWN],
+                to_attr="memberships_shown",
+            )
+        )
+        .order_by("username")
+    )
     q_error = "" if storable(q) else UNSTORABLE
     if q_error:
         # Searched text that no account can hold: no results, and say why.
@@ -106,10 +127,18 @@ def account_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def reviewer_assignment(request: HttpRequest, pk: int) -> HttpResponse:
-    """Assign a reviewer to units of the campaign, and to indicators if given."""
+    """Assign a reviewer to units of the campaign, and to indicators if given: the
+    units ticked on a page of the filtered list, or every unit the filter finds.
+    The filter (in the query string, kept by the form's POST) also narrows the
+    assignments listed below it, a page at a time."""
     permission_require(user=request.user, action="manage_accounts")
     campaign = get_object_or_404(Campaign, pk=pk)
-    form = AssignForm(request.POST or None, campaign=campaign)
+    unit_filter = BoardFilter(request.GET, groups=campaign_groups(campaign=campaign))
+    if unit_filter.unstorable:  # no unit can hold such text: nothing matches
+        units = Unit.objects.none()
+    else:
+        units = campaign_units(campaign=campaign, **unit_filter.filters())
+    form = AssignForm(request.POST or None, campaign=campaign, filtered=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -127,9 +156,20 @@ def reviewer_assignment(request: HttpRequest, pk: int) -> HttpResponse:
                 _("%(user)s now reviews %(count)s unit(s).")
                 % {"user": data["reviewer"], "count": count},
             )
-            return redirect("survey:reviewer_assign", pk=campaign.pk)
-    assignments = reviewer_assignments(campaign=campaign)
-    context = {"campaign": campaign, "form": form, "assignments": assignments}
+            return redirect(request.get_full_path())
+    unit_page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    assignments = Paginator(
+        reviewer_assignments(campaign=campaign, units=units), PAGE_SIZE
+    ).get_page(request.GET.get("apage"))
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "unit_filter": unit_filter,
+        "filter_error": UNSTORABLE if unit_filter.unstorable else "",
+        "unit_page": unit_page,
+        "checked": {str(v) for v in form["units"].value() or ()},
+        "assignments": assignments,
+    }
     return render(request, "survey/accounts/reviewers.html", context)
 
 
