@@ -20,9 +20,7 @@ ALL = ("", gettext_lazy("All"))
 class ListFilter(forms.Form):
     """Text in a unit's code or name, and the assessment's state."""
 
-    q = forms.CharField(
-        label=gettext_lazy("Unit"), required=False, max_length=100
-    )
+    q = forms.CharField(label=gettext_lazy("Unit"), required=False, max_length=100)
     state = forms.ChoiceField(
         label=gettext_lazy("State"),
         required=False,
@@ -42,9 +40,13 @@ class ListFilter(forms.Form):
 
 
 class HomeFilter(ListFilter):
-    year = forms.IntegerField(
-        label=gettext_lazy("Year"), required=False, min_value=1900, max_value=9999
+    year = forms.TypedChoiceField(
+        label=gettext_lazy("Year"), required=False, coerce=int, empty_value=None
     )
+
+    def __init__(self, *args, years: list[int] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [ALL] + [(year, year) for year in years]
 
 
 class ReviewFilter(HomeFilter):

@@ -5,11 +5,19 @@ from django.db.models import Count, Max, Q, QuerySet
 from survey.models import (
     Assessment,
     AuditEvent,
+    Campaign,
     Membership,
     Unit,
 )
 from survey.permissions import membership_codes
 from survey.selectors.scope import reviewer_memberships
+
+
+def campaign_years() -> list[int]:
+    """The years of every campaign, latest first (a list filter's choices)."""
+    return list(
+        Campaign.objects.order_by("-year").values_list("year", flat=True).distinct()
+    )
 
 
 def campaign_state_counts(*, campaign) -> dict[str, int]:

@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from survey.forms.lists import HomeFilter
 from survey.models import Assessment
+from survey.selectors.campaigns import campaign_years
 from survey.selectors.home import home_assessments, home_rows
 from survey.text import UNSTORABLE
 
@@ -15,7 +16,7 @@ PAGE_SIZE = 50
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    form = HomeFilter(request.GET)
+    form = HomeFilter(request.GET, years=campaign_years())
     if form.unstorable:
         assessments = Assessment.objects.none()
     else:

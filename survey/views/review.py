@@ -26,6 +26,7 @@ from survey.forms.lists import ReviewFilter
 from survey.forms.review import VerdictForm, audit_changes
 from survey.models import Answer, Assessment, AuditEvent, Node
 from survey.permissions import can, permission_require
+from survey.selectors.campaigns import campaign_years
 from survey.selectors.verification import (
     answer_history,
     assessment_indicators,
@@ -398,7 +399,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 def review_list(request: HttpRequest) -> HttpResponse:
     """Assessments waiting for the signed-in reviewer (or coordinator)."""
     permission_require(user=request.user, action="view_review_list")
-    form = ReviewFilter(request.GET)
+    form = ReviewFilter(request.GET, years=campaign_years())
     if form.unstorable:
         assessments = Assessment.objects.none()
     else:
