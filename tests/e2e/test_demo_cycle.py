@@ -313,9 +313,10 @@ def _number(text: str) -> Decimal | None:
 
 
 def dashboard_figures(page, base: str, campaign: Campaign) -> dict[str, tuple]:
-    """Unit name → (points, applicable maximum, %) as the dashboard shows them."""
+    """Unit name → (points, applicable maximum, %) as the dashboard shows them (a
+    large group shows its first and last units, and a row saying how many more)."""
     page.goto(f"{base}/reports/campaigns/{campaign.pk}/")
-    rows = page.locator("table.grid tbody tr")
+    rows = page.locator("table.grid tbody tr:not(:has(td[colspan]))")
     figures = {}
     for index in range(rows.count()):
         cells = rows.nth(index).locator("td").all_inner_texts()
