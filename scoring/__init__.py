@@ -68,7 +68,7 @@ from scoring.ranking import (
     rank_within_groups,
     year_over_year,
 )
-from scoring.rollup import assign_levels, score
+from scoring.rollup import assign_levels, best_holders, score
 from scoring.rounding import round_half_away
 from scoring.rules import (
     RULE_ANSWER_TYPES,
@@ -142,6 +142,7 @@ __all__ = [
     "SpecError",
     "YearOverYear",
     "assign_levels",
+    "best_holders",
     "build_spec",
     "comparable_previous",
     "contributions",

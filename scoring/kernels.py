@@ -292,6 +292,36 @@ def score_leaves(
     return points, status, error.astype(np.int8)
 
 
+def _best_candidates(
+    spec: FrameworkSpec, answers: Answers, applicable: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``relative_best`` columns and their values, -inf where not valid."""
+    cols, params = spec.compiled.by_rule["relative_best"]
+    v = answers.value[:, cols]
+    ok = applicable[:, cols] & answers.answered[:, cols] & ~answers.na[:, cols]
+    ok &= np.isfinite(v) & (v >= 0) & ~(params["percent"] & (v > 100))
+    return cols, np.where(ok, v, -np.inf)
+
+
+def group_best_holders(
+    spec: FrameworkSpec, answers: Answers, applicable: np.ndarray, groups: np.ndarray
+) -> np.ndarray:
+    """Indices of units holding a best value of :func:`group_best` (one per group
+    and ``relative_best`` leaf): the best of any set of units that includes them
+    and lies within these groups is the best of the whole groups."""
+    if "relative_best" not in spec.compiled.by_rule:
+        return np.zeros(0, dtype=int)
+    _cols, v = _best_candidates(spec, answers, applicable)
+    held: set[int] = set()
+    for g in np.unique(groups):
+        rows = np.flatnonzero(groups == g)
+        block = v[rows]
+        top = block.argmax(axis=0)
+        found = np.isfinite(block[top, np.arange(block.shape[1])])
+        held.update(rows[top[found]].tolist())
+    return np.array(sorted(held), dtype=int)
+
+
 def group_best(
     spec: FrameworkSpec, answers: Answers, applicable: np.ndarray, groups: np.ndarray
 ) -> np.ndarray:
@@ -301,11 +331,7 @@ def group_best(
     best = np.full(answers.value.shape, np.nan)
     if "relative_best" not in spec.compiled.by_rule:
         return best
-    cols, params = spec.compiled.by_rule["relative_best"]
-    v = answers.value[:, cols]
-    ok = applicable[:, cols] & answers.answered[:, cols] & ~answers.na[:, cols]
-    ok &= np.isfinite(v) & (v >= 0) & ~(params["percent"] & (v > 100))
-    v = np.where(ok, v, -np.inf)
+    cols, v = _best_candidates(spec, answers, applicable)
     for g in np.unique(groups):
         rows = groups == g
         top = v[rows].max(axis=0)

@@ -23,7 +23,7 @@ from functools import lru_cache
 import numpy as np
 
 from scoring.codes import LeafStatus
-from scoring.kernels import S, group_best, score_leaves
+from scoring.kernels import S, group_best, group_best_holders, score_leaves
 from scoring.ranking import rank_within_groups
 from scoring.rounding import round_half_away
 from scoring.types import OUTSIDE_MAX_KINDS, FrameworkSpec, Population, Results
@@ -142,6 +142,17 @@ def rank_keys(spec: FrameworkSpec, points: np.ndarray, value: np.ndarray, by: st
     if by == "points":
         return round_half_away(points, spec.precision)
     return round_half_away(value, spec.value_precision)
+
+
+def best_holders(spec: FrameworkSpec, population: Population) -> list[str]:
+    """Ids of the units whose final answers are the best of their ranking group
+    for a ``relative_best`` indicator (one per group and indicator). Scoring any
+    units of these groups together with these gives them the points that scoring
+    the whole groups gives."""
+    rows = group_best_holders(
+        spec, population.final, population.applicable, population.groups
+    )
+    return [population.unit_ids[i] for i in rows]
 
 
 def score(

@@ -38,3 +38,13 @@ def _flush_around_audit_triggers():
     DatabaseOperations.sql_flush = sql_flush
     yield
     DatabaseOperations.sql_flush = original
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: what one test's data left there (the
+    holders of a group's best, throttling counts) never reaches another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -45,7 +45,7 @@ ANSWER_VALUE_FIELDS = ("yes", "number", "denominator", "choice", "checks", "is_n
 
 
 def campaign_population(
-    *, campaign, version, spec, blank_units=(), only=None, compared=()
+    *, campaign, version, spec, blank_units=(), only=None, compared=(), others=None
 ) -> tuple:
     """``(assessments, population)`` of ``campaign``'s units scored on ``version``.
 
@@ -55,14 +55,19 @@ def campaign_population(
     (None: all), for rules that never look at other units. ``compared``: with
     ``only``, codes of the indicators whose rule compares units: the other units
     of their ranking groups are kept with their answers to these alone, which is
-    all the figures of ``only`` depend on.
+    all the figures of ``only`` depend on. ``others``: with ``compared``, the
+    assessment ids of those other units to keep, when the caller knows which
+    matter (the holders of their groups' best, ``scoring.best_holders``).
     """
     chosen = Assessment.objects.filter(campaign=campaign, version=version)
     read = Q()
     if only is not None and compared:
-        # the best is judged within a ranking group: other groups play no part
-        groups = chosen.filter(pk__in=list(only)).values("ranking_group")
-        chosen = chosen.filter(ranking_group__in=groups)
+        if others is not None:
+            chosen = chosen.filter(pk__in=[*only, *others])
+        else:
+            # the best is judged within a ranking group: other groups play no part
+            groups = chosen.filter(pk__in=list(only)).values("ranking_group")
+            chosen = chosen.filter(ranking_group__in=groups)
         read = Q(assessment_id__in=list(only)) | Q(node__code__in=list(compared))
     elif only is not None:
         chosen = chosen.filter(pk__in=list(only))

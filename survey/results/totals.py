@@ -1,19 +1,25 @@
 """One unit's totals, wherever a page shows them."""
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
 
 import scoring
 from common.figures import percent
-from survey.models import Assessment, Campaign, UnitResult
+from survey.models import Answer, Assessment, Campaign, UnitResult
 from survey.results.compute import _decimal, blank_assessments
 from survey.results.inputs import campaign_population, framework_spec
 from survey.results.stored import stored_totals
 
 # Rules whose points depend on other units' answers (the best in the group).
 COMPARING_RULES = ("relative_best",)
+# How long the holders of a group's best are kept in the cache; their key changes
+# with every change that could move them, this only bounds the memory.
+HOLDERS_KEPT_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,9 @@ def _self_figures(batch: list[Assessment]) -> dict[int, tuple]:
         blank_units=blank,
         only=wanted,
         compared=compared,
+        others=_best_holders(campaign, version, spec, wanted, compared)
+        if compared
+        else None,
     )
     results = scoring.score(spec, population)
     levels = scoring.assign_levels(spec, results.self_value)
@@ -107,6 +116,42 @@ def _self_figures(batch: list[Assessment]) -> dict[int, tuple]:
                 {spec.nodes[k].code: _self_figure(results, levels, i, k) for k in tops},
             )
     return figures
+
+
+def _best_holders(campaign, version, spec, wanted: set[int], compared) -> list[int]:
+    """The assessments holding their group's best answer to an indicator that
+    compares units, within the groups of ``wanted``. Scoring ``wanted`` with these
+    alone gives the points that scoring the whole groups gives (the best is all
+    that the rule reads of the others), so a page of units does not read every
+    answer of its groups; they are found by one scoring of the groups and kept
+    until an answer to those indicators, an assessment or the units that never
+    submitted change."""
+    chosen = Assessment.objects.filter(campaign=campaign, version=version)
+    groups = sorted(
+        set(chosen.filter(pk__in=wanted).values_list("ranking_group", flat=True))
+    )
+    chosen = chosen.filter(ranking_group__in=groups)
+    blank = sorted(blank_assessments(campaign=campaign, version=version))
+    answers = Answer.objects.filter(
+        assessment__in=chosen, node__version=version, node__code__in=list(compared)
+    ).aggregate(n=Count("pk"), last=Max("updated_at"), edits=Sum("version"))
+    units = chosen.aggregate(n=Count("pk"), last=Max("updated_at"))
+    fingerprint = repr((groups, blank, sorted(answers.items()), sorted(units.items())))
+    digest = hashlib.sha256(fingerprint.encode()).hexdigest()
+    key = f"best-holders:{campaign.pk}:{version.pk}:{digest}"
+    holders = cache.get(key)
+    if holders is None:
+        _rows, population = campaign_population(
+            campaign=campaign,
+            version=version,
+            spec=spec,
+            blank_units=blank,
+            only=wanted,
+            compared=compared,
+        )
+        holders = [int(pk) for pk in scoring.best_holders(spec, population)]
+        cache.set(key, holders, timeout=HOLDERS_KEPT_SECONDS)
+    return holders
 
 
 def _self_figure(results: scoring.Results, levels: np.ndarray, i: int, k: int):

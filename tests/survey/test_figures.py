@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -26,8 +27,9 @@ from survey.models import (
     User,
 )
 from survey.results.compute import campaign_results_compute
+from survey.results.inputs import framework_spec
 from survey.results.points import answer_points
-from survey.results.totals import assessment_totals
+from survey.results.totals import _best_holders, assessment_totals
 from tests.reports.conftest import sample_values
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +179,34 @@ def test_a_pages_units_alone_get_the_figures_the_whole_campaign_gives(world):
     # The half-filled unit's relative indicators are judged against the full one.
     stored = UnitResult.objects.get(assessment=half, node__isnull=True)
     assert alone[half.pk].self_assessed.points == stored.final_points
+
+
+def test_a_change_to_the_groups_best_answer_moves_the_other_units_figures(world):
+    """The units holding their group's best are kept between pages; changing the
+    best answer finds them again, and a page's figures follow."""
+    _campaign, (full, half) = world
+    before = assessment_totals(assessments=[half])[half.pk].self_assessed
+    assert _holders(half) == [full.pk]
+    theirs = Answer.objects.filter(
+        assessment=half, node__rule="relative_best", number__gt=0
+    ).first()
+    assert theirs is not None
+    best = Answer.objects.get(assessment=full, node=theirs.node)
+    assert best.number > theirs.number
+    best.number = Decimal(0)  # the half-filled unit now holds the group's best
+    best.save()
+    assert half.pk in _holders(half)  # found again: it now holds a best too
+    after = assessment_totals(assessments=[half])[half.pk].self_assessed
+    cache.clear()
+    whole = assessment_totals(assessments=[full, half])[half.pk].self_assessed
+    assert after == whole
+    assert after.points > before.points
+
+
+def _holders(assessment: Assessment) -> list[int]:
+    spec = framework_spec(version=assessment.version)
+    columns, _params = spec.compiled.by_rule["relative_best"]
+    compared = [spec.leaf_codes[col] for col in columns]
+    return _best_holders(
+        assessment.campaign, assessment.version, spec, {assessment.pk}, compared
+    )
