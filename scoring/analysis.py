@@ -4,6 +4,7 @@ probabilities, contributions, strengths and weaknesses, path to the next level.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -184,7 +185,8 @@ def points_lost(
         results.status[:, cols], [S[LeafStatus.SCORED], S[LeafStatus.MISSING]]
     )
     peers = results.groups == results.groups[i]
-    with np.errstate(invalid="ignore"):
+    with warnings.catch_warnings():  # an indicator no peer scored: its mean is NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
         mean = np.nanmean(np.where(live[peers], leaf_pts[peers], np.nan), axis=0)
     rows = []
     for n, j in enumerate(cols):

@@ -4,6 +4,8 @@ progress, the trends over the years and the method."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from common.figures import percent
@@ -170,7 +172,8 @@ def trends_sheet(*, book: Book) -> None:
                         None if np.isnan(rank) or rank <= 0 else int(rank),
                     ]
                 sheet.append([*row, share(u.percent_change), u.rank_change], fmts)
-            with np.errstate(all="ignore"):
+            with warnings.catch_warnings():  # a year no unit has: its mean is NaN
+                warnings.simplefilter("ignore", RuntimeWarning)
                 means = np.nanmean(history[rows], axis=0) if rows else []
             book.chart_data.trends.append(
                 (section, group, [value_share(float(m)) for m in means])
