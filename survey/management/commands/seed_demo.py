@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from survey.demo.seed import demo_province_seed
 from survey.models import Unit
@@ -26,6 +27,10 @@ class Command(BaseCommand):
                 return "Demo data already loaded."
             raise CommandError("The database already has units; use a fresh database.")
         out = demo_province_seed(seed=seed, communes=communes)
+        with connection.cursor() as cursor:
+            # Planner statistics for the rows just loaded (PostgreSQL and SQLite):
+            # without them the first queries of a large province scan whole tables.
+            cursor.execute("ANALYZE")
         return (
             f"Demo province: {out.units} units, {out.users} accounts, "
             f"{out.assessments} assessments, {out.answers} answers"
