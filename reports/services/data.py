@@ -74,6 +74,18 @@ def report_data(
         )
 
 
+def version_levels(version, lang: str) -> list[LevelInfo]:
+    """The maturity levels of a framework version, named in ``lang``."""
+    return [
+        LevelInfo(
+            lv["code"],
+            (lv.get("name_en") if lang == "en" else "") or lv["name_vi"],
+            float(lv["min_value"]),
+        )
+        for lv in version.levels
+    ]
+
+
 def _province() -> str:
     from django.conf import settings
 
@@ -130,14 +142,7 @@ def _frame(version, nodes, assessments, progress, lang) -> _Frame:
         ),
         version=f"{version.framework.code} {version.year} v{version.number}",
         legal_basis=version.legal_basis,
-        levels=[
-            LevelInfo(
-                lv["code"],
-                (lv.get("name_en") if lang == "en" else "") or lv["name_vi"],
-                float(lv["min_value"]),
-            )
-            for lv in version.levels
-        ],
+        levels=version_levels(version, lang),
         pillars=pillars,
         indicators=indicators,
         units=units,

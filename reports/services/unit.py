@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from reports.builders import charts
-from reports.builders.data import LevelInfo, NodeInfo, Section
+from reports.builders.data import NodeInfo, Section
 from reports.builders.docx import AnswerLine, SelfReport, self_report_docx_bytes
 from reports.builders.scorecard import (
     LostLine,
@@ -25,7 +25,7 @@ from reports.builders.scorecard import (
     scorecard_xlsx_bytes,
 )
 from reports.labels import report_labels
-from reports.services.data import report_data
+from reports.services.data import report_data, version_levels
 from survey.answer_types import answer_display
 from survey.models import Assessment, Campaign, Evidence, Node
 from survey.results.analysis import LostPoints, unit_weak_points
@@ -146,14 +146,7 @@ def _unit_section(assessment: Assessment, lang: str) -> tuple[Section, list[int]
         title="",
         version="",
         legal_basis="",
-        levels=[
-            LevelInfo(
-                lv["code"],
-                (lv.get("name_en") if lang == "en" else "") or lv["name_vi"],
-                float(lv["min_value"]),
-            )
-            for lv in version.levels
-        ],
+        levels=version_levels(version, lang),
         pillars=[NodeInfo(n.code, _localized(n, lang)) for n in tops],
         indicators=[
             NodeInfo(n.code, _localized(n, lang), None)

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from worlds import VERIFICATION, build_world, make_user
+from worlds import VERIFICATION, build_world, make_user, page_queries
 
 from survey.models import Answer, Assessment, Membership, Node, Unit
 from survey.selectors.questionnaire import (
@@ -58,15 +58,6 @@ def add_units(world, n: int, *, start: int = 0, state: str = "draft") -> list:
         Membership(user=world.reviewer, unit=unit, role="reviewer") for unit in units
     )
     return assessments
-
-
-def queries(client, user, url, params=None) -> tuple[int, object]:
-    client.force_login(user)
-    client.get(url, params or {})
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, params or {})
-    assert response.status_code == 200
-    return len(captured), response
 
 
 # Progress counted by the database -----------------------------------------------------
@@ -175,9 +166,9 @@ def pages(world):
 
 def test_the_list_pages_cost_the_same_queries_at_any_size(client, world):
     add_units(world, 3, state="submitted")
-    small = [queries(client, user, url)[0] for user, url in pages(world)]
+    small = [page_queries(client, user, url)[0] for user, url in pages(world)]
     add_units(world, PAGE_SIZE + 20, start=3, state="submitted")
-    large = [queries(client, user, url) for user, url in pages(world)]
+    large = [page_queries(client, user, url) for user, url in pages(world)]
     assert [n for n, _response in large] == small
     _n, board = large[0]
     assert len(board.context["rows"]) == PAGE_SIZE

@@ -11,7 +11,7 @@ from django.db import connection
 from django.forms.renderers import DjangoTemplates
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from worlds import QUESTIONNAIRE, VERIFICATION, build_world
+from worlds import QUESTIONNAIRE, VERIFICATION, build_world, page_queries
 
 from survey.forms.questionnaire import AnswerForm
 from survey.forms.review import VerdictForm
@@ -51,15 +51,6 @@ def add_units(world, n: int, *, start: int = 0, unit_type: str = "commune") -> l
     return units
 
 
-def get(client, user, url, params=None) -> tuple[int, object]:
-    client.force_login(user)
-    client.get(url, params or {})
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, params or {})
-    assert response.status_code == 200
-    return len(captured), response
-
-
 # Reviewer assignment ----------------------------------------------------------------
 
 
@@ -68,10 +59,10 @@ def assign_url(world) -> str:
 
 
 def test_reviewer_assignment_costs_the_same_at_any_size(client, world):
-    small, response = get(client, world.coordinator, assign_url(world))
+    small, response = page_queries(client, world.coordinator, assign_url(world))
     assert len(response.context["unit_page"]) == 2
     add_units(world, PAGE_SIZE * 3)
-    large, response = get(client, world.coordinator, assign_url(world))
+    large, response = page_queries(client, world.coordinator, assign_url(world))
     assert large == small
     assert len(response.context["unit_page"]) == PAGE_SIZE
     assert len(response.context["assignments"]) == PAGE_SIZE
@@ -82,14 +73,16 @@ def test_reviewer_assignment_costs_the_same_at_any_size(client, world):
 def test_reviewer_assignment_filters_units_and_assignments(client, world):
     add_units(world, 30)
     add_units(world, 5, start=100, unit_type="district")
-    _n, response = get(client, world.coordinator, assign_url(world), {"q": "X-01"})
+    _n, response = page_queries(
+        client, world.coordinator, assign_url(world), {"q": "X-01"}
+    )
     assert [u.code for u in response.context["unit_page"]] == [
         f"X-{i:04d}" for i in range(100, 105)
     ]
     assert {m.unit.code for m in response.context["assignments"]} == {
         f"X-{i:04d}" for i in range(100, 105)
     }
-    _n, response = get(
+    _n, response = page_queries(
         client, world.coordinator, assign_url(world), {"unit_type": "district"}
     )
     assert response.context["unit_page"].paginator.count == 5
@@ -106,7 +99,7 @@ def test_reviewer_assignment_filters_units_and_assignments(client, world):
 )
 def test_reviewer_assignment_is_harmless_on_bad_input(client, world, params):
     add_units(world, 3)
-    _n, response = get(client, world.coordinator, assign_url(world), params)
+    _n, response = page_queries(client, world.coordinator, assign_url(world), params)
     if "q" in params:
         assert response.context["unit_page"].paginator.count == 0
     else:
@@ -186,9 +179,9 @@ def test_only_the_coordinator_assigns_reviewers(client, world):
 
 def test_account_list_shows_a_few_roles_of_a_reviewer_of_many_units(client, world):
     url = reverse("survey:account_list")
-    small, _response = get(client, world.coordinator, url)
+    small, _response = page_queries(client, world.coordinator, url)
     add_units(world, 1200)
-    large, response = get(client, world.coordinator, url)
+    large, response = page_queries(client, world.coordinator, url)
     assert large == small
     reviewer = next(u for u in response.context["page"] if u == world.reviewer)
     assert len(reviewer.memberships_shown) == MEMBERSHIPS_SHOWN

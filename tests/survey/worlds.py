@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from survey.models import (
@@ -397,3 +399,14 @@ def _evidence(world: World) -> None:
             doc_date=date(2025, 2, 1),
             summary="Kế hoạch chuyển đổi số",
         )
+
+
+def page_queries(client, user, url, params=None) -> tuple[int, object]:
+    """``(queries, response)`` of a page opened by ``user``, counted on a second
+    opening (the first fills what a process keeps between requests)."""
+    client.force_login(user)
+    client.get(url, params or {})
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(captured), response
