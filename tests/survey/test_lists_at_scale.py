@@ -6,12 +6,13 @@ page counts it one answer at a time."""
 from decimal import Decimal
 
 import pytest
+import worlds
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from worlds import VERIFICATION, build_world, make_user, page_queries
 
-from survey.models import Answer, Assessment, Membership, Node, Unit
+from survey.models import Answer, Assessment, Membership, Node
 from survey.selectors.questionnaire import (
     answer_is_given,
     assessment_progress,
@@ -33,31 +34,8 @@ def world():
 
 
 def add_units(world, n: int, *, start: int = 0, state: str = "draft") -> list:
-    """``n`` more units of the world's campaign, in bulk, each with an assessment
-    answered on two indicators and reviewed by the world's reviewer."""
-    units = Unit.objects.bulk_create(
-        Unit(code=f"X-{i:04d}", name_vi=f"Xã {i:04d}", unit_type="commune")
-        for i in range(start, start + n)
-    )
-    assessments = Assessment.objects.bulk_create(
-        Assessment(
-            campaign=world.campaign,
-            unit=unit,
-            version=world.version,
-            ranking_group="Xã",
-            state=state,
-        )
-        for unit in units
-    )
-    Answer.objects.bulk_create(
-        Answer(assessment=a, node=world.nodes[code], yes=True)
-        for a in assessments
-        for code in ("1.1", "2.1")
-    )
-    Membership.objects.bulk_create(
-        Membership(user=world.reviewer, unit=unit, role="reviewer") for unit in units
-    )
-    return assessments
+    """Units answered on two indicators (see ``worlds.add_units``)."""
+    return worlds.add_units(world, n, start=start, state=state, answered=("1.1", "2.1"))
 
 
 # Progress counted by the database -----------------------------------------------------

@@ -11,11 +11,17 @@ from django.db import connection
 from django.forms.renderers import DjangoTemplates
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from worlds import QUESTIONNAIRE, VERIFICATION, build_world, page_queries
+from worlds import (
+    QUESTIONNAIRE,
+    VERIFICATION,
+    add_units,
+    build_world,
+    page_queries,
+)
 
 from survey.forms.questionnaire import AnswerForm
 from survey.forms.review import VerdictForm
-from survey.models import Assessment, Membership, Unit
+from survey.models import Membership
 from survey.views.accounts import MEMBERSHIPS_SHOWN, PAGE_SIZE
 
 pytestmark = [
@@ -27,28 +33,6 @@ pytestmark = [
 @pytest.fixture
 def world():
     return build_world(shape=VERIFICATION)
-
-
-def add_units(world, n: int, *, start: int = 0, unit_type: str = "commune") -> list:
-    """``n`` more units in the world's campaign, in bulk, each reviewed by the
-    world's reviewer."""
-    units = Unit.objects.bulk_create(
-        Unit(code=f"X-{i:04d}", name_vi=f"Xã {i:04d}", unit_type=unit_type)
-        for i in range(start, start + n)
-    )
-    Assessment.objects.bulk_create(
-        Assessment(
-            campaign=world.campaign,
-            unit=unit,
-            version=world.version,
-            ranking_group="Xã",
-        )
-        for unit in units
-    )
-    Membership.objects.bulk_create(
-        Membership(user=world.reviewer, unit=unit, role="reviewer") for unit in units
-    )
-    return units
 
 
 # Reviewer assignment ----------------------------------------------------------------

@@ -410,3 +410,40 @@ def page_queries(client, user, url, params=None) -> tuple[int, object]:
         response = client.get(url, params or {})
     assert response.status_code == 200
     return len(captured), response
+
+
+def add_units(
+    world: World,
+    n: int,
+    *,
+    start: int = 0,
+    state: str = "draft",
+    unit_type: str = "commune",
+    answered: tuple[str, ...] = (),
+) -> list[Assessment]:
+    """``n`` more units (``X-0000``…) in the world's campaign, made in bulk for
+    tests at scale: each with an assessment in ``state``, a "yes" answer to the
+    indicators ``answered``, and the world's reviewer."""
+    units = Unit.objects.bulk_create(
+        Unit(code=f"X-{i:04d}", name_vi=f"Xã {i:04d}", unit_type=unit_type)
+        for i in range(start, start + n)
+    )
+    assessments = Assessment.objects.bulk_create(
+        Assessment(
+            campaign=world.campaign,
+            unit=unit,
+            version=world.version,
+            ranking_group="Xã",
+            state=state,
+        )
+        for unit in units
+    )
+    Answer.objects.bulk_create(
+        Answer(assessment=a, node=world.nodes[code], yes=True)
+        for a in assessments
+        for code in answered
+    )
+    Membership.objects.bulk_create(
+        Membership(user=world.reviewer, unit=unit, role="reviewer") for unit in units
+    )
+    return assessments
