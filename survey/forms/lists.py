@@ -7,12 +7,15 @@ been given, and the form says so at the field. Text no database field can hold
 (a NUL character) matches nothing: the list is empty and the page says why.
 """
 
+from collections.abc import Callable
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
 from survey import states
 from survey.models import Assessment, UnitType
-from survey.text import all_storable
+from survey.text import UNSTORABLE, all_storable
 
 ALL = ("", gettext_lazy("All"))
 
@@ -37,6 +40,18 @@ class ListFilter(forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {name: value for name, value in data.items() if value not in ("", None)}
+
+    def selected(self, select: Callable[..., QuerySet]) -> QuerySet:
+        """``select(**filters)``: the rows the filters keep, none when a value holds
+        text no field can hold."""
+        if self.unstorable:
+            return select().none()
+        return select(**self.filters())
+
+    @property
+    def error(self) -> str:
+        """What the page says above an empty list when nothing can match."""
+        return str(UNSTORABLE) if self.unstorable else ""
 
 
 class HomeFilter(ListFilter):

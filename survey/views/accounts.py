@@ -1,6 +1,8 @@
 """Account screens (coordinator): list, bulk import, deactivation, reviewer
 assignment; and the password reset pages (Django's views, our templates)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -16,7 +18,7 @@ from survey.errors import SurveyError
 from survey.files.issues import MAX_SHOWN
 from survey.forms.accounts import AssignForm
 from survey.forms.lists import BoardFilter
-from survey.models import Campaign, Membership, Unit, User
+from survey.models import Campaign, Membership, User
 from survey.permissions import permission_require
 from survey.selectors.campaigns import (
     campaign_groups,
@@ -134,10 +136,7 @@ def reviewer_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     permission_require(user=request.user, action="manage_accounts")
     campaign = get_object_or_404(Campaign, pk=pk)
     unit_filter = BoardFilter(request.GET, groups=campaign_groups(campaign=campaign))
-    if unit_filter.unstorable:  # no unit can hold such text: nothing matches
-        units = Unit.objects.none()
-    else:
-        units = campaign_units(campaign=campaign, **unit_filter.filters())
+    units = unit_filter.selected(partial(campaign_units, campaign=campaign))
     form = AssignForm(request.POST or None, campaign=campaign, filtered=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -165,7 +164,7 @@ def reviewer_assignment(request: HttpRequest, pk: int) -> HttpResponse:
         "campaign": campaign,
         "form": form,
         "unit_filter": unit_filter,
-        "filter_error": UNSTORABLE if unit_filter.unstorable else "",
+        "filter_error": unit_filter.error,
         "unit_page": unit_page,
         "checked": {str(v) for v in form["units"].value() or ()},
         "assignments": assignments,

@@ -2,6 +2,7 @@
 participation of each unit and province-supplied values."""
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -45,7 +46,6 @@ from survey.services.campaigns import (
     campaign_settings_update,
     default_participants,
 )
-from survey.text import UNSTORABLE
 from survey.views.confirm import confirmation_page, is_confirmed
 
 PAGE_SIZE = 50  # rows of the board
@@ -146,10 +146,7 @@ def campaign_board(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk, "view_progress")
     groups = campaign_groups(campaign=campaign)
     form = BoardFilter(request.GET, groups=groups)
-    if form.unstorable:  # no unit, group or state can hold such text
-        assessments = Assessment.objects.none()
-    else:
-        assessments = campaign_board_assessments(campaign=campaign, **form.filters())
+    assessments = form.selected(partial(campaign_board_assessments, campaign=campaign))
     page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = _board_rows(campaign, list(page.object_list))
     roles = user_roles(user=request.user)
@@ -170,7 +167,7 @@ def campaign_board(request: HttpRequest, pk: int) -> HttpResponse:
         "groups": groups,
         "form": form,
         "page": page,
-        "filter_error": UNSTORABLE if form.unstorable else "",
+        "filter_error": form.error,
         "actions": actions,
         "action_rows": [
             (t, campaign_action_consequence(campaign=campaign, action=t.action))

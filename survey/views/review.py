@@ -2,6 +2,7 @@
 comment threads, evidence downloads and the inbox of notifications."""
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -50,7 +51,7 @@ from survey.services.review import (
     answers_agree_remaining,
     answers_return,
 )
-from survey.text import UNSTORABLE, storable
+from survey.text import storable
 from survey.views.confirm import confirmation_page, is_confirmed
 
 PAGE_SIZE = 50  # rows of the list to verify
@@ -400,15 +401,12 @@ def review_list(request: HttpRequest) -> HttpResponse:
     """Assessments waiting for the signed-in reviewer (or coordinator)."""
     permission_require(user=request.user, action="view_review_list")
     form = ReviewFilter(request.GET, years=campaign_years())
-    if form.unstorable:
-        assessments = Assessment.objects.none()
-    else:
-        assessments = assessments_to_review(user=request.user, **form.filters())
+    assessments = form.selected(partial(assessments_to_review, user=request.user))
     page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "assessments": page.object_list,
         "page": page,
         "form": form,
-        "filter_error": UNSTORABLE if form.unstorable else "",
+        "filter_error": form.error,
     }
     return render(request, "survey/review/list.html", context)
