@@ -88,11 +88,8 @@ def _self_figures(batch: list[Assessment]) -> dict[int, tuple]:
         for rule in COMPARING_RULES
         for col in spec.compiled.by_rule.get(rule, ((), None))[0]
     ]
-    blank = [
-        pk
-        for pk in blank_assessments(campaign=campaign, version=version)
-        if pk not in wanted
-    ]
+    never_submitted = sorted(blank_assessments(campaign=campaign, version=version))
+    blank = [pk for pk in never_submitted if pk not in wanted]
     _rows, population = campaign_population(
         campaign=campaign,
         version=version,
@@ -100,7 +97,7 @@ def _self_figures(batch: list[Assessment]) -> dict[int, tuple]:
         blank_units=blank,
         only=wanted,
         compared=compared,
-        others=_best_holders(campaign, version, spec, wanted, compared)
+        others=_best_holders(campaign, version, spec, wanted, compared, never_submitted)
         if compared
         else None,
     )
@@ -118,20 +115,21 @@ def _self_figures(batch: list[Assessment]) -> dict[int, tuple]:
     return figures
 
 
-def _best_holders(campaign, version, spec, wanted: set[int], compared) -> list[int]:
+def _best_holders(
+    campaign, version, spec, wanted: set[int], compared, blank: list[int]
+) -> list[int]:
     """The assessments holding their group's best answer to an indicator that
     compares units, within the groups of ``wanted``. Scoring ``wanted`` with these
     alone gives the points that scoring the whole groups gives (the best is all
     that the rule reads of the others), so a page of units does not read every
     answer of its groups; they are found by one scoring of the groups and kept
     until an answer to those indicators, an assessment or the units that never
-    submitted change."""
+    submitted (``blank``, sorted) change."""
     chosen = Assessment.objects.filter(campaign=campaign, version=version)
     groups = sorted(
         set(chosen.filter(pk__in=wanted).values_list("ranking_group", flat=True))
     )
     chosen = chosen.filter(ranking_group__in=groups)
-    blank = sorted(blank_assessments(campaign=campaign, version=version))
     answers = Answer.objects.filter(
         assessment__in=chosen, node__version=version, node__code__in=list(compared)
     ).aggregate(n=Count("pk"), last=Max("updated_at"), edits=Sum("version"))

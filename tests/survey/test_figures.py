@@ -208,5 +208,5 @@ def _holders(assessment: Assessment) -> list[int]:
     columns, _params = spec.compiled.by_rule["relative_best"]
     compared = [spec.leaf_codes[col] for col in columns]
     return _best_holders(
-        assessment.campaign, assessment.version, spec, {assessment.pk}, compared
+        assessment.campaign, assessment.version, spec, {assessment.pk}, compared, []
     )
