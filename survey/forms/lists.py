@@ -61,7 +61,7 @@ class HomeFilter(ListFilter):
 
     def __init__(self, *args, years: list[int] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [ALL] + [(year, year) for year in years]
+        self.fields["year"].choices = [ALL] + [(year, str(year)) for year in years]
 
 
 class ReviewFilter(HomeFilter):

@@ -211,6 +211,7 @@ def test_home_and_review_list_filters(client, world):
     assert codes(client.get(home, {"year": 2025, "q": "S-TC"})) == ["S-TC"]
     choices = client.get(home).context["form"].fields["year"].choices
     assert [value for value, _label in choices] == ["", 2025]  # the campaigns' years
+    assert 'value="2025">2025<' in client.get(home).content.decode()  # not "2.025"
     asked = client.get(home, {"year": 2024})  # no campaign: left out, said at the field
     assert sorted(codes(asked)) == sorted(codes(client.get(home)))
     assert asked.context["form"].errors["year"]
