@@ -719,7 +719,7 @@
     clearTimeout(timer);  // the POST itself saves the step; entries stay until confirmed
   });
   window.addEventListener("popstate", function () {
-    if (!form.isConnected || !local) return;  // a page from the server: the browser's
+    if (!form.isConnected || !local) return;  // the browser handles its own pages
     if (!navigator.onLine || netDown) showLocally(location.pathname, false);
     else location.reload();
   });
