@@ -630,6 +630,7 @@
     out.classList.toggle("over", n > limit);
   }
   document.querySelectorAll("[data-limit]").forEach(function (el) {
+    if (el.disabled) return;
     var out = document.querySelector(".q-count[data-count-for='" + el.id + "']");
     if (!out) {
       out = document.createElement("span");
