@@ -172,6 +172,8 @@
   }
 
   function fieldMessages(fs, messages, kind) {
+    // The server's answer replaces the errors rendered with the page: each once.
+    fs.querySelectorAll(".errorlist").forEach(function (list) { list.remove(); });
     fs.querySelectorAll(".q-field-msg").forEach(function (p) {
       var name = p.parentNode.dataset.field;
       if (kind === "error" || !p.classList.contains("error")) {
@@ -343,9 +345,14 @@
     }
     if (fs) {
       fieldMessages(fs, result.errors || {__all__: [result.message]}, "error");
-      if (result.status === "invalid") showDiscard(fs);
+      if (result.status === "invalid") { showDiscard(fs); markStep("has-invalid"); }
     }
     return false;
+  }
+
+  function markStep(name) {
+    var current = document.querySelector(".q-step.current");
+    if (current) current.classList.add(name);
   }
 
   function showDiscard(fs) {
@@ -600,8 +607,10 @@
       fill(fs, shownValues(entry));
       if (entry.conflict) showConflict(fs, entry, entry.conflict);
       if (entry.invalid) {
-        fieldMessages(fs, entry.invalid, "error");
+        // A page answering a POST shows the server's errors already.
+        if (D.posted !== "1") fieldMessages(fs, entry.invalid, "error");
         showDiscard(fs);
+        markStep("has-invalid");
       }
     });
     fieldsets.forEach(showRatio);

@@ -60,7 +60,7 @@ def test_the_step_list_shows_answered_of_applicable_per_step(client):
     assert response.context["progress"].answered == 1
     html = response.content.decode()
     assert "answered 1 of 5" in html
-    assert "1 invalid" in html
+    assert "1 invalid answer" in html
     assert f"1 of {response.context['progress'].total} answered" in html
 
 
