@@ -236,7 +236,12 @@ class QuestionnaireWizard(LoginRequiredMixin, NamedUrlWizardView):
         target = request.POST.get("wizard_goto_step") or step
         if target == self.done_step_name:
             return redirect(self.review_url())
-        return redirect(self.get_step_url(target if target in steps else step))
+        url = self.get_step_url(target if target in steps else step)
+        # The "needs attention" filter stays on from step to step.
+        return redirect(url + ("?attention=1" if self._attention() else ""))
+
+    def _attention(self) -> bool:
+        return self.request.GET.get("attention") == "1"
 
     def _save(self, form: AnswerForm) -> bool:
         if not form.is_valid() or not form.editable or not form.changed:
@@ -284,7 +289,7 @@ class QuestionnaireWizard(LoginRequiredMixin, NamedUrlWizardView):
             step_rows=[(s, states[s.name]) for s in steps],
             progress=overall_state(states),
             step_state=states[self.steps.current],
-            attention=self.request.GET.get("attention") == "1",
+            attention=self._attention(),
             comment_limit=MAX_COMMENT,
             answer_comment_limit=MAX_COMMENT_LENGTH,
             summary_limit=MAX_SUMMARY,

@@ -663,6 +663,7 @@
       if (toggle.dataset.labelOff === undefined) toggle.dataset.labelOff = labelOn;
       toggle.textContent = on ? D.msgShowAll : toggle.dataset.labelOff;
       history.replaceState(history.state, "", allUrl + (on ? "?attention=1" : ""));
+      form.action = allUrl + (on ? "?attention=1" : "");
     });
   }
 

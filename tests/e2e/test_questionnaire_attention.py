@@ -159,6 +159,7 @@ def test_a_returned_item_is_marked_where_it_stands(browser, live_server, returne
     # The filter toggles in place: only the returned item is left.
     page.locator("[data-attention-toggle]").click()
     assert page.url.endswith("?attention=1")
+    assert page.locator("#q-form").get_attribute("action").endswith("?attention=1")
     visible = page.locator("fieldset.indicator:visible")
     assert visible.count() == 1
     assert visible.first.get_attribute("id") == f"ind-{returned.nodes['1.2'].pk}"

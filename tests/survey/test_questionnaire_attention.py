@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from test_questionnaire_views import form_data
 from worlds import QUESTIONNAIRE, VERIFICATION, World, build_world, page_queries
 
 from survey.models import Answer
@@ -88,6 +89,17 @@ def test_needs_attention_keeps_returned_missing_and_invalid_items(client, return
     plain = client.get(step_url(returned, "1")).content.decode()
     assert "q-attention-only" not in plain
     assert "?attention=1" in plain  # the filter is a link: it works without script
+
+
+def test_the_filter_stays_on_when_moving_to_the_next_step(client, returned):
+    client.force_login(returned.editor)
+    page = client.get(step_url(returned, "1"), {"attention": "1"})
+    assert f'action="{step_url(returned, "1")}?attention=1"' in page.content.decode()
+    data = {**form_data(page), "wizard_goto_step": "2"}
+    response = client.post(step_url(returned, "1") + "?attention=1", data)
+    assert response["Location"] == step_url(returned, "2") + "?attention=1"
+    response = client.post(step_url(returned, "1"), data)
+    assert response["Location"] == step_url(returned, "2")
 
 
 def test_a_returned_item_shows_its_badge_explanation_and_thread(client, returned):
