@@ -31,15 +31,23 @@ from formtools.wizard.views import NamedUrlWizardView
 from survey.forms.questionnaire import AnswerForm, StepForm
 from survey.models import Answer
 from survey.permissions import user_roles
-from survey.selectors.questionnaire import evidence_previous, questionnaire_steps
+from survey.selectors.questionnaire import (
+    evidence_previous,
+    overall_state,
+    questionnaire_steps,
+    step_states,
+)
 from survey.selectors.scope import assessments_for
+from survey.selectors.verification import comment_threads, returned_snapshots
 from survey.services.answer_access import (
     AnswerLocked,
     answer_editable,
     assessment_edit_refusal,
 )
-from survey.services.answer_checks import AnswerInvalid
+from survey.services.answer_checks import MAX_COMMENT_LENGTH, AnswerInvalid
 from survey.services.answers import AnswerStale, answer_save
+from survey.services.evidence import MAX_SUMMARY
+from survey.services.review import MAX_COMMENT
 
 # Conflicts --------------------------------------------------------------------------
 
@@ -125,6 +133,8 @@ class AssessmentStorage(BaseStorage):
         """Evidence files have their own endpoint."""
 
     def update_response(self, response) -> None:
+        if "X-Prefetch" in self.request.headers:
+            return  # fetched ahead by the page (for moving offline), not shown
         if self.request.session.get(self.prefix) != self.current_step:
             self.request.session[self.prefix] = self.current_step
 
@@ -226,7 +236,12 @@ class QuestionnaireWizard(LoginRequiredMixin, NamedUrlWizardView):
         target = request.POST.get("wizard_goto_step") or step
         if target == self.done_step_name:
             return redirect(self.review_url())
-        return redirect(self.get_step_url(target if target in steps else step))
+        url = self.get_step_url(target if target in steps else step)
+        # The "needs attention" filter stays on from step to step.
+        return redirect(url + ("?attention=1" if self._attention() else ""))
+
+    def _attention(self) -> bool:
+        return self.request.GET.get("attention") == "1"
 
     def _save(self, form: AnswerForm) -> bool:
         if not form.is_valid() or not form.editable or not form.changed:
@@ -264,14 +279,32 @@ class QuestionnaireWizard(LoginRequiredMixin, NamedUrlWizardView):
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
-        steps = self.get_form_list()
+        steps = [self.outline[name] for name in self.get_form_list()]
+        states = step_states(steps=steps, answers=self.storage.answers)
+        self._attach_reviews(form)
         context.update(
             assessment=self.assessment,
             step=self.outline[self.steps.current],
-            steps=[self.outline[name] for name in steps],
+            steps=steps,
+            step_rows=[(s, states[s.name]) for s in steps],
+            progress=overall_state(states),
+            step_state=states[self.steps.current],
+            attention=self._attention(),
+            comment_limit=MAX_COMMENT,
+            answer_comment_limit=MAX_COMMENT_LENGTH,
+            summary_limit=MAX_SUMMARY,
             locked=self.refusal,
             can_edit=self.refusal is None,
             review_url=self.review_url(),
             max_upload=settings.EVIDENCE_MAX_BYTES,
         )
         return context
+
+    def _attach_reviews(self, form: StepForm) -> None:
+        # One query, three when an answer of the step is returned.
+        threads = comment_threads(
+            assessment=self.assessment, node_ids=[f.node.pk for f in form.answer_forms]
+        )
+        returned = any(f.returned for f in form.answer_forms)
+        returns = returned_snapshots(assessment=self.assessment) if returned else {}
+        form.attach_reviews(threads=threads, returns=returns)

@@ -9,6 +9,12 @@
  */
 (function () {
   "use strict";
+  var PAGES = "dti:page:";
+
+  // A step page shown from this browser's copy (offline) runs start() again on the
+  // new form; listeners of an earlier start() on document and window stay, and
+  // do nothing once their form has left the page.
+  function start(local) {
   var form = document.getElementById("q-form");
   if (!form || !window.fetch) return;
   var D = form.dataset;
@@ -21,6 +27,8 @@
   var timer = null;
   var retryTimer = null;
   var inflight = false;
+  var netDown = false;  // the last send failed for want of a network
+  var pendingUrl = null;  // a step asked for offline, opened when the network returns
 
   function fmt(message, params) {
     return message.replace(/%\((\w+)\)s/g, function (_m, key) { return params[key]; });
@@ -164,6 +172,8 @@
   }
 
   function fieldMessages(fs, messages, kind) {
+    // The server's answer replaces the errors rendered with the page: each once.
+    fs.querySelectorAll(".errorlist").forEach(function (list) { list.remove(); });
     fs.querySelectorAll(".q-field-msg").forEach(function (p) {
       var name = p.parentNode.dataset.field;
       if (kind === "error" || !p.classList.contains("error")) {
@@ -192,6 +202,9 @@
       seq: previous ? previous.seq + 1 : 1
     });
     showRatio(fs);
+    var discard = fs.querySelector(".q-discard");
+    if (discard) discard.remove();
+    setStatus(D.msgUnsaved, "pending");
     schedule(DEBOUNCE_MS);
   }
 
@@ -226,8 +239,10 @@
   function flush(keepalive) {
     clearTimeout(timer);
     if (inflight) { schedule(500); return; }
-    var entries = queued().map(load).filter(function (e) { return e && !e.conflict; });
-    if (!entries.length) return;
+    var entries = queued().map(load).filter(function (e) {
+      return e && !e.conflict && !e.invalid;
+    });
+    if (!entries.length) { afterFlush(); return; }
     inflight = true;
     setStatus(D.msgSaving, "pending");
     var body = JSON.stringify({format: FORMAT, answers: entries.map(function (e) {
@@ -242,9 +257,23 @@
     }).then(function (response) {
       return handle(response, entries);
     }).catch(function () {
-      setStatus(D.msgOffline, "pending");
+      netDown = true;
+      setStatus(pendingUrl ? D.msgOfflineStay : local ? D.msgOfflineMoved : D.msgOffline,
+        "pending");
       retryLater(false);
-    }).then(function () { inflight = false; });
+    }).then(function () { inflight = false; afterFlush(); });
+  }
+
+  // Back online on a page shown from this browser's copy, or with a step asked
+  // for meanwhile: once every change is on the server, load what was asked for.
+  function afterFlush() {
+    if (netDown || !navigator.onLine || !form.isConnected) return;
+    var waiting = queued().map(load).filter(function (e) {
+      return e && !e.conflict && !e.invalid;
+    });
+    if (waiting.length) return;
+    if (pendingUrl) location.assign(pendingUrl);
+    else if (local && navigator.onLine) location.reload();
   }
 
   function handle(response, entries) {
@@ -253,6 +282,7 @@
       retryLater(true);
       return null;
     }
+    netDown = false;
     var type = response.headers.get("Content-Type") || "";
     if (type.indexOf("application/json") < 0) {
       // A CSRF refusal after logging in again, or a proxy error page.
@@ -278,7 +308,7 @@
       });
       if (errors) setStatus(D.msgError, "error");
       else if (queued().length) pendingStatus();
-      else setStatus(fmt(D.msgSaved, {time: body.saved_at}), "");
+      else setStatus(fmt(D.msgSaved, {time: body.saved_at}), "saved");
     });
   }
 
@@ -304,12 +334,50 @@
       if (fs) showConflict(fs, current || sent, result);
       return false;
     }
-    // invalid or locked: the server has answered for good; the value stays on screen.
-    if (current && current.seq === sent.seq) drop(sent.node);
+    // Refused for good. An invalid value stays here, marked, shown again after a
+    // reload with its message, until it is corrected or discarded; a locked
+    // answer cannot be saved at all.
+    if (current && current.seq === sent.seq) {
+      if (result.status === "invalid") {
+        current.invalid = result.errors || {__all__: [result.message]};
+        store(current);
+      } else drop(sent.node);
+    }
     if (fs) {
       fieldMessages(fs, result.errors || {__all__: [result.message]}, "error");
+      if (result.status === "invalid") { showDiscard(fs); markStep("has-invalid"); }
     }
     return false;
+  }
+
+  function markStep(name) {
+    var current = document.querySelector(".q-step.current");
+    if (current) current.classList.add(name);
+  }
+
+  function showDiscard(fs) {
+    if (fs.querySelector(".q-discard")) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "q-discard";
+    button.textContent = D.msgDiscard;
+    button.addEventListener("click", function () {
+      // Back to the saved answer: the fields' own values are what the server holds.
+      drop(fs.dataset.node);
+      inputs(fs).forEach(function (pair) {
+        var el = pair[1];
+        if (pair[0] === "version" || el.type === "file") return;
+        if (el.type === "radio" || el.type === "checkbox") el.checked = el.defaultChecked;
+        else el.value = el.defaultValue;
+      });
+      fieldMessages(fs, {}, "error");
+      fs.querySelector(".q-conflict-slot").textContent = "";
+      button.remove();
+      showRatio(fs);
+      if (!queued().length) setStatus("", "");
+      else pendingStatus();
+    });
+    fs.querySelector(".q-conflict-slot").after(button);
   }
 
   function showConflict(fs, entry, result) {
@@ -396,12 +464,15 @@
     }
     var texts = [];
     Object.keys(body.errors || {}).forEach(function (key) {
-      texts = texts.concat(body.errors[key]);
+      body.errors[key].forEach(function (text) {
+        if (texts.indexOf(text) < 0) texts.push(text);  // each message once
+      });
     });
     evMessage(target, texts.join(" ") || D.msgEvFailed, "error");
   }
 
   function evSubmit(event) {
+    if (!form.isConnected) return;
     var target = event.target;
     if (!target.hasAttribute || !target.hasAttribute("data-ev-form")) return;
     event.preventDefault();
@@ -436,7 +507,8 @@
   function evEnter(event) {
     // Enter in an evidence field adds that kind of evidence, not the first kind.
     var el = event.target;
-    if (event.key !== "Enter" || !el.form || !el.form.hasAttribute("data-ev-form")) return;
+    if (!form.isConnected || event.key !== "Enter" || el.tagName === "TEXTAREA") return;
+    if (!el.form || !el.form.hasAttribute("data-ev-form")) return;
     var group = el.closest(".q-ev-group");
     var button = group && group.querySelector("button[type=submit]");
     if (!button) return;
@@ -506,22 +578,23 @@
   }
 
   window.addEventListener("pageshow", function (event) {
-    if (D.posted === "1") return;
+    if (D.posted === "1" || local || !form.isConnected) return;
     if (event.persisted) { location.reload(); return; }
     // Browsers fill fields back in just before this event, not before the script.
     showPageValues();
     showUnsent();
   });
-  if (D.posted !== "1" && pageIsOld() && loadAgain()) return;
+  if (local) showKnownVersions();
+  else if (D.posted !== "1" && pageIsOld() && loadAgain()) return;
 
   form.addEventListener("input", onEdit);
   form.addEventListener("change", onEdit);
-  form.addEventListener("submit", function () {
-    clearTimeout(timer);  // the POST itself saves the step; entries stay until confirmed
+  window.addEventListener("online", function () { if (form.isConnected) flush(); });
+  window.addEventListener("focus", function () {
+    if (form.isConnected) refreshToken().catch(function () {});
   });
-  window.addEventListener("online", function () { flush(); });
-  window.addEventListener("focus", function () { refreshToken().catch(function () {}); });
   document.addEventListener("visibilitychange", function () {
+    if (!form.isConnected) return;
     if (document.visibilityState === "hidden" && queued().length) flush(true);
   });
 
@@ -533,9 +606,136 @@
       if (!entry || !fs) return;
       fill(fs, shownValues(entry));
       if (entry.conflict) showConflict(fs, entry, entry.conflict);
+      if (entry.invalid) {
+        // A page answering a POST shows the server's errors already.
+        if (D.posted !== "1") fieldMessages(fs, entry.invalid, "error");
+        showDiscard(fs);
+        markStep("has-invalid");
+      }
     });
     fieldsets.forEach(showRatio);
+    if (queued().map(load).some(function (e) { return e && e.invalid; })) {
+      setStatus(D.msgInvalid, "error");
+    }
   }
   showUnsent();
   if (queued().length) flush();
+
+  // A page shown from this browser's copy carries the versions it had then: the
+  // answers saved since are known here (knownVersions) and their versions used.
+  function showKnownVersions() {
+    var known = knownVersions();
+    fieldsets.forEach(function (fs) {
+      var version = known[fs.dataset.node];
+      if (version > Number(fs.dataset.version)) setVersion(fs, version);
+    });
+    setStatus(D.msgOfflineMoved, "pending");
+  }
+
+  // Character counters: "120 / 2000" under every box of free text.
+  function count(el, out) {
+    var n = el.value.length, limit = Number(el.dataset.limit);
+    out.textContent = fmt(D.msgCount, {count: n, limit: limit});
+    out.classList.toggle("over", n > limit);
+  }
+  document.querySelectorAll("[data-limit]").forEach(function (el) {
+    if (el.disabled) return;
+    var out = document.querySelector(".q-count[data-count-for='" + el.id + "']");
+    if (!out) {
+      out = document.createElement("span");
+      out.className = "q-count";
+      el.after(out);
+    }
+    out.setAttribute("aria-live", "polite");
+    count(el, out);
+    el.addEventListener("input", function () { count(el, out); });
+  });
+
+  // "Needs attention": the link works without the script; here it toggles in place.
+  var toggle = form.querySelector("[data-attention-toggle]");
+  if (toggle) {
+    var labelOn = toggle.textContent, allUrl = location.pathname;
+    toggle.addEventListener("click", function (event) {
+      event.preventDefault();
+      var on = form.classList.toggle("q-attention-only");
+      toggle.setAttribute("aria-pressed", on ? "true" : "false");
+      toggle.classList.toggle("q-filter-on", on);
+      if (toggle.dataset.labelOff === undefined) toggle.dataset.labelOff = labelOn;
+      toggle.textContent = on ? D.msgShowAll : toggle.dataset.labelOff;
+      history.replaceState(history.state, "", allUrl + (on ? "?attention=1" : ""));
+      form.action = allUrl + (on ? "?attention=1" : "");
+    });
+  }
+
+  // Moving between steps without a network: the step is shown from this
+  // browser's copy (kept when it was visited or fetched ahead), or the person
+  // stays here and is told that it opens when the connection returns. What was
+  // typed is already queued in localStorage and sent when the network returns.
+  function keepPage(path, html) {
+    try { sessionStorage.setItem(PAGES + path, html); } catch (e) {
+      for (var i = sessionStorage.length - 1; i >= 0; i--) {
+        var key = sessionStorage.key(i);
+        if (key && key.indexOf(PAGES) === 0) sessionStorage.removeItem(key);
+      }
+      try { sessionStorage.setItem(PAGES + path, html); } catch (e2) { /* too large */ }
+    }
+  }
+  if (!local && D.posted !== "1") keepPage(location.pathname, PAGE_HTML);
+
+  function fetchAhead() {
+    if (!navigator.onLine || !form.isConnected) return;
+    form.querySelectorAll(".q-nav [data-step-url]").forEach(function (button) {
+      var path = new URL(button.dataset.stepUrl, location.href).pathname;
+      if (sessionStorage.getItem(PAGES + path) !== null) return;
+      fetch(path, {credentials: "same-origin", headers: {"X-Prefetch": "1"}})
+        .then(function (response) {
+          var type = response.headers.get("Content-Type") || "";
+          if (!response.ok || response.redirected || type.indexOf("text/html") < 0) return null;
+          return response.text().then(function (html) { keepPage(path, html); });
+        }).catch(function () { /* offline: nothing to keep */ });
+    });
+  }
+  if (!local) setTimeout(fetchAhead, 1500);
+
+  function showLocally(path, push) {
+    var html = sessionStorage.getItem(PAGES + path);
+    if (html === null) return false;
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var main = doc.getElementById("main");
+    if (!main || !doc.getElementById("q-form")) return false;
+    var messages = main.querySelector(".messages");
+    if (messages) messages.remove();
+    clearTimeout(timer);
+    clearTimeout(retryTimer);
+    document.getElementById("main").replaceWith(document.adoptNode(main));
+    document.title = doc.title;
+    if (push) history.pushState({local: true}, "", path);
+    window.scrollTo(0, 0);
+    start(true);
+    return true;
+  }
+
+  form.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    if (!button || button.name !== "wizard_goto_step" || !button.dataset.stepUrl) return;
+    if (navigator.onLine && !netDown) return;  // the server saves and moves
+    event.preventDefault();
+    var path = new URL(button.dataset.stepUrl, location.href).pathname;
+    if (path === location.pathname || showLocally(path, true)) return;
+    pendingUrl = path;
+    setStatus(D.msgOfflineStay, "pending");
+    flush();
+  });
+  form.addEventListener("submit", function () {
+    clearTimeout(timer);  // the POST itself saves the step; entries stay until confirmed
+  });
+  window.addEventListener("popstate", function () {
+    if (!form.isConnected || !local) return;  // the browser handles its own pages
+    if (!navigator.onLine || netDown) showLocally(location.pathname, false);
+    else location.reload();
+  });
+  }
+
+  var PAGE_HTML = document.documentElement.outerHTML;
+  start(false);
 })();

@@ -20,8 +20,17 @@ from survey.numbers import (
     page_number_format,
     plain_decimal,
 )
-from survey.selectors.questionnaire import localized
-from survey.services.answer_checks import answer_fields, answer_warnings
+from survey.selectors.questionnaire import (
+    answer_is_given,
+    answer_is_invalid,
+    answer_is_returned,
+    localized,
+)
+from survey.services.answer_checks import (
+    MAX_COMMENT_LENGTH,
+    answer_fields,
+    answer_warnings,
+)
 from survey.services.answers import AnswerStale
 
 NUMBER_FORMAT_FIELD = "number_format"
@@ -81,9 +90,17 @@ class AnswerForm(forms.Form):
         for name in self.value_names:
             self.fields[name] = answer_form_field(node, name, number_format)
             self.fields[name].disabled = not editable
+        if "comment" in self.fields:
+            # A counter, not maxlength: a longer text pasted stays whole on screen
+            # and the server explains the limit.
+            self.fields["comment"].widget.attrs["data-limit"] = MAX_COMMENT_LENGTH
         self.editable = editable
         self.conflict: AnswerStale | None = None
         self.step_form: StepForm | None = None
+        # The reviewers' side, set by the step page: the comments about this
+        # indicator and the verdict event that returned it (if it is returned).
+        self.thread: list = []
+        self.return_event = None
 
     @property
     def changed(self) -> bool:
@@ -127,6 +144,22 @@ class AnswerForm(forms.Form):
     @property
     def name(self) -> str:
         return localized(self.node, "name")
+
+    @property
+    def returned(self) -> bool:
+        return answer_is_returned(self.answer)
+
+    @property
+    def invalid(self) -> bool:
+        return answer_is_invalid(self.answer) or (self.is_bound and bool(self.errors))
+
+    @property
+    def missing(self) -> bool:
+        return not answer_is_given(self.answer, self.node)
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.returned or self.invalid or self.missing
 
     @property
     def guidance(self) -> str:
@@ -219,6 +252,14 @@ class StepForm(forms.Form):
 
     def is_valid(self) -> bool:
         return all(form.is_valid() for form in self.answer_forms)
+
+    def attach_reviews(self, *, threads: dict, returns: dict) -> None:
+        """Give each indicator its comment thread (by node id) and the event that
+        returned its answer (by answer id)."""
+        for form in self.answer_forms:
+            form.thread = threads.get(form.node.pk, [])
+            if form.answer is not None and form.returned:
+                form.return_event = returns.get(form.answer.pk)
 
     @cached_property
     def previous(self) -> dict[int, list[Evidence]]:

@@ -399,3 +399,75 @@ def evidence_previous(
         for node_id in ours:
             found.setdefault(node_id, []).append(item)
     return found
+
+
+# The state of each step, from answers already loaded ---------------------------------
+
+
+@dataclass(frozen=True)
+class StepState:
+    """What the step list shows of one step: answered of applicable, and how many
+    of its indicators are returned, unanswered, or stored with values the engine
+    cannot score (an incomplete ratio, say)."""
+
+    answered: int
+    total: int
+    returned: int = 0
+    invalid: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 100
+
+    @property
+    def attention(self) -> int:
+        return self.returned + self.invalid + (self.total - self.answered)
+
+
+def answer_needs_attention(answer: Answer | None, node: Node) -> bool:
+    """Returned, unanswered or unscorable: the items the "needs attention" filter
+    keeps."""
+    return (
+        answer_is_returned(answer)
+        or answer_is_invalid(answer)
+        or not answer_is_given(answer, node)
+    )
+
+
+def answer_is_returned(answer: Answer | None) -> bool:
+    return answer is not None and answer.review_status == Answer.ReviewStatus.RETURNED
+
+
+def answer_is_invalid(answer: Answer | None) -> bool:
+    return answer is not None and not answer.is_na and bool(answer.points_error)
+
+
+def step_states(
+    *, steps: list[Step], answers: dict[int, Answer]
+) -> dict[str, StepState]:
+    """Each step's :class:`StepState`, keyed by step name, from ``answers`` (the
+    assessment's answers by node id, already loaded: no query)."""
+    states = {}
+    for step in steps:
+        nodes = step.indicators
+        found = [answers.get(node.pk) for node in nodes]
+        states[step.name] = StepState(
+            answered=sum(
+                answer_is_given(a, n) for a, n in zip(found, nodes, strict=True)
+            ),
+            total=len(nodes),
+            returned=sum(answer_is_returned(a) for a in found),
+            invalid=sum(answer_is_invalid(a) for a in found),
+        )
+    return states
+
+
+def overall_state(states: dict[str, StepState]) -> StepState:
+    """The questionnaire's progress: the steps' states added up."""
+    rows = list(states.values())
+    return StepState(
+        answered=sum(s.answered for s in rows),
+        total=sum(s.total for s in rows),
+        returned=sum(s.returned for s in rows),
+        invalid=sum(s.invalid for s in rows),
+    )

@@ -4,6 +4,10 @@ Marking it ready is allowed with a warning (the approver may still fill the gaps
 submitting and resubmitting are refused while an applicable indicator is unanswered
 (N/A counts as an answer) or evidence carried from last year is not confirmed.
 
+An answered indicator that asks for evidence and has none is reported beside the
+gaps (on the review page, and as a warning when the assessment leaves the unit):
+the reviewers decide whether what was given is enough, so it does not block.
+
 Only what the unit can still change counts. In a returned assessment that is the
 returned items: any other gap (an indicator that became applicable after the
 submission, say) is for the reviewers to return or to judge, and never leaves the
@@ -37,6 +41,8 @@ class Completeness:
     unconfirmed_ids: frozenset[int] = field(default_factory=frozenset)
     # Unanswered but closed to the unit (not returned): shown, never blocking.
     kept_ids: frozenset[int] = field(default_factory=frozenset)
+    # Answered, asking for evidence, with none attached: shown, never blocking.
+    no_evidence_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def missing(self) -> int:
@@ -49,6 +55,19 @@ class Completeness:
     @property
     def kept(self) -> int:
         return len(self.kept_ids)
+
+    @property
+    def no_evidence(self) -> int:
+        return len(self.no_evidence_ids)
+
+    def evidence_message(self) -> str:
+        if not self.no_evidence:
+            return ""
+        return ngettext(
+            "%(count)s answered indicator asks for evidence and has none attached.",
+            "%(count)s answered indicators ask for evidence and have none attached.",
+            self.no_evidence,
+        ) % {"count": self.no_evidence}
 
     @property
     def complete(self) -> bool:
@@ -94,6 +113,19 @@ def assessment_completeness(
         kept_ids=frozenset(
             row.node.pk for row in rows if not row.given and row.node.pk not in missing
         ),
+        no_evidence_ids=frozenset(
+            row.node.pk for row in open_rows if evidence_is_missing(row)
+        ),
+    )
+
+
+def evidence_is_missing(row: ReviewRow) -> bool:
+    """The indicator asks for evidence, is answered (not N/A) and has none."""
+    return (
+        bool(row.node.evidence_required.strip())
+        and row.given
+        and not row.answer.is_na
+        and not row.answer.evidence.all()
     )
 
 
@@ -104,6 +136,7 @@ class StepGaps:
     review: StepReview
     missing: list[ReviewRow]
     unconfirmed: list[ReviewRow]
+    no_evidence: list[ReviewRow] = field(default_factory=list)
 
 
 def assessment_gaps(
@@ -115,6 +148,7 @@ def assessment_gaps(
             step,
             [row for row in step.rows if row.node.pk in completeness.missing_ids],
             [row for row in step.rows if row.node.pk in completeness.unconfirmed_ids],
+            [row for row in step.rows if row.node.pk in completeness.no_evidence_ids],
         )
         for step in steps
     ]
@@ -134,7 +168,7 @@ def assessment_submission_check(*, assessment: Assessment, action: str) -> str:
         return ""
     completeness = assessment_completeness(assessment=assessment)
     if completeness.complete:
-        return ""
+        return completeness.evidence_message()
     if action in BLOCKING_ACTIONS:
         raise AssessmentIncomplete(
             _("The assessment cannot be submitted yet: %(problems)s")
@@ -143,9 +177,13 @@ def assessment_submission_check(*, assessment: Assessment, action: str) -> str:
             + _("The list below links to each of them."),
             code="incomplete",
         )
-    return (
-        _("Marked ready, but it is not complete: %(problems)s")
-        % {"problems": completeness.message()}
-        + " "
-        + _("The approver can submit only once everything is answered.")
+    return " ".join(
+        part
+        for part in (
+            _("Marked ready, but it is not complete: %(problems)s")
+            % {"problems": completeness.message()},
+            _("The approver can submit only once everything is answered."),
+            completeness.evidence_message(),
+        )
+        if part
     )

@@ -89,7 +89,7 @@ def answers_autosave(request: HttpRequest, pk: int) -> JsonResponse:
     ]
     statuses = {result["status"] for result in results}
     status = next((STATUS_OF[s] for s in STATUS_OF if s in statuses), 200)
-    saved_at = formats.time_format(timezone.localtime(), "H:i")
+    saved_at = formats.time_format(timezone.localtime(), "H:i:s")
     return JsonResponse({"results": results, "saved_at": saved_at}, status=status)
 
 
