@@ -6,9 +6,12 @@ browser fails the run instead.
 
 import os
 import shutil
+import threading
+import time
 import warnings
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -23,6 +26,57 @@ CHROMIUM_ARGS = [
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
 # make there are ordinary synchronous ones.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class _InFlight:
+    """Requests the live server is still answering: a page's script may have sent
+    one (a retried save, a step fetched ahead) just before the test ended, and the
+    database must not be emptied under it (on PostgreSQL the flush then waits for
+    the request's locks, and the request for the flush's)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.changed = threading.Condition()
+
+    # The test client answers in the test's own thread; only the live server's
+    # threads are counted.
+    def started(self, **kwargs) -> None:
+        if threading.current_thread() is threading.main_thread():
+            return
+        with self.changed:
+            self.count += 1
+
+    def finished(self, **kwargs) -> None:
+        if threading.current_thread() is threading.main_thread():
+            return
+        with self.changed:
+            self.count = max(0, self.count - 1)
+            self.changed.notify_all()
+
+    def wait_quiet(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while self.count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self.changed.wait(left)
+        return True
+
+
+IN_FLIGHT = _InFlight()
+request_started.connect(IN_FLIGHT.started, dispatch_uid="e2e-in-flight-started")
+request_finished.connect(IN_FLIGHT.finished, dispatch_uid="e2e-in-flight-finished")
+
+
+@pytest.fixture(autouse=True)
+def _server_quiet():
+    """After each browser test, before its database is emptied, let the requests
+    still in flight finish (pytest-django's own autouse fixtures are set up first,
+    so this one is torn down before them)."""
+    yield
+    if not IN_FLIGHT.wait_quiet(timeout=15):
+        warnings.warn("requests still in flight after 15 s", stacklevel=1)
 
 
 def _chromium_missing() -> str:
@@ -68,3 +122,4 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    IN_FLIGHT.wait_quiet(timeout=15)
