@@ -56,6 +56,15 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        # Units keep last year's ranking group, so the groups keep their English names.
+        if self._state.adding and not self.ranking_group_names_en:
+            latest = Campaign.objects.exclude(ranking_group_names_en={}).first()
+            self.ranking_group_names_en = dict(
+                latest.ranking_group_names_en if latest else {}
+            )
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         names = self.ranking_group_names_en
         if not isinstance(names, dict) or not all(

@@ -94,3 +94,27 @@ def test_the_demo_names_its_units_and_groups_in_english():
             groups = set(campaign.assessments.values_list("ranking_group", flat=True))
             assert groups <= set(campaign.ranking_group_names_en)
             assert campaign.ranking_group_name(GROUP_COMMUNE) == "Communes and wards"
+
+
+def test_a_new_campaign_keeps_the_english_names_of_the_last_one(campaign):
+    following = Campaign.objects.create(
+        year=2026,
+        name="Đánh giá DTI năm 2026",
+        opens_on=date(2027, 1, 15),
+        deadline=date(2027, 3, 15),
+    )
+    assert following.ranking_group_names_en == {"Xã, phường": "Communes and wards"}
+    with translation.override("en"):
+        assert following.ranking_group_name("Xã, phường") == "Communes and wards"
+
+
+def test_a_new_campaign_with_its_own_names_keeps_them(campaign):
+    own = {"Sở, ban, ngành": "Departments"}
+    following = Campaign.objects.create(
+        year=2026,
+        name="2026",
+        opens_on=date(2027, 1, 15),
+        deadline=date(2027, 3, 15),
+        ranking_group_names_en=own,
+    )
+    assert following.ranking_group_names_en == own
