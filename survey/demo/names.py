@@ -131,5 +131,8 @@ def commune_name_en(name_vi: str) -> str:
     """ "Xã An Bình" → "An Bình Commune", "Phường Tân An" → "Tân An Ward"."""
     for prefix, kind in (("Xã ", "Commune"), ("Phường ", "Ward")):
         if name_vi.startswith(prefix):
-            return f"{name_vi.removeprefix(prefix)} {kind}"
+            stem = name_vi.removeprefix(prefix)
+            if stem.startswith("Số "):  # "Xã Số 42" → "Commune No. 42"
+                return f"{kind} No. {stem.removeprefix('Số ')}"
+            return f"{stem} {kind}"
     return ""

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.utils import translation
 
+from survey.demo.names import commune_name_en
 from survey.demo.seed import GROUP_COMMUNE
 from survey.models import Campaign, Unit
 
@@ -118,3 +119,16 @@ def test_a_new_campaign_with_its_own_names_keeps_them(campaign):
         ranking_group_names_en=own,
     )
     assert following.ranking_group_names_en == own
+
+
+@pytest.mark.parametrize(
+    ("name_vi", "name_en"),
+    [
+        ("Xã An Bình", "An Bình Commune"),
+        ("Phường Tân An", "Tân An Ward"),
+        ("Xã Số 42", "Commune No. 42"),
+        ("Sở Y tế", ""),
+    ],
+)
+def test_the_demo_names_a_commune_in_english(name_vi, name_en):
+    assert commune_name_en(name_vi) == name_en
