@@ -1,7 +1,35 @@
+from functools import cache
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.staticfiles import finders
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+# Icons that browsers and phones ask for at the root of the site, whatever the page
+# says: answered from the static files, so that no request for them ends in a 404.
+ROOT_ICONS = {
+    "favicon.ico": ("img/favicon.ico", "image/x-icon"),
+    "apple-touch-icon.png": ("img/apple-touch-icon.png", "image/png"),
+    "apple-touch-icon-precomposed.png": ("img/apple-touch-icon.png", "image/png"),
+}
+
+
+@cache
+def _icon_bytes(static_path: str) -> bytes:
+    with open(finders.find(static_path), "rb") as icon:
+        return icon.read()
+
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def root_icon(request: HttpRequest, name: str) -> HttpResponse:
+    static_path, content_type = ROOT_ICONS[name]
+    return HttpResponse(_icon_bytes(static_path), content_type=content_type)
+
 
 urlpatterns = [
     path("", include("survey.urls")),
@@ -14,6 +42,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    *(
+        path(name, root_icon, {"name": name}, name=f"icon-{name.split('.')[0]}")
+        for name in ROOT_ICONS
+    ),
 ]
 
 if settings.DEBUG:

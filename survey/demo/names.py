@@ -96,3 +96,43 @@ WARD_STEMS = {"Tân An", "Kiến Tường", "Khánh Hậu", "Long Hòa", "Bình 
 # The commune formed on 1/7/2025 from two communes of 2023–2024.
 MERGED_COMMUNE = ("XA-LONGTHUAN", "Xã Long Thuận")
 MERGED_FROM = [("XA-LONGTHUONG", "Xã Long Thượng"), ("XA-THUANTHANH", "Xã Thuận Thành")]
+
+# English names of the departments, shown on English pages.
+DEPARTMENT_NAMES_EN = {
+    "VP-UBND": "Office of the Provincial People's Committee",
+    "SNV": "Department of Home Affairs",
+    "STP": "Department of Justice",
+    "STC": "Department of Finance",
+    "SCT": "Department of Industry and Trade",
+    "SNNMT": "Department of Agriculture and Environment",
+    "SXD": "Department of Construction",
+    "SKHCN": "Department of Science and Technology",
+    "SGDDT": "Department of Education and Training",
+    "SYT": "Department of Health",
+    "SVHTTDL": "Department of Culture, Sports and Tourism",
+    "SDTTG": "Department of Ethnic Minorities and Religions",
+    "SNGV": "Department of Foreign Affairs",
+    "BQLKKT": "Provincial Economic Zone Authority",
+    "TTRA": "Provincial Inspectorate",
+    "BQLDA": "Provincial Construction Investment Project Management Board",
+    "DPTTH": "Provincial Newspaper, Radio and Television",
+    "VP-DDBQH": "Office of the National Assembly Delegation and People's Council",
+    "TCT": "Provincial Political School",
+    "LMHTX": "Provincial Cooperative Alliance",
+    "BHXH": "Provincial Social Security",
+    "THUE": "Provincial Tax Office",
+    "KBNN": "Regional State Treasury",
+    "CATINH": "Provincial Police",
+    "BCHQS": "Provincial Military Command",
+}
+
+
+def commune_name_en(name_vi: str) -> str:
+    """ "Xã An Bình" → "An Bình Commune", "Phường Tân An" → "Tân An Ward"."""
+    for prefix, kind in (("Xã ", "Commune"), ("Phường ", "Ward")):
+        if name_vi.startswith(prefix):
+            stem = name_vi.removeprefix(prefix)
+            if stem.startswith("Số "):  # "Xã Số 42" → "Commune No. 42"
+                return f"{kind} No. {stem.removeprefix('Số ')}"
+            return f"{stem} {kind}"
+    return ""

@@ -6,10 +6,12 @@ from django.contrib.auth.hashers import make_password
 
 from survey.demo.names import (
     COMMUNE_STEMS,
+    DEPARTMENT_NAMES_EN,
     DEPARTMENTS,
     MERGED_COMMUNE,
     MERGED_FROM,
     WARD_STEMS,
+    commune_name_en,
 )
 from survey.models import Membership, Node, Unit, UnitLineage, UnitType, User
 
@@ -20,7 +22,13 @@ def province_units(communes: int = 0) -> list[Unit]:
     ``communes`` above the demo's own number adds numbered communes (``X-0042``,
     "Xã Số 42") until that many are active, for a province of national size."""
     rows = [
-        Unit(code=code, name_vi=name, unit_type=UnitType.DEPARTMENT, active_from=2020)
+        Unit(
+            code=code,
+            name_vi=name,
+            name_en=DEPARTMENT_NAMES_EN[code],
+            unit_type=UnitType.DEPARTMENT,
+            active_from=2020,
+        )
         for code, name, _tthc, _ranked in DEPARTMENTS
     ]
     for stem in COMMUNE_STEMS:
@@ -53,6 +61,8 @@ def province_units(communes: int = 0) -> list[Unit]:
         Unit(code=c, name_vi=n, unit_type="commune", active_from=2020, active_to=2024)
         for c, n in MERGED_FROM
     ]
+    for unit in [*rows, merged, *old]:
+        unit.name_en = unit.name_en or commune_name_en(unit.name_vi)
     units = Unit.objects.bulk_create([*rows, merged, *old])
     UnitLineage.objects.bulk_create(
         [

@@ -40,6 +40,11 @@ YEARS = (2023, 2024, 2025)
 GROUP_DEPT_TTHC = "Sở, ban, ngành có TTHC"
 GROUP_DEPT_OTHER = "Sở, ban, ngành không có TTHC"
 GROUP_COMMUNE = "Xã, phường"
+GROUP_NAMES_EN = {
+    GROUP_DEPT_TTHC: "Departments with administrative procedures",
+    GROUP_DEPT_OTHER: "Departments without administrative procedures",
+    GROUP_COMMUNE: "Communes and wards",
+}
 A = Assessment.State
 
 
@@ -121,6 +126,7 @@ def _campaign(year: int, versions, today: date) -> Campaign:
         campaign = Campaign.objects.create(
             year=year,
             name=f"Đánh giá DTI năm {year}",
+            ranking_group_names_en=GROUP_NAMES_EN,
             state=Campaign.State.PUBLISHED,
             opens_on=date(year + 1, 1, 15),
             deadline=date(year + 1, 3, 15),
@@ -131,6 +137,7 @@ def _campaign(year: int, versions, today: date) -> Campaign:
         campaign = Campaign.objects.create(
             year=year,
             name=f"Đánh giá DTI năm {year}",
+            ranking_group_names_en=GROUP_NAMES_EN,
             state=Campaign.State.OPEN,
             opens_on=today - timedelta(days=30),
             deadline=today + timedelta(days=21),

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from survey.models.frameworks import FrameworkVersion
-from survey.models.units import UnitType
+from survey.models.units import UnitType, name_in_language
 
 
 class Campaign(models.Model):
@@ -41,6 +41,11 @@ class Campaign(models.Model):
         choices=NonSubmission.choices,
         default=NonSubmission.ZERO,
     )
+    # A ranking group is named in Vietnamese on each assessment; its English name,
+    # shown on English pages, is kept here: {"Xã, phường": "Communes and wards"}.
+    ranking_group_names_en = models.JSONField(
+        _("English names of the ranking groups"), default=dict, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -51,7 +56,28 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        # Units keep last year's ranking group, so the groups keep their English names.
+        if self._state.adding and not self.ranking_group_names_en:
+            latest = Campaign.objects.exclude(ranking_group_names_en={}).first()
+            self.ranking_group_names_en = dict(
+                latest.ranking_group_names_en if latest else {}
+            )
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
+        names = self.ranking_group_names_en
+        if not isinstance(names, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in names.items()
+        ):
+            raise ValidationError(
+                {
+                    "ranking_group_names_en": _(
+                        "Give each ranking group's Vietnamese name and its English "
+                        "name, both as text."
+                    )
+                }
+            )
         if self.opens_on and self.deadline and self.deadline < self.opens_on:
             raise ValidationError(
                 {"deadline": _("The deadline must not be before the opening date.")}
@@ -64,6 +90,10 @@ class Campaign(models.Model):
     @property
     def is_published(self) -> bool:
         return self.state == self.State.PUBLISHED
+
+    def ranking_group_name(self, group: str) -> str:
+        """``group`` (its Vietnamese name) in the active language."""
+        return name_in_language(group, self.ranking_group_names_en.get(group, ""))
 
 
 class CampaignVersion(models.Model):

@@ -1,5 +1,13 @@
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def name_in_language(name_vi: str, name_en: str) -> str:
+    """The English name on English pages when there is one; else the Vietnamese."""
+    if name_en and (get_language() or "").startswith("en"):
+        return name_en
+    return name_vi
 
 
 class UnitType(models.TextChoices):
@@ -39,7 +47,12 @@ class Unit(models.Model):
         verbose_name_plural = _("units")
 
     def __str__(self) -> str:
-        return self.name_vi
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The unit's name in the active language (Vietnamese when it has no other)."""
+        return name_in_language(self.name_vi, self.name_en)
 
 
 class UnitLineage(models.Model):
