@@ -24,6 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "page": page,
         "form": form,
+        "sort": form.order,
         "filter_error": form.error,
     }
     return render(request, "survey/home.html", context)
