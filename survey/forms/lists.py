@@ -47,15 +47,9 @@ def sort_field(keys: tuple[str, ...]) -> forms.ChoiceField:
     )
 
 
-class ListFilter(forms.Form):
-    """Text in a unit's code or name, and the assessment's state."""
-
-    q = forms.CharField(label=gettext_lazy("Unit"), required=False, max_length=100)
-    state = forms.ChoiceField(
-        label=gettext_lazy("State"),
-        required=False,
-        choices=[ALL, *Assessment.State.choices],
-    )
+class FilterForm(forms.Form):
+    """Filters read from the query string: what cannot be read is left out and
+    said at its field; text no field can hold matches nothing."""
 
     @property
     def unstorable(self) -> bool:
@@ -84,6 +78,17 @@ class ListFilter(forms.Form):
     def order(self) -> str:
         """The order asked for and readable (empty: the list's own)."""
         return self.filters().get("sort", "")
+
+
+class ListFilter(FilterForm):
+    """Text in a unit's code or name, and the assessment's state."""
+
+    q = forms.CharField(label=gettext_lazy("Unit"), required=False, max_length=100)
+    state = forms.ChoiceField(
+        label=gettext_lazy("State"),
+        required=False,
+        choices=[ALL, *Assessment.State.choices],
+    )
 
 
 class HomeFilter(ListFilter):
