@@ -210,8 +210,7 @@ def _changes(event: AuditEvent, context: _Context) -> list[tuple[str, str, str]]
         return [(_("Evidence"), old, new or "—")]
     keys = [k for k in {**before, **after} if k != STEP_KEY]
     if node is not None and VALUE_KEYS & set(keys):
-        old = answer_display(node, before) if before else "—"
-        new = answer_display(node, after) if after else "—"
+        old, new = _answer_shown(node, before), _answer_shown(node, after)
         if old != new:
             rows.append((_("Value"), old, new))
         keys = [k for k in keys if k not in VALUE_KEYS]
@@ -222,6 +221,14 @@ def _changes(event: AuditEvent, context: _Context) -> list[tuple[str, str, str]]
         if old != new:
             rows.append((label, old, new))
     return rows
+
+
+def _answer_shown(node: Node, values: dict) -> str:
+    """An answer's value in the trail; "—" when none was given."""
+    given = [values.get(k) for k in VALUE_KEYS]
+    if all(v in (None, "", [], False) for v in given):
+        return "—"
+    return answer_display(node, values)
 
 
 def _field_reader(model, key: str, node: Node | None):
