@@ -218,7 +218,7 @@ def _changes(event: AuditEvent, context: _Context) -> list[tuple[str, str, str]]
         label, shown = _field_reader(model, key, node)
         old = shown(before[key]) if key in before else ""
         new = shown(after[key]) if key in after else ""
-        if old != new:
+        if old != new and (old or new != "—"):  # an empty value newly noted: nothing
             rows.append((label, old, new))
     return rows
 

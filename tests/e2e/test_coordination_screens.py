@@ -14,7 +14,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "survey"))
 from worlds import VERIFICATION, add_units, build_world  # noqa: E402
 
 from survey.models import Unit  # noqa: E402
+from survey.services.audit import audit_ip  # noqa: E402
+from survey.services.evidence import (  # noqa: E402
+    evidence_add_document,
+    evidence_delete,
+)
 from survey.services.reminders import reminders_send_now  # noqa: E402
+from survey.services.review import answer_verdict  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
@@ -27,8 +33,23 @@ DESKTOP = {"width": 1280, "height": 900}
 def world(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     world = build_world(shape=VERIFICATION)
-    world.fill()
-    world.submit()
+    with audit_ip("203.0.113.24"):  # as if typed at the unit's office
+        world.fill()
+        node = world.nodes["2.1"]
+        for number in ("12/KH-UBND", "15/QĐ-UBND"):
+            evidence = evidence_add_document(
+                assessment=world.assessment,
+                node=node,
+                user=world.editor,
+                doc_number=number,
+                summary="Kế hoạch chuyển đổi số năm 2025",
+            )
+        evidence_delete(evidence=evidence, user=world.editor)
+        world.submit()
+    with audit_ip("198.51.100.9"):
+        answer_verdict(
+            assessment=world.assessment, node=node, user=world.reviewer, verdict="agree"
+        )
     add_units(world, 12, answered=("1.1", "2.1"))
     Unit.objects.filter(code="X-0003").update(
         name_vi="Xã Sơn Đông thuộc huyện miền núi có tên rất dài"
