@@ -11,6 +11,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -96,16 +97,15 @@ class CampaignNotOpen(SurveyError):
     """Reminders go only to the units of an open campaign."""
 
 
-def reminders_due(*, campaign: Campaign) -> list[Assessment]:
+def reminders_due(*, campaign: Campaign) -> QuerySet[Assessment]:
     """The assessments of ``campaign`` that have not submitted, by unit name; none
-    unless the campaign is open."""
-    if campaign.state != Campaign.State.OPEN:
-        return []
-    return list(
+    unless the campaign is open. Paginate them for :func:`reminders_preview`."""
+    due = (
         Assessment.objects.filter(campaign=campaign, state__in=NOT_SUBMITTED)
         .select_related("campaign", "unit")
         .order_by("unit__name_vi", "pk")
     )
+    return due if campaign.state == Campaign.State.OPEN else due.none()
 
 
 def reminders_preview(
@@ -140,7 +140,7 @@ def reminders_send_now(
     if campaign.state != Campaign.State.OPEN:
         raise CampaignNotOpen(_("Reminders go only to the units of an open campaign."))
     today = today or timezone.localdate()
-    assessments = reminders_due(campaign=campaign)
+    assessments = list(reminders_due(campaign=campaign))
     members = unit_recipients(unit_ids=[a.unit_id for a in assessments])
     summary = ReminderSummary()
     for assessment in assessments:
