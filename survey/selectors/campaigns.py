@@ -2,6 +2,7 @@
 and the filters, search and sorting shared by the list pages."""
 
 import unicodedata
+from collections.abc import Sequence
 
 from django.db.models import (
     Case,
@@ -27,7 +28,7 @@ from survey.models import (
     Unit,
 )
 from survey.permissions import BY_CODE, membership_codes
-from survey.selectors.questionnaire import assessment_progress
+from survey.selectors.questionnaire import progress_of
 from survey.selectors.scope import REVIEWER, reviewer_memberships
 
 
@@ -132,21 +133,42 @@ SORT_KEYS = {
 }
 
 
+class RowsInOrder(Sequence):
+    """The rows of ``rows`` (a queryset) in the order of ``ids``, sorted outside
+    the database; a slice (a page) is read in one query."""
+
+    def __init__(self, *, ids: list[int], rows: QuerySet) -> None:
+        self.ids, self.rows = ids, rows
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        ids = self.ids[index]
+        found = self.rows.in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+
+    def none(self) -> QuerySet:
+        return self.rows.none()
+
+
 def assessments_sorted(
     assessments: QuerySet[Assessment], *, sort: str, then: tuple[str, ...]
-) -> QuerySet[Assessment] | list[Assessment]:
+) -> QuerySet[Assessment] | RowsInOrder:
     """``assessments`` in the order ``sort`` names (``-`` first: descending), empty
-    rows last, then by ``then``; ``progress`` is counted for every row (three
-    queries) and sorted here, the others by the database. ``sort`` comes from a
-    whitelist (:data:`survey.forms.lists.SORTS`)."""
+    values last, then by ``then``. ``progress`` is counted for every row (four
+    queries, no row loaded) and sorted here; the others by the database. ``sort``
+    comes from a whitelist (:data:`survey.forms.lists.COLUMNS`)."""
     key = sort.lstrip("-")
     descending = sort.startswith("-")
     if key == "progress":
-        rows = list(assessments.order_by(*then))
-        progress = assessment_progress(assessments=rows)
+        ids = list(assessments.order_by(*then).values_list("pk", flat=True))
+        progress = progress_of(assessments=assessments)
         # a stable sort keeps ``then`` among equal figures, in either direction
-        rows.sort(key=lambda a: progress[a.pk].percent, reverse=descending)
-        return rows
+        ids.sort(key=lambda pk: progress[pk].percent, reverse=descending)
+        return RowsInOrder(ids=ids, rows=assessments)
     expression = SORT_KEYS[key]
     order = (
         expression.desc(nulls_last=True)
@@ -161,7 +183,7 @@ BOARD_ORDER = ("ranking_group", "unit__name_vi", "pk")
 
 def campaign_board_assessments(
     *, campaign, sort: str = "", **filters
-) -> QuerySet[Assessment] | list[Assessment]:
+) -> QuerySet[Assessment] | RowsInOrder:
     """The board's assessments of ``campaign`` with ``last_saved`` and
     ``last_reminded``, by group then unit name unless ``sort``
     (:func:`assessments_sorted`) says otherwise, narrowed by

@@ -8,7 +8,11 @@ from django.db.models import QuerySet
 from survey.models import Assessment
 from survey.permissions import can
 from survey.results.totals import assessment_totals
-from survey.selectors.campaigns import assessments_filtered, assessments_sorted
+from survey.selectors.campaigns import (
+    RowsInOrder,
+    assessments_filtered,
+    assessments_sorted,
+)
 from survey.selectors.questionnaire import assessment_progress
 from survey.selectors.scope import action_scope, assessments_for, results_visible
 
@@ -31,7 +35,7 @@ HOME_ORDER = ("-campaign__year", "unit__name_vi", "pk")
 
 def home_assessments(
     *, user, sort: str = "", **filters
-) -> QuerySet[Assessment] | list[Assessment]:
+) -> QuerySet[Assessment] | RowsInOrder:
     """The assessments ``user`` may see, newest campaign first unless ``sort`` says
     otherwise (:func:`survey.selectors.campaigns.assessments_sorted`), narrowed by
     the list's ``filters`` (:func:`survey.selectors.campaigns.assessments_filtered`);
