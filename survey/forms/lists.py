@@ -95,11 +95,14 @@ class HomeFilter(ListFilter):
     year = forms.TypedChoiceField(
         label=gettext_lazy("Year"), required=False, coerce=int, empty_value=None
     )
+    group = forms.ChoiceField(label=gettext_lazy("Ranking group"), required=False)
     sort = sort_field(("year", "unit", "state", "progress", "deadline"))
 
-    def __init__(self, *args, years: list[int] = (), **kwargs):
+    def __init__(self, *args, years: list[int] = (), groups: list[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [ALL] + [(year, str(year)) for year in years]
+        if "group" in self.fields:  # not on the list to verify
+            self.fields["group"].choices = [ALL] + [(g, g) for g in groups if g]
 
 
 class ReviewFilter(HomeFilter):
@@ -113,6 +116,7 @@ class ReviewFilter(HomeFilter):
             if value in states.PAST_SUBMISSION
         ],
     )
+    group = None
     sort = None
 
 

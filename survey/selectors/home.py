@@ -48,6 +48,15 @@ def home_assessments(
     return qs.order_by(*HOME_ORDER)
 
 
+def home_groups(*, user) -> list[str]:
+    """The ranking groups of the assessments ``user`` may see (a filter's
+    choices; one query)."""
+    qs = assessments_for(user=user, action="view_assessment")
+    return list(
+        qs.order_by("ranking_group").values_list("ranking_group", flat=True).distinct()
+    )
+
+
 def home_rows(*, user, assessments: list[Assessment]) -> list[HomeRow]:
     """Each of ``assessments`` (a page of :func:`home_assessments`) with the links
     and figures ``user``'s roles for its unit open: the questionnaire to the unit's

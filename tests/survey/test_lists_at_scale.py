@@ -449,3 +449,21 @@ def test_the_home_page_sorts_for_every_role(client, world):
     assert codes(client.get(home, {"sort": "-unit"}))[0] == "X-0001"
     client.force_login(world.editor)
     assert codes(client.get(home, {"sort": "-unit"})) == ["S-TC"]
+
+
+def test_the_home_page_filters_by_group(client, world):
+    add_units(world, 2)
+    client.force_login(world.coordinator)
+    home = reverse("survey:home")
+    response = client.get(home, {"group": "Xã", "sort": "-unit"})
+    assert codes(response) == ["X-0001", "X-0000"]
+    choices = [
+        value for value, _label in response.context["form"].fields["group"].choices
+    ]
+    assert choices == ["", "Sở", "Xã"]
+    ignored = client.get(home, {"group": "Phường"})  # no such group: left out
+    assert ignored.context["form"].errors["group"]
+    assert len(codes(ignored)) == 4
+    client.force_login(world.editor)  # a unit's staff: their own unit's group only
+    own = client.get(home).context["form"].fields["group"].choices
+    assert [value for value, _label in own] == ["", "Sở"]
