@@ -101,11 +101,13 @@ class Notification(models.Model):
 
 
 class ReminderLog(models.Model):
-    """A deadline reminder sent to a unit; one a day at most (the constraint)."""
+    """A deadline reminder sent to a unit; one a day at most (the constraint),
+    whether the daily job sent it or the coordinator from the board."""
 
     class Kind(models.TextChoices):
         BEFORE = "before", _("Before the deadline")
         OVERDUE = "overdue", _("Overdue")
+        MANUAL = "manual", _("Sent by the coordinator")
 
     assessment = models.ForeignKey(
         Assessment,
@@ -118,6 +120,15 @@ class ReminderLog(models.Model):
     days = models.IntegerField(_("days to the deadline"))
     recipients = models.PositiveIntegerField(_("recipients"), default=0)
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+        help_text=_("Empty when the daily job sent it."),
+    )
 
     class Meta:
         ordering = ["-sent_on", "assessment"]

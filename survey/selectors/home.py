@@ -8,7 +8,11 @@ from django.db.models import QuerySet
 from survey.models import Assessment
 from survey.permissions import can
 from survey.results.totals import assessment_totals
-from survey.selectors.campaigns import assessments_filtered
+from survey.selectors.campaigns import (
+    RowsInOrder,
+    assessments_filtered,
+    assessments_sorted,
+)
 from survey.selectors.questionnaire import assessment_progress
 from survey.selectors.scope import action_scope, assessments_for, results_visible
 
@@ -26,13 +30,30 @@ class HomeRow:
     results: bool  # the final points and the scorecard
 
 
-def home_assessments(*, user, **filters) -> QuerySet[Assessment]:
-    """The assessments ``user`` may see, newest campaign first, narrowed by the
-    list's ``filters`` (:func:`survey.selectors.campaigns.assessments_filtered`);
+HOME_ORDER = ("-campaign__year", "unit__name_vi", "pk")
+
+
+def home_assessments(
+    *, user, sort: str = "", **filters
+) -> QuerySet[Assessment] | RowsInOrder:
+    """The assessments ``user`` may see, newest campaign first unless ``sort`` says
+    otherwise (:func:`survey.selectors.campaigns.assessments_sorted`), narrowed by
+    the list's ``filters`` (:func:`survey.selectors.campaigns.assessments_filtered`);
     paginate them, then read their rows with :func:`home_rows`."""
+    qs = assessments_filtered(
+        assessments_for(user=user, action="view_assessment"), **filters
+    )
+    if sort:
+        return assessments_sorted(qs, sort=sort, then=HOME_ORDER)
+    return qs.order_by(*HOME_ORDER)
+
+
+def home_groups(*, user) -> list[str]:
+    """The ranking groups of the assessments ``user`` may see (a filter's
+    choices; one query)."""
     qs = assessments_for(user=user, action="view_assessment")
-    return assessments_filtered(qs, **filters).order_by(
-        "-campaign__year", "unit__name_vi", "pk"
+    return list(
+        qs.order_by("ranking_group").values_list("ranking_group", flat=True).distinct()
     )
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import reduce
 from operator import and_, or_
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import get_language
 
 from survey.answer_types import ANSWER_TYPES
@@ -276,6 +276,18 @@ def campaign_progress(*, campaign: Campaign) -> dict[int, Progress]:
     return _progress(
         assessments=list(rows),
         answers=Answer.objects.filter(assessment__campaign=campaign),
+    )
+
+
+def progress_of(*, assessments: QuerySet[Assessment]) -> dict[int, Progress]:
+    """:func:`assessment_progress` of every assessment of a queryset (three
+    queries, none loading an assessment): to sort a whole list by progress."""
+    rows = assessments.order_by().values_list(
+        "pk", "version_id", "unit__unit_type", "provides_procedures"
+    )
+    return _progress(
+        assessments=list(rows),
+        answers=Answer.objects.filter(assessment__in=assessments.values("pk")),
     )
 
 

@@ -1,5 +1,15 @@
-"""Appending to the audit trail (append-only: see ``docs/audit.md``)."""
+"""Appending to the audit trail (append-only: see ``docs/audit.md``).
 
+Every event records the address of the request that caused it: the views need not
+pass it, :class:`survey.middleware.AuditRequestMiddleware` keeps it for the
+duration of each request (:func:`request_ip` reads it), and :func:`audit_record`
+takes it when no other is given. Events outside a request (commands, the daily
+job) have none.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -11,6 +21,9 @@ from survey.models import AuditEvent
 
 # Never copied into the trail, whatever the model (a password hash is a secret too).
 SECRET_FIELDS = frozenset({"password"})
+
+# The address of the request being served, for the events it causes.
+_current_ip: ContextVar[str | None] = ContextVar("audit_current_ip", default=None)
 
 
 def audit_record(
@@ -26,7 +39,10 @@ def audit_record(
     reason: str = "",
     ip: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the audit trail (who, when, what, before and after)."""
+    """Append one event to the audit trail (who, when, what, before and after);
+    ``ip`` defaults to the address of the request being served."""
+    if ip is None:
+        ip = _current_ip.get()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -44,8 +60,21 @@ def audit_record(
 
 
 def request_ip(request) -> str | None:
-    """The address a request came from, as the trail stores it."""
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The address a request came from, as the trail stores it: the only place
+    that reads it (the peer's address until trusted proxies are configured)."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@contextmanager
+def audit_ip(ip: str | None) -> Iterator[None]:
+    """Within the block, events record ``ip`` unless given another."""
+    token = _current_ip.set(ip)
+    try:
+        yield
+    finally:
+        _current_ip.reset(token)
 
 
 # Account events ----------------------------------------------------------------------

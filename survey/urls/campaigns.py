@@ -24,6 +24,16 @@ urlpatterns = [
         campaigns.participation,
         name="participation",
     ),
+    path(
+        "campaigns/<int:pk>/reminders/",
+        campaigns.campaign_reminders,
+        name="campaign_reminders",
+    ),
+    path(
+        "campaigns/<int:pk>/reminders/send/",
+        campaigns.campaign_reminders_send,
+        name="campaign_reminders_send",
+    ),
     path("campaigns/<int:pk>/supply/", supply.supply, name="supply"),
     path(
         "campaigns/<int:pk>/reviewers/",

@@ -24,7 +24,7 @@ from survey.forms.campaigns import (
     ParticipationForm,
     SettingsForm,
 )
-from survey.forms.lists import BoardFilter
+from survey.forms.lists import CampaignBoardFilter
 from survey.models import (
     Assessment,
     Campaign,
@@ -33,8 +33,8 @@ from survey.permissions import can, permission_require, user_roles
 from survey.selectors.campaigns import (
     campaign_board_assessments,
     campaign_groups,
+    campaign_reviewers,
     campaign_state_counts,
-    last_activity,
     reviewers_by_unit,
 )
 from survey.selectors.questionnaire import assessment_progress
@@ -45,6 +45,11 @@ from survey.services.campaigns import (
     campaign_create,
     campaign_settings_update,
     default_participants,
+)
+from survey.services.reminders import (
+    reminders_due,
+    reminders_preview,
+    reminders_send_now,
 )
 from survey.views.confirm import confirmation_page, is_confirmed
 
@@ -116,21 +121,22 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 class BoardRow:
     assessment: Assessment
     progress: object
-    last_activity: object
+    last_saved: object
+    last_reminded: object
     reviewers: list
     days_left: int
 
 
 def _board_rows(campaign: Campaign, assessments: list[Assessment]) -> list[BoardRow]:
     progress = assessment_progress(assessments=assessments)
-    activity = last_activity(assessment_ids=[a.pk for a in assessments])
     reviewers = reviewers_by_unit(unit_ids=[a.unit_id for a in assessments])
     today = timezone.localdate()
     return [
         BoardRow(
             a,
             progress[a.pk],
-            activity.get(a.pk),
+            a.last_saved,
+            a.last_reminded,
             reviewers.get(a.unit_id, []),
             ((a.extended_until or campaign.deadline) - today).days,
         )
@@ -140,12 +146,15 @@ def _board_rows(campaign: Campaign, assessments: list[Assessment]) -> list[Board
 
 @login_required
 def campaign_board(request: HttpRequest, pk: int) -> HttpResponse:
-    """Per unit: state, completeness, last activity, reviewers, days to the deadline;
-    filtered by unit, state, unit type and group, a page at a time; the counts by
-    state are the whole campaign's. A fixed number of queries whatever the units."""
+    """Per unit: state, completeness, last saved or submitted, last reminded,
+    reviewers, days to the deadline; filtered by unit, state, unit type, group and
+    reviewer, sorted by a column, a page at a time; the counts by state are the
+    whole campaign's. A fixed number of queries whatever the units."""
     campaign = _campaign(request, pk, "view_progress")
     groups = campaign_groups(campaign=campaign)
-    form = BoardFilter(request.GET, groups=groups)
+    form = CampaignBoardFilter(
+        request.GET, groups=groups, reviewers=campaign_reviewers(campaign=campaign)
+    )
     assessments = form.selected(partial(campaign_board_assessments, campaign=campaign))
     page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = _board_rows(campaign, list(page.object_list))
@@ -167,7 +176,10 @@ def campaign_board(request: HttpRequest, pk: int) -> HttpResponse:
         "groups": groups,
         "form": form,
         "page": page,
+        "sort": form.order,
         "filter_error": form.error,
+        "can_remind": campaign.state == Campaign.State.OPEN
+        and can(user=request.user, action="manage_campaign"),
         "actions": actions,
         "action_rows": [
             (t, campaign_action_consequence(campaign=campaign, action=t.action))
@@ -279,3 +291,52 @@ def participation(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResp
             return redirect("survey:campaign_board", pk=campaign.pk)
     context = {"campaign": campaign, "assessment": assessment, "form": form}
     return render(request, "survey/campaigns/participation.html", context)
+
+
+@login_required
+def campaign_reminders(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who "send now" would remind, with which text, a page at a time."""
+    campaign = _campaign(request, pk, "manage_campaign")
+    page = Paginator(reminders_due(campaign=campaign), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "campaign": campaign,
+        "page": page,
+        "drafts": reminders_preview(assessments=list(page.object_list)),
+    }
+    return render(request, "survey/campaigns/reminders.html", context)
+
+
+@login_required
+@require_POST
+def campaign_reminders_send(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk, "manage_campaign")
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            message=_reminders_consequence(campaign),
+            button=_("Send the reminders now"),
+            cancel_url=reverse("survey:campaign_reminders", args=[campaign.pk]),
+        )
+    try:
+        summary = reminders_send_now(campaign=campaign, user=request.user)
+    except SurveyError as error:
+        _errors(request, error)
+        return redirect("survey:campaign_board", pk=campaign.pk)
+    messages.success(
+        request,
+        _(
+            "Reminded %(units)s units (%(mails)s mails); %(skipped)s already "
+            "reminded today were left out."
+        )
+        % {"units": summary.units, "mails": summary.mails, "skipped": summary.skipped},
+    )
+    return redirect("survey:campaign_board", pk=campaign.pk)
+
+
+def _reminders_consequence(campaign: Campaign) -> str:
+    return _(
+        "Every unit of %(campaign)s that has not submitted and was not reminded "
+        "today gets a reminder by mail and in the app now."
+    ) % {"campaign": campaign}

@@ -23,7 +23,7 @@ from survey.selectors.questionnaire import evidence_previous, questionnaire_step
 from survey.selectors.scope import assessments_for
 from survey.services.answer_access import answer_editable, assessment_edit_refusal
 from survey.services.answer_checks import AnswerInvalid
-from survey.services.audit import audit_record
+from survey.services.audit import audit_record, request_ip
 from survey.services.evidence import (
     evidence_add_document,
     evidence_add_file,
@@ -251,7 +251,7 @@ def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> FileRespon
         obj=evidence,
         assessment_id=answer.assessment_id,
         after={"file": evidence.original_name or evidence.file.name},
-        ip=request.META.get("REMOTE_ADDR"),
+        ip=request_ip(request),
     )
     response = FileResponse(
         stream,

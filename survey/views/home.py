@@ -9,14 +9,16 @@ from django.shortcuts import render
 
 from survey.forms.lists import HomeFilter
 from survey.selectors.campaigns import campaign_years
-from survey.selectors.home import home_assessments, home_rows
+from survey.selectors.home import home_assessments, home_groups, home_rows
 
 PAGE_SIZE = 50
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    form = HomeFilter(request.GET, years=campaign_years())
+    form = HomeFilter(
+        request.GET, years=campaign_years(), groups=home_groups(user=request.user)
+    )
     assessments = form.selected(partial(home_assessments, user=request.user))
     page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = home_rows(user=request.user, assessments=list(page.object_list))
@@ -24,6 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "page": page,
         "form": form,
+        "sort": form.order,
         "filter_error": form.error,
     }
     return render(request, "survey/home.html", context)

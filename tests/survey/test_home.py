@@ -56,3 +56,14 @@ def test_the_unit_gets_its_scorecard_link_with_the_preliminary_results(client):
         state=Campaign.State.PRELIMINARY
     )
     assert scorecard in _links(client, world.editor)
+
+
+def test_a_rows_links_are_a_list_without_separators(client):
+    """The committee viewer's rows used to show a stray "·" where a separator
+    started a wrapped line: the links are now a list spaced apart."""
+    world = build_world(shape=VERIFICATION)
+    page = _links(client, world.committee)
+    links = page.split('<td class="links">', 1)[1].split("</td>", 1)[0]
+    assert links.startswith('<ul class="c-links">')
+    assert links.count("<li>") == 2  # the scorecard and the self-assessment report
+    assert "·" not in links

@@ -3,6 +3,7 @@ to verify cost a fixed number of queries whatever the number of units, show a pa
 at a time, filter on the server, and count progress in the database as the review
 page counts it one answer at a time."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ import worlds
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from worlds import VERIFICATION, build_world, make_user, page_queries
 
 from survey.models import Answer, Assessment, Membership, Node
@@ -306,3 +308,162 @@ def test_a_unit_reviewer_among_thousands_keeps_their_scope(client, world):
     page = client.get(reverse("survey:home")).content.decode()
     assert reverse("survey:verify", args=[world.assessment.pk]) in page
     assert codes(client.get(reverse("survey:review_list")), "assessments") == ["S-TC"]
+
+
+# Sorting and searching ----------------------------------------------------------------
+
+
+def test_sorting_and_searching_cost_the_same_queries_at_any_size(client, world):
+    url = reverse("survey:campaign_board", args=[world.campaign.pk])
+    home = reverse("survey:home")
+    asked = [
+        (world.coordinator, url, {"sort": "-progress", "q": "xa"}),
+        (world.coordinator, url, {"sort": "saved", "reviewer": world.reviewer.pk}),
+        (world.coordinator, url, {"sort": "-deadline", "state": "draft"}),
+        (world.coordinator, home, {"sort": "progress", "q": "xa"}),
+        (world.editor, home, {"sort": "-state"}),
+        (world.reviewer, home, {"sort": "unit", "q": "Xa 00"}),
+    ]
+    add_units(world, 3)
+    small = [page_queries(client, u, link, params)[0] for u, link, params in asked]
+    add_units(world, PAGE_SIZE + 20, start=3)
+    large = [page_queries(client, u, link, params) for u, link, params in asked]
+    assert [n for n, _response in large] == small
+    assert len(large[0][1].context["rows"]) == PAGE_SIZE  # sorted, then paged
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("unit", ["S-TC", "S-YT", "X-0000", "X-0001", "X-0002"]),
+        ("-unit", ["X-0002", "X-0001", "X-0000", "S-YT", "S-TC"]),
+        ("state", ["S-YT", "X-0000", "X-0001", "X-0002", "S-TC"]),  # draft first
+        ("-progress", ["S-TC", "X-0000", "X-0001", "X-0002", "S-YT"]),
+        ("progress", ["S-YT", "X-0000", "X-0001", "X-0002", "S-TC"]),
+        ("deadline", ["X-0002", "S-TC", "S-YT", "X-0000", "X-0001"]),
+        ("saved", ["X-0000", "X-0002", "X-0001", "S-TC", "S-YT"]),  # never saved last
+    ],
+)
+def test_the_board_sorts_by_each_column(client, world, sort, expected):
+    world.fill()
+    world.submit()  # S-TC: every answer, submitted
+    worlds.add_units(world, 3, answered=("1.1",))
+    Assessment.objects.filter(unit__code="X-0002").update(
+        extended_until=world.campaign.deadline - timedelta(days=1)
+    )
+    Assessment.objects.filter(unit__code__in=["S-TC", "S-YT"]).update(
+        extended_until=world.campaign.deadline
+    )
+    Answer.objects.filter(assessment__unit__code__startswith="X").update(
+        updated_at=timezone.now() - timedelta(days=10)
+    )
+    Answer.objects.filter(assessment__unit__code="X-0001").update(
+        updated_at=timezone.now() - timedelta(days=5)
+    )
+    response = board(client, world, sort=sort)
+    got = codes(response)
+    if sort == "saved":  # S-TC and S-YT (none) after the communes, oldest first
+        assert got[:3] == ["X-0000", "X-0002", "X-0001"] or got[:3] == [
+            "X-0002",
+            "X-0000",
+            "X-0001",
+        ]
+        assert got[3:] == ["S-TC", "S-YT"]
+    else:
+        assert got == expected
+    page = response.content.decode()
+    key = sort.lstrip("-")
+    direction = "descending" if sort.startswith("-") else "ascending"
+    assert f'aria-sort="{direction}"' in page
+    assert page.count("aria-sort=") == 1
+    # the header of the sorted column turns the order round
+    turned = key if sort.startswith("-") else f"-{key}"
+    assert f"?sort={turned}" in page
+
+
+def test_the_sort_and_filters_stay_across_pages(client, world):
+    add_units(world, PAGE_SIZE + 5)
+    first = board(client, world, sort="-unit", group="Xã")
+    page = first.content.decode()
+    assert "?sort=-unit&amp;group=X%C3%A3&amp;page=2" in page
+    second = board(client, world, sort="-unit", group="Xã", page=2)
+    assert codes(second) == [f"X-{i:04d}" for i in range(4, -1, -1)]
+    # a header link keeps the filters and starts again at the first page
+    assert "?sort=unit&amp;group=X%C3%A3" in second.content.decode()
+    assert "page=2&amp;sort" not in second.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"sort": "unit__name_vi"}, {"sort": "-pk"}, {"sort": "password"}, {"sort": ""}],
+)
+def test_a_sort_outside_the_whitelist_is_left_out(client, world, params):
+    add_units(world, 3)
+    response = board(client, world, **params)
+    assert codes(response) == ["S-TC", "S-YT", "X-0000", "X-0001", "X-0002"]
+    if params["sort"]:
+        assert response.context["form"].errors["sort"]
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("Xa 0001", ["X-0001"]),  # "Xã 0001" typed without its accent
+        ("xã 0001", ["X-0001"]),
+        ("SO Y TE", ["S-YT"]),  # "Sở Y tế"
+        ("tai chinh", ["S-TC"]),  # "Sở Tài chính"
+        ("s-tc", ["S-TC"]),
+        ("dong", []),
+    ],
+)
+def test_the_search_ignores_accents_and_case(client, world, q, expected):
+    add_units(world, 3)
+    assert codes(board(client, world, q=q)) == expected
+    client.force_login(world.coordinator)
+    assert sorted(codes(client.get(reverse("survey:home"), {"q": q}))) == expected
+
+
+def test_the_board_filters_by_reviewer(client, world):
+    add_units(world, 2)  # reviewed by world.reviewer
+    scoped = {a.unit.code for a in Assessment.objects.select_related("unit")}
+    response = board(client, world, reviewer=world.reviewer.pk)
+    assert set(codes(response)) <= scoped
+    assert "X-0000" in codes(response)
+    other = board(client, world, reviewer=world.other_reviewer.pk)
+    assert codes(other) == ["S-YT"]
+    names = dict(response.context["form"].fields["reviewer"].choices)
+    assert world.other_reviewer.pk in names
+    stranger = make_user("nobody", "editor", world.unit)
+    ignored = board(client, world, reviewer=stranger.pk)  # not a reviewer: left out
+    assert ignored.context["form"].errors["reviewer"]
+    assert len(codes(ignored)) == 4
+
+
+def test_the_home_page_sorts_for_every_role(client, world):
+    world.fill()
+    add_units(world, 2)
+    client.force_login(world.committee)
+    home = reverse("survey:home")
+    got = codes(client.get(home, {"sort": "-progress"}))
+    assert got[0] == "S-TC"  # every indicator answered
+    assert codes(client.get(home, {"sort": "-unit"}))[0] == "X-0001"
+    client.force_login(world.editor)
+    assert codes(client.get(home, {"sort": "-unit"})) == ["S-TC"]
+
+
+def test_the_home_page_filters_by_group(client, world):
+    add_units(world, 2)
+    client.force_login(world.coordinator)
+    home = reverse("survey:home")
+    response = client.get(home, {"group": "Xã", "sort": "-unit"})
+    assert codes(response) == ["X-0001", "X-0000"]
+    choices = [
+        value for value, _label in response.context["form"].fields["group"].choices
+    ]
+    assert choices == ["", "Sở", "Xã"]
+    ignored = client.get(home, {"group": "Phường"})  # no such group: left out
+    assert ignored.context["form"].errors["group"]
+    assert len(codes(ignored)) == 4
+    client.force_login(world.editor)  # a unit's staff: their own unit's group only
+    own = client.get(home).context["form"].fields["group"].choices
+    assert [value for value, _label in own] == ["", "Sở"]

@@ -9,7 +9,8 @@ class Command(BaseCommand):
     help = (
         "Mail the units of open campaigns that have not submitted: on the days before "
         "the deadline set in DTI_REMINDER_DAYS, and every day once overdue; at most "
-        "once a day per unit. Run it daily (cron)."
+        "once a day per unit, a reminder the coordinator sent from the board "
+        "included. Run it daily (cron)."
     )
 
     def add_arguments(self, parser) -> None:
