@@ -128,9 +128,12 @@ class BoardFilter(ListFilter):
     )
     group = forms.ChoiceField(label=gettext_lazy("Ranking group"), required=False)
 
-    def __init__(self, *args, groups: list[str] = (), **kwargs):
+    def __init__(self, *args, groups: list[str] = (), group_name=str, **kwargs):
+        """``group_name`` shows a group (its Vietnamese name) in the page's language."""
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [ALL] + [(g, g or "—") for g in groups]
+        self.fields["group"].choices = [ALL] + [
+            (g, group_name(g) or "—") for g in groups
+        ]
 
 
 class CampaignBoardFilter(BoardFilter):

@@ -135,7 +135,11 @@ def reviewer_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     assignments listed below it, a page at a time."""
     permission_require(user=request.user, action="manage_accounts")
     campaign = get_object_or_404(Campaign, pk=pk)
-    unit_filter = BoardFilter(request.GET, groups=campaign_groups(campaign=campaign))
+    unit_filter = BoardFilter(
+        request.GET,
+        groups=campaign_groups(campaign=campaign),
+        group_name=campaign.ranking_group_name,
+    )
     units = unit_filter.selected(partial(campaign_units, campaign=campaign))
     form = AssignForm(request.POST or None, campaign=campaign, filtered=units)
     if request.method == "POST" and form.is_valid():

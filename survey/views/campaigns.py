@@ -153,7 +153,10 @@ def campaign_board(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk, "view_progress")
     groups = campaign_groups(campaign=campaign)
     form = CampaignBoardFilter(
-        request.GET, groups=groups, reviewers=campaign_reviewers(campaign=campaign)
+        request.GET,
+        groups=groups,
+        group_name=campaign.ranking_group_name,
+        reviewers=campaign_reviewers(campaign=campaign),
     )
     assessments = form.selected(partial(campaign_board_assessments, campaign=campaign))
     page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -396,3 +396,17 @@ def test_the_supply_form(client, world):
     assert Answer.objects.get(node=node).self_points == Decimal("20.00")
     client.force_login(world.editor)
     assert client.get(url).status_code == 403
+
+
+def test_the_board_names_the_groups_in_the_pages_language(client, world, settings):
+    world.campaign.ranking_group_names_en = {"Xã": "Communes"}
+    world.campaign.save()
+    world.other_assessment.ranking_group = "Xã"
+    world.other_assessment.save()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    vietnamese = board(client, world).content.decode()
+    assert '<option value="Xã">Xã</option>' in vietnamese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = board(client, world).content.decode()
+    assert '<option value="Xã">Communes</option>' in english
+    assert ">Communes</td>" in english and ">Xã</td>" not in english
