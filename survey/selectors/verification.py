@@ -1,7 +1,7 @@
 """Reads of the verification screens: indicators in scope, reviewers, histories,
 returns, comment threads and notifications."""
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 
 from survey import states
 from survey.models import (
@@ -53,6 +53,40 @@ def visible_indicators(*, user, assessment: Assessment) -> list:
     """The applicable indicators of ``assessment`` that ``user`` may see: all of
     them for the unit and province-wide roles, a reviewer's scope otherwise."""
     return _indicators_for(user=user, assessment=assessment, action="view_assessment")
+
+
+def group_paths(*, assessment: Assessment) -> dict[int, list[Node]]:
+    """For each group of ``assessment``'s framework version (pillar, component,
+    bonus or penalty group), the path from its pillar down to itself; an
+    indicator's path is its parent's. One query."""
+    groups = assessment.version.nodes.exclude(kind=Node.Kind.INDICATOR).in_bulk()
+    paths: dict[int, list[Node]] = {}
+    for pk, group in groups.items():
+        path, node = [], group
+        while node is not None and len(path) < len(groups):
+            path.insert(0, node)
+            node = groups.get(node.parent_id)
+        paths[pk] = path
+    return paths
+
+
+def previous_answers(*, assessment: Assessment, codes) -> dict[str, Answer]:
+    """The same unit's answers in its previous assessment of the same framework
+    (the latest earlier year it submitted), per indicator code; one query."""
+    earlier = (
+        Assessment.objects.filter(
+            unit_id=assessment.unit_id,
+            version__framework_id=assessment.version.framework_id,
+            campaign__year__lt=assessment.campaign.year,
+        )
+        .exclude(state__in=states.NOT_SUBMITTED)
+        .order_by("-campaign__year", "-pk")
+    )
+    answers = Answer.objects.filter(
+        assessment=Subquery(earlier.values("pk")[:1]),
+        node__code__in=list(codes),
+    ).select_related("node", "assessment__campaign")
+    return {answer.node.code: answer for answer in answers}
 
 
 def unit_reviewers(*, unit: Unit, node=None) -> list:
