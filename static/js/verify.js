@@ -55,6 +55,17 @@
     if (version) version.value = data.version;
   }
 
+  // The button that agrees with the remaining items says how many remain.
+  function showRemaining(data) {
+    var form = root.querySelector("form.v-remaining");
+    if (!form || data.remaining === undefined) return;
+    form.hidden = data.remaining === 0;
+    var button = form.querySelector("button");
+    button.textContent = data.remaining_button;
+    button.setAttribute("data-confirm", data.remaining_consequence);
+    form.querySelector(".v-consequence").textContent = data.remaining_consequence;
+  }
+
   function send(form, submitter) {
     var item = form.closest("section.v-item");
     var note = form.querySelector(".v-saved");
@@ -79,6 +90,7 @@
         note.className = "v-saved ok";
         var progress = root.querySelector(".v-progress");
         if (progress && data.progress) progress.textContent = data.progress;
+        showRemaining(data);
         var state = root.querySelector(".v-state");
         if (state && data.state_display) state.textContent = data.state_display;
         recount();

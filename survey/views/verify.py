@@ -13,11 +13,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from survey import states
 from survey.answer_types import answer_display
-from survey.consequences import agree_remaining_consequence
+from survey.consequences import agree_remaining_consequence, agree_remaining_count
 from survey.errors import SurveyError
 from survey.forms.review import VERIFY_FILTERS, VerdictForm, VerifyFilter, audit_changes
 from survey.models import Answer, Assessment, AuditEvent, Node
@@ -346,7 +347,10 @@ def verdict(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
             return redirect(anchor("survey:verify", assessment, node))
         else:
             if wants_json:
-                return JsonResponse(_saved(assessment, node, answer))
+                return JsonResponse(
+                    _saved(assessment, node, answer)
+                    | _remaining(request.user, assessment)
+                )
             messages.success(
                 request, _("Verdict saved for %(code)s.") % {"code": node.code}
             )
@@ -394,6 +398,22 @@ def _saved(assessment: Assessment, node: Node, answer: Answer) -> dict:
             ).count(),
             "total": len(assessment_indicators(assessment=assessment)),
         },
+    }
+
+
+def _remaining(user, assessment: Assessment) -> dict:
+    """The button that agrees with the remaining items, counted again."""
+    nodes = review_scope_indicators(user=user, assessment=assessment)
+    count = agree_remaining_count(assessment=assessment, nodes=nodes)
+    button = ngettext(
+        "Agree with the %(counter)s pending item in my scope",
+        "Agree with the %(counter)s pending items in my scope",
+        count,
+    )
+    return {
+        "remaining": count,
+        "remaining_button": button % {"counter": count},
+        "remaining_consequence": agree_remaining_consequence(count=count),
     }
 
 

@@ -5,17 +5,19 @@ filters in place, and no sideways scroll on a phone."""
 
 import re
 import sys
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "survey"))
 from worlds import VERIFICATION, build_world  # noqa: E402
 
-from survey.models import Answer, Evidence  # noqa: E402
+from survey.models import Answer, Assessment, Campaign, Evidence  # noqa: E402
 from survey.services.review import answer_verdict  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -55,6 +57,31 @@ def page_for(browser, live_server, user, **viewport):
     page = context.new_page()
     page.set_default_timeout(15_000)
     return page
+
+
+def last_year_answer(world, code: str, **values) -> Answer:
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(
+        year=2024,
+        name="Đánh giá DTI năm 2024",
+        state=Campaign.State.PUBLISHED,
+        opens_on=today - timedelta(days=400),
+        deadline=today - timedelta(days=300),
+    )
+    assessment = Assessment.objects.create(
+        campaign=campaign,
+        unit=world.unit,
+        version=world.version,
+        state=Assessment.State.PUBLISHED,
+    )
+    return Answer.objects.create(
+        assessment=assessment,
+        node=world.nodes[code],
+        self_points=Decimal("2.5"),
+        verified_points=Decimal("2.5"),
+        review_status=R.AGREED,
+        **values,
+    )
 
 
 def verify_url(live_server, world) -> str:
@@ -159,6 +186,9 @@ def test_filters_apply_in_place_and_count_again(browser, live_server, world):
     item_of(page, world, "1.1").locator("button.v-agree").click()
     item_of(page, world, "1.1").locator(".v-saved.ok").wait_for()
     assert pending.locator(".v-count").inner_text() == "5"
+    remaining = page.locator("form.v-remaining button")
+    assert "Thống nhất với 5 chỉ số" in remaining.inner_text()
+    assert "5" in remaining.get_attribute("data-confirm")
     pending.click()
     assert "show=pending" in page.url
     assert not item_of(page, world, "1.1").is_visible()
@@ -200,12 +230,17 @@ def test_without_script_the_filters_are_links(browser, live_server, world):
 def test_two_columns_on_a_desktop_stacked_on_a_phone(
     browser, live_server, world, width
 ):
+    last_year_answer(world, "1.2", number=Decimal(1), denominator=Decimal(4))
     page = page_for(browser, live_server, world.reviewer, width=width, height=844)
     page.goto(verify_url(live_server, world))
+    assert "Năm trước (2024)" in item_of(page, world, "1.2").inner_text()
+    phone = width < 900
+    if phone:
+        page.screenshot(path=str(SHOTS / "verify-phone.png"))
     item = item_of(page, world, "1.2")
     now = item.locator(".v-now").bounding_box()
     before = item.locator(".v-before").bounding_box()
-    if width < 900:
+    if phone:
         assert before["y"] > now["y"]  # stacked
         assert page.evaluate(
             "document.documentElement.scrollWidth <= window.innerWidth"
@@ -213,12 +248,15 @@ def test_two_columns_on_a_desktop_stacked_on_a_phone(
         history = item.locator("details.v-history summary")
         assert history.count() == 1
         history.click()
+        item.locator("button.v-agree").click()
+        item.locator(".v-saved.ok").wait_for()
         assert page.evaluate(
             "document.documentElement.scrollWidth <= window.innerWidth"
         )
+        item.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "verify-phone-saved.png"))
     else:
         assert before["x"] > now["x"] and abs(before["y"] - now["y"]) < 5
-    page.screenshot(
-        path=str(SHOTS / f"verify-{'phone' if width < 900 else 'desktop'}.png")
-    )
+        item.evaluate("element => element.scrollIntoView()")
+        page.screenshot(path=str(SHOTS / "verify-desktop.png"))
     page.context.close()
