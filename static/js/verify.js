@@ -84,6 +84,17 @@
       form.removeAttribute("aria-busy");
       clearErrors(form);
       var data = reply.data;
+      if (reply.status === 200 && data.version === undefined) {
+        // Not the verdict's reply: the login page, after the session ended.
+        note.textContent = msg("login");
+        note.className = "v-saved failed";
+        return false;
+      }
+      if (reply.status === 403 || reply.status === 404) {
+        note.textContent = msg("refused");
+        note.className = "v-saved failed";
+        return false;
+      }
       if (reply.status === 200) {
         showSaved(item, form, data);
         note.textContent = data.saved_at;

@@ -262,6 +262,23 @@ def test_a_verdict_on_an_answer_changed_meanwhile_is_refused_with_409(client, wo
     assert world.answer("2.2").review_status == R.AGREED
 
 
+def test_a_verdict_on_an_answer_the_unit_corrected_meanwhile_is_refused(client, world):
+    answers_return(
+        assessment=world.assessment,
+        nodes=[world.nodes["1.2"]],
+        user=world.reviewer,
+        comment="Bổ sung",
+    )
+    shown_version = world.answer("1.2").version
+    world.assessment.refresh_from_db()
+    world.save("1.2", {"number": Decimal(4), "denominator": Decimal(4)})
+    client.force_login(world.reviewer)
+    response = post_verdict(client, world, "1.2", version=shown_version)
+    assert response.status_code == 409
+    assert ["Unit's answer", "4 / 4"] in response.json()["current"]
+    assert world.answer("1.2").review_status == R.RETURNED
+
+
 def test_a_stale_verdict_without_script_is_shown_again_with_409(client, world):
     client.force_login(world.reviewer)
     node = world.nodes["1.1"]
