@@ -16,6 +16,7 @@ from survey.models import (
 )
 from survey.permissions import BY_CODE, covers, membership_codes
 from survey.selectors.campaigns import assessments_filtered
+from survey.selectors.questionnaire import questionnaire_steps
 from survey.selectors.scope import (
     assessments_for,
     indicator_codes,
@@ -55,19 +56,19 @@ def visible_indicators(*, user, assessment: Assessment) -> list:
     return _indicators_for(user=user, assessment=assessment, action="view_assessment")
 
 
-def group_paths(*, assessment: Assessment) -> dict[int, list[Node]]:
-    """For each group of ``assessment``'s framework version (pillar, component,
-    bonus or penalty group), the path from its pillar down to itself; an
-    indicator's path is its parent's. One query."""
-    groups = assessment.version.nodes.exclude(kind=Node.Kind.INDICATOR).in_bulk()
-    paths: dict[int, list[Node]] = {}
-    for pk, group in groups.items():
-        path, node = [], group
-        while node is not None and len(path) < len(groups):
-            path.insert(0, node)
-            node = groups.get(node.parent_id)
-        paths[pk] = path
-    return paths
+def indicator_places(*, assessment: Assessment) -> dict[int, tuple[int, list]]:
+    """For each applicable indicator of ``assessment``, its place in the framework's
+    tree order and the groups above it, from its pillar (or bonus or penalty group)
+    down to its parent: the questionnaire's steps, read once."""
+    places: dict[int, tuple[int, list]] = {}
+    for step in questionnaire_steps(assessment=assessment):
+        trail: list[Node] = []
+        for depth, node in step.entries:
+            if node.is_indicator:
+                places[node.pk] = (len(places), [step.node, *trail[:depth]])
+            else:
+                trail = [*trail[:depth], node]
+    return places
 
 
 def previous_answers(*, assessment: Assessment, codes) -> dict[str, Answer]:

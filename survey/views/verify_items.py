@@ -16,7 +16,7 @@ from survey.permissions import can
 from survey.selectors.verification import (
     answer_history,
     comment_threads,
-    group_paths,
+    indicator_places,
     previous_answers,
     returned_snapshots,
     review_scope_indicators,
@@ -104,7 +104,9 @@ def review_items(
     threads = comment_threads(assessment=assessment, node_ids=[n.pk for n in nodes])
     snapshots = returned_snapshots(assessment=assessment)
     previous = previous_answers(assessment=assessment, codes={n.code for n in nodes})
-    paths = group_paths(assessment=assessment)
+    places = indicator_places(assessment=assessment)
+    unplaced = (len(places), [])
+    nodes = sorted(nodes, key=lambda node: places.get(node.pk, unplaced)[0])
     items = []
     for node in nodes:
         answer = answers.get(node.pk)
@@ -117,7 +119,7 @@ def review_items(
             form,
             thread=threads.get(node.pk, []),
             previous=previous.get(node.code),
-            path=paths.get(node.parent_id, []),
+            path=places.get(node.pk, unplaced)[1],
         )
         if answer is not None:
             item.history = [

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from worlds import VERIFICATION, build_world
 
-from survey.models import Answer, Assessment, Campaign, Evidence
+from survey.models import Answer, Assessment, Campaign, Evidence, Node
 from survey.services.review import answer_verdict, answers_return
 from survey.services.transitions import assessment_transition
 
@@ -81,6 +81,24 @@ def test_items_stand_under_their_pillars_in_the_frameworks_order(client, world):
     ]
     html = response.content.decode()
     assert html.index("An toàn thông tin") < html.index(f"ind-{world.nodes['2.1'].pk}")
+
+
+def test_items_follow_the_tree_where_orders_count_among_siblings(client, world):
+    """An indicator's order counts among its siblings: the second pillar's first
+    indicator may have a lower order than the first pillar's, yet comes after."""
+    for order, code in enumerate(["2.1", "T.1", "1.1", "2.2", "1.2", "1.3"]):
+        Node.objects.filter(pk=world.nodes[code].pk).update(order=order)
+    client.force_login(world.reviewer)
+    response = client.get(verify_url(world))
+    groups = [
+        (group["pillar"].code, [item.node.code for item in group["items"]])
+        for group in response.context["groups"]
+    ]
+    assert groups == [
+        ("1", ["1.1", "1.2", "1.3"]),
+        ("2", ["2.1", "2.2"]),
+        ("T", ["T.1"]),
+    ]
 
 
 def test_each_filter_shows_its_items_and_every_filter_is_counted(client, world):
