@@ -76,6 +76,8 @@ class VerdictForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     number_format = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The answer's version the page showed; a verdict on a changed answer is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, node: Node, **kwargs) -> None:
         kwargs.setdefault("prefix", f"v{node.pk}")
@@ -157,3 +159,43 @@ def _value_fields(
             )
         ]
     return []
+
+
+# The filters of the verify page ----------------------------------------------------
+
+# Each filter of the verify page: its name in the address and its label.
+VERIFY_FILTERS = {
+    "pending": gettext_lazy("Not yet verified"),
+    "disagreed": gettext_lazy("Disagreed"),
+    "returned": gettext_lazy("Returned"),
+    "changed": gettext_lazy("Changed since returned"),
+    "evidence": gettext_lazy("With evidence"),
+}
+
+
+class VerifyFilter(forms.Form):
+    """Which items of the verify page to show: one filter and one pillar, read
+    from the address (``?show=pending&pillar=12``); a value that names nothing
+    shows every item."""
+
+    show = forms.ChoiceField(
+        label=gettext_lazy("Show"),
+        choices=[("", gettext_lazy("All"))] + list(VERIFY_FILTERS.items()),
+        required=False,
+    )
+    pillar = forms.TypedChoiceField(
+        label=gettext_lazy("Pillar"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, pillars, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pillar"].choices = [("", gettext_lazy("All"))] + [
+            (str(pillar.pk), f"{pillar.code} {pillar.name_vi}") for pillar in pillars
+        ]
+
+    def chosen(self) -> tuple[str, int | None]:
+        """``(filter, pillar id)``; each empty when not given or not valid."""
+        if self.is_valid():
+            return self.cleaned_data["show"], self.cleaned_data["pillar"]
+        data = self.cleaned_data
+        return data.get("show") or "", data.get("pillar")

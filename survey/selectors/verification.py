@@ -1,7 +1,7 @@
 """Reads of the verification screens: indicators in scope, reviewers, histories,
 returns, comment threads and notifications."""
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 
 from survey import states
 from survey.models import (
@@ -16,6 +16,7 @@ from survey.models import (
 )
 from survey.permissions import BY_CODE, covers, membership_codes
 from survey.selectors.campaigns import assessments_filtered
+from survey.selectors.questionnaire import questionnaire_steps
 from survey.selectors.scope import (
     assessments_for,
     indicator_codes,
@@ -53,6 +54,40 @@ def visible_indicators(*, user, assessment: Assessment) -> list:
     """The applicable indicators of ``assessment`` that ``user`` may see: all of
     them for the unit and province-wide roles, a reviewer's scope otherwise."""
     return _indicators_for(user=user, assessment=assessment, action="view_assessment")
+
+
+def indicator_places(*, assessment: Assessment) -> dict[int, tuple[int, list]]:
+    """For each applicable indicator of ``assessment``, its place in the framework's
+    tree order and the groups above it, from its pillar (or bonus or penalty group)
+    down to its parent: the questionnaire's steps, read once."""
+    places: dict[int, tuple[int, list]] = {}
+    for step in questionnaire_steps(assessment=assessment):
+        trail: list[Node] = []
+        for depth, node in step.entries:
+            if node.is_indicator:
+                places[node.pk] = (len(places), [step.node, *trail[:depth]])
+            else:
+                trail = [*trail[:depth], node]
+    return places
+
+
+def previous_answers(*, assessment: Assessment, codes) -> dict[str, Answer]:
+    """The same unit's answers in its previous assessment of the same framework
+    (the latest earlier year it submitted), per indicator code; one query."""
+    earlier = (
+        Assessment.objects.filter(
+            unit_id=assessment.unit_id,
+            version__framework_id=assessment.version.framework_id,
+            campaign__year__lt=assessment.campaign.year,
+        )
+        .exclude(state__in=states.NOT_SUBMITTED)
+        .order_by("-campaign__year", "-pk")
+    )
+    answers = Answer.objects.filter(
+        assessment=Subquery(earlier.values("pk")[:1]),
+        node__code__in=list(codes),
+    ).select_related("node", "assessment__campaign")
+    return {answer.node.code: answer for answer in answers}
 
 
 def unit_reviewers(*, unit: Unit, node=None) -> list:

@@ -40,6 +40,20 @@ UNBOUNDED_RULES = frozenset({Node.Rule.BONUS, Node.Rule.PENALTY})
 MAX_COMMENT = 5000
 
 
+class VerdictStale(SurveyError):
+    """The answer changed since the page that sent the verdict was shown (the unit
+    saved a new value, or another reviewer gave a verdict); carries the answer as
+    it is now, so that the screen can say what changed instead of overwriting it."""
+
+    default_message = _(
+        "This answer changed since the page was shown; check it before saving again."
+    )
+
+    def __init__(self, answer: Answer) -> None:
+        super().__init__(code="conflict")
+        self.answer = answer
+
+
 class VerdictInvalid(SurveyError):
     """The verdict was refused; ``errors`` maps a form field to its message."""
 
@@ -140,14 +154,22 @@ def answer_verdict(
     explanation: str = "",
     values: dict | None = None,
     points: Decimal | None = None,
+    expected_version: int | None = None,
 ) -> Answer:
     """Agree with the unit's answer to ``node``, or disagree with an explanation
     and the verified value (scored by the rule) or points. Stores the verified
     value and points, and verifies the assessment once every applicable indicator
-    has a verdict."""
+    has a verdict.
+
+    A verdict is a change of the answer: it takes a new version. Given
+    ``expected_version`` (the version the reviewer's page showed), a verdict on an
+    answer changed since then raises :class:`VerdictStale`.
+    """
     _require(user, "review_answer", assessment, node)
     assessment = _reviewable(assessment, user)
     answer = _answer(assessment, node)
+    if expected_version is not None and answer.version != expected_version:
+        raise VerdictStale(answer)
     explanation = explanation.strip()
     if verdict == "agree":
         value, verified = {}, answer.self_points
@@ -177,8 +199,14 @@ def answer_verdict(
     answer.verified_value = value
     answer.verified_points = verified
     answer.reviewer_explanation = explanation
+    answer.version += 1
     answer.save(
-        update_fields=["verified_value", "verified_points", "reviewer_explanation"]
+        update_fields=[
+            "verified_value",
+            "verified_points",
+            "reviewer_explanation",
+            "version",
+        ]
     )
     assessment_verify_if_complete(assessment=assessment)
     return answer

@@ -2,14 +2,14 @@
 
 from django.urls import path
 
-from survey.views import review
+from survey.views import review, verify
 
 urlpatterns = [
     path("reviews/", review.review_list, name="review_list"),
-    path("assessments/<int:pk>/verify/", review.verify, name="verify"),
+    path("assessments/<int:pk>/verify/", verify.verify, name="verify"),
     path(
         "assessments/<int:pk>/verify/<int:node_pk>/",
-        review.verdict,
+        verify.verdict,
         name="verdict",
     ),
     path(

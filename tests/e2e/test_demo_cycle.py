@@ -137,9 +137,7 @@ def finish_questionnaire(page, base: str, assessment: Assessment) -> Node | None
                 decimal_node, typed = node, "1,5"
             fill(page, node, typed)
         wait_until(
-            lambda a=assessment, ns=nodes: all(
-                answer_of(a, n) is not None for n in ns
-            ),
+            lambda a=assessment, ns=nodes: all(answer_of(a, n) is not None for n in ns),
             f"step {step} saved",
         )
     wait_until(lambda: not missing_nodes(assessment), "every answer saved")
@@ -188,8 +186,9 @@ def verify_unit_through_the_screens(browser, base, live_server, assessment) -> N
     boxes = item.locator(f"input[name='v{checklist.pk}-checks']")
     for index in range(boxes.count()):
         boxes.nth(index).set_checked(index == 0)
-    click_and_wait(reviewer, item.locator("form.v-verdict button"))
-    assert reviewer.locator(f"#ind-{checklist.pk}").is_visible()
+    item.locator("form.v-verdict button.v-save").click()
+    item.locator(".v-saved.ok").wait_for()  # saved without a reload
+    assert item.locator(".v-status").get_attribute("data-status") == "disagreed"
     stored = answer_of(assessment, checklist)
     assert stored.review_status == Answer.ReviewStatus.DISAGREED
     assert len(stored.verified_value["checks"]) == 1

@@ -113,7 +113,9 @@ def verdict(page, world, code: str, *, disagree=False, **fields) -> None:
             locator.select_option(value)
         else:
             locator.fill(value)
-    click_and_wait(page, item.locator("form.v-verdict button"))
+    # The verdict is saved without a reload and confirmed at its item.
+    item.locator("form.v-verdict button.v-save").click()
+    item.locator(".v-saved.ok").wait_for()
 
 
 def state(world) -> str:

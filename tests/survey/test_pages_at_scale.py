@@ -2,9 +2,11 @@
 and the list of accounts show a page at a time and cost a fixed number of queries
 whatever the number of units; reviewers are assigned to every unit a filter finds
 without listing them; the verification screen renders its verdict forms as
-Django's form templates would."""
+Django's form templates would, and its filters cost the same queries whatever the
+items hold."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -21,7 +23,8 @@ from worlds import (
 
 from survey.forms.questionnaire import AnswerForm
 from survey.forms.review import VerdictForm
-from survey.models import Membership
+from survey.models import Evidence, Membership
+from survey.services.review import answer_comment_add, answer_verdict
 from survey.views.accounts import MEMBERSHIPS_SHOWN, PAGE_SIZE
 
 pytestmark = [
@@ -226,3 +229,40 @@ def test_answer_forms_render_as_django_templates_do():
             form.renderer = DjangoTemplates()
             assert _normal(plain) == _normal("".join(f.as_field_group() for f in form))
     assert errors >= 3
+
+
+# The verify page's filters ----------------------------------------------------------
+
+
+def test_filters_cost_the_same_queries_whatever_the_items_hold(client):
+    world = build_world(shape=VERIFICATION, extra_indicators=20)
+    world.fill()
+    world.assessment = world.submit()
+    """Counted once from the items read: more evidence, comments, verdicts and
+    history never add a query."""
+    url = reverse("survey:verify", args=[world.assessment.pk])
+    params = {"show": "evidence", "pillar": world.nodes["1.1"].parent_id}
+    before, _response = page_queries(client, world.reviewer, url, params)
+    for code in ("1.1", "1.2", "1.3", "2.1"):
+        Evidence.objects.create(
+            answer=world.answer(code), kind="document", doc_number="1", summary="KH"
+        )
+        answer_comment_add(
+            assessment=world.assessment,
+            node=world.nodes[code],
+            user=world.reviewer,
+            body="Xem lại",
+        )
+    for code in ("1.1", "1.2"):
+        answer_verdict(
+            assessment=world.assessment,
+            node=world.nodes[code],
+            user=world.reviewer,
+            verdict="disagree",
+            explanation="Thiếu",
+            points=Decimal(0),
+        )
+    after, response = page_queries(client, world.reviewer, url, params)
+    assert [i.node.code for i in response.context["items"]] == ["1.1", "1.2", "1.3"]
+    assert after == before
+    assert after <= 30

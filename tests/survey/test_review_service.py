@@ -19,6 +19,7 @@ from survey.selectors.verification import returned_snapshots, review_scope_indic
 from survey.services.answer_access import AnswerLocked
 from survey.services.review import (
     VerdictInvalid,
+    VerdictStale,
     answer_comment_add,
     answer_verdict,
     answers_agree_remaining,
@@ -353,3 +354,38 @@ def test_published_final_points_equal_the_verified_ones(world):
         )
         assert result.final_points == answer.verified_points, code
         assert result.frozen
+
+
+def test_a_verdict_takes_a_new_version_of_the_answer(world):
+    before = world.answer("1.1").version
+    answer_verdict(
+        assessment=world.assessment,
+        node=world.nodes["1.1"],
+        user=world.reviewer,
+        verdict="agree",
+        expected_version=before,
+    )
+    assert world.answer("1.1").version == before + 1
+
+
+def test_a_verdict_on_a_version_no_longer_stored_is_refused(world):
+    shown = world.answer("1.3").version
+    answer_verdict(
+        assessment=world.assessment,
+        node=world.nodes["1.3"],
+        user=world.reviewer,
+        verdict="agree",
+    )
+    with pytest.raises(VerdictStale) as refused:
+        answer_verdict(
+            assessment=world.assessment,
+            node=world.nodes["1.3"],
+            user=world.reviewer,
+            verdict="disagree",
+            explanation="Thiếu",
+            points=Decimal(1),
+            expected_version=shown,
+        )
+    assert refused.value.answer.review_status == R.AGREED
+    answer = world.answer("1.3")
+    assert (answer.review_status, answer.version) == (R.AGREED, shown + 1)
