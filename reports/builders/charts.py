@@ -6,6 +6,7 @@ to every figure, which leaks memory in a server. No Django here.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from io import BytesIO
 
@@ -16,6 +17,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 from matplotlib.colors import LinearSegmentedColormap  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from common.figures import percent_of_value  # noqa: E402
 
@@ -55,26 +57,57 @@ def _fig(width: float, height: float) -> Figure:
     return fig
 
 
+def number_text(value: float, places: int = 0, lang: str = "vi") -> str:
+    """``1234.5`` → ``1.234,5`` in Vietnamese, ``1,234.5`` in English."""
+    text = f"{value:,.{places}f}"
+    if lang == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def percent_text(value: float, places: int = 0, lang: str = "vi") -> str:
+    """``20`` → ``20 %`` in Vietnamese (a space before the sign), ``20%`` in English."""
+    return number_text(value, places, lang) + (" %" if lang == "vi" else "%")
+
+
+def _percent_axis(axis, lang: str) -> None:
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: percent_text(v, 0, lang)))
+
+
+def _number_axis(axis, lang: str) -> None:
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: number_text(v, 0, lang)))
+
+
 def heat_map_png(
-    *, units: Sequence[str], pillars: Sequence[str], values: np.ndarray, title: str
+    *,
+    units: Sequence[str],
+    pillars: Sequence[str],
+    values: np.ndarray,
+    title: str,
+    lang: str = "vi",
+    size: tuple[float, float] = (10.5, 6.3),
 ) -> bytes:
-    """Units × pillars, coloured from 0 % (red) to 100 % (green)."""
+    """Units × pillars, coloured from 0 % (red) to 100 % (green), with the colour
+    key beside it; drawn ``size`` inches, a landscape page."""
     n = len(units)
-    height = min(2 + 0.22 * min(n, 150), 30)
-    fig = _fig(2.5 + 0.7 * len(pillars), height)
+    fig = _fig(*size)
     ax = fig.add_subplot()
     data = np.ma.masked_invalid(np.asarray(values, dtype=float) * 100)
     image = ax.imshow(data, aspect="auto", cmap=RED_GREEN, vmin=0, vmax=100)
-    ax.set_xticks(range(len(pillars)), labels=list(pillars), fontdict=FONT)
+    names = [textwrap.fill(p, 22) for p in _clean(pillars)]
+    ax.set_xticks(range(len(pillars)), labels=names, fontdict={**FONT, "size": 7.5})
+    ax.xaxis.tick_top()
+    size_y = 8 if n <= 30 else 6
     if n <= MAX_LABELS * 2:
-        ax.set_yticks(range(n), labels=_clean(units), fontdict={**FONT, "size": 7})
+        ax.set_yticks(range(n), labels=_clean(units), fontdict={**FONT, "size": size_y})
     if n <= 40 and len(pillars) <= 12:
         for (i, j), value in np.ndenumerate(np.asarray(values, dtype=float)):
             if np.isfinite(value):
-                text = f"{percent_of_value(float(value), places=0)}"
-                ax.text(j, i, text, ha="center", va="center", fontsize=6)
+                text = percent_text(float(percent_of_value(float(value))), 0, lang)
+                ax.text(j, i, text, ha="center", va="center", fontsize=7.5)
     ax.set_title(_clean([title])[0], fontdict={**FONT, "size": 11})
-    fig.colorbar(image, ax=ax, label="%")
+    bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+    _percent_axis(bar.ax.yaxis, lang)
     return _save(fig, "png")
 
 
@@ -85,20 +118,24 @@ def rank_intervals_png(
     intervals: np.ndarray,
     title: str,
     xlabel: str,
+    lang: str = "vi",
 ) -> bytes:
-    """Each unit's 5 %–95 % rank interval with its median (dot) and rank (cross)."""
+    """Each unit's 5 %–95 % rank interval with its median (dot) and rank (cross),
+    drawn for a portrait page."""
     n = len(units)
     shown = min(n, MAX_LABELS)
-    fig = _fig(7, min(1.5 + 0.22 * shown, 16))
+    fig = _fig(7, min(1.3 + 0.17 * shown, 16))
     ax = fig.add_subplot()
     q = np.asarray(intervals, dtype=float)[:shown]
     y = np.arange(shown)
     ax.hlines(y, q[:, 1], q[:, 2], color="#0b5cad", linewidth=2)
     ax.plot(q[:, 0], y, "o", color="#0b5cad", markersize=4)
     ax.plot(np.asarray(nominal[:shown], dtype=float), y, "x", color="#a4161a")
-    ax.set_yticks(y, labels=_clean(units[:shown]), fontdict={**FONT, "size": 7})
+    ax.set_yticks(y, labels=_clean(units[:shown]), fontdict={**FONT, "size": 8})
     ax.invert_yaxis()
     ax.set_xlabel(xlabel, fontdict=FONT)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _number_axis(ax.xaxis, lang)
     suffix = f" ({shown}/{n})" if shown < n else ""
     ax.set_title(_clean([title + suffix])[0], fontdict={**FONT, "size": 11})
     ax.grid(axis="x", alpha=0.3)
