@@ -34,7 +34,8 @@ def filler(widths: list[float], box_px: int) -> list[float]:
     """``widths`` and one more column that brings them to ``box_px`` pixels, so
     that the print area holds the images placed below them."""
     rest = box_px - sum(map(column_px, widths))
-    return [*widths, max(1.0, (rest - 5) / 7)] if rest > 12 else list(widths)
+    n = max(1, round(rest / column_px(10)))
+    return [*widths, *([max(1.0, (rest / n - 5) / 7)] * n)] if rest > 12 else widths
 
 
 def heat_maps_sheet(*, book: Book) -> None:

@@ -178,7 +178,6 @@ def page_setup(sheet, labels, *, portrait: bool = False) -> None:
     sheet.page_margins = PageMargins(
         **MARGINS, header=HEADER_MARGIN, footer=HEADER_MARGIN
     )
-    sheet.print_options.horizontalCentered = True
     campaign = labels.get("campaign_name", "").replace("&", "&&")
     sheet.oddHeader.left.text = campaign
     sheet.oddHeader.right.text = "&A"
