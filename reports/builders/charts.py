@@ -41,9 +41,10 @@ def _save(fig: Figure, fmt: str) -> bytes:
     # SVG text stays text (the browser draws it): a tenth of the size of glyph
     # outlines, and it can be read aloud and searched.
     with matplotlib.rc_context({"svg.fonttype": "none"}):
-        fig.savefig(
-            buffer, format=fmt, dpi=110, bbox_inches="tight", metadata=_meta(fmt)
-        )
+        # A PNG is drawn at the size of its page: its constrained layout fits it
+        # already, and a tight box would draw it a second time.
+        tight = "tight" if fmt == "svg" else None
+        fig.savefig(buffer, format=fmt, dpi=110, bbox_inches=tight, metadata=_meta(fmt))
     return buffer.getvalue()
 
 

@@ -17,7 +17,7 @@ from reports.builders.workbook_print import PagePlacer, column_px, fit, page_box
 HEAT_UNITS = 30
 # Groups larger than this show the heat maps of their first and last units; the
 # Pillars sheet colours every unit.
-HEAT_PAGES = 10
+HEAT_PAGES = 4
 INTERVAL_UNITS = 40
 
 
