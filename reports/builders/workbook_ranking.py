@@ -19,7 +19,6 @@ from common.xlsx import (
     PERCENT,
     PERCENT_CHANGE,
     POINTS,
-    RANK_CHANGE,
     TOP_FILL,
     number,
     share,
@@ -29,6 +28,9 @@ from reports.builders.workbook_book import Book, is_ranked
 from reports.builders.workbook_print import column_px, fit, localised, page_box
 
 TOP_N = 3
+# A number right-aligned beside a text column keeps a space from it on paper.
+RANK = "0_)"
+CHANGE = "+0_);-0_);0_)"
 
 
 def summary_sheet(*, book: Book) -> None:
@@ -63,8 +65,8 @@ def summary_sheet(*, book: Book) -> None:
         ]
     )
     sheet.repeat(1, head)
-    fmts = [None, INTEGER, None, None, POINTS, POINTS, PERCENT, None]
-    fmts += [PERCENT_CHANGE, INTEGER, RANK_CHANGE, None]
+    fmts = [None, RANK, None, None, POINTS, POINTS, PERCENT + "_)", None]
+    fmts += [PERCENT_CHANGE, INTEGER, CHANGE, None]
     for section in book.report.sections:
         for group in section.groups():
             rows = section.group_rows(group)
@@ -167,7 +169,7 @@ def pillars_sheet(*, book: Book, section: Section) -> None:
         ]
     )
     sheet.repeat(1, head)
-    fmts = [None, INTEGER, None, None, *([PERCENT] * (len(names) + 1))]
+    fmts = [None, RANK, None, None, *([PERCENT] * (len(names) + 1))]
     for group in section.groups():
         for i in section.group_rows(group):
             unit = section.units[i]

@@ -66,7 +66,7 @@ def test_summary_numbers_are_numeric_with_formats(content, report, labels):
         assert row[4].data_type == "n" and row[4].value == pytest.approx(unit.points)
         assert row[6].value == float(unit.percent / 100)
         # The report is Vietnamese: the formats carry its locale.
-        assert row[6].number_format == "[$-42A]0.00 %"
+        assert row[6].number_format == "[$-42A]0.00 %_)"
         assert row[4].number_format == "[$-42A]#,##0.00"
     assert sheet.freeze_panes == "E4"
     assert sheet.auto_filter.ref == f"A3:L{3 + len(rows)}"
@@ -170,7 +170,7 @@ def test_header_rows_wrap_and_are_tall_enough(content, labels):
 def test_vietnamese_number_formats(report):
     book = _open(workbook_bytes(report, report_labels("vi"), images=False))
     row = next(book.worksheets[0].iter_rows(min_row=4, max_row=4))
-    assert row[6].number_format == "[$-42A]0.00 %"
+    assert row[6].number_format == "[$-42A]0.00 %_)"
     assert row[8].number_format == "[$-42A]+0.00 %;[$-42A]-0.00 %;[$-42A]0.00 %"
     report.lang = "en"
     try:
@@ -178,7 +178,7 @@ def test_vietnamese_number_formats(report):
     finally:
         report.lang = "vi"
     row = next(book.worksheets[0].iter_rows(min_row=4, max_row=4))
-    assert row[6].number_format == "0.00%" and row[4].number_format == "#,##0.00"
+    assert row[6].number_format == "0.00%_)" and row[4].number_format == "#,##0.00"
 
 
 def test_charts_print_one_per_page(content, labels):
