@@ -66,7 +66,7 @@ def gaps_sheet(*, book: Book) -> None:
             row += [note.comment, note.explanation] if note else []
         sheet.append(row, fmts, wrap=(4, 9, 10) if full else (4,))
     sheet.filter(head, sheet.row, len(columns))
-    book.finish(sheet)
+    book.finish(sheet, columns=len(columns))
 
 
 def comments_sheet(*, book: Book) -> None:

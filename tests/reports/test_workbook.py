@@ -208,6 +208,8 @@ def test_committee_version_has_no_free_text(report, labels):
     assert labels["sheet_comments"] not in book.sheetnames
     gaps_header = [c.value for c in book[labels["sheet_gaps"]][3]]
     assert labels["comment"] not in gaps_header
+    # The printed page holds the columns there are, not the free text's.
+    assert book[labels["sheet_gaps"]].print_area.split(":")[-1].startswith("$I$")
     texts = [c.comment for c in report.comments] + [
         c.explanation for c in report.comments
     ]
