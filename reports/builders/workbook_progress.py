@@ -35,7 +35,8 @@ def gaps_sheet(*, book: Book) -> None:
     sheet = book.sheet(
         book.title("sheet_gaps"),
         [fit([u.group for u in units], 10, 16), fit([u.code for u in units], 7, 12)]
-        + [fit([u.name for u in units], 16, 28), 8, 36, 8, 8, 8, 8, 30, 30],
+        + [fit([u.name for u in units], 16, 28), 8, 36 if full else 50]
+        + [10, 10, 10, 10, 30, 30],
         freeze="D4",
     )
     book.heading(sheet, lb["title_gaps"])
