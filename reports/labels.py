@@ -32,6 +32,11 @@ LABELS = {
     "title_heat_map": _("Units × pillars"),
     "title_rank_intervals": _("Rank intervals (Monte Carlo, 5–95 %)"),
     "title_method": _("Method and sources"),
+    "title_indicators": _("Points per indicator"),
+    "colour_scale": _("Colour scale:"),
+    "units_range": _("units %(first)s–%(last)s of %(count)s"),
+    # Translators: footer of every printed page; keep both placeholders.
+    "page_of": _("Page %(page)s of %(pages)s"),
     "group": _("Ranking group"),
     "rank": _("Rank"),
     "unit_code": _("Unit code"),

@@ -8,13 +8,16 @@ A4, margins 20–30 mm, "PHỤ LỤC" centred in bold, tables with borders.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from copy import deepcopy
 from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
 
 from docx import Document
+from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
@@ -95,7 +98,11 @@ def _date(value, lang: str) -> str:
 
 
 def annex_docx_bytes(report: Report, labels: Mapping[str, str]) -> bytes:
-    """Per ranking group: rank, unit, points, % and level, in official format."""
+    """Per ranking group: rank, unit, points, % and level, in official format.
+
+    The columns take the width of their content (the unit's name first); when
+    they do not fit an A4 portrait page, the annex turns landscape. The header
+    row repeats on every page and no row splits across pages."""
     lang = report.lang
     doc = _document()
     _centred(doc, labels["annex"].upper(), bold=True)
@@ -117,34 +124,141 @@ def annex_docx_bytes(report: Report, labels: Mapping[str, str]) -> bytes:
         labels["level"],
         labels["rank"],
     ]
+    tables = []
     for section in report.sections:
         for group in section.groups():
-            heading = doc.add_paragraph()
-            heading.paragraph_format.space_before = Pt(12)
-            run = heading.add_run(f"{labels['group']}: {group}")
-            run.bold, run.font.name = True, FONT
-            rows = []
-            for n, i in enumerate(section.group_rows(group), start=1):
-                unit = section.units[i]
-                rank = (
-                    str(unit.rank)
-                    if unit.ranked and unit.rank
-                    else labels["not_ranked"]
-                )
-                if not unit.submitted:
-                    rank = labels["not_submitted"]
-                rows.append(
-                    [
-                        str(n),
-                        unit.name,
-                        number_vi(unit.points, 2, lang),
-                        number_vi(unit.percent, 2, lang),
-                        section.level_name(unit.level) if unit.level else "",
-                        rank,
-                    ]
-                )
-            _table(doc, header, rows, [12, 70, 22, 20, 28, 18])
+            tables.append((group, _annex_rows(section, group, labels, lang)))
+    everything = [row for _group, rows in tables for row in rows]
+    widths = column_widths(header, everything, portrait=PORTRAIT_MM)
+    if widths is None:
+        _landscape(doc)
+        widths = column_widths(header, everything, portrait=LANDSCAPE_MM, last=True)
+    for group, rows in tables:
+        heading = doc.add_paragraph()
+        heading.paragraph_format.space_before = Pt(12)
+        heading.paragraph_format.keep_with_next = True
+        run = heading.add_run(f"{labels['group']}: {group}")
+        run.bold, run.font.name = True, FONT
+        _fast_table(doc, header, rows, widths)
     return _save(doc)
+
+
+def _annex_rows(section, group: str, labels, lang: str) -> list[list[str]]:
+    rows = []
+    for n, i in enumerate(section.group_rows(group), start=1):
+        unit = section.units[i]
+        rank = str(unit.rank) if unit.ranked and unit.rank else labels["not_ranked"]
+        if not unit.submitted:
+            rank = labels["not_submitted"]
+        rows.append(
+            [
+                str(n),
+                unit.name,
+                number_vi(unit.points, 2, lang),
+                number_vi(unit.percent, 2, lang),
+                section.level_name(unit.level) if unit.level else "",
+                rank,
+            ]
+        )
+    return rows
+
+
+# Printable widths (mm) of A4 with the margins of :func:`_document`.
+PORTRAIT_MM = 210 - 30 - 15
+LANDSCAPE_MM = 297 - 30 - 15
+# Times New Roman 13 pt: an average character, and a cell's padding and border.
+CHAR_MM = 2.5
+PAD_MM = 4.5
+
+
+def column_widths(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    portrait: float,
+    last: bool = False,
+) -> list[float] | None:
+    """Millimetres per column: the unit's name (second column) on one line, the
+    other columns on one line too when the page has room, else as wide as their
+    longest word (labels such as "Not ranked" wrap, figures never do). ``None``
+    when that does not fit ``portrait`` mm, unless ``last``: then the names wrap.
+    """
+    full, least = [], []
+    for k, title in enumerate(header):
+        values = [row[k] for row in rows]
+        # Bold header words need a little more room than the figures.
+        head = _word([title]) * 1.1
+        longest = max(map(len, values), default=0)
+        full.append(max(PAD_MM + CHAR_MM * max(longest, head), 12.0))
+        word = longest if k == 1 else _word(values)
+        least.append(max(PAD_MM + CHAR_MM * max(word, head), 12.0))
+    for widths in (full, least):
+        room = portrait - sum(widths)
+        if room >= 0:
+            widths[1] += room  # the name column takes the room that is left
+            return widths
+    if last:
+        least[1] = max(least[1] + portrait - sum(least), 30.0)
+        return least
+    return None
+
+
+def _word(texts: Sequence[str]) -> int:
+    return max((len(w) for text in texts for w in text.split()), default=0)
+
+
+def _landscape(doc) -> None:
+    for section in doc.sections:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+
+
+def _fast_table(doc, header, rows, widths):
+    """A table of ``rows`` under a repeated ``header``, columns ``widths`` mm wide,
+    fixed layout; each row copied from one formatted row (thousands of rows in
+    a second)."""
+    table = doc.add_table(rows=2, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _fixed_layout(table, widths)
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        _cell_text(cell, text, bold=True, centre=True)
+    _row_flags(table.rows[0]._tr, header=True)
+    template = table.rows[1]._tr
+    for k, cell in enumerate(table.rows[1].cells):
+        _cell_text(cell, "0", centre=k != 1)
+    _row_flags(template, header=False)
+    parent = template.getparent()
+    parent.remove(template)
+    for row in rows:
+        tr = deepcopy(template)
+        for t, text in zip(tr.iter(qn("w:t")), row, strict=True):
+            t.text = text
+            if text != text.strip():
+                t.set(qn("xml:space"), "preserve")
+        parent.append(tr)
+    return table
+
+
+def _fixed_layout(table, widths) -> None:
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        col.w = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Mm(width)
+
+
+def _row_flags(tr, *, header: bool) -> None:
+    """No row splits across pages; the header row repeats on each page."""
+    tr_pr = tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))
 
 
 @dataclass

@@ -30,7 +30,7 @@ from reports.builders.workbook_progress import (
     trends_sheet,
 )
 from reports.builders.workbook_ranking import (
-    indicators_sheet,
+    indicators_sheets,
     levels_sheet,
     pillars_sheet,
     summary_sheet,
@@ -58,14 +58,14 @@ def workbook_bytes(
     for section in report.sections:
         pillars_sheet(book=book, section=section)
     for section in report.sections:
-        indicators_sheet(book=book, section=section)
+        indicators_sheets(book=book, section=section)
     gaps_sheet(book=book)
     if report.comments:
         comments_sheet(book=book)
     progress_sheet(book=book)
     trends_sheet(book=book)
     if native_charts:
-        add_native_charts(wb, report, labels, book.chart_data)
+        add_native_charts(wb, report, book.print_labels, book.chart_data)
     if images:
         heat_maps_sheet(book=book)
         rank_intervals_sheet(book=book)

@@ -10,6 +10,7 @@ those cells, so a reader who filters or edits the data sees the charts follow.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -17,11 +18,19 @@ import numpy as np
 from openpyxl.chart import BarChart, LineChart, RadarChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
 
-from common.xlsx import BOLD, PERCENT, SheetWriter, share, sheet_title, value_share
+from common.xlsx import BOLD, PERCENT, share, sheet_title, value_share
 from reports.builders.data import Report, Section
+from reports.builders.workbook_print import (
+    ROW_PT,
+    PagePlacer,
+    PrintSheet,
+    column_px,
+    localised,
+    page_box,
+)
 
 MAX_BARS = 50
-CHART_ROWS = 22
+CHART_COLUMN = 9.0
 
 
 @dataclass
@@ -40,38 +49,45 @@ class ChartData:
 def add_native_charts(
     wb, report: Report, labels: Mapping[str, str], data: ChartData
 ) -> None:
-    charts_sheet = wb.create_sheet(sheet_title(labels["sheet_charts"]))
-    source = SheetWriter(
-        wb, sheet_title(labels["sheet_chart_data"]), [30, *([12] * 12)]
+    """The Charts sheet, one chart a landscape page, and the Chart data sheet;
+    ``labels`` hold the campaign's name for the page header (``campaign_name``)."""
+    width, _height, rows = page_box(portrait=False)
+    columns = math.floor(width / column_px(CHART_COLUMN))
+    charts_sheet = PrintSheet(
+        wb,
+        sheet_title(labels["sheet_charts"]),
+        [CHART_COLUMN] * columns,
+        lang=report.lang,
     )
-    place = _Placer(charts_sheet)
+    source = PrintSheet(
+        wb,
+        sheet_title(labels["sheet_chart_data"]),
+        [30, *([12] * 12)],
+        lang=report.lang,
+    )
+    percent = localised("0%", report.lang)
+    placer = PagePlacer(charts_sheet.sheet, row=1, page_rows=rows)
+
+    def place(chart) -> None:
+        chart.width = columns * column_px(CHART_COLUMN) / 96 * 2.54 - 0.5
+        chart.height = (rows - 2) * ROW_PT / 72 * 2.54
+        placer.place(chart, rows - 2)
+
     for _section, group, title, first, last in data.ranking:
         if last >= first:
-            place(_ranking_chart(labels, group, title, first, last))
+            place(_ranking_chart(labels, group, title, first, last, percent))
     for section, title, head, first, last in data.levels:
         if last >= first:
             place(_levels_chart(labels, section, title, head, first, last))
     for section in report.sections:
         for group in section.groups():
-            chart = _radar_chart(labels, source, section, group)
+            chart = _radar_chart(labels, source, section, group, percent)
             if chart is not None:
                 place(chart)
     if len(report.years) > 1 and data.trends:
-        place(_trend_chart(labels, source, report.years, data.trends))
-
-
-class _Placer:
-    """Anchors charts two per row band on the chart sheet."""
-
-    def __init__(self, sheet):
-        self.sheet, self.count = sheet, 0
-
-    def __call__(self, chart) -> None:
-        column = "A" if self.count % 2 == 0 else "K"
-        row = 1 + (self.count // 2) * CHART_ROWS
-        chart.width, chart.height = 17, 10
-        self.sheet.add_chart(chart, f"{column}{row}")
-        self.count += 1
+        place(_trend_chart(labels, source, report.years, data.trends, percent))
+    charts_sheet.finish(labels, last_row=max(placer.row - 1, 1), columns=columns)
+    source.finish(labels)
 
 
 def axes_visible(chart) -> None:
@@ -80,7 +96,7 @@ def axes_visible(chart) -> None:
     chart.y_axis.delete = False
 
 
-def _ranking_chart(labels, group: str, sheet: str, first: int, last: int):
+def _ranking_chart(labels, group: str, sheet: str, first: int, last: int, percent):
     n = last - first + 1
     chart = BarChart()
     chart.type = "bar"
@@ -95,7 +111,7 @@ def _ranking_chart(labels, group: str, sheet: str, first: int, last: int):
     text_categories(chart, cats)
     chart.legend = None
     chart.x_axis.scaling.orientation = "maxMin"
-    chart.y_axis.number_format = PERCENT
+    chart.y_axis.number_format = percent
     chart.y_axis.scaling.min = 0
     chart.y_axis.scaling.max = 1
     axes_visible(chart)
@@ -118,7 +134,7 @@ def _levels_chart(
     return chart
 
 
-def _radar_chart(labels, source: SheetWriter, section: Section, group: str):
+def _radar_chart(labels, source: PrintSheet, section: Section, group: str, percent):
     rows = [i for i in section.group_rows(group) if section.units[i].rank is not None]
     if not rows or not section.pillars:
         return None
@@ -146,12 +162,14 @@ def _radar_chart(labels, source: SheetWriter, section: Section, group: str):
     text_categories(
         chart, sheet_ref(source.title, 2, head, head, max_col=1 + len(section.pillars))
     )
-    chart.y_axis.number_format = "0%"
+    chart.y_axis.number_format = percent
     axes_visible(chart)
     return chart
 
 
-def _trend_chart(labels, source: SheetWriter, years: list[int], trends: list[tuple]):
+def _trend_chart(
+    labels, source: PrintSheet, years: list[int], trends: list[tuple], percent
+):
     source.blank()
     head = source.header([labels["group"], *(str(y) for y in years)])
     fmts = [None, *([PERCENT] * len(years))]
@@ -164,7 +182,7 @@ def _trend_chart(labels, source: SheetWriter, years: list[int], trends: list[tup
     text_categories(
         chart, sheet_ref(source.title, 2, head, head, max_col=1 + len(years))
     )
-    chart.y_axis.number_format = "0%"
+    chart.y_axis.number_format = percent
     axes_visible(chart)
     return chart
 

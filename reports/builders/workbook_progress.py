@@ -18,12 +18,12 @@ from common.xlsx import (
     POINTS,
     RANK_CHANGE,
     TITLE,
-    SheetWriter,
     share,
     value_share,
 )
 from reports.builders.data import Report, Section, data_digest
 from reports.builders.workbook_book import Book
+from reports.builders.workbook_print import fit
 
 
 def gaps_sheet(*, book: Book) -> None:
@@ -31,10 +31,12 @@ def gaps_sheet(*, book: Book) -> None:
     largest gap first."""
     lb = book.labels
     full = not book.report.committee
-    sheet = SheetWriter(
-        book.wb,
+    units = [u for section in book.report.sections for u in section.units]
+    sheet = book.sheet(
         book.title("sheet_gaps"),
-        [26, 14, 36, 10, 50, 9, 9, 9, 9, 40, 40],
+        [fit([u.group for u in units], 10, 16), fit([u.code for u in units], 7, 12)]
+        + [fit([u.name for u in units], 16, 28), 8, 36 if full else 50]
+        + [10, 10, 10, 10, 30, 30],
         freeze="D4",
     )
     book.heading(sheet, lb["title_gaps"])
@@ -49,6 +51,7 @@ def gaps_sheet(*, book: Book) -> None:
     if full:
         columns += [lb["comment"], lb["explanation"]]
     head = sheet.header(columns)
+    sheet.repeat(1, head)
     notes = {(c.unit_code, c.indicator_code): c for c in book.report.comments}
     fmts = [None] * 5 + [POINTS] * 4
     for section, i, j, gap in _gap_rows(book.report):
@@ -62,15 +65,20 @@ def gaps_sheet(*, book: Book) -> None:
         if full:
             note = notes.get((unit.code, ind.code))
             row += [note.comment, note.explanation] if note else []
-        sheet.append(row, fmts)
+        sheet.append(row, fmts, wrap=(4, 9, 10) if full else (4,))
     sheet.filter(head, sheet.row, len(columns))
+    book.finish(sheet, columns=len(columns))
 
 
 def comments_sheet(*, book: Book) -> None:
     """Each unit's comments and the reviewers' explanations, one answer a row."""
     lb = book.labels
-    sheet = SheetWriter(
-        book.wb, book.title("sheet_comments"), [14, 36, 12, 60, 60], freeze="A4"
+    comments = book.report.comments
+    sheet = book.sheet(
+        book.title("sheet_comments"),
+        [fit([c.unit_code for c in comments], 7, 12)]
+        + [fit([c.unit_name for c in comments], 16, 28), 8, 45, 45],
+        freeze="A4",
     )
     book.heading(sheet, lb["title_comments"])
     head = sheet.header(
@@ -82,6 +90,7 @@ def comments_sheet(*, book: Book) -> None:
             lb["explanation"],
         ]
     )
+    sheet.repeat(1, head)
     for c in book.report.comments:
         sheet.append(
             [
@@ -90,18 +99,22 @@ def comments_sheet(*, book: Book) -> None:
                 c.indicator_code,
                 c.comment or None,
                 c.explanation or None,
-            ]
+            ],
+            wrap=(3, 4),
         )
     sheet.filter(head, sheet.row, 5)
+    book.finish(sheet)
 
 
 def progress_sheet(*, book: Book) -> None:
     """How far each unit got: its state, submission and share of answers."""
     lb = book.labels
-    sheet = SheetWriter(
-        book.wb,
+    units = [u for section in book.report.sections for u in section.units]
+    sheet = book.sheet(
         book.title("sheet_progress"),
-        [26, 14, 36, 22, 10, 17, 10, 10, 10],
+        [fit([u.group for u in units], 10, 24), fit([u.code for u in units], 7, 14)]
+        + [fit([u.name for u in units], 16, 36), fit([u.state for u in units], 10, 22)]
+        + [9, 16, 10, 11, 10],
         freeze="D4",
     )
     book.heading(sheet, lb["title_progress"])
@@ -118,6 +131,7 @@ def progress_sheet(*, book: Book) -> None:
             lb["percent_answered"],
         ]
     )
+    sheet.repeat(1, head)
     fmts = [None] * 5 + [DATETIME, INTEGER, INTEGER, PERCENT]
     for section in book.report.sections:
         for group in section.groups():
@@ -140,15 +154,17 @@ def progress_sheet(*, book: Book) -> None:
                     fmts,
                 )
     sheet.filter(head, sheet.row, 9)
+    book.finish(sheet)
 
 
 def trends_sheet(*, book: Book) -> None:
     """Each unit's percentage and rank in each year, and the change since last year."""
     lb, years = book.labels, book.report.years
-    sheet = SheetWriter(
-        book.wb,
+    units = [u for section in book.report.sections for u in section.units]
+    sheet = book.sheet(
         book.title("sheet_trends"),
-        [26, 14, 36, *([10] * (2 * len(years) + 2))],
+        [fit([u.group for u in units], 10, 24), fit([u.code for u in units], 7, 14)]
+        + [fit([u.name for u in units], 16, 36), *([9] * (2 * len(years) + 2))],
         freeze="D4",
     )
     book.heading(sheet, lb["title_trends"])
@@ -156,6 +172,7 @@ def trends_sheet(*, book: Book) -> None:
     for year in years:
         columns += [f"{lb['percent']} {year}", f"{lb['rank']} {year}"]
     head = sheet.header([*columns, lb["value_change"], lb["rank_change"]])
+    sheet.repeat(1, head)
     fmts = [None] * 3 + [PERCENT, INTEGER] * len(years) + [PERCENT_CHANGE, RANK_CHANGE]
     for section in book.report.sections:
         history = _history(section, len(years))
@@ -179,12 +196,14 @@ def trends_sheet(*, book: Book) -> None:
                 (section, group, [value_share(float(m)) for m in means])
             )
     sheet.filter(head, sheet.row, len(columns) + 2)
+    book.finish(sheet)
 
 
 def method_sheet(*, book: Book) -> None:
     """The campaign, the framework versions, the level thresholds and the rules."""
     lb, report = book.labels, book.report
-    sheet = SheetWriter(book.wb, book.title("sheet_method"), [34, 90])
+    sheet = book.sheet(book.title("sheet_method"), [34, 80], portrait=True)
+    sheet.sheet.row_dimensions[1].height = 22
     sheet.append([lb["title_method"]], font=TITLE)
     sheet.blank()
     rows = [
@@ -207,6 +226,7 @@ def method_sheet(*, book: Book) -> None:
             [key, value],
             [None, DATETIME if key == lb["generated_at"] else None],
             font=None,
+            wrap=(1,),
         )
     for section in report.sections:
         sheet.blank()
@@ -227,7 +247,8 @@ def method_sheet(*, book: Book) -> None:
     sheet.blank()
     sheet.append([lb["rules"]], font=BOLD)
     for name, text in report.rules:
-        sheet.append([name, text])
+        sheet.append([name, text], wrap=(0, 1))
+    book.finish(sheet)
 
 
 def _gap_rows(report: Report):

@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from common.figures import percent_of_value
 from reports.builders import charts
 from reports.builders.data import Section, UnitRow
 from reports.services.data import report_data
@@ -38,21 +39,29 @@ class GroupView:
     radar_svg: str
     ranking_svg: str  # inside the page; empty: at ranking_chart
     ranking_chart: str
+    ranking_table: dict  # the chart's figures: caption, head, rows
+    radar_table: dict
 
 
 def campaign_dashboard(*, campaign: Campaign, lang: str) -> dict:
     """Ranking per group, level counts, pillar profile and YoY as SVG."""
     kept = analysis_stored(
         campaign=campaign,
-        kind=f"dashboard:{lang}",
+        kind=f"dashboard-2:{lang}",
         build=lambda: (_build(campaign, lang)[0], b""),
     ).payload
     return {
         "published": kept["published"],
         "results_version": campaign.results_version,
         "groups": [_group_view(group) for group in kept["groups"]],
-        "levels_svg": [mark_safe(svg) for svg in kept["levels_svg"]],  # noqa: S308
+        "levels": [
+            {"svg": mark_safe(svg), "table": table}  # noqa: S308 - from matplotlib
+            for svg, table in zip(
+                kept["levels_svg"], kept["levels_tables"], strict=True
+            )
+        ],
         "trend_svg": mark_safe(kept["trend_svg"]),  # noqa: S308 - from matplotlib
+        "trend_table": kept["trend_table"],
     }
 
 
@@ -60,7 +69,7 @@ def dashboard_chart(*, campaign: Campaign, lang: str, name: str) -> str | None:
     """One of the dashboard's charts kept apart from the page (SVG text)."""
     kept = analysis_stored(
         campaign=campaign,
-        kind=f"charts:{lang}",
+        kind=f"charts-2:{lang}",
         build=lambda: (_build(campaign, lang)[1], b""),
     ).payload
     return kept.get(name)
@@ -103,6 +112,8 @@ def _group_view(group: dict) -> GroupView:
         radar_svg=mark_safe(group["radar_svg"]),  # noqa: S308 - from matplotlib
         ranking_svg=mark_safe(group["ranking_svg"]),  # noqa: S308
         ranking_chart=group["ranking_chart"],
+        ranking_table=group["ranking_table"],
+        radar_table=group["radar_table"],
     )
 
 
@@ -115,18 +126,22 @@ def _build(campaign: Campaign, lang: str) -> tuple[dict, dict]:
         )
         apart: dict[str, str] = {}
         groups = [
-            _group(section, group, apart, f"ranking-{s}-{g}")
+            _group(section, group, apart, f"ranking-{s}-{g}", lang)
             for s, section in enumerate(report.sections)
             for g, group in enumerate(section.groups())
         ]
+        levels = [_levels(section) for section in report.sections]
+        trend = _trend(report, lang) if len(report.years) > 1 else ("", {})
         page = {
             "published": report.published,
             "groups": groups,
-            "levels_svg": [_levels(section) for section in report.sections],
-            "trend_svg": _trend(report) if len(report.years) > 1 else "",
+            "levels_svg": [svg for svg, _table in levels],
+            "levels_tables": [table for _svg, table in levels],
+            "trend_svg": trend[0],
+            "trend_table": trend[1],
         }
     analysis_stored(
-        campaign=campaign, kind=f"charts:{lang}", build=lambda: (apart, b"")
+        campaign=campaign, kind=f"charts-2:{lang}", build=lambda: (apart, b"")
     )
     return page, apart
 
@@ -156,19 +171,34 @@ def _text(value) -> str | None:
     return None if value is None else str(value)
 
 
-def _group(section: Section, group: str, apart: dict, name: str) -> dict:
+def _table(caption: str, head: list[str], rows: list[list]) -> dict:
+    """A chart's figures as the page's table beside it."""
+    return {"caption": caption, "head": head, "rows": rows}
+
+
+def _group(section: Section, group: str, apart: dict, name: str, lang: str) -> dict:
     rows = section.group_rows(group)
     units = [section.units[i] for i in rows]
     ranked = [i for i in rows if section.units[i].ranked and section.units[i].rank]
     counts = [
         (lv.name, sum(u.level == lv.code for u in units)) for lv in section.levels
     ]
+    ranking_title = _("Ranking – %(group)s") % {"group": group}
     ranking = _svg(
         charts.ranking_bars_svg(
             units=[section.units[i].name for i in ranked],
             values=[section.units[i].value for i in ranked],
-            title=_("Ranking – %(group)s") % {"group": group},
+            title=ranking_title,
+            lang=lang,
         )
+    )
+    ranking_table = _table(
+        ranking_title,
+        [_("Unit"), _("Rank"), "%"],
+        [
+            [u.name, u.rank, _percent(u.percent, lang)]
+            for u in (section.units[i] for i in ranked[: charts.MAX_LABELS])
+        ],
     )
     if len(units) > 2 * SHOWN:
         apart[name] = ranking
@@ -179,10 +209,17 @@ def _group(section: Section, group: str, apart: dict, name: str) -> dict:
     with np.errstate(all="ignore"):
         mean = np.nanmean(section.pillar_values[rows], axis=0) if rows else []
     series.append((_("Group mean"), mean))
+    radar_title = _("Pillar profile – %(group)s") % {"group": group}
     radar = charts.radar_svg(
         axes=[p.code for p in section.pillars],
         series=series,
-        title=_("Pillar profile – %(group)s") % {"group": group},
+        title=radar_title,
+        lang=lang,
+    )
+    radar_table = _table(
+        radar_title,
+        [_("Unit"), *(f"{p.code}. {p.name}" for p in section.pillars)],
+        [[name, *(_share(v, lang) for v in values)] for name, values in series],
     )
     return {
         "name": group,
@@ -191,10 +228,12 @@ def _group(section: Section, group: str, apart: dict, name: str) -> dict:
         "radar_svg": _svg(radar),
         "ranking_svg": "" if name in apart else ranking,
         "ranking_chart": name if name in apart else "",
+        "ranking_table": ranking_table,
+        "radar_table": radar_table,
     }
 
 
-def _levels(section: Section) -> str:
+def _levels(section: Section) -> tuple[str, dict]:
     groups = section.groups()
     counts = np.array(
         [
@@ -205,25 +244,37 @@ def _levels(section: Section) -> str:
             for g in groups
         ]
     )
-    return _svg(
-        charts.level_counts_svg(
-            groups=groups,
-            levels=[lv.name for lv in section.levels],
-            counts=counts,
-            title=_("Units per level – %(framework)s") % {"framework": section.title},
-        )
+    title = _("Units per level – %(framework)s") % {"framework": section.title}
+    names = [lv.name for lv in section.levels]
+    svg = charts.level_counts_svg(
+        groups=groups, levels=names, counts=counts, title=title
     )
+    rows = [[g, *map(int, row)] for g, row in zip(groups, counts, strict=True)]
+    return _svg(svg), _table(title, [_("Ranking group"), *names], rows)
 
 
-def _trend(report) -> str:
+def _trend(report, lang: str) -> tuple[str, dict]:
     series = []
     for section in report.sections:
         for group in section.groups():
             rows = section.group_rows(group)
             with np.errstate(all="ignore"):
                 series.append((group, np.nanmean(section.history[rows], axis=0)))
-    return _svg(
-        charts.trend_lines_svg(
-            years=report.years, series=series, title=_("Mean total % per year")
-        )
+    title = _("Mean total % per year")
+    svg = charts.trend_lines_svg(
+        years=report.years, series=series, title=title, lang=lang
     )
+    rows = [[name, *(_share(v, lang) for v in values)] for name, values in series]
+    head = [_("Ranking group"), *(str(y) for y in report.years)]
+    return _svg(svg), _table(title, head, rows)
+
+
+def _share(value, lang: str) -> str:
+    """A value (0–1) as the page writes a percentage, rounded once."""
+    return _percent(percent_of_value(None if value is None else float(value)), lang)
+
+
+def _percent(value, lang: str) -> str:
+    if value is None:
+        return "–"
+    return charts.percent_text(float(value), 2, lang)

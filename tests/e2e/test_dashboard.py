@@ -2,6 +2,7 @@
 charts render, no unit's comment or reviewer's explanation shows, and the pages
 are kept as screenshots in docs/screenshots/."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,48 @@ def test_committee_viewer_sees_dashboard_and_scorecard(
     page.locator("nav.actions a[href$='/self-report/']").click()
     page.wait_for_url("**/self-report/")
     _no_free_text(page)
+
+
+def _charts(page) -> list[dict]:
+    """Each chart of the dashboard: its width, its hover titles, its table."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('figure.chart')].map(figure => {
+            const chart = figure.querySelector(':scope > svg, :scope > img');
+            return {
+                width: chart.getBoundingClientRect().width,
+                titles: figure.querySelectorAll('svg g > title').length,
+                rows: figure.querySelectorAll('details.chart-data tbody tr').length,
+            };
+        })"""
+    )
+
+
+def test_dashboard_charts_are_readable_with_their_figures(
+    live_server, page, committee_viewer
+):
+    campaign: Campaign = committee_viewer
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _log_in(page, live_server)
+    page.goto(f"{live_server.url}/reports/campaigns/{campaign.pk}/")
+    charts = _charts(page)
+    # Levels, trend, and per group (2) ranking and radar.
+    assert len(charts) == 6
+    for chart in charts:
+        assert chart["width"] >= 600, chart
+        assert chart["titles"] > 0, chart
+        assert chart["rows"] > 0, chart
+    bar = page.locator("figure.chart svg g[id^=bar-] > title").first
+    assert re.fullmatch(r".+: \d{1,3},\d\d %", bar.text_content())
+    details = page.locator("details.chart-data").first
+    details.locator("summary").click()
+    assert details.locator("table").is_visible()
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-charts.png"), full_page=False)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+        "the page scrolls sideways on a phone"
+    )
+    widths = [c["width"] for c in _charts(page)]
+    assert min(widths) >= 300
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-phone.png"), full_page=False)

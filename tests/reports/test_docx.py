@@ -3,6 +3,9 @@
 from io import BytesIO
 
 from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
+from docx.shared import Mm
 
 from reports.builders.docx import AnswerLine, SelfReport, annex_docx_bytes, number_vi
 from reports.labels import report_labels
@@ -55,3 +58,36 @@ def test_self_report_lists_answers_and_evidence():
     cells = [c.text for c in document.tables[0].rows[1].cells]
     assert cells[0] == "1.1" and "- ghi chú" in cells[1]
     assert cells[3] == "8,50 / 10,00" and "12/QĐ-UBND" in cells[4]
+
+
+def _annex(report):
+    return Document(BytesIO(annex_docx_bytes(report, report_labels("vi"))))
+
+
+def test_annex_columns_fit_the_names_and_the_header_repeats():
+    long = "Phường Nguyễn Thị Minh Khai"
+    report = synthetic_report(n_units=60, n_indicators=4, names={2: long})
+    document = _annex(report)
+    section = document.sections[0]
+    assert section.orientation == WD_ORIENT.PORTRAIT
+    table = document.tables[0]
+    grid = [col.w for col in table._tbl.tblGrid.gridCol_lst]
+    printable = section.page_width - section.left_margin - section.right_margin
+    assert sum(grid) <= printable + Mm(1)
+    assert grid[1] >= Mm(2.5 * len(long))  # the longest name on one line
+    assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+    rows = table._tbl.tr_lst
+    assert rows[0].trPr.find(qn("w:tblHeader")) is not None
+    assert all(tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)
+    assert all(tr.trPr.find(qn("w:tblHeader")) is None for tr in rows[1:])
+    names = [tr.tc_lst[1].xpath("string(.)") for tr in rows[1:]]
+    assert long in names and len(rows) == 1 + 30
+
+
+def test_annex_turns_landscape_when_the_names_need_it():
+    long = "Ủy ban nhân dân " * 7
+    report = synthetic_report(n_units=6, n_indicators=4, names={0: long.strip()})
+    section = _annex(report).sections[0]
+    assert section.orientation == WD_ORIENT.LANDSCAPE
+    assert abs(section.page_width - Mm(297)) < Mm(0.1)
+    assert abs(section.page_height - Mm(210)) < Mm(0.1)

@@ -83,7 +83,8 @@ def _workbook(campaign) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
         if row[6].value is not None:
             # The cell holds exactly the figure shown: nothing left for Excel to round.
             summary[row[2].value] = Decimal(repr(row[6].value)) * 100
-    for row in book[labels["sheet_pillars"]].iter_rows(min_row=4):
+    # Title, campaign, colour key, header: the units from row 5.
+    for row in book[labels["sheet_pillars"]].iter_rows(min_row=5):
         if row[-1].value is not None:
             pillars[row[2].value] = Decimal(repr(row[-1].value)) * 100
     return summary, pillars
