@@ -248,6 +248,7 @@ def _radar(card: Scorecard, lang: str) -> str:
                 (_("Group mean"), [_nan(p.group_mean) for p in card.pillars]),
             ],
             title=_("Pillar profile against the group mean"),
+            lang=lang,
         )
     text = content.decode("utf-8")
     return text[text.index("<svg") :]

@@ -9,7 +9,11 @@ from docx import Document
 
 import scoring
 from reports.labels import report_labels
-from reports.services.unit import unit_scorecard, unit_self_report
+from reports.services.unit import (
+    unit_scorecard,
+    unit_scorecard_page,
+    unit_self_report,
+)
 from survey.models import (
     Answer,
     Assessment,
@@ -275,3 +279,10 @@ def test_dashboard_rows_link_to_the_scorecards(client, campaign, committee):
     for assessment in campaign.assessments.all():
         url = reverse("reports:scorecard", args=[assessment.pk])
         assert url.encode() in body
+
+
+def test_the_radars_percentages_follow_the_scorecards_language(assessment):
+    vietnamese = unit_scorecard_page(assessment=assessment, lang="vi")["radar_svg"]
+    english = unit_scorecard_page(assessment=assessment, lang="en")["radar_svg"]
+    assert "20 %" in vietnamese and "20%" not in vietnamese
+    assert "20%" in english and "20 %" not in english
