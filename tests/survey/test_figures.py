@@ -101,7 +101,7 @@ def _figure(html: str, name: str) -> Decimal:
 
 
 def _self_cell(html: str) -> tuple[Decimal, Decimal]:
-    match = re.search(r'data-figure="self">([^<]*)</td>', html)
+    match = re.search(r'data-figure="self"[^>]*>([^<]*)</td>', html)
     points, maximum = match.group(1).split("/")
     return _number(points), _number(maximum)
 
