@@ -184,7 +184,12 @@ def _value(percent: float, lang: str) -> str:
 
 
 def level_counts_svg(
-    *, groups: Sequence[str], levels: Sequence[str], counts: np.ndarray, title: str
+    *,
+    groups: Sequence[str],
+    levels: Sequence[str],
+    counts: np.ndarray,
+    title: str,
+    lang: str = "vi",
 ) -> bytes:
     """Stacked bars: how many units of each group reached each level; each
     segment titled with its group, level and count."""
@@ -202,6 +207,8 @@ def level_counts_svg(
             titles[f"level-{k}-{g}"] = f"{names[g]} – {level}: {int(data[g, k])}"
         left += data[:, k]
     ax.invert_yaxis()
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # units are counted whole
+    _number_axis(ax.xaxis, lang)
     ax.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.12),

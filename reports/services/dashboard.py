@@ -130,7 +130,7 @@ def _build(campaign: Campaign, lang: str) -> tuple[dict, dict]:
             for s, section in enumerate(report.sections)
             for g, group in enumerate(section.groups())
         ]
-        levels = [_levels(section) for section in report.sections]
+        levels = [_levels(section, lang) for section in report.sections]
         trend = _trend(report, lang) if len(report.years) > 1 else ("", {})
         page = {
             "published": report.published,
@@ -233,7 +233,7 @@ def _group(section: Section, group: str, apart: dict, name: str, lang: str) -> d
     }
 
 
-def _levels(section: Section) -> tuple[str, dict]:
+def _levels(section: Section, lang: str) -> tuple[str, dict]:
     groups = section.groups()
     counts = np.array(
         [
@@ -247,7 +247,7 @@ def _levels(section: Section) -> tuple[str, dict]:
     title = _("Units per level – %(framework)s") % {"framework": section.title}
     names = [lv.name for lv in section.levels]
     svg = charts.level_counts_svg(
-        groups=groups, levels=names, counts=counts, title=title
+        groups=groups, levels=names, counts=counts, title=title, lang=lang
     )
     rows = [[g, *map(int, row)] for g, row in zip(groups, counts, strict=True)]
     return _svg(svg), _table(title, [_("Ranking group"), *names], rows)
