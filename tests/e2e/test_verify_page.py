@@ -260,3 +260,42 @@ def test_two_columns_on_a_desktop_stacked_on_a_phone(
         item.evaluate("element => element.scrollIntoView()")
         page.screenshot(path=str(SHOTS / "verify-desktop.png"))
     page.context.close()
+
+
+def test_the_verdict_that_verifies_the_unit_closes_the_other_forms(
+    browser, live_server, world
+):
+    for code in ("1.1", "1.2", "2.1", "2.2", "T.1"):
+        answer_verdict(
+            assessment=world.assessment,
+            node=world.nodes[code],
+            user=world.reviewer,
+            verdict="agree",
+        )
+    page = page_for(browser, live_server, world.reviewer)
+    page.goto(verify_url(live_server, world))
+    page.evaluate("window.stayed = true")
+    closed = page.locator(".v-closed")
+    assert not closed.is_visible()
+    assert page.locator("form.v-verdict:visible").count() == 6
+    item = item_of(page, world, "1.3")
+    item.locator("button.v-agree").click()
+    item.locator(".v-saved.ok").wait_for()
+    closed.wait_for()
+    assert "đã được thẩm định" in closed.inner_text()
+    assert page.locator(".v-state").inner_text() == "Đã thẩm định"
+    assert page.locator("form.v-verdict:visible button:visible").count() == 0
+    assert page.locator("form.v-verdict:visible").count() == 1  # its confirmation
+    assert item.locator(".v-saved.ok").is_visible()
+    for hidden in ("form.v-return", "details.v-comment-box"):
+        assert page.locator(f"{hidden}:visible").count() == 0
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(SHOTS / "verify-verified-desktop.png"))
+    page.keyboard.press("j")
+    page.keyboard.press("a")  # nothing left to agree with
+    assert page.evaluate("window.stayed") is True
+    assert Assessment.objects.get(pk=world.assessment.pk).state == "verified"
+    page.reload()
+    assert closed.is_visible()
+    assert page.locator("form.v-verdict").count() == 0
+    page.context.close()
