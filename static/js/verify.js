@@ -52,6 +52,9 @@
       line.append(strong);
     }
     if (data.verified_value) line.append(" · " + data.verified_value);
+    var picked = { agreed: "agree", disagreed: "disagree" }[data.status];
+    var radio = picked && form.querySelector("input[type=radio][value='" + picked + "']");
+    if (radio) radio.checked = true;
     var version = form.querySelector("input[name$='-version']");
     if (version) version.value = data.version;
   }
@@ -153,10 +156,7 @@
         form.querySelectorAll("input, select, textarea, button").forEach(function (el) {
           el.disabled = true;
         });
-        form.querySelector(".v-actions").querySelectorAll("button").forEach(function (el) {
-          el.hidden = true;
-        });
-        form.querySelectorAll(".field").forEach(function (el) { el.hidden = true; });
+        form.querySelectorAll("button, .field").forEach(function (el) { el.hidden = true; });
       } else {
         form.hidden = true;
       }
