@@ -1,7 +1,8 @@
 // The verify page: a verdict is sent without leaving the page and confirmed at its
 // item ("Saved at HH:MM:SS", the new status and points); a refused verdict shows its
 // errors at its fields, a verdict on an answer changed meanwhile shows the answer as
-// it is now (409). Filters apply in place when the page holds every item; j/k move
+// it is now (409); the verdict that verifies the assessment closes every form.
+// Filters apply in place when the page holds every item; j/k move
 // between items and a agrees with the item shown. Without this script every form
 // posts and the server answers with a page.
 (function () {
@@ -51,6 +52,9 @@
       line.append(strong);
     }
     if (data.verified_value) line.append(" · " + data.verified_value);
+    var picked = { agreed: "agree", disagreed: "disagree" }[data.status];
+    var radio = picked && form.querySelector("input[type=radio][value='" + picked + "']");
+    if (radio) radio.checked = true;
     var version = form.querySelector("input[name$='-version']");
     if (version) version.value = data.version;
   }
@@ -105,6 +109,7 @@
         var state = root.querySelector(".v-state");
         if (state && data.state_display) state.textContent = data.state_display;
         recount();
+        if (data.reviewable === false) close(form);
         return true;
       }
       note.textContent = "";
@@ -141,6 +146,28 @@
       note.className = "v-saved failed";
       return false;
     });
+  }
+
+  // The verdict just saved verified the assessment: no form may change it any more.
+  // The item saved keeps its confirmation; the others lose their forms.
+  function close(saved) {
+    root.querySelectorAll("form.v-verdict").forEach(function (form) {
+      if (form === saved) {
+        form.querySelectorAll("input, select, textarea, button").forEach(function (el) {
+          el.disabled = true;
+        });
+        form.querySelectorAll("button, .field").forEach(function (el) { el.hidden = true; });
+      } else {
+        form.hidden = true;
+      }
+    });
+    root.querySelectorAll("form.v-remaining, form.v-return, details.v-comment-box")
+      .forEach(function (el) { el.hidden = true; });
+    var note = root.querySelector(".v-closed");
+    if (note) {
+      note.textContent = msg("closed");
+      note.hidden = false;
+    }
   }
 
   root.addEventListener("submit", function (event) {
@@ -198,7 +225,7 @@
     else if (event.key === "k") { event.preventDefault(); step(-1); }
     else if (event.key === "a" && current) {
       var agree = current.querySelector("button.v-agree");
-      if (!agree) return;
+      if (!agree || agree.disabled || agree.form.hidden) return;
       event.preventDefault();
       var item = current;
       send(agree.form, agree).then(function (ok) {

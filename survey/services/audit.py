@@ -41,12 +41,43 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event to the audit trail (who, when, what, before and after);
     ``ip`` defaults to the address of the request being served."""
+    event = audit_event(
+        actor=actor,
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        assessment_id=assessment_id,
+        before=before,
+        after=after,
+        reason=reason,
+        ip=ip,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def audit_event(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    assessment_id: int | None = None,
+    before: Any = None,
+    after: Any = None,
+    reason: str = "",
+    ip: str | None = None,
+) -> AuditEvent:
+    """The event :func:`audit_record` appends, not saved yet: many of them are
+    appended at once with ``AuditEvent.objects.bulk_create``."""
     if ip is None:
         ip = _current_ip.get()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         object_type=object_type,

@@ -176,6 +176,8 @@ def _saved(assessment: Assessment, node: Node, answer: Answer) -> dict:
         % {"time": formats.time_format(timezone.localtime(), "H:i:s")},
         "state": assessment.state,
         "state_display": str(assessment.get_state_display()),
+        # False once this verdict verified the assessment: the page closes its forms.
+        "reviewable": assessment.state in states.REVIEWABLE,
         "progress": _("%(done)s of %(total)s indicators have a verdict.")
         % {
             "done": assessment.answers.filter(

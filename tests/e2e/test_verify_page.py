@@ -113,6 +113,7 @@ def test_a_verdict_is_saved_without_a_reload(browser, live_server, world):
     assert item.locator(".error").count() == 0
     assert item.locator(".v-verified").inner_text() == "9,5"
     assert item.get_attribute("data-status") == "disagreed"
+    assert item.locator(f"#id_v{pk}-verdict_1").is_checked()
     assert page.evaluate("window.stayed") is True
     answer = world.answer("1.3")
     assert (answer.review_status, answer.verified_points) == (
@@ -162,6 +163,7 @@ def test_keys_move_between_items_and_agree_but_never_while_typing(
     assert page.evaluate("document.activeElement.id") == f"ind-{world.nodes['1.1'].pk}"
     page.keyboard.press("a")
     item_of(page, world, "1.1").locator(".v-saved.ok").wait_for()
+    assert item_of(page, world, "1.1").locator("input[value=agree]").is_checked()
     assert world.answer("1.1").review_status == R.AGREED
     # After agreeing, the next item is the one shown.
     page.wait_for_function(
@@ -220,6 +222,7 @@ def test_without_script_the_filters_are_links(browser, live_server, world):
     page.wait_for_url(re.compile(r"show=evidence"))
     assert page.locator("section.v-item").count() == 1
     item = item_of(page, world, "1.2")
+    item.locator("input[value=disagree]").check()  # then Agree pressed: agree wins
     with page.expect_navigation():
         item.locator("button.v-agree").click()
     assert world.answer("1.2").review_status == R.AGREED
@@ -255,8 +258,65 @@ def test_two_columns_on_a_desktop_stacked_on_a_phone(
         )
         item.scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / "verify-phone-saved.png"))
+        side = item.locator(".v-side").bounding_box()
+        before = item.locator(".v-before").bounding_box()  # after the scroll
+        assert side["y"] > before["y"] + before["height"] - 1  # the verdict under
     else:
         assert before["x"] > now["x"] and abs(before["y"] - now["y"]) < 5
+        # The verdict beside them: three columns, Agree on one line at the top.
+        side = item.locator(".v-side").bounding_box()
+        assert side["x"] > before["x"] + before["width"] - 1
+        assert abs(side["y"] - now["y"]) < 5
+        agree = item.locator("button.v-agree").bounding_box()
+        assert agree["y"] - side["y"] < 5 and agree["height"] < 45
+        # The verified points and value only once "disagree" is chosen.
+        points = item.locator("[data-name=points]")
+        assert not points.is_visible()
+        assert item.locator("[data-name=explanation] textarea").is_visible()
+        item.locator("input[value=disagree]").check()
+        assert points.is_visible()
+        assert item.locator("[data-name=number]").is_visible()
+        item.locator("input[value=agree]").check()
+        assert item.bounding_box()["height"] < 500
         item.evaluate("element => element.scrollIntoView()")
         page.screenshot(path=str(SHOTS / "verify-desktop.png"))
+    page.context.close()
+
+
+def test_the_verdict_that_verifies_the_unit_closes_the_other_forms(
+    browser, live_server, world
+):
+    for code in ("1.1", "1.2", "2.1", "2.2", "T.1"):
+        answer_verdict(
+            assessment=world.assessment,
+            node=world.nodes[code],
+            user=world.reviewer,
+            verdict="agree",
+        )
+    page = page_for(browser, live_server, world.reviewer)
+    page.goto(verify_url(live_server, world))
+    page.evaluate("window.stayed = true")
+    closed = page.locator(".v-closed")
+    assert not closed.is_visible()
+    assert page.locator("form.v-verdict:visible").count() == 6
+    item = item_of(page, world, "1.3")
+    item.locator("button.v-agree").click()
+    item.locator(".v-saved.ok").wait_for()
+    closed.wait_for()
+    assert "đã được thẩm định" in closed.inner_text()
+    assert page.locator(".v-state").inner_text() == "Đã thẩm định"
+    assert page.locator("form.v-verdict:visible button:visible").count() == 0
+    assert page.locator("form.v-verdict:visible").count() == 1  # its confirmation
+    assert item.locator(".v-saved.ok").is_visible()
+    for hidden in ("form.v-return", "details.v-comment-box"):
+        assert page.locator(f"{hidden}:visible").count() == 0
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(SHOTS / "verify-verified-desktop.png"))
+    page.keyboard.press("j")
+    page.keyboard.press("a")  # nothing left to agree with
+    assert page.evaluate("window.stayed") is True
+    assert Assessment.objects.get(pk=world.assessment.pk).state == "verified"
+    page.reload()
+    assert closed.is_visible()
+    assert page.locator("form.v-verdict").count() == 0
     page.context.close()

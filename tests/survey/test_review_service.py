@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from worlds import SECURITY, VERIFICATION, build_world
 
 from survey.errors import PermissionRefused, TransitionRefused
@@ -389,3 +391,135 @@ def test_a_verdict_on_a_version_no_longer_stored_is_refused(world):
     assert refused.value.answer.review_status == R.AGREED
     answer = world.answer("1.3")
     assert (answer.review_status, answer.version) == (R.AGREED, shown + 1)
+
+
+# Agreeing with the rest at once ------------------------------------------------------
+
+
+def _filled_world(extra: int):
+    world = build_world(shape=VERIFICATION, extra_indicators=extra)
+    world.fill()
+    for code in world.nodes:
+        if ".9" in code:
+            world.save(code, {"number": Decimal(int(code[-1]) % 6)})
+    world.assessment = world.submit()
+    return world
+
+
+def _agree_rest_queries(extra: int) -> int:
+    """Queries of agreeing with a whole unit of 6 + ``extra`` items (the world
+    rolled back after, so that another can be built)."""
+    with transaction.atomic():
+        world = _filled_world(extra)
+        nodes = review_scope_indicators(
+            user=world.reviewer, assessment=world.assessment
+        )
+        with CaptureQueriesContext(connection) as queries:
+            count = answers_agree_remaining(
+                assessment=world.assessment, user=world.reviewer, nodes=nodes
+            )
+        assert count == len(nodes) == 6 + extra
+        assert state(world) == A.VERIFIED
+        transaction.set_rollback(True)
+    return len(queries)
+
+
+def test_agreeing_with_the_rest_costs_the_same_queries_for_10_or_40_items():
+    small = _agree_rest_queries(4)
+    large = _agree_rest_queries(34)
+    assert small == large
+    assert large < 80
+
+
+def _outcome(world) -> dict:
+    """Everything agreeing writes, keyed by indicator so two runs compare."""
+    answers = Answer.objects.filter(assessment=world.assessment).select_related("node")
+    code_of = {str(a.pk): a.node.code for a in answers}
+    assessment = Assessment.objects.get(pk=world.assessment.pk)
+    events = AuditEvent.objects.filter(assessment_id=assessment.pk).order_by("id")
+    return {
+        "answers": sorted(
+            (
+                a.node.code,
+                a.review_status,
+                a.verified_points,
+                a.verified_value,
+                a.reviewer_explanation,
+                a.version,
+                a.self_points,
+            )
+            for a in answers
+        ),
+        "events": [
+            (
+                e.action,
+                e.object_type,
+                code_of.get(e.object_id, e.object_id),
+                e.actor_id,
+                e.before,
+                e.after,
+                e.reason,
+            )
+            for e in events
+        ],
+        "state": (assessment.state, assessment.state_version),
+        "notifications": sorted(
+            Notification.objects.filter(assessment=assessment).values_list(
+                "kind", "user_id", "node_id", "text"
+            ),
+            key=repr,
+        ),
+        "totals": sorted(
+            UnitResult.objects.filter(assessment=assessment).values_list(
+                "node_id", "self_points", "verified_points", "final_points", "level"
+            ),
+            key=repr,
+        ),
+    }
+
+
+def test_agreeing_with_the_rest_at_once_equals_agreeing_one_by_one():
+    world = _filled_world(6)
+    verdict(world, "1.3", verdict="disagree", explanation="x", points=Decimal(10))
+    Answer.objects.filter(assessment=world.assessment, node=world.nodes["1.2"]).delete()
+    nodes = review_scope_indicators(user=world.reviewer, assessment=world.assessment)
+    with transaction.atomic():
+        count = answers_agree_remaining(
+            assessment=world.assessment, user=world.reviewer, nodes=nodes
+        )
+        at_once = _outcome(world)
+        transaction.set_rollback(True)
+    one_by_one = 0
+    for node in nodes:
+        stored = Answer.objects.filter(assessment=world.assessment, node=node).first()
+        if stored is None or stored.review_status == R.PENDING:
+            verdict(world, node.code)
+            one_by_one += 1
+    assert count == one_by_one == len(nodes) - 1
+    assert at_once == _outcome(world)
+    assert at_once["state"][0] == A.VERIFIED
+    assert any(
+        kind == Notification.Kind.VERIFIED for kind, *_ in at_once["notifications"]
+    )
+    agreed = [row for row in at_once["answers"] if row[1] == R.AGREED]
+    assert len(agreed) == len(nodes) - 1
+    assert all(row[2] == row[6] for row in agreed)  # verified = the unit's own points
+
+
+def test_agreeing_with_the_rest_is_refused_outside_ones_scope():
+    world = _filled_world(0)
+    nodes = review_scope_indicators(user=world.reviewer, assessment=world.assessment)
+    with pytest.raises(PermissionRefused):
+        answers_agree_remaining(
+            assessment=world.assessment, user=world.police, nodes=nodes
+        )
+    assert not Answer.objects.filter(
+        assessment=world.assessment, review_status=R.AGREED
+    ).exists()
+    police_nodes = review_scope_indicators(
+        user=world.police, assessment=world.assessment
+    )
+    assert answers_agree_remaining(
+        assessment=world.assessment, user=world.police, nodes=police_nodes
+    ) == len(SECURITY)
+    assert world.answer("1.1").review_status == R.PENDING

@@ -254,6 +254,22 @@ def test_a_verdict_sent_as_json_is_confirmed_with_its_new_state(client, world):
     assert data["remaining_button"] == "Agree with the 5 pending items in my scope"
 
 
+def test_the_verdict_that_verifies_the_assessment_says_it_closes_the_page(
+    client, world
+):
+    client.force_login(world.reviewer)
+    data = post_verdict(client, world, "1.1").json()
+    assert (data["reviewable"], data["state"]) == (True, "in_review")
+    for code in ("1.2", "1.3", "2.1", "2.2"):
+        post_verdict(client, world, code)
+    data = post_verdict(client, world, "T.1").json()
+    assert (data["reviewable"], data["state"]) == (False, "verified")
+    assert data["remaining"] == 0
+    page = client.get(verify_url(world))
+    assert "the assessment is verified" in page.content.decode()
+    assert b'class="v-verdict"' not in page.content
+
+
 def test_a_refused_verdict_names_its_fields_once(client, world):
     client.force_login(world.reviewer)
     response = post_verdict(client, world, "1.3", verdict="disagree", points="10,5")
