@@ -17,10 +17,9 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
 from docx import Document
+from e2e_sessions import signed_in_context  # noqa: E402
 from openpyxl import load_workbook
 
 from survey.models import Answer, Assessment, Campaign, Node, User
@@ -43,20 +42,8 @@ def demo(settings):
 
 
 def page_for(browser, live_server, username: str):
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    context = browser.new_context(
-        locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", accept_downloads=True
-    )
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    user = User.objects.get(username=username)
+    context = signed_in_context(browser, live_server, user, accept_downloads=True)
     page = context.new_page()
     # Irreversible actions ask first; the person agrees.
     page.on("dialog", lambda dialog: dialog.accept())

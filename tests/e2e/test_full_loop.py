@@ -10,10 +10,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "survey"))
+from e2e_sessions import signed_in_context  # noqa: E402
 from worlds import VERIFICATION, build_world  # noqa: E402
 
 from survey.models import Answer, Assessment, Campaign, UnitResult  # noqa: E402
@@ -28,19 +27,7 @@ def world(settings):
 
 
 def page_for(browser, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
+    page = signed_in_context(browser, live_server, user).new_page()
     page.set_default_timeout(15_000)
     return page
 

@@ -7,10 +7,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "survey"))
+from e2e_sessions import signed_in_context  # noqa: E402
 from worlds import QUESTIONNAIRE, World, build_world  # noqa: E402
 
 from survey.models import Answer  # noqa: E402
@@ -26,22 +25,7 @@ def world(settings) -> World:
 
 def browser_context(browser, live_server, user, language: str):
     """A browser whose session belongs to ``user`` and speaks ``language``."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
-    context.add_cookies(
-        [
-            {"name": name, "value": value, "url": live_server.url}
-            for name, value in (
-                (
-                    settings.SESSION_COOKIE_NAME,
-                    client.cookies[settings.SESSION_COOKIE_NAME].value,
-                ),
-                (settings.LANGUAGE_COOKIE_NAME, language),
-            )
-        ]
-    )
-    return context
+    return signed_in_context(browser, live_server, user, language=language)
 
 
 def open_step(context, live_server, world: World, step: str):

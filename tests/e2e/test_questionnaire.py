@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "survey"))
+from e2e_sessions import signed_in_context  # noqa: E402
 from worlds import LEVELS, QUESTIONNAIRE, World, build_world  # noqa: E402
 
 from survey.models import (  # noqa: E402
@@ -40,19 +40,7 @@ def world(settings) -> World:
 
 def logged_in_page(browser, live_server, user):
     """A page in a new browser context whose session belongs to ``user``."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
+    page = signed_in_context(browser, live_server, user).new_page()
     page.set_default_timeout(15_000)
     return page
 

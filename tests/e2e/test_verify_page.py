@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "survey"))
+from e2e_sessions import signed_in_context  # noqa: E402
 from worlds import VERIFICATION, build_world  # noqa: E402
 
 from survey.models import Answer, Assessment, Campaign, Evidence  # noqa: E402
@@ -38,23 +39,8 @@ def world(settings):
 
 
 def page_for(browser, live_server, user, **viewport):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-        viewport=viewport or {"width": 1280, "height": 900},
-    )
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
+    viewport = viewport or {"width": 1280, "height": 900}
+    page = signed_in_context(browser, live_server, user, viewport=viewport).new_page()
     page.set_default_timeout(15_000)
     return page
 
