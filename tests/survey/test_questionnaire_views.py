@@ -626,7 +626,7 @@ def _more_evidence(world: World) -> None:
     """A link and a file beside each indicator's document, carried evidence to
     confirm, and last year's assessment with evidence to offer (half of it found
     through ``continues`` links to renamed codes, half through the same code)."""
-    answers = list(Answer.objects.filter(assessment=world.assessment))
+    answers = list(Answer.objects.filter(assessment=world.assessment).order_by("pk"))
     last = FrameworkVersion.objects.create(
         framework=world.version.framework,
         year=2024,
