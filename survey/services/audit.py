@@ -26,33 +26,11 @@ SECRET_FIELDS = frozenset({"password"})
 _current_ip: ContextVar[str | None] = ContextVar("audit_current_ip", default=None)
 
 
-def audit_record(
-    *,
-    actor,
-    action: str,
-    obj: models.Model | None = None,
-    object_type: str = "",
-    object_id: str = "",
-    assessment_id: int | None = None,
-    before: Any = None,
-    after: Any = None,
-    reason: str = "",
-    ip: str | None = None,
-) -> AuditEvent:
+def audit_record(**fields: Any) -> AuditEvent:
     """Append one event to the audit trail (who, when, what, before and after);
-    ``ip`` defaults to the address of the request being served."""
-    event = audit_event(
-        actor=actor,
-        action=action,
-        obj=obj,
-        object_type=object_type,
-        object_id=object_id,
-        assessment_id=assessment_id,
-        before=before,
-        after=after,
-        reason=reason,
-        ip=ip,
-    )
+    it takes the arguments of :func:`audit_event`, whose ``ip`` defaults to the
+    address of the request being served."""
+    event = audit_event(**fields)
     event.save(force_insert=True)
     return event
 
