@@ -68,6 +68,14 @@ def return_consequence(*, count: int) -> str:
     ) % {"count": count}
 
 
+def reminders_consequence(*, campaign: Campaign) -> str:
+    """Reminders sent now cannot be called back."""
+    return _(
+        "Every unit of %(campaign)s that has not submitted and was not reminded "
+        "today gets a reminder by mail and in the app now."
+    ) % {"campaign": campaign}
+
+
 def campaign_action_consequence(
     *, campaign: Campaign, action: str, today: date | None = None
 ) -> str:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from survey import states
-from survey.consequences import campaign_action_consequence
+from survey.consequences import campaign_action_consequence, reminders_consequence
 from survey.errors import PermissionRefused, SurveyError
 from survey.forms.campaigns import (
     CampaignForm,
@@ -307,6 +307,7 @@ def campaign_reminders(request: HttpRequest, pk: int) -> HttpResponse:
         "campaign": campaign,
         "page": page,
         "drafts": reminders_preview(assessments=list(page.object_list)),
+        "consequence": reminders_consequence(campaign=campaign),
     }
     return render(request, "survey/campaigns/reminders.html", context)
 
@@ -318,7 +319,7 @@ def campaign_reminders_send(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_confirmed(request):
         return confirmation_page(
             request,
-            message=_reminders_consequence(campaign),
+            message=reminders_consequence(campaign=campaign),
             button=_("Send the reminders now"),
             cancel_url=reverse("survey:campaign_reminders", args=[campaign.pk]),
         )
@@ -336,10 +337,3 @@ def campaign_reminders_send(request: HttpRequest, pk: int) -> HttpResponse:
         % {"units": summary.units, "mails": summary.mails, "skipped": summary.skipped},
     )
     return redirect("survey:campaign_board", pk=campaign.pk)
-
-
-def _reminders_consequence(campaign: Campaign) -> str:
-    return _(
-        "Every unit of %(campaign)s that has not submitted and was not reminded "
-        "today gets a reminder by mail and in the app now."
-    ) % {"campaign": campaign}

@@ -2,6 +2,7 @@
 the last reminder of each unit on the board, and how the daily job and the
 coordinator's sending share the one reminder a unit may get a day."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -50,7 +51,8 @@ def test_the_preview_names_the_units_their_recipients_and_the_text(client, world
     assert "(còn 3 ngày)" in draft.text
     page = response.content.decode()
     assert "syt-cv@example.gov.vn" in page and draft.text in page
-    assert 'data-confirm="' in page  # the button asks before sending
+    # the button asks before sending, saying what it will do
+    assert re.search(r'data-confirm="[^"]*has not submitted[^"]*"', page)
     assert not ReminderLog.objects.exists()  # a preview sends nothing
 
 
