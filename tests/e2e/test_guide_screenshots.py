@@ -108,9 +108,13 @@ def _watch(page, role: str, problems: list[str]) -> None:
         lambda m: m.type == "error" and problems.append(f"{role} {page.url}: {m.text}"),
     )
     page.on("pageerror", lambda e: problems.append(f"{role} {page.url}: {e}"))
+    # A request the browser cancels because the next page is already loading
+    # (the favicon it fetches on its own, late) is not a fault of the server;
+    # the server's faults are the responses below.
     page.on(
         "requestfailed",
-        lambda r: problems.append(f"{role} failed {r.url}: {r.failure}"),
+        lambda r: r.failure != "net::ERR_ABORTED"
+        and problems.append(f"{role} failed {r.url}: {r.failure}"),
     )
     page.on(
         "response",
