@@ -2,6 +2,8 @@
 throttling see the client's address, not the proxy's (``request_ip``)."""
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
@@ -105,3 +107,14 @@ def test_a_locked_client_cannot_escape_by_making_up_a_forwarded_address(
     # Through the proxy, the made-up address stays left of the one nginx appends.
     response = login(client, PASSWORD, **via_proxy(f"{ALICE}, {BOB}"))
     assert response.status_code == 429
+
+
+def test_no_other_module_reads_the_peers_address():
+    root = Path(__file__).resolve().parents[2]
+    found = {
+        str(path.relative_to(root))
+        for package in ("survey", "reports", "config", "common")
+        for path in (root / package).rglob("*.py")
+        if re.search(r"[\"']REMOTE_ADDR|HTTP_X_FORWARDED_FOR", path.read_text("utf-8"))
+    }
+    assert found == {"survey/services/audit.py"}

@@ -5,8 +5,10 @@ The real database task backend and its worker (``db_worker``) run in the test
 process; the mail backends below stand in for an SMTP server that fails."""
 
 import logging
+import re
 import smtplib
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -223,3 +225,19 @@ def test_the_password_reset_mail_is_queued_not_sent_during_the_request(client):
     [message] = mail.outbox
     assert message.to == ["an@example.gov.vn"]
     assert "/password-reset/" in message.body
+
+
+def test_no_other_module_sends_mail_itself():
+    """Every mail goes through the queue: nothing else calls Django's senders."""
+    root = Path(__file__).resolve().parents[2]
+    senders = re.compile(
+        r"\b(send_mail|send_mass_mail|mail_admins|mail_managers|EmailMessage|"
+        r"EmailMultiAlternatives|get_connection)\b"
+    )
+    found = {
+        str(path.relative_to(root))
+        for package in ("survey", "reports", "config", "common")
+        for path in (root / package).rglob("*.py")
+        if senders.search(path.read_text(encoding="utf-8"))
+    }
+    assert found == {"survey/services/mail.py"}
