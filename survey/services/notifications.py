@@ -51,7 +51,8 @@ def notify(
 ) -> int:
     """Tell ``users`` (except ``actor``) in the app and by mail; returns how many.
 
-    Mail is sent once the transaction commits, so a refused action mails nobody.
+    Each mail is queued for the task worker once the transaction commits, so a
+    refused action mails nobody (:mod:`survey.services.mail`).
     """
     recipients = {
         user.pk: user
