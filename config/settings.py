@@ -216,6 +216,7 @@ try:
 except ValueError as error:
     raise ImproperlyConfigured(f"DTI_TRUSTED_PROXIES: {error}") from error
 AXES_CLIENT_IP_CALLABLE = "survey.services.audit.request_ip"
+
 # Where mails point to (notifications, reminders): the site's address, no slash.
 DTI_SITE_URL = os.environ.get("DTI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
