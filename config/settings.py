@@ -9,7 +9,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from common.client_ip import proxy_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -175,10 +178,45 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Mail (docs/mail.md): printed to the console in development; sent through the SMTP
+# server of DJANGO_EMAIL_HOST once it is set (or the backend DJANGO_EMAIL_BACKEND
+# names). The task worker sends each message, DTI_MAIL_RETRIES attempts in all,
+# waiting DTI_MAIL_RETRY_DELAY seconds, then twice as long each time.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
 EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
 )
+EMAIL_HOST = EMAIL_HOST or "localhost"
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "Set DJANGO_EMAIL_USE_TLS (STARTTLS, usually port 587) or DJANGO_EMAIL_USE_SSL "
+        "(implicit TLS, usually port 465), not both."
+    )
+EMAIL_TIMEOUT = float(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "dti@localhost")
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+DTI_MAIL_RETRIES = max(1, int(os.environ.get("DTI_MAIL_RETRIES", "5")))
+DTI_MAIL_RETRY_DELAY = float(os.environ.get("DTI_MAIL_RETRY_DELAY", "60"))
+
+# Client addresses (docs/server.md): behind these proxies (IP addresses or CIDR
+# networks, comma-separated), the client is read from X-Forwarded-For; by default
+# none is trusted and the peer's address is the client's. The audit trail and the
+# login throttling both read it through request_ip.
+DTI_TRUSTED_PROXIES = env_list("DTI_TRUSTED_PROXIES")
+try:
+    proxy_networks(DTI_TRUSTED_PROXIES)
+except ValueError as error:
+    raise ImproperlyConfigured(f"DTI_TRUSTED_PROXIES: {error}") from error
+AXES_CLIENT_IP_CALLABLE = "survey.services.audit.request_ip"
+
 # Where mails point to (notifications, reminders): the site's address, no slash.
 DTI_SITE_URL = os.environ.get("DTI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

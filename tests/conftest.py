@@ -48,3 +48,18 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _mail_tasks_at_once(request):
+    """A test that reads the outbox (``mailoutbox``) sends its mail at once: the
+    tasks that send it run as they are queued instead of waiting for a worker.
+    ``tests/survey/test_mail.py`` runs the real worker."""
+    if "mailoutbox" not in request.fixturenames:
+        yield
+        return
+    from django.test import override_settings
+
+    immediate = {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    with override_settings(TASKS={"default": immediate}):
+        yield

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -18,6 +17,7 @@ from survey.files.tabular import Limits, Sheet, read_csv, read_xlsx
 from survey.models import AuditEvent, Membership, Node, Unit, User
 from survey.permissions import can
 from survey.services.audit import audit_record
+from survey.services.mail import PasswordResetMailForm
 from survey.text import UNSTORABLE, storable
 
 COLUMNS = ("username", "full_name", "email", "unit_code", "role")
@@ -226,7 +226,7 @@ def accounts_create(*, rows: list[AccountRow], user, request=None) -> list[User]
 def _send_password_links(emails: list[str], request) -> None:
     """Django's password reset mail, which also serves to choose a first password."""
     for email in emails:
-        form = PasswordResetForm({"email": email})
+        form = PasswordResetMailForm({"email": email})
         if form.is_valid():
             form.save(
                 request=request,

@@ -14,9 +14,11 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
+from common.client_ip import cached_proxy_networks, client_address
 from survey.models import AuditEvent
 
 # Never copied into the trail, whatever the model (a password hash is a secret too).
@@ -69,11 +71,17 @@ def audit_event(
 
 
 def request_ip(request) -> str | None:
-    """The address a request came from, as the trail stores it: the only place
-    that reads it (the peer's address until trusted proxies are configured)."""
+    """The address a request came from, as the trail and the login throttling
+    see it: the only place that reads it. The peer's address, or behind the
+    proxies of ``DTI_TRUSTED_PROXIES`` the client's from ``X-Forwarded-For``
+    (:mod:`common.client_ip`)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(
+        request.META.get("REMOTE_ADDR"),
+        request.META.get("HTTP_X_FORWARDED_FOR"),
+        cached_proxy_networks(tuple(settings.DTI_TRUSTED_PROXIES)),
+    )
 
 
 @contextmanager

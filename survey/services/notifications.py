@@ -1,15 +1,16 @@
-"""In-app notifications, each also sent by mail through Django's mail settings."""
+"""In-app notifications, each also sent by mail (queued for the task worker once the
+transaction commits: :mod:`survey.services.mail`)."""
 
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from survey.models import Assessment, Node, Notification
+from survey.services.mail import mail_enqueue
 
 K = Notification.Kind
 
@@ -50,7 +51,8 @@ def notify(
 ) -> int:
     """Tell ``users`` (except ``actor``) in the app and by mail; returns how many.
 
-    Mail is sent once the transaction commits, so a refused action mails nobody.
+    Each mail is queued for the task worker once the transaction commits, so a
+    refused action mails nobody (:mod:`survey.services.mail`).
     """
     recipients = {
         user.pk: user
@@ -68,13 +70,13 @@ def notify(
         )
         for user in recipients.values()
     )
-    messages = [_mail(row) for row in rows if row.user.email]
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+    for row in rows:
+        if row.user.email:
+            _mail(row)
     return len(rows)
 
 
-def _mail(notification: Notification) -> tuple[str, str, str, list[str]]:
+def _mail(notification: Notification) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         subject = notification_subject(notification)
         lines = [subject]
@@ -85,12 +87,7 @@ def _mail(notification: Notification) -> tuple[str, str, str, list[str]]:
             _("Open: %(url)s")
             % {"url": settings.DTI_SITE_URL + notification_url(notification)},
         ]
-    return (
-        subject,
-        "\n".join(lines),
-        settings.DEFAULT_FROM_EMAIL,
-        [notification.user.email],
-    )
+    mail_enqueue(subject=subject, body="\n".join(lines), to=[notification.user.email])
 
 
 def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:

@@ -39,6 +39,7 @@ from survey.services.audit import (
     password_reset_request_record,
     request_ip,
 )
+from survey.services.mail import PasswordResetMailForm
 from survey.text import UNSTORABLE, storable
 
 PAGE_SIZE = 50  # units, and assignments, shown at once
@@ -207,6 +208,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 password_reset = PasswordResetView.as_view(
+    form_class=PasswordResetMailForm,
     template_name="survey/accounts/password_reset_form.html",
     email_template_name="survey/accounts/password_reset_email.txt",
     subject_template_name="survey/accounts/password_reset_subject.txt",

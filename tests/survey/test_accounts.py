@@ -145,12 +145,15 @@ def test_the_account_list_searches(client, world):
     assert names == ["syt-cv", "syt-ld", "thamdinh-yt"]
 
 
-def test_password_reset_pages(client, world, mailoutbox):
+def test_password_reset_pages(
+    client, world, mailoutbox, django_capture_on_commit_callbacks
+):
     response = client.get(reverse("survey:password_reset"))
     assert response.status_code == 200
-    response = client.post(
-        reverse("survey:password_reset"), {"email": "stc-ld@example.gov.vn"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("survey:password_reset"), {"email": "stc-ld@example.gov.vn"}
+        )
     assert response.url == reverse("survey:password_reset_done")
     assert len(mailoutbox) == 1
     assert "/password-reset/" in mailoutbox[0].body

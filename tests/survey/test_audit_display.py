@@ -122,7 +122,7 @@ def test_the_address_comes_from_one_function():
     class Request:
         META = {"REMOTE_ADDR": "198.51.100.7", "HTTP_X_FORWARDED_FOR": "10.0.0.1"}
 
-    assert request_ip(Request()) == "198.51.100.7"  # no proxy trusted yet
+    assert request_ip(Request()) == "198.51.100.7"  # no proxy trusted by default
     assert request_ip(None) is None
 
 

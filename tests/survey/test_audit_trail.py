@@ -140,9 +140,16 @@ def test_logging_out_without_a_session_records_nothing(client, world):
     assert not AuditEvent.objects.filter(action="logout").exists()
 
 
-def test_a_password_reset_request_is_recorded(client, world, mailoutbox):
-    client.post(reverse("survey:password_reset"), {"email": "STC-LD@example.gov.vn"})
-    client.post(reverse("survey:password_reset"), {"email": "nobody@example.gov.vn"})
+def test_a_password_reset_request_is_recorded(
+    client, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("survey:password_reset"), {"email": "STC-LD@example.gov.vn"}
+        )
+        client.post(
+            reverse("survey:password_reset"), {"email": "nobody@example.gov.vn"}
+        )
 
     events = AuditEvent.objects.filter(action="reset_requested").order_by("id")
     assert [(e.object_type, e.object_id) for e in events] == [
@@ -155,8 +162,13 @@ def test_a_password_reset_request_is_recorded(client, world, mailoutbox):
     assert len(mailoutbox) == 1
 
 
-def test_a_completed_password_reset_is_recorded(client, world, mailoutbox):
-    client.post(reverse("survey:password_reset"), {"email": "stc-ld@example.gov.vn"})
+def test_a_completed_password_reset_is_recorded(
+    client, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("survey:password_reset"), {"email": "stc-ld@example.gov.vn"}
+        )
     link = re.search(r"/password-reset/[^/\s]+/[^/\s]+/", mailoutbox[0].body).group(0)
     response = client.get(link, follow=True)
     assert not AuditEvent.objects.filter(action="password_reset").exists()
@@ -175,8 +187,13 @@ def test_a_completed_password_reset_is_recorded(client, world, mailoutbox):
     assert new not in repr(event.after) and "password" not in (event.after or {})
 
 
-def test_a_refused_password_reset_records_nothing(client, world, mailoutbox):
-    client.post(reverse("survey:password_reset"), {"email": "stc-ld@example.gov.vn"})
+def test_a_refused_password_reset_records_nothing(
+    client, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("survey:password_reset"), {"email": "stc-ld@example.gov.vn"}
+        )
     link = re.search(r"/password-reset/[^/\s]+/[^/\s]+/", mailoutbox[0].body).group(0)
     response = client.get(link, follow=True)
 
