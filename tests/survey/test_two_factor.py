@@ -4,6 +4,7 @@ coordinator's requirement for coordinators and reviewers."""
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -164,11 +165,11 @@ def test_turning_it_off_needs_a_code(client, world):
 
 
 def require(client, world, required=True):
-    client.force_login(world.coordinator)
+    """The coordinator, in a browser of their own, sets the requirement."""
+    coordinator = Client()
+    coordinator.force_login(world.coordinator)
     data = {"required": "on"} if required else {}
-    response = client.post(REQUIREMENT, data)
-    client.logout()
-    return response
+    return coordinator.post(REQUIREMENT, data)
 
 
 def test_the_requirement_sends_a_reviewer_to_the_setup_page(client, world):
