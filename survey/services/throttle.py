@@ -22,15 +22,11 @@ def throttle_hit(*, scope: str, key: str, limit: int, window: timedelta) -> bool
     count too, so that one who keeps trying stays throttled."""
     now = timezone.now()
     digest = _digest(key)
+    # Hits older than the window count no more, whatever their key.
+    ThrottleHit.objects.filter(scope=scope, at__lt=now - window).delete()
     hits = ThrottleHit.objects.filter(scope=scope, key=digest)
-    hits.filter(at__lt=now - window).delete()
     ThrottleHit.objects.create(scope=scope, key=digest, at=now)
     return hits.count() <= limit
-
-
-def throttle_clear(*, scope: str, key: str) -> None:
-    """Forget the requests of ``key`` in ``scope``."""
-    ThrottleHit.objects.filter(scope=scope, key=_digest(key)).delete()
 
 
 def _reset_window() -> timedelta:

@@ -48,23 +48,23 @@ def totp_secret_text(*, device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-@transaction.atomic
 def two_factor_enable(*, user, device: TOTPDevice, token: str) -> list[str]:
     """Confirm ``device`` with a code it shows and give ``user`` new backup codes
     (returned, to be shown once). Wrong code: :class:`SurveyError`."""
-    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
-    if device.confirmed or not device.verify_token(token):
+    # Checked before the transaction, so that a wrong code's throttling is kept.
+    if device.user_id != user.pk or device.confirmed or not device.verify_token(token):
         raise SurveyError(WRONG_CODE, code="wrong_code")
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-    codes = _backup_codes_replace(user=user)
-    audit_record(
-        actor=user,
-        action=AuditEvent.Action.ACCOUNT,
-        obj=user,
-        after={"two_factor": "enabled"},
-    )
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        codes = _backup_codes_replace(user=user)
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.ACCOUNT,
+            obj=user,
+            after={"two_factor": "enabled"},
+        )
     return codes
 
 
@@ -87,7 +87,6 @@ def two_factor_verify(*, user, token: str):
     return device
 
 
-@transaction.atomic
 def two_factor_disable(*, user, token: str) -> None:
     """Remove ``user``'s second factor, after a code proves it is theirs. Refused
     when their role requires one."""
@@ -96,15 +95,17 @@ def two_factor_disable(*, user, token: str) -> None:
             _("Your role requires two-factor sign-in: it cannot be turned off."),
             code="required",
         )
+    # Checked before the transaction, so that a wrong code's throttling is kept.
     two_factor_verify(user=user, token=token)
-    TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
-    audit_record(
-        actor=user,
-        action=AuditEvent.Action.ACCOUNT,
-        obj=user,
-        after={"two_factor": "disabled"},
-    )
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.ACCOUNT,
+            obj=user,
+            after={"two_factor": "disabled"},
+        )
 
 
 def backup_codes_left(*, user) -> int:

@@ -1,11 +1,14 @@
 """Throttling beyond one account: password spraying from one address, and password
 reset mails per address and per network address."""
 
+from datetime import timedelta
+
 import pytest
+from django.db.models import F
 from django.urls import reverse
 from worlds import PASSWORD, VERIFICATION, build_world, make_user
 
-from survey.models import AuditEvent
+from survey.models import AuditEvent, ThrottleHit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher", "english")]
 ATTACKER, OTHER = "203.0.113.7", "198.51.100.9"
@@ -78,6 +81,20 @@ def test_reset_mails_to_one_address_stop_after_the_limit(
     # Another address still gets its mail.
     reset(client, world.coordinator.email)
     assert len(mailoutbox) == 4
+
+
+def test_reset_mails_resume_once_the_window_has_passed(
+    client, world, settings, mailoutbox
+):
+    settings.DTI_RESET_MAILS_PER_ADDRESS = 1
+    reset(client, world.editor.email)
+    reset(client, world.editor.email)
+    assert len(mailoutbox) == 1
+    ThrottleHit.objects.update(at=F("at") - timedelta(minutes=61))
+    reset(client, world.editor.email)
+    assert len(mailoutbox) == 2
+    assert ThrottleHit.objects.filter(scope="reset-mail").count() == 1
+    assert world.editor.email not in str(list(ThrottleHit.objects.values()))
 
 
 def test_an_unknown_address_answers_like_a_known_one_when_throttled(
