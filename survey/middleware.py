@@ -30,7 +30,14 @@ class TwoFactorMiddleware:
     ``django_otp.middleware.OTPMiddleware``, which tells whether the session is
     verified."""
 
-    OPEN_PREFIXES = ("/logout/", "/i18n/", "/healthz", "/static/", "/favicon")
+    OPEN_PREFIXES = (
+        "/logout/",
+        "/i18n/",
+        "/healthz",
+        "/static/",
+        "/favicon",
+        "/apple-touch-icon",
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -41,7 +48,7 @@ class TwoFactorMiddleware:
             user is not None
             and user.is_authenticated
             and not user.is_verified()
-            and not request.path.startswith(self.OPEN_PREFIXES)
+            and not request.path_info.startswith(self.OPEN_PREFIXES)
         ):
             target = self._target(user)
             if target and request.path != reverse(target):
