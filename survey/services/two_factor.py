@@ -43,7 +43,6 @@ def totp_qr_svg(*, device: TOTPDevice) -> str:
 
 def totp_secret_text(*, device: TOTPDevice) -> str:
     """The secret in base32, in groups of four, for typing into an app."""
-
     secret = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
