@@ -146,6 +146,30 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "survey.login.attempt_username"
 AXES_LOCKOUT_TEMPLATE = "survey/accounts/locked_out.html"
 AXES_VERBOSE = False
+# Security hardening (issue 13): the address alone is throttled too (password
+# spraying: many accounts, one address), password reset mails are throttled per
+# address and per IP, and people can add a second factor (TOTP, django-otp).
+AXES_HANDLER = "survey.login.LoginThrottleHandler"
+DTI_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("DTI_LOGIN_IP_FAILURE_LIMIT", "30"))
+DTI_RESET_MAILS_PER_ADDRESS = int(os.environ.get("DTI_RESET_MAILS_PER_ADDRESS", "3"))
+DTI_RESET_REQUESTS_PER_IP = int(os.environ.get("DTI_RESET_REQUESTS_PER_IP", "20"))
+DTI_RESET_WINDOW_MINUTES = int(os.environ.get("DTI_RESET_WINDOW_MINUTES", "60"))
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+# Right after authentication: the session's second factor, then the gate that
+# keeps a person who has not given it on the code page.
+_after_auth = MIDDLEWARE.index(
+    "django.contrib.auth.middleware.AuthenticationMiddleware"
+)
+MIDDLEWARE[_after_auth + 1 : _after_auth + 1] = [
+    "django_otp.middleware.OTPMiddleware",
+    "survey.middleware.TwoFactorMiddleware",
+]
+OTP_TOTP_ISSUER = os.environ.get("DTI_TOTP_ISSUER", "DTI")
+DTI_BACKUP_CODES = 10
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "survey:home"
 LOGOUT_REDIRECT_URL = "login"

@@ -2,8 +2,11 @@
 
 from collections.abc import Callable
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
+from survey.selectors.security import two_factor_enabled, two_factor_required
 from survey.services.audit import audit_ip, request_ip
 
 
@@ -17,3 +20,47 @@ class AuditRequestMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with audit_ip(request_ip(request)):
             return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """Keeps a signed-in person who has not given their second factor on the code
+    page: with a confirmed device, every page but a few (the code page, logging
+    out, the language, static files, the health check) sends them there; without
+    one, when their role requires it, to the setup page. After
+    ``django_otp.middleware.OTPMiddleware``, which tells whether the session is
+    verified."""
+
+    OPEN_PREFIXES = (
+        "/logout/",
+        "/i18n/",
+        "/healthz",
+        "/static/",
+        "/favicon",
+        "/apple-touch-icon",
+    )
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.is_verified()
+            and not request.path_info.startswith(self.OPEN_PREFIXES)
+        ):
+            target = self._target(user)
+            if target and request.path != reverse(target):
+                return redirect_to_login(
+                    request.get_full_path(), reverse(target), "next"
+                )
+        return self.get_response(request)
+
+    @staticmethod
+    def _target(user) -> str | None:
+        if two_factor_enabled(user=user):
+            return "survey:two_factor_verify"
+        if two_factor_required(user=user):
+            return "survey:two_factor_setup"
+        return None

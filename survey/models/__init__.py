@@ -3,6 +3,7 @@ from survey.models.answers import Answer, Assessment, Evidence, UnitResult
 from survey.models.audit import AuditEvent
 from survey.models.campaigns import Campaign, CampaignVersion, ResultsAnalysis
 from survey.models.frameworks import Framework, FrameworkVersion, Node
+from survey.models.security import SecuritySettings, ThrottleHit
 from survey.models.units import Unit, UnitLineage, UnitType
 from survey.models.workflow import AnswerComment, Notification, ReminderLog
 
@@ -21,6 +22,8 @@ __all__ = [
     "Notification",
     "ReminderLog",
     "ResultsAnalysis",
+    "SecuritySettings",
+    "ThrottleHit",
     "Unit",
     "UnitLineage",
     "UnitResult",

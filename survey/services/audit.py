@@ -97,15 +97,24 @@ def audit_ip(ip: str | None) -> Iterator[None]:
 # Account events ----------------------------------------------------------------------
 
 
-def password_reset_request_record(*, email: str, users: list, ip: str | None) -> None:
+def password_reset_request_record(
+    *, email: str, users: list, ip: str | None, throttled: bool = False
+) -> None:
     """A password reset was asked for ``email``: one event per account that gets the
-    mail, or one carrying the address typed when none does (probing shows)."""
+    mail, or one carrying the address typed when none does (probing shows).
+    ``throttled``: too many requests for the address, no mail was sent."""
     action = AuditEvent.Action.PASSWORD_RESET_REQUEST
+    reason = "throttled: no mail sent" if throttled else ""
     for user in users:
-        audit_record(actor=None, action=action, obj=user, ip=ip)
+        audit_record(actor=None, action=action, obj=user, ip=ip, reason=reason)
     if not users:
         audit_record(
-            actor=None, action=action, object_type="user", after={"email": email}, ip=ip
+            actor=None,
+            action=action,
+            object_type="user",
+            after={"email": email},
+            ip=ip,
+            reason=reason,
         )
 
 

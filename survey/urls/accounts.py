@@ -1,8 +1,9 @@
-"""URLs of the home page, frameworks, accounts, password reset and the audit trail."""
+"""URLs of the home page, frameworks, accounts, password reset, two-factor sign-in
+and the audit trail."""
 
 from django.urls import path
 
-from survey.views import accounts, audit, frameworks, home
+from survey.views import accounts, audit, frameworks, home, two_factor
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -32,4 +33,12 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("audit/", audit.audit_search_view, name="audit_search"),
+    path("two-factor/", two_factor.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/off/", two_factor.two_factor_off, name="two_factor_off"),
+    path("two-factor/code/", two_factor.two_factor_code, name="two_factor_verify"),
+    path(
+        "accounts/two-factor/",
+        two_factor.two_factor_requirement,
+        name="two_factor_requirement",
+    ),
 ]

@@ -3,6 +3,7 @@ assignment; and the password reset pages (Django's views, our templates)."""
 
 from functools import partial
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -40,10 +41,15 @@ from survey.services.audit import (
     request_ip,
 )
 from survey.services.mail import PasswordResetMailForm
+from survey.services.throttle import (
+    password_reset_ip_allowed,
+    password_reset_mail_allowed,
+)
 from survey.text import UNSTORABLE, storable
 
 PAGE_SIZE = 50  # units, and assignments, shown at once
 MEMBERSHIPS_SHOWN = 10  # per account on the list of accounts
+THROTTLED_TEMPLATE = "survey/accounts/throttled.html"
 
 
 @login_required
@@ -192,11 +198,27 @@ def reviewer_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpRe
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view, throttled: too many requests from one address answer 429;
+    beyond a few mails to one address within the hour the page answers as
+    always but sends none (it must not tell which addresses have an account)."""
+
+    def post(self, request, *args, **kwargs):
+        if not password_reset_ip_allowed(ip=request_ip(request)):
+            context = {"minutes": settings.DTI_RESET_WINDOW_MINUTES}
+            return render(request, THROTTLED_TEMPLATE, context, status=429)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         email = form.cleaned_data["email"]
+        allowed = password_reset_mail_allowed(email=email)
         password_reset_request_record(
-            email=email, users=list(form.get_users(email)), ip=request_ip(self.request)
+            email=email,
+            users=list(form.get_users(email)),
+            ip=request_ip(self.request),
+            throttled=not allowed,
         )
+        if not allowed:
+            return redirect(self.get_success_url())
         return super().form_valid(form)
 
 

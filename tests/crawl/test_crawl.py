@@ -105,9 +105,7 @@ def walks(demo, catalogue):
             client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
             client.force_login(User.objects.get(username=username_for(role_id)))
             with override_settings(TEMPLATES=templates):
-                result = crawl(
-                    client, cap=1, variant=demo.variant, max_pages=MAX_PAGES
-                )
+                result = crawl(client, cap=1, variant=demo.variant, max_pages=MAX_PAGES)
             found = [f for page in result.pages for f in _findings(page, catalogue)]
             done[role_id] = result, found
         return done[role_id]
@@ -209,7 +207,9 @@ def test_the_walks_cover_the_demo(walks):
         "reports:dashboard",
         "survey:audit_search",
         "reports:scorecard_xlsx",
+        "survey:two_factor_requirement",
     } <= reached["coordinator"]
+    assert all("survey:two_factor_setup" in names for names in reached.values())
     assert {"survey:verify", "survey:threads"} <= reached["reviewer"]
     assert {"reports:dashboard", "reports:scorecard"} <= reached["committee"]
     assert {

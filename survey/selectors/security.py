@@ -1,0 +1,26 @@
+"""Reads of the site's security settings and of people's second factors."""
+
+from django_otp import user_has_device
+
+from survey.models import Membership, SecuritySettings
+
+# The roles that the coordinator can oblige to sign in with a second factor.
+TWO_FACTOR_ROLES = (Membership.Role.COORDINATOR, Membership.Role.REVIEWER)
+
+
+def security_settings() -> SecuritySettings:
+    """The one row of settings (created with the defaults when missing)."""
+    return SecuritySettings.objects.get_or_create(pk=1)[0]
+
+
+def two_factor_enabled(*, user) -> bool:
+    """Whether ``user`` has a confirmed second factor."""
+    return user_has_device(user, confirmed=True)
+
+
+def two_factor_required(*, user) -> bool:
+    """Whether ``user`` must sign in with a second factor: the coordinator asks it
+    of coordinators and reviewers."""
+    if not security_settings().two_factor_required:
+        return False
+    return user.memberships.filter(role__in=TWO_FACTOR_ROLES).exists()
