@@ -1,6 +1,6 @@
 from survey.models.accounts import Membership, User
 from survey.models.answers import Answer, Assessment, Evidence, UnitResult
-from survey.models.audit import AuditEvent
+from survey.models.audit import AuditChainHead, AuditEvent
 from survey.models.campaigns import Campaign, CampaignVersion, ResultsAnalysis
 from survey.models.frameworks import Framework, FrameworkVersion, Node
 from survey.models.units import Unit, UnitLineage, UnitType
@@ -10,6 +10,7 @@ __all__ = [
     "Answer",
     "AnswerComment",
     "Assessment",
+    "AuditChainHead",
     "AuditEvent",
     "Campaign",
     "CampaignVersion",
