@@ -5,7 +5,6 @@ The append-only triggers of 0002 are dropped while the columns are added and
 filled, and put back at the end (SQLite rebuilds the table, losing them).
 """
 
-import django.utils.timezone
 from django.db import migrations, models
 
 from survey.audit_chain import GENESIS, link_hash
@@ -122,10 +121,7 @@ class Migration(migrations.Migration):
             model_name="auditevent",
             name="at",
             field=models.DateTimeField(
-                db_index=True,
-                default=django.utils.timezone.now,
-                editable=False,
-                verbose_name="at",
+                db_index=True, editable=False, verbose_name="at"
             ),
         ),
         migrations.RunPython(chain_existing_events, migrations.RunPython.noop),

@@ -86,10 +86,8 @@ class AuditEvent(models.Model):
         COMMENT = "comment", _("Message in a comment thread")
         ADMIN = "admin", _("Changed in the administration")
 
-    # The time is part of the hash, so it is set before the event is written.
-    at = models.DateTimeField(
-        _("at"), default=timezone.now, editable=False, db_index=True
-    )
+    # Set when the event is chained (it is part of the hash), unless given.
+    at = models.DateTimeField(_("at"), editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         # Users are deactivated, not deleted; the audit table refuses UPDATE anyway.
