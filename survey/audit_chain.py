@@ -7,8 +7,9 @@ for the first), and ``hash``::
 
 where the canonical content is a JSON array, with sorted keys and no spaces, of
 the event's sequence number, time (UTC, microseconds), actor id, action, object
-type and id, assessment id, ``before``, ``after``, reason and address (as its
-bytes in hex, so that every spelling of one address hashes alike). Changing any
+type and id, assessment id, ``before``, ``after`` (a whole number without a
+decimal point), reason and address (as its bytes in hex, so that every spelling
+of one address hashes alike). Changing any
 of these, removing an event or putting one in between changes a hash that the
 next event, or the chain's head, still names.
 
@@ -51,8 +52,20 @@ def event_content(event: Any) -> str:
 
 
 def json_value(value: Any) -> Any:
-    """``value`` as the database gives it back (tuples as lists, keys as text)."""
-    return None if value is None else json.loads(json.dumps(value))
+    """``value`` as the database gives it back (tuples as lists, keys as text),
+    a whole number written as one (PostgreSQL's jsonb gives ``1e20`` back as
+    ``100000000000000000000``)."""
+    return None if value is None else _whole(json.loads(json.dumps(value)))
+
+
+def _whole(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_whole(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _whole(v) for k, v in value.items()}
+    return value
 
 
 def _dumps(value: Any) -> str:

@@ -73,7 +73,11 @@ def trail() -> list[AuditEvent]:
             object_id="7",
             assessment_id=7,
             before={"state": "ready"},
-            after={"state": "submitted", "note": "Đã rà soát", "n": [1, 2.5]},
+            after={
+                "state": "submitted",
+                "note": "Đã rà soát",
+                "n": [1, 2.5, 1e20, 2.0],
+            },
             reason="Đủ minh chứng",
             ip="10.0.0.5",
         )
