@@ -59,6 +59,7 @@ class AuditEventQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         """Appends chained like :meth:`AuditEvent.save`, in the order given."""
         objs = list(objs)
+        self._for_write = True  # self.db is then the database written to
         with transaction.atomic(using=self.db, savepoint=False):
             _chain(objs, using=self.db)
             return super().bulk_create(objs, *args, **kwargs)
