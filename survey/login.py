@@ -14,7 +14,10 @@ RECORDED_LENGTH = 255
 
 
 def attempt_username(request: HttpRequest, credentials: dict | None = None):
-    """The typed user name, cut to what django-axes can store.
+    """The typed user name, in small letters and cut to what django-axes can store.
+
+    Logins ignore case (``DieuPhoi`` is ``dieuphoi``), so failures typed in any
+    case count against one name.
 
     A longer name matches no account (user names have at most 150 characters), so
     cutting it changes no login; it only lets the failure be recorded and counted
@@ -23,7 +26,7 @@ def attempt_username(request: HttpRequest, credentials: dict | None = None):
     """
     data = credentials if credentials else getattr(request, "POST", {})
     username = data.get("username")
-    return username[:RECORDED_LENGTH] if isinstance(username, str) else username
+    return username[:RECORDED_LENGTH].lower() if isinstance(username, str) else username
 
 
 class LoginThrottleHandler(AxesDatabaseHandler):

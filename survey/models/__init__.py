@@ -1,6 +1,6 @@
 from survey.models.accounts import Membership, User
 from survey.models.answers import Answer, Assessment, Evidence, UnitResult
-from survey.models.audit import AuditEvent
+from survey.models.audit import AuditChainHead, AuditEvent
 from survey.models.campaigns import Campaign, CampaignVersion, ResultsAnalysis
 from survey.models.frameworks import Framework, FrameworkVersion, Node
 from survey.models.security import SecuritySettings, ThrottleHit
@@ -11,6 +11,7 @@ __all__ = [
     "Answer",
     "AnswerComment",
     "Assessment",
+    "AuditChainHead",
     "AuditEvent",
     "Campaign",
     "CampaignVersion",

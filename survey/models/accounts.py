@@ -1,19 +1,40 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from survey.models.frameworks import Node
 from survey.models.units import Unit
 
 
+class UserManager(DjangoUserManager):
+    def get_by_natural_key(self, username):
+        """Logging in as ``DieuPhoi`` finds ``dieuphoi``: user names are unique
+        regardless of case (the constraint below), so at most one matches."""
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
 class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
 
+    objects = UserManager()
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="survey_user_username_ci_unique",
+                violation_error_message=_(
+                    "A user with this user name already exists (capitals and small "
+                    "letters count as the same)."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username

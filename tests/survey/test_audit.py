@@ -2,7 +2,7 @@
 
 import pytest
 from django.db import connection, transaction
-from django.db.utils import DatabaseError
+from django.db.utils import DatabaseError, IntegrityError
 from django.forms.models import model_to_dict
 
 from survey.models import AuditEvent, User
@@ -112,16 +112,30 @@ def test_events_can_be_appended(event, user):
             for n in range(3)
         ]  # fmt: skip
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO survey_auditevent (at, action, object_type, object_id, reason)"
-            " VALUES (%s, %s, %s, %s, %s)",
-            [event.at, "import", "framework", "1", ""],
-        )
+    AuditEvent.objects.create(action="import", object_type="framework", object_id="1")
     assert AuditEvent.objects.count() == 6
     assert sorted(AuditEvent.objects.values_list("action", flat=True)) == [
         "download", "download", "download", "export", "import", "transition",
     ]  # fmt: skip
+    assert list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True)) == [
+        1, 2, 3, 4, 5, 6,
+    ]  # fmt: skip
+
+
+def test_an_event_written_past_the_chain_is_refused(event):
+    """SQL that leaves out the sequence number and hashes cannot append."""
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "INSERT INTO survey_auditevent"
+            " (at, action, object_type, object_id, reason, prev_hash, hash)"
+            " VALUES (%s, %s, %s, %s, %s, '', '')",
+            [event.at, "import", "framework", "1", ""],
+        )
+    assert AuditEvent.objects.count() == 1
 
 
 def test_audit_record_takes_type_and_id_from_the_object(user):
