@@ -108,9 +108,7 @@ def test_behind_nginx_a_stored_name_that_leaves_the_folder_is_404(
     settings.DTI_EVIDENCE_ACCEL_REDIRECT = "/protected-evidence/"
     evidence = add_file(world, "A.3", "a.pdf", PDF)
     (media / "secret.pdf").write_bytes(PDF)
-    type(evidence).objects.filter(pk=evidence.pk).update(
-        file="evidence/../secret.pdf"
-    )
+    type(evidence).objects.filter(pk=evidence.pk).update(file="evidence/../secret.pdf")
     client.force_login(world.editor)
     response = client.get(download_url(world, evidence))
     assert response.status_code == 404 and "X-Accel-Redirect" not in response
