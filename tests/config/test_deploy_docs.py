@@ -34,12 +34,12 @@ def read_variables(path: Path, prefix: str = "") -> set[str]:
                     name = first.value
                     if function.startswith("_"):
                         name = prefix + name
-        elif isinstance(node, ast.Subscript) and _function_name(node.value) in (
-            "os.environ",
-            "environ",
+        elif (
+            isinstance(node, ast.Subscript)
+            and _function_name(node.value) in ("os.environ", "environ")
+            and isinstance(node.slice, ast.Constant)
         ):
-            if isinstance(node.slice, ast.Constant):
-                name = node.slice.value
+            name = node.slice.value
         if name and NAME.match(name):
             found.add(name)
     return found
