@@ -181,6 +181,12 @@ def evidence(page, base: str, assessment, node, logs: dict[str, Path]) -> str:
         "with the view's Content-Type, Content-Disposition and nosniff",
     )
     check("x-accel-redirect" not in headers, "nginx kept X-Accel-Redirect to itself")
+    check(
+        "no-store" in headers.get("cache-control", "")
+        and "sandbox" in headers.get("content-security-policy", ""),
+        "not cached, sandboxed: "
+        f"{headers.get('cache-control')}; {headers.get('content-security-policy')}",
+    )
     app = log_lines(logs["app"], f"GET {href} ")
     check(
         bool(app) and all(re.search(r'" 200 (0|-) "', line) for line in app),
