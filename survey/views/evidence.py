@@ -293,4 +293,4 @@ def evidence_accel_path(prefix: str, stored: str) -> str | None:
         or any(ord(char) < 32 or ord(char) == 127 for char in stored)
     ):
         return None
-    return prefix.rstrip("/") + "/" + quote(stored, safe="/")
+    return "/" + prefix.strip("/") + "/" + quote(stored, safe="/")

@@ -132,3 +132,4 @@ def test_behind_nginx_a_stored_name_that_leaves_the_folder_is_404(
 def test_the_accel_path_is_quoted_and_stays_in_the_folder(stored, expected):
     assert evidence_accel_path("/p/", stored) == expected
     assert evidence_accel_path("/p", stored) == expected
+    assert evidence_accel_path("p/", stored) == expected
