@@ -14,8 +14,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# collectstatic with DEBUG off writes the manifest of hashed names that pages with DEBUG
+# off need (docs/deploy.md); with DEBUG on they use the same folder's plain copies.
 setup: $(STAMP)
 	mkdir -p var/static var/media
+	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 migrate: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -30,11 +33,10 @@ run: demo
 	  $(BIN)/python manage.py db_worker --interval 2 --no-reload & \
 	  $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
-# The production server (docs/server.md): set DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS
+# The production server (docs/deploy.md): set DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS
 # and DATABASE_URL first; GUNICORN_* variables change its settings.
 serve: setup
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/gunicorn -c config/gunicorn.py
 
 lint: setup

@@ -262,6 +262,10 @@ if not DEBUG:
 
 # Evidence uploads: the questionnaire refuses larger files with a message at the field.
 EVIDENCE_MAX_BYTES = int(os.environ.get("DTI_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
+# Behind nginx: the download view checks the permission, then hands the file to nginx
+# with X-Accel-Redirect under this prefix (an `internal` location mapped to MEDIA_ROOT,
+# deploy/nginx/dti.conf). Empty: the view streams the file itself.
+DTI_EVIDENCE_ACCEL_REDIRECT = os.environ.get("DTI_EVIDENCE_ACCEL_REDIRECT", "").strip()
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

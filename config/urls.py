@@ -1,6 +1,5 @@
 from functools import cache
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles import finders
@@ -47,8 +46,5 @@ urlpatterns = [
         for name in ROOT_ICONS
     ),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No URL serves MEDIA_ROOT: evidence files and exports are handed out only by the views
+# that check who asks (survey.views.evidence.evidence_file, reports' export_download).

@@ -5,12 +5,16 @@ list of evidence rendered again, or the errors per field) and redirect back to t
 step for a browser without it. Downloads go only to people whose role may see the
 unit's evidence (survey.permissions: ``download_evidence``)."""
 
+from urllib.parse import quote
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -222,7 +226,7 @@ def _list_html(request: HttpRequest, assessment: Assessment, node: Node) -> str:
 
 @never_cache
 @require_GET
-def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     """Stream an evidence file as an attachment to those who may see it (404
     outside their scope, 403 for a role that may not download), and record it."""
     if not request.user.is_authenticated:
@@ -241,24 +245,52 @@ def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> FileRespon
     )
     if not evidence.file:
         raise Http404(_("This evidence has no file."))
-    try:
-        stream = evidence.file.open("rb")
-    except OSError:
-        raise Http404(_("The file is missing from the file store.")) from None
+    accel_prefix = settings.DTI_EVIDENCE_ACCEL_REDIRECT
+    stored = evidence.file.name
+    if accel_prefix:
+        accel_path = evidence_accel_path(accel_prefix, stored)
+        if accel_path is None or not evidence.file.storage.exists(stored):
+            raise Http404(_("The file is missing from the file store."))
+    else:
+        try:
+            stream = evidence.file.open("rb")
+        except OSError:
+            raise Http404(_("The file is missing from the file store.")) from None
     audit_record(
         actor=request.user,
         action=AuditEvent.Action.DOWNLOAD,
         obj=evidence,
         assessment_id=answer.assessment_id,
-        after={"file": evidence.original_name or evidence.file.name},
+        after={"file": evidence.original_name or stored},
         ip=request_ip(request),
     )
-    response = FileResponse(
-        stream,
-        as_attachment=True,
-        filename=evidence.original_name or evidence.file.name.rsplit("/", 1)[-1],
-        content_type=evidence.content_type or "application/octet-stream",
-    )
+    filename = evidence.original_name or stored.rsplit("/", 1)[-1]
+    content_type = evidence.content_type or "application/octet-stream"
+    if accel_prefix:
+        # nginx sends the file from its internal location, with these headers.
+        response = HttpResponse(b"", content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        response["X-Accel-Redirect"] = accel_path
+    else:
+        response = FileResponse(
+            stream, as_attachment=True, filename=filename, content_type=content_type
+        )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def evidence_accel_path(prefix: str, stored: str) -> str | None:
+    """The internal URI nginx serves a stored file from: ``prefix`` + the stored name,
+    URL-quoted. None for a name that could leave the media folder (absolute, ``..``,
+    backslashes, control characters): stored names are generated, never such."""
+    parts = stored.split("/")
+    if (
+        not stored
+        or stored.startswith("/")
+        or "\\" in stored
+        or any(part in ("", ".", "..") for part in parts)
+        or any(ord(char) < 32 or ord(char) == 127 for char in stored)
+    ):
+        return None
+    return "/" + prefix.strip("/") + "/" + quote(stored, safe="/")
