@@ -1,0 +1,149 @@
+"""``/healthz`` answers 200 when the database, the migrations, the task worker and the
+media disk are fine, and 503 naming the check that is not; it shows nothing else."""
+
+import signal
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import OperationalError, connection
+from django.db.migrations.recorder import MigrationRecorder
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from survey.services.health import worker_heartbeat
+
+pytestmark = pytest.mark.django_db
+
+CHECKS = {"database", "migrations", "worker", "disk"}
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    settings.DTI_HEALTH_MIN_FREE_MB = 1
+    settings.DTI_WORKER_HEARTBEAT_SECONDS = 300
+
+
+def _health(client: Client) -> tuple[int, dict]:
+    response = client.get(reverse("healthz"))
+    assert response["Content-Type"] == "application/json"
+    return response.status_code, response.json()
+
+
+def _run_worker() -> None:
+    """What `manage.py db_worker` does, once through the queue."""
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        call_command(
+            "db_worker", batch=True, startup_delay=False, reload=False, verbosity=0
+        )
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+
+
+def _beats():
+    return DBTaskResult.objects.filter(task_path=worker_heartbeat.module_path)
+
+
+def _all_ok() -> dict:
+    return dict.fromkeys(CHECKS, "ok")
+
+
+def test_all_fine_is_200_for_anyone_without_login(client):
+    status, body = _health(client)
+    assert status == 200
+    assert body == {"status": "ok", "checks": _all_ok()}
+
+
+def test_the_answer_is_never_cached_and_only_read(client):
+    response = client.get(reverse("healthz"))
+    assert "no-cache" in response["Cache-Control"]
+    assert client.post(reverse("healthz")).status_code == 405
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_worker_keeps_the_worker_check_ok_and_one_heartbeat(client):
+    _health(client)
+    assert _beats().get().status == TaskResultStatus.READY
+    _run_worker()
+    assert _beats().get().status == TaskResultStatus.SUCCESSFUL
+    for _ in range(3):
+        assert _health(client) == (200, {"status": "ok", "checks": _all_ok()})
+        _run_worker()
+    # However often the check is asked: one finished heartbeat, none waiting.
+    assert list(_beats().values_list("status", flat=True)) == [
+        TaskResultStatus.SUCCESSFUL
+    ]
+
+
+def test_a_heartbeat_left_waiting_too_long_fails_the_worker_check(client):
+    _health(client)
+    _beats().update(enqueued_at=timezone.now() - timedelta(seconds=301))
+    status, body = _health(client)
+    assert status == 503
+    assert body["status"] == "fail"
+    assert body["checks"] == {**_all_ok(), "worker": "fail"}
+    # Still one waiting: the check does not pile up heartbeats.
+    assert _beats().count() == 1
+
+
+def test_an_old_heartbeat_with_none_waiting_gives_the_worker_time(client):
+    """After a quiet spell the check asks again and waits before it blames."""
+    long_ago = timezone.now() - timedelta(days=1)
+    worker_heartbeat.enqueue()
+    _beats().update(
+        status=TaskResultStatus.SUCCESSFUL, enqueued_at=long_ago, finished_at=long_ago
+    )
+    assert _health(client)[0] == 200
+    assert _beats().filter(status=TaskResultStatus.READY).count() == 1
+
+
+def test_an_unapplied_migration_fails_the_migrations_check(client):
+    latest = MigrationRecorder.Migration.objects.filter(app="survey").latest("id")
+    latest.delete()
+    status, body = _health(client)
+    assert status == 503
+    assert body["checks"] == {**_all_ok(), "migrations": "fail"}
+
+
+def test_a_database_that_does_not_answer_fails_and_skips_what_needs_it(
+    client, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    status, body = _health(client)
+    assert status == 503
+    assert body["checks"] == {
+        "database": "fail",
+        "migrations": "skipped",
+        "worker": "skipped",
+        "disk": "ok",
+    }
+
+
+def test_too_little_free_space_for_media_fails_the_disk_check(client, settings):
+    settings.DTI_HEALTH_MIN_FREE_MB = 10**12
+    status, body = _health(client)
+    assert status == 503
+    assert body["checks"] == {**_all_ok(), "disk": "fail"}
+    assert str(settings.MEDIA_ROOT) not in str(body)
+
+
+def test_a_missing_media_folder_fails_the_disk_check_without_saying_where(
+    client, settings, caplog
+):
+    settings.MEDIA_ROOT = settings.MEDIA_ROOT / "gone"
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["checks"]["disk"] == "fail"
+    assert b"gone" not in response.content
+    # The operator finds the reason in the log.
+    assert "gone" in caplog.text
