@@ -12,8 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from contextvars import ContextVar
 from email.utils import getaddresses
 from typing import TYPE_CHECKING
@@ -37,15 +36,6 @@ def current_request_id() -> str:
     return _request_id.get()
 
 
-@contextmanager
-def request_id_bound(request_id: str) -> Iterator[None]:
-    token = _request_id.set(request_id)
-    try:
-        yield
-    finally:
-        _request_id.reset(token)
-
-
 def request_id_for(incoming: str | None) -> str:
     """The proxy's id when it is well formed, else a new one."""
     if incoming and VALID_REQUEST_ID.fullmatch(incoming):
@@ -53,17 +43,29 @@ def request_id_for(incoming: str | None) -> str:
     return uuid.uuid4().hex
 
 
+def _forget_request_id(**kwargs) -> None:
+    _request_id.set(NO_REQUEST)
+
+
 class RequestIdMiddleware:
-    """First in the chain, so that every record of the request carries its id."""
+    """First in the chain, so that every record of the request carries its id.
+
+    The id stays set until the response is finished, not only while the chain
+    runs: Django logs a 4xx or 5xx response after the middleware has returned.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.core.signals import request_finished, request_started
+
         self.get_response = get_response
+        request_started.connect(_forget_request_id, dispatch_uid="request_id_start")
+        request_finished.connect(_forget_request_id, dispatch_uid="request_id_end")
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request_id_for(request.headers.get(REQUEST_ID_HEADER))
         request.request_id = request_id
-        with request_id_bound(request_id):
-            response = self.get_response(request)
+        _request_id.set(request_id)
+        response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request_id
         return response
 
