@@ -147,3 +147,10 @@ def test_a_missing_media_folder_fails_the_disk_check_without_saying_where(
     assert b"gone" not in response.content
     # The operator finds the reason in the log.
     assert "gone" in caplog.text
+
+
+def test_a_probe_over_plain_http_is_answered_not_redirected(client, settings):
+    settings.DEBUG = False
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get(reverse("healthz")).status_code == 200
+    assert client.get(reverse("login")).status_code == 301
