@@ -5,6 +5,7 @@ import signal
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.db.migrations.recorder import MigrationRecorder
@@ -154,3 +155,17 @@ def test_a_probe_over_plain_http_is_answered_not_redirected(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     assert client.get(reverse("healthz")).status_code == 200
     assert client.get(reverse("login")).status_code == 301
+
+
+def test_a_failing_check_is_a_warning_in_the_log_not_a_mail_at_every_poll(
+    client, settings, caplog
+):
+    settings.DEBUG = False
+    settings.ADMINS = [("An", "an@so.gov.vn")]
+    settings.DTI_HEALTH_MIN_FREE_MB = 10**12
+    for _ in range(3):
+        assert client.get(reverse("healthz")).status_code == 503
+    assert mail.outbox == []
+    failures = [r for r in caplog.records if r.name == "survey.services.health"]
+    assert [r.levelname for r in failures] == ["WARNING"] * 3
+    assert not [r for r in caplog.records if r.name == "django.request"]
