@@ -53,6 +53,9 @@ class BackupSummary:
     files: int
     bytes: int
     vendor: str
+    # The manifest's own SHA-256: kept apart from the backup (the journal, a ticket),
+    # it shows that the manifest itself was not rewritten.
+    manifest_sha256: str
 
 
 # Writing -------------------------------------------------------------------------
@@ -77,7 +80,10 @@ def backup_write(*, folder: Path) -> BackupSummary:
         _run(_pg_command("pg_dump", ["--format=custom", f"--file={database_file}"]))
     _media_copy(source=Path(settings.MEDIA_ROOT), target=folder / MEDIA)
     files = {
-        name: {"sha256": _sha256(folder / name), "size": (folder / name).stat().st_size}
+        name: {
+            "sha256": file_sha256(folder / name),
+            "size": (folder / name).stat().st_size,
+        }
         for name in _listing(folder)
     }
     manifest = {
@@ -96,6 +102,7 @@ def backup_write(*, folder: Path) -> BackupSummary:
         files=len(files),
         bytes=sum(entry["size"] for entry in files.values()),
         vendor=vendor,
+        manifest_sha256=file_sha256(folder / MANIFEST),
     )
 
 
@@ -152,7 +159,7 @@ def backup_problems(*, folder: Path) -> tuple[dict, list[str]]:
             problems.append(f"{name}: missing")
         elif (folder / name).stat().st_size != listed[name].get("size"):
             problems.append(f"{name}: size differs from the manifest")
-        elif _sha256(folder / name) != listed[name].get("sha256"):
+        elif file_sha256(folder / name) != listed[name].get("sha256"):
             problems.append(f"{name}: checksum differs from the manifest")
     problems += [
         f"{name}: not in the manifest" for name in sorted(present - set(listed))
@@ -215,6 +222,7 @@ def backup_restore(*, folder: Path, force: bool = False) -> BackupSummary:
         files=len(listed),
         bytes=sum(entry["size"] for entry in listed.values()),
         vendor=vendor,
+        manifest_sha256=file_sha256(folder / MANIFEST),
     )
 
 
@@ -285,7 +293,7 @@ def _is_plain_relative(name: str) -> bool:
     return not path.is_absolute() and ".." not in path.parts and name == str(path)
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     if path.is_symlink() or not path.is_file():
         return "not a regular file"
     digest = hashlib.sha256()

@@ -7,6 +7,7 @@ or a second PostgreSQL database), as an operator would run them.
 """
 
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -262,3 +263,14 @@ def test_a_backup_by_newer_code_is_refused(small_backup, target, tmp_path):
     done = _manage(target, tmp_path / "m", "restore", str(small_backup))
     assert done.returncode != 0
     assert "survey.9999_from_the_future" in done.stderr
+
+
+def test_the_manifests_own_checksum_is_printed_to_keep_apart(media, tmp_path):
+    folder = tmp_path / "backup"
+    written = io.StringIO()
+    call_command("backup", str(folder), stdout=written)
+    checked = io.StringIO()
+    call_command("restore", str(folder), check=True, stdout=checked)
+    digest = hashlib.sha256((folder / "manifest.json").read_bytes()).hexdigest()
+    assert f"manifest.json SHA-256 {digest}" in written.getvalue()
+    assert f"manifest.json SHA-256 {digest}" in checked.getvalue()

@@ -21,5 +21,6 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         return (
             f"Backup of the {done.vendor} database and media written to {done.folder}: "
-            f"{done.files} files, {done.bytes} bytes"
+            f"{done.files} files, {done.bytes} bytes; "
+            f"manifest.json SHA-256 {done.manifest_sha256}"
         )

@@ -2,7 +2,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from survey.services.backup import BackupError, backup_problems, backup_restore
+from survey.services.backup import (
+    MANIFEST,
+    BackupError,
+    backup_problems,
+    backup_restore,
+    file_sha256,
+)
 
 
 class Command(BaseCommand):
@@ -34,7 +40,8 @@ class Command(BaseCommand):
                 )
             return (
                 f"{folder}: {len(manifest['files'])} files match the manifest "
-                f"(made {manifest['created_at']})"
+                f"(made {manifest['created_at']}; manifest.json SHA-256 "
+                f"{file_sha256(folder / MANIFEST)})"
             )
         try:
             done = backup_restore(folder=folder, force=force)
