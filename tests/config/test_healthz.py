@@ -1,7 +1,11 @@
 """``/healthz`` answers 200 when the database, the migrations, the task worker and the
 media disk are fine, and 503 naming the check that is not; it shows nothing else."""
 
+import os
 import signal
+import subprocess
+import sys
+import time
 from datetime import timedelta
 
 import pytest
@@ -169,3 +173,55 @@ def test_a_failing_check_is_a_warning_in_the_log_not_a_mail_at_every_poll(
     failures = [r for r in caplog.records if r.name == "survey.services.health"]
     assert [r.levelname for r in failures] == ["WARNING"] * 3
     assert not [r for r in caplog.records if r.name == "django.request"]
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _wait_for(condition, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_real_worker_process_is_seen_alive_then_stopped(client, settings):
+    """`manage.py db_worker` as the service runs it: alive while it runs, reported
+    once a heartbeat has waited longer than the limit after it stopped."""
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--interval", "0.1"]
+        + ["--no-startup-delay", "--no-reload"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DATABASE_URL": _database_url()},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert _health(client)[0] == 200
+        assert _wait_for(
+            lambda: _beats().filter(status=TaskResultStatus.SUCCESSFUL).exists()
+        )
+        assert _health(client) == (200, {"status": "ok", "checks": _all_ok()})
+        # That check asked for the next heartbeat: the worker runs it too.
+        assert _wait_for(
+            lambda: not _beats().exclude(status=TaskResultStatus.SUCCESSFUL).exists()
+        )
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    settings.DTI_WORKER_HEARTBEAT_SECONDS = 1
+    time.sleep(1.1)
+    # The last heartbeat is too old; a new one is asked for and given its time.
+    assert _health(client)[0] == 200
+    time.sleep(1.1)
+    status, body = _health(client)
+    assert status == 503
+    assert body["checks"]["worker"] == "fail"
