@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from common.client_ip import proxy_networks
+from config.log import admins_from, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -280,17 +281,25 @@ DTI_REMINDER_DAYS = [
     int(day) for day in env_list("DTI_REMINDER_DAYS", "7,3,1") if day.strip()
 ]
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {
-        "handlers": ["console"],
-        "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
-    },
-    # django-axes logs every login at INFO; logins are in the audit trail already.
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# Operations ----------------------------------------------------------------------
+# Logs: readable text by default, JSON lines with DJANGO_LOG_FORMAT=json; every record
+# carries its request's id, which the first middleware assigns and returns in the
+# X-Request-ID header. DJANGO_ADMINS ("Name <a@b>, c@d") mails each server error.
+MIDDLEWARE.insert(0, "config.log.RequestIdMiddleware")
+ADMINS = admins_from(os.environ.get("DJANGO_ADMINS", ""))
+LOGGING = logging_config(
+    log_format=os.environ.get("DJANGO_LOG_FORMAT", "text").strip().lower(),
+    level=os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
+    mail_admins=bool(ADMINS),
+)
+# /healthz: the task worker counts as alive when it ran the health check's heartbeat
+# task within this many seconds; media needs at least this much free space.
+DTI_WORKER_HEARTBEAT_SECONDS = int(
+    os.environ.get("DTI_WORKER_HEARTBEAT_SECONDS", "300")
+)
+DTI_HEALTH_MIN_FREE_MB = int(os.environ.get("DTI_HEALTH_MIN_FREE_MB", "500"))
+# A probe on the machine itself may ask over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Development and tests serve static files straight from the apps; production runs
 # collectstatic and serves the hashed, compressed copies.

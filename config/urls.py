@@ -8,6 +8,8 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from survey.views.health import healthz
+
 # Icons that browsers and phones ask for at the root of the site, whatever the page
 # says: answered from the static files, so that no request for them ends in a 404.
 ROOT_ICONS = {
@@ -40,6 +42,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     *(
         path(name, root_icon, {"name": name}, name=f"icon-{name.split('.')[0]}")
