@@ -53,9 +53,11 @@ _accesslog = _env("ACCESSLOG", "-")
 accesslog = None if _accesslog.lower() == "none" else _accesslog
 errorlog = _env("ERRORLOG", "-")
 loglevel = _env("LOGLEVEL", "info")
-# The usual combined format plus the time taken, in milliseconds.
+# The usual combined format plus the time taken, in milliseconds, and the request's id
+# (the X-Request-ID the application answers with, also on each of its log lines).
 access_log_format = (
-    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms '
+    "%({x-request-id}o)s"
 )
 
 # Workers' heartbeat files in memory, not on a disk that may stall.

@@ -126,10 +126,19 @@ def health_report() -> HealthReport:
     """Every check; those that need the database are skipped when it is down.
     Failures are logged with their details."""
     database = database_check()
-    if database.status == OK:
-        checks = [database, migrations_check(), worker_check()]
-    else:
+    if database.status != OK:
         checks = [database, Check("migrations", SKIPPED), Check("worker", SKIPPED)]
+    else:
+        migrations = migrations_check()
+        if migrations.status != OK:
+            # The tasks' table may not exist yet: the worker cannot be asked.
+            checks = [database, migrations, Check("worker", SKIPPED)]
+        else:
+            try:
+                worker = worker_check()
+            except DatabaseError as error:
+                worker = Check("worker", FAIL, f"{type(error).__name__}: {error}")
+            checks = [database, migrations, worker]
     checks.append(disk_check())
     report = HealthReport(checks)
     for check in checks:

@@ -114,7 +114,18 @@ def test_an_unapplied_migration_fails_the_migrations_check(client):
     latest.delete()
     status, body = _health(client)
     assert status == 503
-    assert body["checks"] == {**_all_ok(), "migrations": "fail"}
+    # The worker is not asked of a database whose tables may not all exist yet.
+    assert body["checks"] == {**_all_ok(), "migrations": "fail", "worker": "skipped"}
+
+
+def test_a_missing_tasks_table_fails_the_worker_check_not_the_page(client, monkeypatch):
+    def missing(*args, **kwargs):
+        raise OperationalError("no such table: django_tasks_database_dbtaskresult")
+
+    monkeypatch.setattr(DBTaskResult.objects, "filter", missing)
+    status, body = _health(client)
+    assert status == 503
+    assert body["checks"] == {**_all_ok(), "worker": "fail"}
 
 
 def test_a_database_that_does_not_answer_fails_and_skips_what_needs_it(
