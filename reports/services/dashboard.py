@@ -47,7 +47,7 @@ def campaign_dashboard(*, campaign: Campaign, lang: str) -> dict:
     """Ranking per group, level counts, pillar profile and YoY as SVG."""
     kept = analysis_stored(
         campaign=campaign,
-        kind=f"dashboard-2:{lang}",
+        kind=f"dashboard-3:{lang}",
         build=lambda: (_build(campaign, lang)[0], b""),
     ).payload
     return {
@@ -69,7 +69,7 @@ def dashboard_chart(*, campaign: Campaign, lang: str, name: str) -> str | None:
     """One of the dashboard's charts kept apart from the page (SVG text)."""
     kept = analysis_stored(
         campaign=campaign,
-        kind=f"charts-2:{lang}",
+        kind=f"charts-3:{lang}",
         build=lambda: (_build(campaign, lang)[1], b""),
     ).payload
     return kept.get(name)
@@ -141,7 +141,7 @@ def _build(campaign: Campaign, lang: str) -> tuple[dict, dict]:
             "trend_table": trend[1],
         }
     analysis_stored(
-        campaign=campaign, kind=f"charts-2:{lang}", build=lambda: (apart, b"")
+        campaign=campaign, kind=f"charts-3:{lang}", build=lambda: (apart, b"")
     )
     return page, apart
 

@@ -233,7 +233,7 @@ def unit_scorecard_page(
     if card.pillars:
         radar = analysis_stored(
             campaign=assessment.campaign,
-            kind=f"radar:{lang}:{assessment.pk}",
+            kind=f"radar-2:{lang}:{assessment.pk}",
             build=lambda: ({"svg": _radar(card, lang)}, b""),
         ).payload["svg"]
     return {"card": card, "radar_svg": mark_safe(radar)}  # noqa: S308 - matplotlib

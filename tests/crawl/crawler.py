@@ -41,6 +41,7 @@ class Page:
     queries: int = 0
     seconds: float = 0.0
     content_type: str = ""
+    policy: str = ""  # the Content-Security-Policy header
     error: str = ""
     html: str = ""
     text: str = ""
@@ -139,6 +140,7 @@ def _fetch(client: Client, page: Page) -> tuple[list[str], str | None]:
     page.queries = len(queries)
     page.status = response.status_code
     page.content_type = response.get("Content-Type", "")
+    page.policy = response.get("Content-Security-Policy", "")
     if response.streaming:
         response.close()  # a download: its status and type are enough
         return [], None

@@ -12,7 +12,9 @@ role and lists the URLs:
 - no template shows an unknown variable (`string_if_invalid` set to a marker);
 - no page runs more than QUERY_BUDGET database queries;
 - no Vietnamese page shows an English msgid of the catalogue (the rule is in
-  `catalogue`'s docstring).
+  `catalogue`'s docstring);
+- every page carries a strict Content-Security-Policy, and writes no script or
+  style into its HTML that the policy would refuse (`page_policy`).
 
 A defect that is known and owned elsewhere is listed in KNOWN_DEFECTS: it is left
 out of the rules above and checked by `test_known_defect_is_still_there`, a strict
@@ -43,6 +45,7 @@ from tests.crawl.demo_roles import (
     demo_seed,
     username_for,
 )
+from tests.crawl.page_policy import inline_code, policy_faults
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +133,11 @@ def _findings(page: Page, catalogue) -> list[Finding]:
     text = INVALID_FOUND.sub("", page.text)
     for msgid in untranslated(text, catalogue, ENDONYMS):
         found.append(Finding("english", name, msgid, f"{url}: {msgid!r}"))
+    if page.status and not page.error:
+        for fault in policy_faults(page.policy):
+            found.append(Finding("policy", name, fault, f"{url}: {fault}"))
+    for code in inline_code(page.html):
+        found.append(Finding("inline code", name, code, f"{url}: {code}"))
     return found
 
 
@@ -164,6 +172,16 @@ def test_no_page_runs_more_queries_than_the_budget(walks, role_id):
 @pytest.mark.parametrize("role_id", ROLE_IDS)
 def test_vietnamese_pages_show_no_english_catalogue_text(walks, role_id):
     _check(walks, role_id, "english")
+
+
+@pytest.mark.parametrize("role_id", ROLE_IDS)
+def test_every_page_carries_a_strict_content_security_policy(walks, role_id):
+    _check(walks, role_id, "policy")
+
+
+@pytest.mark.parametrize("role_id", ROLE_IDS)
+def test_no_page_writes_script_or_style_into_its_html(walks, role_id):
+    _check(walks, role_id, "inline code")
 
 
 def _expected_failure(reason: str):

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from tests.crawl.catalogue import Msg, po_messages, probes, untranslated
 from tests.crawl.crawler import parse_page, same_origin_path
+from tests.crawl.page_policy import inline_code, policy_faults
 from tests.crawl.test_crawl import CATALOGUE, ENDONYMS
 
 PAGE = """<html lang="vi"><head><title>Trang</title><style>.x{}</style></head><body>
@@ -92,3 +93,38 @@ def test_the_real_catalogue_finds_an_english_menu():
     )
     _links, text = parse_page('<nav><a href="/">Đánh giá</a></nav>')
     assert untranslated(text, catalogue, ENDONYMS) == []
+
+
+def test_script_and_style_written_into_a_page_are_found():
+    html = """<html><head><style>p{}</style>
+    <script src="/static/js/a.js"></script>
+    <script type="application/json" id="d">{"a": 1}</script>
+    <script>go();</script></head><body>
+    <button onclick="window.print()">In</button> <a href="javascript:go()">x</a>
+    <progress value="3" max="9"></progress><span style="width: 5%"></span>
+    <svg><path fill="#fff" style="stroke: #000"/></svg></body></html>"""
+    assert inline_code(html) == [
+        "<style> element",
+        "<script>go();</script>",
+        "<button onclick=…>",
+        '<a href="javascript:go()">',
+        '<span style="width: 5%">',
+        '<path style="stroke: #000">',
+    ]
+    assert inline_code(PAGE.replace("<style>.x{}</style>", "")) == [
+        '<script>var label = "Save draft";</script>'
+    ]
+
+
+def test_a_lax_or_missing_policy_is_found():
+    strict = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'"
+    )
+    assert policy_faults(strict) == []
+    assert policy_faults("") == ["no Content-Security-Policy header"]
+    lax = strict.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+    assert policy_faults(lax) == ["style-src allows 'unsafe-inline'"]
+    assert policy_faults(strict.replace("; object-src 'none'", "")) == [
+        "object-src is not 'none'"
+    ]

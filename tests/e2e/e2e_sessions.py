@@ -1,4 +1,7 @@
-"""A browser context already logged in as a person of the test's world."""
+"""A browser context already logged in as a person of the test's world, and a wait
+that keeps to the site's Content-Security-Policy."""
+
+import time
 
 from django.conf import settings
 from django.test import Client
@@ -20,3 +23,17 @@ def signed_in_context(browser, live_server, user, *, language: str = "", **optio
         [{"name": k, "value": v, "url": live_server.url} for k, v in cookies.items()]
     )
     return context
+
+
+def wait_until(page, expression: str, *, timeout: float = 15.0) -> None:
+    """Wait until the JavaScript ``expression`` is true in the page.
+
+    Playwright's ``wait_for_function`` turns its string into a function with
+    ``eval`` inside the page, which the site's Content-Security-Policy refuses;
+    ``page.evaluate`` goes through the browser's debugging protocol instead.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never true: {expression}")
+        page.wait_for_timeout(50)

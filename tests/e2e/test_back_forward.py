@@ -15,6 +15,7 @@ import pytest
 TESTS = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(TESTS / "e2e"), str(TESTS / "survey")]
 from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from e2e_sessions import wait_until  # noqa: E402
 from test_questionnaire import (  # noqa: E402
     logged_in_page,
     number_input,
@@ -80,7 +81,7 @@ def back_and_forward(page, live_server, world) -> None:
     page.evaluate("window.shownBefore = true")
     page.evaluate("history.back()")  # what the browser's button does
     page.wait_for_url(f"{live_server.url}/", wait_until="commit")
-    page.wait_for_function("document.readyState === 'complete'")
+    wait_until(page, "document.readyState === 'complete'")
     page.evaluate("history.forward()")
     page.wait_for_url(step_url(live_server, world, "A"), wait_until="commit")
     for _ in range(100):  # a page restored from memory loads itself again

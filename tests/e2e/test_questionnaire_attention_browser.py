@@ -12,6 +12,7 @@ import pytest
 
 TESTS = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(TESTS / "e2e"), str(TESTS / "survey")]
+from e2e_sessions import wait_until  # noqa: E402
 from test_questionnaire import (  # noqa: E402
     PHONE,
     logged_in_page,
@@ -113,10 +114,11 @@ def test_next_offline_shows_a_step_kept_in_the_browser_and_sends_later(
 ):
     page = logged_in_page(browser, live_server, world.editor)
     page.goto(step_url(live_server, world, "A"))
-    page.wait_for_function(
+    wait_until(
+        page,
         "sessionStorage.getItem('dti:page:' + new URL("
         "document.querySelector('.q-nav [data-step-url]').dataset.stepUrl,"
-        " location.href).pathname) !== null"
+        " location.href).pathname) !== null",
     )
     page.context.set_offline(True)
     number_input(page, world, "A.3").fill("9")

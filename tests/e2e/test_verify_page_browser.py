@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "survey"))
-from e2e_sessions import signed_in_context  # noqa: E402
+from e2e_sessions import signed_in_context, wait_until  # noqa: E402
 from worlds import VERIFICATION, build_world  # noqa: E402
 
 from survey.models import Answer, Assessment, Campaign, Evidence  # noqa: E402
@@ -152,9 +152,7 @@ def test_keys_move_between_items_and_agree_but_never_while_typing(
     assert item_of(page, world, "1.1").locator("input[value=agree]").is_checked()
     assert world.answer("1.1").review_status == R.AGREED
     # After agreeing, the next item is the one shown.
-    page.wait_for_function(
-        f"document.activeElement.id === 'ind-{world.nodes['1.2'].pk}'"
-    )
+    wait_until(page, f"document.activeElement.id === 'ind-{world.nodes['1.2'].pk}'")
     textarea = item_of(page, world, "1.2").locator("textarea").first
     textarea.fill("")
     textarea.type("jak")

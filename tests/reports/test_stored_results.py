@@ -109,7 +109,7 @@ def test_built_once_per_results_version_and_again_after_a_refresh(
             campaign=campaign, results_version=campaign.results_version
         ).values_list("kind", flat=True)
     )
-    assert {"dashboard-2:vi", "charts-2:vi", f"scored:{version.pk}"} <= kinds
+    assert {"dashboard-3:vi", "charts-3:vi", f"scored:{version.pk}"} <= kinds
 
 
 def test_a_refresh_shows_the_new_figures(client, version, committee):
@@ -163,7 +163,7 @@ def test_results_stored_after_filling_are_prepared_by_the_worker(
             campaign=campaign, results_version=campaign.results_version
         ).values_list("kind", flat=True)
     )
-    expected = {"dashboard-2:vi", "dashboard-2:en", "unit-figures"}
+    expected = {"dashboard-3:vi", "dashboard-3:en", "unit-figures"}
     assert (expected <= kinds) is prepared
     assert f"scored:{version.pk}" in kinds
 
