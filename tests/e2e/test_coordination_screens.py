@@ -88,7 +88,14 @@ def test_no_page_scrolls_sideways_on_a_phone(live_server, page, world, who):
         board = f"/campaigns/{world.campaign.pk}/"
         pages += [board, f"{board}?sort=state&group=X%C3%A3"]
     if who == "coordinator":
-        pages += [f"/campaigns/{world.campaign.pk}/reminders/", "/audit/"]
+        pages += [
+            f"/campaigns/{world.campaign.pk}/reminders/",
+            f"/campaigns/{world.campaign.pk}/reviewers/",
+            "/audit/",
+            "/accounts/",
+            "/accounts/two-factor/",
+        ]
+    pages.append("/two-factor/")
     for path in pages:
         page.goto(f"{live_server.url}{path}")
         assert _scroll_width(page) <= PHONE["width"], path
