@@ -51,6 +51,8 @@ class TwoFactorMiddleware:
             and not request.path_info.startswith(self.OPEN_PREFIXES)
         ):
             target = self._target(user)
+            # The menu leads nowhere until the code is given (or a device set up).
+            request.two_factor_pending = bool(target)
             if target and request.path != reverse(target):
                 return redirect_to_login(
                     request.get_full_path(), reverse(target), "next"

@@ -24,8 +24,7 @@ MESSAGES = {
         "the dot for thousands (2500) or with a decimal comma (2,5)."
     ),
     "number_format": _(
-        "“%(value)s” is not a number as this file writes them: write it as "
-        "%(example)s."
+        "“%(value)s” is not a number as this file writes them: write it as %(example)s."
     ),
     "not_date": _("“%(value)s” is not a date written dd/mm/yyyy."),
     "not_boolean": _("“%(value)s” is neither yes nor no."),

@@ -111,9 +111,7 @@ def _number_format(meta: Sheet | None, issues: list[ImportIssue]) -> NumberForma
     if found is None:
         choices = ", ".join(NUMBER_FORMATS)
         params = {"value": code, "choices": choices}
-        issues.append(
-            ImportIssue("unit", 0, "number_format", "unknown_choice", params)
-        )
+        issues.append(ImportIssue("unit", 0, "number_format", "unknown_choice", params))
     return found or DEFAULT_FILE_FORMAT
 
 

@@ -88,6 +88,19 @@ def test_a_wrong_code_is_refused_and_further_codes_are_throttled(client, world):
     assert client.get(HOME).status_code == 200
 
 
+def test_the_code_page_shows_no_menu_until_the_code_is_given(client, world):
+    device = device_for(world.coordinator)
+    log_in(client, world.coordinator)
+    accounts = reverse("survey:account_list")
+    page = client.get(CODE_PAGE).content.decode()
+    assert f'href="{accounts}"' not in page
+    assert f'href="{SETUP}"' not in page
+    assert 'action="/logout/"' in page  # leaving stays possible
+    client.post(CODE_PAGE, {"code": code(device)})
+    page = client.get(HOME).content.decode()
+    assert f'href="{accounts}"' in page and f'href="{SETUP}"' in page
+
+
 def test_the_right_code_opens_the_page_asked_for(client, world):
     device = device_for(world.reviewer)
     log_in(client, world.reviewer)
