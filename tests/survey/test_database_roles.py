@@ -43,6 +43,9 @@ def app_role(django_db_blocker):
                 del connections[APP]
                 del connections.settings[APP]
             with connection.cursor() as cursor:
+                # A role that is not a superuser drops what belongs to the
+                # roles it is a member of only.
+                cursor.execute(f"GRANT {role} TO CURRENT_USER")
                 cursor.execute(f"DROP OWNED BY {role}")
                 cursor.execute(f"DROP ROLE {role}")
 
