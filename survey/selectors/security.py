@@ -9,8 +9,9 @@ TWO_FACTOR_ROLES = (Membership.Role.COORDINATOR, Membership.Role.REVIEWER)
 
 
 def security_settings() -> SecuritySettings:
-    """The one row of settings (created with the defaults when missing)."""
-    return SecuritySettings.objects.get_or_create(pk=1)[0]
+    """The one row of settings, or the defaults (unsaved) before anyone changed
+    them: reading them never writes."""
+    return SecuritySettings.objects.filter(pk=1).first() or SecuritySettings(pk=1)
 
 
 def two_factor_enabled(*, user) -> bool:

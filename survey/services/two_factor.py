@@ -13,8 +13,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from survey.errors import SurveyError
-from survey.models import AuditEvent
-from survey.selectors.security import security_settings, two_factor_required
+from survey.models import AuditEvent, SecuritySettings
+from survey.selectors.security import two_factor_required
 from survey.services.audit import audit_record
 
 DEVICE_NAME = "default"
@@ -115,7 +115,7 @@ def backup_codes_left(*, user) -> int:
 def two_factor_requirement_set(*, required: bool, user) -> bool:
     """Require (or not) a second factor of coordinators and reviewers; True when
     the setting changed."""
-    current = security_settings()
+    current = SecuritySettings.objects.select_for_update().get_or_create(pk=1)[0]
     if current.two_factor_required == required:
         return False
     current.two_factor_required = required
