@@ -8,7 +8,7 @@ for the first), and ``hash``::
 where the canonical content is a JSON array, with sorted keys and no spaces, of
 the event's sequence number, time (UTC, microseconds), actor id, action, object
 type and id, assessment id, ``before``, ``after`` (a whole number without a
-decimal point), reason and address (as its bytes in hex, so that every spelling
+decimal point), reason and address (as its bytes in hex after "ip:", so that every spelling
 of one address hashes alike). Changing any
 of these, removing an event or putting one in between changes a hash that the
 next event, or the chain's head, still names.
@@ -75,7 +75,8 @@ def _dumps(value: Any) -> str:
 def _address(ip: str | None) -> str | None:
     if not ip:
         return None
+    # Tagged, so that text that is no address can never hash as one does.
     try:
-        return ipaddress.ip_address(ip).packed.hex()
+        return "ip:" + ipaddress.ip_address(ip).packed.hex()
     except ValueError:
-        return ip
+        return "text:" + ip

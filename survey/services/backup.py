@@ -67,6 +67,10 @@ def backup_write(*, folder: Path) -> BackupSummary:
     if folder.exists() and any(folder.iterdir()):
         raise BackupError(f"{folder} is not empty; give a new folder for each backup.")
     folder.mkdir(parents=True, exist_ok=True)
+    # The copy holds password hashes, second-factor keys and sessions: only the
+    # account that makes backups may read it (the files inside are reached
+    # through the folder only).
+    folder.chmod(0o700)
     vendor = connection.vendor
     if vendor not in DATABASE_FILES:
         raise BackupError(f"Backups of a {vendor} database are not supported.")

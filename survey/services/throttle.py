@@ -5,7 +5,7 @@ import hashlib
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from survey.models import ThrottleHit
@@ -15,6 +15,18 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def _lock(*, scope: str, digest: str) -> None:
+    """Serialise the requests of one key until the transaction ends, so that
+    requests at the same moment cannot all count below the limit. SQLite's
+    writers already wait for each other (IMMEDIATE transactions)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                [f"{scope}:{digest}"],
+            )
+
+
 @transaction.atomic
 def throttle_hit(*, scope: str, key: str, limit: int, window: timedelta) -> bool:
     """Count one request of ``key`` in ``scope``; True while the requests within the
@@ -22,6 +34,7 @@ def throttle_hit(*, scope: str, key: str, limit: int, window: timedelta) -> bool
     count too, so that one who keeps trying stays throttled."""
     now = timezone.now()
     digest = _digest(key)
+    _lock(scope=scope, digest=digest)
     # Hits older than the window count no more, whatever their key.
     ThrottleHit.objects.filter(scope=scope, at__lt=now - window).delete()
     hits = ThrottleHit.objects.filter(scope=scope, key=digest)

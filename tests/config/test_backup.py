@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -247,6 +248,12 @@ def test_a_refused_restore_changes_nothing(small_backup, target, tmp_path):
     assert "media/evidence/2025/a.pdf: checksum differs" in done.stderr
     assert not restored_media.exists()
     assert _counts_of(target, restored_media) == {}
+
+
+def test_only_the_account_that_made_a_backup_can_open_it(small_backup):
+    # It holds password hashes and second-factor keys: nobody else may enter it,
+    # whatever the umask of the shell that ran it.
+    assert stat.S_IMODE(small_backup.stat().st_mode) == 0o700
 
 
 def test_a_backup_is_not_written_over_another(small_backup):

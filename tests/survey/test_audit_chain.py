@@ -149,6 +149,17 @@ def test_an_address_changed_with_sql_is_reported(trail):
     assert f"event 1 (id {trail[0].pk}): content:" in _broken()
 
 
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="only SQLite stores an address as free text"
+)
+def test_an_address_rewritten_as_the_hex_of_its_bytes_is_reported(trail):
+    _lift_triggers()
+    _sql(
+        "UPDATE survey_auditevent SET ip = %s WHERE id = %s", ["0a000005", trail[0].pk]
+    )
+    assert f"event 1 (id {trail[0].pk}): content:" in _broken()
+
+
 def test_an_event_rehashed_after_a_change_breaks_the_next_link(trail):
     changed = trail[1]
     changed.reason = "sửa"

@@ -1,14 +1,17 @@
 """Throttling beyond one account: password spraying from one address, and password
 reset mails per address and per network address."""
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connections
 from django.db.models import F
 from django.urls import reverse
 from worlds import PASSWORD, VERIFICATION, build_world, make_user
 
 from survey.models import AuditEvent, ThrottleHit
+from survey.services.throttle import throttle_hit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher", "english")]
 ATTACKER, OTHER = "203.0.113.7", "198.51.100.9"
@@ -128,3 +131,31 @@ def test_reset_requests_from_one_network_address_are_throttled(
     response = reset(world.editor.email, ip=OTHER)
     assert response.status_code == 302
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_at_the_same_moment_never_pass_the_limit_together():
+    """Each request counts the others of its key, even when all arrive at once."""
+    threads, limit, passed = 8, 3, []
+    start = threading.Barrier(threads)
+
+    def ask() -> None:
+        try:
+            start.wait()
+            passed.append(
+                throttle_hit(
+                    scope="reset-mail",
+                    key="an@example.gov.vn",
+                    limit=limit,
+                    window=timedelta(hours=1),
+                )
+            )
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=ask) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert sorted(passed) == [False] * (threads - limit) + [True] * limit
