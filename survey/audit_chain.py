@@ -8,9 +8,9 @@ for the first), and ``hash``::
 where the canonical content is a JSON array, with sorted keys and no spaces, of
 the event's sequence number, time (UTC, microseconds), actor id, action, object
 type and id, assessment id, ``before``, ``after`` (a whole number without a
-decimal point), reason and address (as its bytes in hex after "ip:", so that every spelling
-of one address hashes alike). Changing any
-of these, removing an event or putting one in between changes a hash that the
+decimal point), reason and address (as its bytes in hex after "ip:", so that
+every spelling of one address hashes alike; other text after "text:"). Changing
+any of these, removing an event or putting one in between changes a hash that the
 next event, or the chain's head, still names.
 
 The format never changes: existing chains are checked with it. It reads the

@@ -113,8 +113,10 @@ def _watch(page, role: str, problems: list[str]) -> None:
     # the server's faults are the responses below.
     page.on(
         "requestfailed",
-        lambda r: r.failure != "net::ERR_ABORTED"
-        and problems.append(f"{role} failed {r.url}: {r.failure}"),
+        lambda r: (
+            r.failure != "net::ERR_ABORTED"
+            and problems.append(f"{role} failed {r.url}: {r.failure}")
+        ),
     )
     page.on(
         "response",
