@@ -185,6 +185,8 @@ def score(
     points, value = fin.exposed_points(), fin.value()
     verified = np.where(any_below(spec, pop.verified_mask), points, np.nan)
     keys = rank_keys(spec, points, value, rank_by)
+    own_points, own_value = own.exposed_points(), own.value()
+    own_keys = rank_keys(spec, own_points, own_value, rank_by)
     return Results(
         spec=spec,
         unit_ids=pop.unit_ids,
@@ -195,15 +197,17 @@ def score(
         value=value,
         level=assign_levels(spec, value),
         rank=rank_within_groups(keys, pop.groups, pop.ranked, rank_method),
-        self_points=own.exposed_points(),
+        self_points=own_points,
         self_max=own.max,
-        self_value=own.value(),
+        self_value=own_value,
         verified_points=verified,
-        gap=own.exposed_points() - verified,
+        gap=own_points - verified,
         status=f_status,
         error=f_err,
         self_status=s_status,
         self_error=s_err,
+        self_level=assign_levels(spec, own_value),
+        self_rank=rank_within_groups(own_keys, pop.groups, pop.ranked, rank_method),
         rank_method=rank_method,
         rank_by=rank_by,
     )

@@ -245,6 +245,8 @@ class NodeResult:
     value: float | None
     level: str | None
     rank: int | None
+    self_level: str | None = None
+    self_rank: int | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -253,7 +255,9 @@ class Results:
 
     ``points``/``max``/``value``/``level``/``rank`` are final (verified where
     verified, else self). ``self_points``/``self_max``/``self_value`` score the
-    unit's own answers; ``verified_points`` is NaN where nothing under the node
+    unit's own answers, and ``self_level``/``self_rank`` are the level and the
+    rank those would give (the rank among the units' self-assessed figures,
+    in the same groups and on the same key as ``rank``); ``verified_points`` is NaN where nothing under the node
     was verified, else the final points; ``gap`` = self − verified. ``level`` is
     an index into ``spec.levels`` (-1 = none); ``rank`` 0 = not ranked.
     ``status``/``error`` are ``(n_units, n_leaves)`` indices into
@@ -278,6 +282,8 @@ class Results:
     error: np.ndarray
     self_status: np.ndarray
     self_error: np.ndarray
+    self_level: np.ndarray
+    self_rank: np.ndarray
     rank_method: str = "competition"
     rank_by: str = "value"
 
@@ -289,6 +295,7 @@ class Results:
         """Scalars of one unit and node, None for n/a."""
         i, k = self.unit_index[unit_id], self.spec.index[code]
         level = int(self.level[i, k])
+        own = int(self.self_level[i, k])
         return NodeResult(
             code=code,
             self_points=scalar_or_none(self.self_points[i, k]),
@@ -299,6 +306,8 @@ class Results:
             value=scalar_or_none(self.value[i, k]),
             level=self.spec.levels[level].code if level >= 0 else None,
             rank=int(self.rank[i, k]) or None,
+            self_level=self.spec.levels[own].code if own >= 0 else None,
+            self_rank=int(self.self_rank[i, k]) or None,
         )
 
 

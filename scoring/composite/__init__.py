@@ -14,6 +14,14 @@ from .aggregate import (
     weighted_harmonic_mean,
     weighted_power_mean,
 )
+from .diagnostics import (
+    CompositeError,
+    CompositeErrorCode,
+    CompositeSpecError,
+    Diagnostic,
+    DiagnosticCode,
+    Diagnostics,
+)
 from .normalise import (
     MinMaxScaler,
     ZScoreScaler,
@@ -25,24 +33,31 @@ from .normalise import (
     normalise_z_score,
 )
 from .pipeline import (
-    CompositeResults,
     Normalisation,
     composite_aggregate,
     composite_normalise,
     composite_scores,
     minmax_group_means,
 )
+from .results import BAND_EDGES, Bands, CompositeResults, Reporting
 from .spec import (
     CompositeGroup,
     CompositeIndicator,
     CompositeSpec,
-    CompositeSpecError,
     effective_weights,
     relative_weights,
 )
 
 __all__ = [
+    "BAND_EDGES",
     "Aggregation",
+    "Bands",
+    "CompositeError",
+    "CompositeErrorCode",
+    "Diagnostic",
+    "DiagnosticCode",
+    "Diagnostics",
+    "Reporting",
     "CompositeGroup",
     "CompositeIndicator",
     "CompositeResults",

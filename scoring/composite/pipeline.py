@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from .aggregate import Aggregation, weighted_arithmetic_mean
+from .diagnostics import DiagnosticsCollector
 from .normalise import (
     MinMaxScaler,
     ZScoreScaler,
@@ -17,10 +18,10 @@ from .normalise import (
     normalise_rank,
     normalise_target,
 )
+from .results import CompositeResults, Reporting
 from .spec import CompositeSpec
 
 __all__ = [
-    "CompositeResults",
     "Normalisation",
     "composite_aggregate",
     "composite_normalise",
@@ -59,41 +60,6 @@ class Normalisation:
     def __post_init__(self) -> None:
         if self.method not in (*_METHODS, "none"):
             raise ValueError(f"unknown normalisation method {self.method!r}")
-
-
-@dataclass(frozen=True, eq=False)
-class CompositeResults:
-    """Scores of every node for every unit.
-
-    Attributes
-    ----------
-    codes : tuple of str
-        Indicator codes (spec order), then group codes, children before parents.
-    levels : tuple of int
-        Level of each code: 1 for indicators.
-    scores : ndarray of shape (n_units, n_codes)
-        Normalised indicator values and aggregate scores; NaN when missing.
-    effective_weights : ndarray of shape (n_units, n_codes)
-        Each node's weight in the top-level score of each unit, after
-        renormalising over the children present: the product down the tree of
-        ``w_c / sum(w_s for present siblings s)``; 0 for a missing node. With
-        arithmetic means, a root's score is the sum over indicators of
-        effective weight times normalised value.
-    """
-
-    codes: tuple[str, ...]
-    levels: tuple[int, ...]
-    scores: np.ndarray
-    effective_weights: np.ndarray
-
-    def __getitem__(self, code: str) -> np.ndarray:
-        """Scores of node ``code`` for every unit."""
-        return self.scores[:, self.codes.index(code)]
-
-    def level(self, level: int) -> tuple[tuple[str, ...], np.ndarray]:
-        """Codes and scores (n_units, n_codes_at_level) of one level."""
-        idx = [i for i, lev in enumerate(self.levels) if lev == level]
-        return tuple(self.codes[i] for i in idx), self.scores[:, idx]
 
 
 def _data_matrix(spec: CompositeSpec, data) -> np.ndarray:
@@ -184,6 +150,11 @@ def composite_aggregate(
     spec: CompositeSpec,
     normalised: ArrayLike,
     aggregation: Aggregation | str | Mapping[int, Aggregation | str] = "arithmetic",
+    *,
+    units: Sequence[str] | None = None,
+    groups: Sequence[str] | None = None,
+    reporting: Reporting | None = None,
+    strict: bool = False,
 ) -> CompositeResults:
     """Aggregate normalised indicators level by level up the tree.
 
@@ -214,7 +185,22 @@ def composite_aggregate(
         )
     levels = tuple(spec.levels[c] for c in codes)
     weights = _unit_effective_weights(spec, codes, scores)
-    return CompositeResults(codes, levels, scores, weights)
+    n = values.shape[0]
+    unit_ids = tuple(str(u) for u in units) if units is not None else _numbered(n)
+    return CompositeResults(
+        unit_ids=unit_ids,
+        groups=tuple(str(g) for g in groups) if groups is not None else ("",) * n,
+        codes=codes,
+        levels=levels,
+        scores=scores,
+        unit_weights=weights,
+        diagnostics=DiagnosticsCollector(strict).result(),
+        reporting=reporting or Reporting(),
+    )
+
+
+def _numbered(n: int) -> tuple[str, ...]:
+    return tuple(str(i + 1) for i in range(n))
 
 
 def _unit_effective_weights(spec, codes, scores: np.ndarray) -> np.ndarray:
@@ -240,14 +226,30 @@ def composite_scores(
     data,
     normalisation: Normalisation | str = "minmax",
     aggregation: Aggregation | str | Mapping[int, Aggregation | str] = "arithmetic",
+    *,
+    units: Sequence[str] | None = None,
+    groups: Sequence[str] | None = None,
+    reporting: Reporting | None = None,
+    strict: bool = False,
 ) -> CompositeResults:
     """Normalise raw ``data`` and aggregate it up the tree of ``spec``.
 
     Equivalent to ``composite_aggregate(spec, composite_normalise(spec, data,
-    normalisation), aggregation)``; see those two functions.
+    normalisation), aggregation, ...)``; see those two functions. ``units``
+    names the rows (unit ids, unique), ``groups`` gives each unit's ranking
+    group, ``reporting`` the rounding, ranking and bands of the results, and
+    ``strict`` turns every diagnostic into a `CompositeError`.
     """
     normalised = composite_normalise(spec, data, normalisation)
-    return composite_aggregate(spec, normalised, aggregation)
+    return composite_aggregate(
+        spec,
+        normalised,
+        aggregation,
+        units=units,
+        groups=groups,
+        reporting=reporting,
+        strict=strict,
+    )
 
 
 def minmax_group_means(

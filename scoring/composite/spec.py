@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
+from .diagnostics import CompositeSpecError
+
 __all__ = [
     "CompositeGroup",
     "CompositeIndicator",
@@ -21,20 +23,6 @@ __all__ = [
     "effective_weights",
     "relative_weights",
 ]
-
-
-class CompositeSpecError(ValueError):
-    """An invalid spec; ``code`` names the rule broken and ``node`` the culprit.
-
-    Codes: ``no_indicators``, ``duplicate_code``, ``unknown_parent``,
-    ``parent_is_indicator``, ``cycle``, ``empty_group``, ``bad_weight``,
-    ``zero_weight_group``, ``bad_direction``, ``bad_goalposts``, ``bad_min_data``.
-    """
-
-    def __init__(self, code: str, node: str | None = None) -> None:
-        super().__init__(f"{code}: {node}")
-        self.code = code
-        self.node = node
 
 
 @dataclass(frozen=True)
@@ -194,7 +182,9 @@ def _check_codes(
     seen: set[str] = set()
     for node in (*indicators, *groups):
         if node.code in seen:
-            raise CompositeSpecError("duplicate_code", node.code)
+            raise CompositeSpecError(
+                "duplicate_code", node.code, is_group=node in groups
+            )
         seen.add(node.code)
     group_codes = {g.code for g in groups}
     indicator_codes = {i.code for i in indicators}
@@ -202,12 +192,14 @@ def _check_codes(
         if node.parent is not None and node.parent not in group_codes:
             bad = node.parent in indicator_codes
             code = "parent_is_indicator" if bad else "unknown_parent"
-            raise CompositeSpecError(code, node.code)
+            raise CompositeSpecError(code, node.code, is_group=node in groups)
 
 
 def _check_weight(node: CompositeIndicator | CompositeGroup) -> None:
     if not (math.isfinite(node.weight) and node.weight >= 0):
-        raise CompositeSpecError("bad_weight", node.code)
+        raise CompositeSpecError(
+            "bad_weight", node.code, is_group=isinstance(node, CompositeGroup)
+        )
 
 
 def _check_indicator(ind: CompositeIndicator) -> None:
@@ -223,9 +215,9 @@ def _check_indicator(ind: CompositeIndicator) -> None:
 def _check_group(group: CompositeGroup) -> None:
     _check_weight(group)
     if group.min_count is not None and group.min_count < 0:
-        raise CompositeSpecError("bad_min_data", group.code)
+        raise CompositeSpecError("bad_min_data", group.code, is_group=True)
     if group.min_share is not None and not 0 <= group.min_share <= 1:
-        raise CompositeSpecError("bad_min_data", group.code)
+        raise CompositeSpecError("bad_min_data", group.code, is_group=True)
 
 
 def _check_tree(spec: CompositeSpec) -> None:
@@ -234,13 +226,13 @@ def _check_tree(spec: CompositeSpec) -> None:
         seen, node = set(), code
         while node is not None:
             if node in seen:
-                raise CompositeSpecError("cycle", code)
+                raise CompositeSpecError("cycle", code, is_group=True)
             seen.add(node)
             node = parents[node]
     for code, kids in spec.children.items():
         if not kids:
-            raise CompositeSpecError("empty_group", code)
+            raise CompositeSpecError("empty_group", code, is_group=True)
         if not any(spec.nodes[k].weight > 0 for k in kids):
-            raise CompositeSpecError("zero_weight_group", code)
+            raise CompositeSpecError("zero_weight_group", code, is_group=True)
     if not any(spec.nodes[r].weight > 0 for r in _roots(spec)):
         raise CompositeSpecError("zero_weight_group", None)

@@ -98,5 +98,7 @@ def _results(spec, kept: ResultsAnalysis) -> scoring.Results:
         error=empty,
         self_status=empty,
         self_error=empty,
+        self_level=empty,
+        self_rank=empty,
         **found,
     )

@@ -402,7 +402,7 @@ def test_group_minimum_data_rule_makes_the_aggregate_missing():
 
 def test_effective_weights_per_unit_and_contributions():
     result = composite_scores(small_spec(), RAW, Normalisation("goalposts"))
-    eff = result.effective_weights
+    eff = result.unit_weights
     assert_same(eff[0, :3], [1 / 6, 0.5, 1 / 3])
     assert_same(eff[1, :3], [0.25, 0.75, 0])  # c missing: P1 carries the index
     assert_same(eff[:, 5], [1, 1, 1])

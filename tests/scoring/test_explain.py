@@ -88,4 +88,6 @@ def test_result_rows_cover_every_unit_and_node(scored):
         "value",
         "level",
         "rank",
+        "self_level",
+        "self_rank",
     }
