@@ -259,7 +259,8 @@ class Results:
     rank those would give (the rank among the units' self-assessed figures,
     in the same groups and on the same key as ``rank``); ``verified_points`` is
     NaN where nothing under the node was verified, else the final points;
-    ``gap`` = self − verified. ``level`` is an index into ``spec.levels`` (-1 = none); ``rank`` 0 = not ranked.
+    ``gap`` = self − verified. ``level`` is an index into ``spec.levels``
+    (-1 = none); ``rank`` 0 = not ranked.
     ``status``/``error`` are ``(n_units, n_leaves)`` indices into
     :data:`scoring.codes.STATUSES` / :data:`scoring.codes.ANSWER_ERRORS`.
     """
