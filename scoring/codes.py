@@ -100,6 +100,46 @@ class SpecError(StrEnum):
     RULE_PARAMS = "rule_params"
 
 
+class EngineError(ValueError):
+    """The engine refused to compute; ``code`` says why.
+
+    ``indicator``, ``group`` and ``unit`` name what the error concerns (None
+    when it concerns no single one); ``detail`` holds any further facts, e.g.
+    the offending value or the method. ``str(error)`` is an English line for
+    logs and the shell; the web layer says it in the user's language from the
+    code and these fields.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        *,
+        indicator: str | None = None,
+        group: str | None = None,
+        unit: str | None = None,
+        detail: dict | None = None,
+    ) -> None:
+        self.code = str(code)
+        self.indicator = indicator
+        self.group = group
+        self.unit = unit
+        self.detail = dict(detail or {})
+        super().__init__(self._line())
+
+    def _line(self) -> str:
+        named = [
+            f"{key} {value!r}"
+            for key, value in (
+                ("indicator", self.indicator),
+                ("group", self.group),
+                ("unit", self.unit),
+            )
+            if value is not None
+        ]
+        named += [f"{key}={value!r}" for key, value in self.detail.items()]
+        return f"{self.code}: {', '.join(named)}" if named else self.code
+
+
 class FrameworkError(ValueError):
     """A framework tree the engine cannot score; ``errors`` is [(code, error)]."""
 

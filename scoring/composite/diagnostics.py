@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from scoring.codes import EngineError
+
 __all__ = [
     "CompositeError",
     "CompositeErrorCode",
@@ -88,42 +90,11 @@ class DiagnosticCode(StrEnum):
     above 0 (e.g. min-max to [0, 100] then a geometric mean)."""
 
 
-class CompositeError(ValueError):
-    """The engine refused to compute; ``code`` says why.
-
-    ``indicator``, ``group`` and ``unit`` name what the error concerns (None
-    when it concerns no single one); ``detail`` holds any further facts, e.g.
-    the offending value or the method.
+class CompositeError(EngineError):
+    """The composite engine refused to compute; ``code`` (a
+    :class:`CompositeErrorCode`) says why, and ``indicator``, ``group``,
+    ``unit`` and ``detail`` what it concerns (see :class:`scoring.codes.EngineError`).
     """
-
-    def __init__(
-        self,
-        code: str,
-        *,
-        indicator: str | None = None,
-        group: str | None = None,
-        unit: str | None = None,
-        detail: dict | None = None,
-    ) -> None:
-        self.code = str(code)
-        self.indicator = indicator
-        self.group = group
-        self.unit = unit
-        self.detail = dict(detail or {})
-        super().__init__(self._line())
-
-    def _line(self) -> str:
-        named = [
-            f"{key} {value!r}"
-            for key, value in (
-                ("indicator", self.indicator),
-                ("group", self.group),
-                ("unit", self.unit),
-            )
-            if value is not None
-        ]
-        named += [f"{key}={value!r}" for key, value in self.detail.items()]
-        return f"{self.code}: {', '.join(named)}" if named else self.code
 
 
 class CompositeSpecError(CompositeError):
