@@ -4,7 +4,9 @@ Normalisation (min-max on the sample, fixed goalposts, z-score, rank and
 percentile rank, distance to target), weights relative within each group and
 their effective weights, and weighted arithmetic, geometric, harmonic and
 generalised means over a tree of any depth, with a minimum-data rule.
-Plain Python and numpy: no Django, and nothing from the rest of ``scoring``.
+Plain Python and numpy, no Django; from the rest of ``scoring`` it uses only
+the rounding, the ranking and the typed errors and diagnostics shared with
+the points mode.
 """
 
 from .aggregate import (

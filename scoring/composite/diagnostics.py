@@ -14,11 +14,10 @@ missing); with ``strict=True`` the first diagnostic is raised as a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from enum import StrEnum
 
 from scoring.codes import EngineError
+from scoring.diagnostics import Diagnostic, Diagnostics, DiagnosticsCollector
 
 __all__ = [
     "CompositeError",
@@ -27,6 +26,7 @@ __all__ = [
     "Diagnostic",
     "DiagnosticCode",
     "Diagnostics",
+    "DiagnosticsCollector",
 ]
 
 
@@ -105,84 +105,3 @@ class CompositeSpecError(CompositeError):
         kind = {} if node is None else {"group" if is_group else "indicator": node}
         super().__init__(code, **kind)
         self.node = node
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    """One thing noticed: ``code``, and the indicator, group and units concerned.
-
-    ``units`` lists the unit ids concerned (empty when the diagnostic concerns a
-    whole indicator or group); ``detail`` holds further facts (a share, a count).
-    """
-
-    code: str
-    indicator: str | None = None
-    group: str | None = None
-    units: tuple[str, ...] = ()
-    detail: dict = field(default_factory=dict, compare=False)
-
-    def error(self) -> CompositeError:
-        """This diagnostic as an error, for strict mode."""
-        unit = self.units[0] if len(self.units) == 1 else None
-        detail = dict(self.detail)
-        if len(self.units) > 1:
-            detail["units"] = list(self.units)
-        return CompositeError(
-            self.code,
-            indicator=self.indicator,
-            group=self.group,
-            unit=unit,
-            detail=detail,
-        )
-
-
-@dataclass(frozen=True)
-class Diagnostics:
-    """Everything noticed while computing one result.
-
-    ``missing_share`` maps every indicator code to the share of units without a
-    usable value (missing, or infinite), before any dropping; ``items`` are the
-    diagnostics in the order they were found.
-    """
-
-    missing_share: dict[str, float] = field(default_factory=dict)
-    items: tuple[Diagnostic, ...] = ()
-
-    def __iter__(self) -> Iterator[Diagnostic]:
-        return iter(self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-    def codes(self) -> set[str]:
-        """The distinct codes found."""
-        return {d.code for d in self.items}
-
-    def of(self, code: str) -> tuple[Diagnostic, ...]:
-        """The diagnostics with ``code``."""
-        return tuple(d for d in self.items if d.code == code)
-
-    def about(self, node: str) -> tuple[Diagnostic, ...]:
-        """The diagnostics concerning indicator or group ``node``."""
-        return tuple(d for d in self.items if node in (d.indicator, d.group))
-
-
-class DiagnosticsCollector:
-    """Gathers diagnostics during one computation; raises the first in strict mode."""
-
-    def __init__(self, strict: bool = False) -> None:
-        self.strict = strict
-        self.items: list[Diagnostic] = []
-        self.missing_share: dict[str, float] = {}
-
-    def add(self, code: str, **kwargs) -> None:
-        item = Diagnostic(str(code), **kwargs)
-        if self.strict:
-            raise item.error()
-        self.items.append(item)
-
-    def result(self) -> Diagnostics:
-        return Diagnostics(dict(self.missing_share), tuple(self.items))

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .aggregate import Aggregation, weighted_arithmetic_mean
-from .diagnostics import DiagnosticsCollector
+from .diagnostics import CompositeError, DiagnosticsCollector
 from .normalise import (
     MinMaxScaler,
     ZScoreScaler,
@@ -194,7 +194,7 @@ def composite_aggregate(
         levels=levels,
         scores=scores,
         unit_weights=weights,
-        diagnostics=DiagnosticsCollector(strict).result(),
+        diagnostics=DiagnosticsCollector(strict, CompositeError).result(),
         reporting=reporting or Reporting(),
     )
 
