@@ -12,15 +12,22 @@ from scoring.rounding import round_half_away
 RANK_METHODS = ("competition", "dense")
 
 
-def rank_columns(keys: np.ndarray, method: str = "competition") -> np.ndarray:
+def rank_columns(
+    keys: np.ndarray, method: str = "competition", precision: int | None = None
+) -> np.ndarray:
     """Rank each column of ``keys`` (higher is better) along axis 0.
 
     Competition: ``rank = 1 + #{units with a larger key}`` (1, 2, 2, 4);
     dense: ``1 + #{distinct larger keys}`` (1, 2, 2, 3). NaN keys get 0 and do
-    not take a place.
+    not take a place. With ``precision`` the keys are first rounded to that
+    many decimals (half away from zero), so that values equal as printed tie
+    instead of being ordered by binary noise; None ranks the keys as given.
     """
     if method not in RANK_METHODS:
-        raise ValueError(method)
+        raise ValueError(f"unknown rank method {method!r}")
+    keys = np.asarray(keys, dtype=float)
+    if precision is not None:
+        keys = round_half_away(keys, precision)
     keys = np.where(np.isnan(keys), -np.inf, keys)
     order = np.argsort(-keys, axis=0, kind="stable")
     ordered = np.take_along_axis(keys, order, axis=0)
@@ -41,15 +48,18 @@ def rank_within_groups(
     groups: np.ndarray,
     ranked: np.ndarray,
     method: str = "competition",
+    precision: int | None = None,
 ) -> np.ndarray:
     """Ranks of ``keys`` (``(n_units,)`` or ``(n_units, n_cols)``) within each
-    ranking group, among ranked units only; 0 = no rank (not ranked or n/a)."""
+    ranking group, among ranked units only; 0 = no rank (not ranked or n/a).
+    ``precision`` as in :func:`rank_columns`."""
     keys = np.asarray(keys, dtype=float)
+    groups = np.asarray(groups)
     out = np.zeros(keys.shape, dtype=np.int32)
     for g in np.unique(groups):
         rows = (groups == g) & ranked
         if rows.any():
-            out[rows] = rank_columns(keys[rows], method)
+            out[rows] = rank_columns(keys[rows], method, precision)
     return out
 
 

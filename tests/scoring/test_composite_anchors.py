@@ -7,6 +7,7 @@ The tests only read the CSV files; the engine does the computing.
 """
 
 import csv
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +18,9 @@ from scoring.composite import (
     CompositeIndicator,
     CompositeSpec,
     Normalisation,
+    Reporting,
     composite_scores,
     effective_weights,
-    normalise_rank,
 )
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -100,13 +101,47 @@ def test_desi_2022_scores(desi, level):
     assert np.max(np.abs(values - published)) < 1e-9
 
 
-def test_desi_2022_ranks(desi):
-    countries, result, expected = desi
-    member_states = [i for i, c in enumerate(countries) if c != "EU"]
-    assert len(member_states) == 27
-    ranks = normalise_rank(-result["DESI"][member_states])
-    published = [int(expected[countries[i]]["rank"]) for i in member_states]
-    assert ranks.astype(int).tolist() == published
+def desi_ranked(precision: int):
+    """DESI 2022 ranked at ``precision`` decimals, the EU aggregate in a group of
+    its own so that the 27 Member States rank among themselves."""
+    spec = desi_spec()
+    countries, data = desi_data(spec.codes)
+    result = composite_scores(
+        spec,
+        data,
+        Normalisation("goalposts", truncate=False),
+        units=countries,
+        groups=["EU" if c == "EU" else "MS" for c in countries],
+        reporting=Reporting(precision=precision),
+    )
+    return result, read(DESI / "expected_scores_2022.csv")
+
+
+def test_desi_2022_ranks_as_published_at_one_decimal():
+    result, expected = desi_ranked(1)
+    ranks = dict(
+        zip(result.unit_ids, result.rank[:, result.index("DESI")], strict=True)
+    )
+    published = {r["country"]: int(r["rank"]) for r in expected if r["country"] != "EU"}
+    assert len(published) == 27
+    assert {c: int(ranks[c]) for c in published} == published
+    assert ranks["EU"] == 1  # alone in its group
+
+
+def test_desi_2022_ranks_tie_where_scores_print_equal():
+    """At 0 decimals several Member States print the same DESI score: they share
+    a rank (competition ranking) and the next one skips, as in a printed table."""
+    result, expected = desi_ranked(0)
+    states = [r for r in expected if r["country"] != "EU"]
+    printed = {
+        r["country"]: int(Decimal(r["DESI"]).quantize(Decimal(1), ROUND_HALF_UP))
+        for r in states
+    }
+    want = {c: 1 + sum(v > printed[c] for v in printed.values()) for c in printed}
+    ours = dict(zip(result.unit_ids, result.rank[:, result.index("DESI")], strict=True))
+    assert {c: int(ours[c]) for c in printed} == want
+    assert len(set(want.values())) < 27  # there are ties to reproduce
+    assert ours["SI"] == ours["FR"] == ours["DE"] == want["SI"]
 
 
 # --- COINr ASEM ------------------------------------------------------------------
