@@ -8,10 +8,48 @@ Points mode (as the provinces score)::
     results.node("SO-TTTT", "TOTAL")           # NodeResult with None for n/a
     rows = result_rows(results)                # dicts to store
     explain(results, population, "SO-TTTT", "2.1")
+    results.diagnostics                        # what was noticed (see below)
 
 One answer as it is saved: ``leaf_points(rule, params, max_points, Answer(...))``.
 Importer: ``rule_params_errors(rule, params, max_points)``, ``RULE_ANSWER_TYPES``.
-Codes returned instead of sentences: :mod:`scoring.codes`.
+
+Composite mode (as DESI, EGDI and COINr compute an index)::
+
+    spec = CompositeSpec(indicators=[CompositeIndicator("1a", "D1", ...)],
+                         groups=[CompositeGroup("D1", "DESI"), CompositeGroup("DESI")])
+    results = composite_scores(
+        spec, data,                    # (n_units, n_indicators) or {code: column}
+        Normalisation("goalposts"),            # minmax, zscore, rank, target, identity…
+        {2: "arithmetic", 3: Aggregation("geometric")},   # per level of the tree
+        units=[...], groups=[...],             # unit ids, ranking groups
+        reporting=Reporting(precision=1, rank_method="competition",
+                            bands=Bands((25, 50, 75), labels=(...))),
+        strict=False,
+    )
+    results["DESI"]                            # scores of one node for every unit
+    results.rounded, results.rank, results.band   # (n_units, n_codes), as data
+    results.rows()                             # one dict per unit and node
+    results.diagnostics                        # what was noticed (see below)
+
+Conventions shared by both modes:
+
+* Per-unit results are arrays with one row per unit; facts about a framework or
+  a spec (relative and effective weights) are mappings keyed by node code.
+* Ranks: 1 is the best, 0 means no rank; ``competition`` (1, 2, 2, 4) or
+  ``dense`` (1, 2, 2, 3), within ranking groups, on values rounded to a stated
+  precision (half away from zero, as Excel's ROUND), so that values printed
+  equal tie. Normalisations, by contrast, always give the best value the
+  highest number (``normalise_rank``: the best of n units gets n).
+* Errors are typed: every one is an :class:`EngineError` (a ``ValueError``)
+  with a ``code`` and the ``indicator``, ``group`` and ``unit`` it concerns,
+  never a bare ``KeyError`` or a sentence; the web layer translates the code.
+  Codes: :mod:`scoring.codes` (points mode),
+  :class:`~scoring.composite.CompositeErrorCode` (composite mode).
+* Diagnostics are data, not printed warnings: a
+  :class:`~scoring.diagnostics.Diagnostics` returned with every result lists
+  what a careful analyst wants to know about a result computed all the same
+  (a column dropped, weights renormalised, a value clipped…). ``strict=True``
+  raises the first one as an error with the same code instead.
 """
 
 from scoring.analysis import (
@@ -27,6 +65,7 @@ from scoring.codes import (
     ANSWER_ERRORS,
     STATUSES,
     AnswerError,
+    EngineError,
     FrameworkError,
     LeafStatus,
     ParamError,
@@ -34,13 +73,18 @@ from scoring.codes import (
 )
 from scoring.composite import (
     Aggregation,
+    Bands,
+    CompositeError,
+    CompositeErrorCode,
     CompositeGroup,
     CompositeIndicator,
     CompositeResults,
     CompositeSpec,
     CompositeSpecError,
+    DiagnosticCode,
     MinMaxScaler,
     Normalisation,
+    Reporting,
     ZScoreScaler,
     composite_aggregate,
     composite_normalise,
@@ -59,6 +103,7 @@ from scoring.composite import (
     weighted_power_mean,
 )
 from scoring.composite import effective_weights as composite_effective_weights
+from scoring.diagnostics import Diagnostic, Diagnostics
 from scoring.explain import explain, result_rows
 from scoring.population import population_from_records
 from scoring.ranking import (
@@ -94,6 +139,14 @@ from scoring.types import (
 
 __all__ = [
     "Aggregation",
+    "Bands",
+    "CompositeError",
+    "CompositeErrorCode",
+    "Diagnostic",
+    "DiagnosticCode",
+    "Diagnostics",
+    "EngineError",
+    "Reporting",
     "CompositeGroup",
     "CompositeIndicator",
     "CompositeResults",
