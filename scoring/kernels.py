@@ -326,9 +326,9 @@ def best_alone(
         return np.zeros(0, dtype=int), np.zeros((len(groups), 0), dtype=bool)
     cols, v = _best_candidates(spec, answers, applicable)
     valid = np.isfinite(v)
-    _labels, group_of = np.unique(groups, return_inverse=True)
-    counts = np.zeros((len(_labels), valid.shape[1]), dtype=int)
-    np.add.at(counts, group_of, valid)
+    labels, group_of = np.unique(groups, return_inverse=True)
+    members = group_of == np.arange(len(labels))[:, None]
+    counts = members.astype(np.int32) @ valid.astype(np.int32)
     return cols, valid & (counts[group_of] == 1)
 
 

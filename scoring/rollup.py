@@ -172,20 +172,20 @@ def best_holders(spec: FrameworkSpec, population: Population) -> list[str]:
     return [population.unit_ids[i] for i in rows]
 
 
-def _clipped(
-    spec: FrameworkSpec, pop: Population, f_status, s_status, out: DiagnosticsCollector
-) -> None:
+def _clipped(spec: FrameworkSpec, pop: Population, final, f_status, s_status, out):
     """``override_clipped`` per indicator: the units whose final override (or
     own one, where a reviewer's answer replaced it) was brought back to its
     bounds; ``detail["given"]`` their overrides, in the order of ``units``."""
-    scored = S[LeafStatus.SCORED]
-    final = clipped_overrides(spec, pop.final) & (f_status == scored)
-    own = clipped_overrides(spec, pop.self_answers) & (s_status == scored)
-    own &= pop.verified_mask & ~final
-    flagged = final | own
+    own_answers, scored = pop.self_answers, S[LeafStatus.SCORED]
+    if np.isnan(own_answers.override).all() and np.isnan(final.override).all():
+        return
+    by_final = clipped_overrides(spec, final) & (f_status == scored)
+    own = clipped_overrides(spec, own_answers) & (s_status == scored)
+    own &= pop.verified_mask & ~by_final
+    flagged = by_final | own
     if not flagged.any():
         return
-    given = np.where(final, pop.final.override, pop.self_answers.override)
+    given = np.where(by_final, final.override, own_answers.override)
     low, high = override_bounds(spec)
     for j in np.flatnonzero(flagged.any(axis=0)):
         rows = np.flatnonzero(flagged[:, j])
@@ -201,13 +201,13 @@ def _clipped(
         )
 
 
-def _alone(spec: FrameworkSpec, pop: Population, f_status, out) -> None:
+def _alone(spec: FrameworkSpec, pop: Population, final, f_status, out) -> None:
     """``relative_best_alone`` per indicator and ranking group: the unit whose
     final value is the group's only valid one, scored by the rule (not by an
     override)."""
-    cols, alone = best_alone(spec, pop.final, pop.applicable, pop.groups)
+    cols, alone = best_alone(spec, final, pop.applicable, pop.groups)
     by_rule = (f_status[:, cols] == S[LeafStatus.SCORED]) & np.isnan(
-        pop.final.override[:, cols]
+        final.override[:, cols]
     )
     alone &= by_rule
     for c in np.flatnonzero(alone.any(axis=0)):
@@ -258,8 +258,8 @@ def score(
     own_points, own_value = own.exposed_points(), own.value()
     own_keys = rank_keys(spec, own_points, own_value, rank_by)
     notes = DiagnosticsCollector(strict, PointsError)
-    _clipped(spec, pop, f_status, s_status, notes)
-    _alone(spec, pop, f_status, notes)
+    _clipped(spec, pop, final, f_status, s_status, notes)
+    _alone(spec, pop, final, f_status, notes)
     return Results(
         spec=spec,
         unit_ids=pop.unit_ids,
