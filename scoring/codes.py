@@ -44,8 +44,8 @@ as one :class:`FrameworkError` listing them all:
 ``penalty_outside_penalty_group`` a ``penalty`` indicator outside a penalty group
 ``levels_not_increasing``         level bounds not starting at 0 and increasing
 ``unknown_level_edges``           a ``level_edges`` setting not known
-``rule_params``                   (and every :class:`ParamError` code) an
-                                  indicator's rule parameters do not fit its rule
+(a :class:`ParamError` code)      an indicator's rule parameters do not fit its
+                                  rule (``rule_params`` itself is not raised)
 ================================= ==================================================
 
 Population errors (:class:`PopulationErrorCode`), raised by
@@ -68,8 +68,9 @@ Diagnostics of the points mode (:class:`PointsDiagnostic`), in
                         ``[0, max]`` (``[-max, 0]`` for a penalty), brought back
                         to the nearer bound
 ``relative_best_alone`` a ``relative_best`` indicator whose unit is the only one
-                        of its ranking group with a valid value: full marks,
-                        compared with nobody
+                        of its ranking group with a valid value: it is its own
+                        best (full marks unless the value is 0), compared with
+                        nobody
 ======================= ==========================================================
 """
 
