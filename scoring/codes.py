@@ -26,8 +26,55 @@ scored alone without the group's best value).
 
 Parameter errors (:class:`ParamError`) are returned by
 :func:`scoring.rules.rule_params_errors` for the importer.
+
+Framework errors (:class:`SpecError`), raised by :func:`scoring.tree.build_spec`
+as one :class:`FrameworkError` listing them all:
+
+================================= ==================================================
+``duplicate_code``                two rows with the same code
+``unknown_parent``                a parent code that is no row of the framework
+``cycle``                         a code that is its own ancestor
+``unknown_kind``                  a kind other than indicator, pillar, component,
+                                  bonus_group, penalty_group
+``empty_group``                   a group (pillar, component, bonus or penalty
+                                  group) without any child
+``indicator_has_children``        an indicator with children
+``capped_without_max``            a capped group without maximum points
+``bonus_outside_bonus_group``     a ``bonus`` indicator outside a bonus group
+``penalty_outside_penalty_group`` a ``penalty`` indicator outside a penalty group
+``levels_not_increasing``         level bounds not starting at 0 and increasing
+``unknown_level_edges``           a ``level_edges`` setting not known
+(a :class:`ParamError` code)      an indicator's rule parameters do not fit its
+                                  rule (``rule_params`` itself is not raised)
+================================= ==================================================
+
+Population errors (:class:`PopulationErrorCode`), raised by
+:func:`scoring.population.population_from_records` as :class:`PopulationError`:
+
+===================== ============================================================
+``unknown_unit``      an answer for a unit id not among the units
+``unknown_indicator`` an answer for a code that is no node of the framework
+``not_an_indicator``  an answer for a code that is a group, not an indicator
+``duplicate_unit``    two units with the same id
+``duplicate_answer``  two answers for the same unit and indicator
+===================== ============================================================
+
+Diagnostics of the points mode (:class:`PointsDiagnostic`), in
+``Results.diagnostics``; ``score(..., strict=True)`` raises the first as a
+:class:`PointsError` of the same code instead:
+
+======================= ==========================================================
+``override_clipped``    points set without a value (``override``) outside
+                        ``[0, max]`` (``[-max, 0]`` for a penalty), brought back
+                        to the nearer bound
+``relative_best_alone`` a ``relative_best`` indicator whose unit is the only one
+                        of its ranking group with a valid value: it is its own
+                        best (full marks unless the value is 0), compared with
+                        nobody
+======================= ==========================================================
 """
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 
@@ -90,7 +137,7 @@ class SpecError(StrEnum):
     UNKNOWN_PARENT = "unknown_parent"
     CYCLE = "cycle"
     UNKNOWN_KIND = "unknown_kind"
-    LEAF_NOT_INDICATOR = "leaf_not_indicator"
+    EMPTY_GROUP = "empty_group"
     INDICATOR_HAS_CHILDREN = "indicator_has_children"
     CAPPED_WITHOUT_MAX = "capped_without_max"
     BONUS_OUTSIDE_BONUS_GROUP = "bonus_outside_bonus_group"
@@ -140,12 +187,53 @@ class EngineError(ValueError):
         return f"{self.code}: {', '.join(named)}" if named else self.code
 
 
-class FrameworkError(ValueError):
-    """A framework tree the engine cannot score; ``errors`` is [(code, error)]."""
+class PopulationErrorCode(StrEnum):
+    """Rows that cannot make a population, raised as :class:`PopulationError`."""
 
-    def __init__(self, errors: list[tuple[str, str]]):
-        super().__init__(errors)
-        self.errors = errors
+    UNKNOWN_UNIT = "unknown_unit"
+    UNKNOWN_INDICATOR = "unknown_indicator"
+    NOT_AN_INDICATOR = "not_an_indicator"
+    DUPLICATE_UNIT = "duplicate_unit"
+    DUPLICATE_ANSWER = "duplicate_answer"
+
+
+class PointsDiagnostic(StrEnum):
+    """What the points mode noticed about results it computed all the same."""
+
+    OVERRIDE_CLIPPED = "override_clipped"
+    RELATIVE_BEST_ALONE = "relative_best_alone"
+
+
+class FrameworkError(EngineError):
+    """A framework tree the engine cannot score.
+
+    ``errors`` lists every problem found as ``(node code, error code)`` (node
+    code "" for a setting of the version). ``code`` is the first error's code,
+    and ``indicator`` or ``group`` its node when that node is one (``kinds``
+    maps node codes to their kind); ``detail["errors"]`` repeats ``errors``.
+    """
+
+    def __init__(
+        self, errors: list[tuple[str, str]], kinds: Mapping[str, str] | None = None
+    ) -> None:
+        self.errors = list(errors)
+        node, code = self.errors[0] if self.errors else ("", "")
+        kind = (kinds or {}).get(node)
+        super().__init__(
+            code,
+            indicator=node if kind == "indicator" else None,
+            group=node if kind is not None and kind != "indicator" else None,
+            detail={"errors": [list(e) for e in self.errors]},
+        )
+
+
+class PopulationError(EngineError):
+    """Rows that cannot make a population; ``code`` is a
+    :class:`PopulationErrorCode`, ``unit`` and ``indicator`` name the culprit."""
+
+
+class PointsError(EngineError):
+    """A diagnostic of the points mode raised in strict mode (same code)."""
 
 
 ANSWER_ERRORS: tuple[str, ...] = ("",) + tuple(e.value for e in AnswerError)

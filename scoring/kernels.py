@@ -227,16 +227,30 @@ def _raw(spec: FrameworkSpec, answers: Answers, best: np.ndarray):
     return _overridden(spec, answers, raw, err, kna)
 
 
+def override_bounds(spec: FrameworkSpec) -> tuple[np.ndarray, np.ndarray]:
+    """Per leaf, the bounds of points set without a value: ``[0, max]``, or
+    ``[-max, 0]`` for a penalty (``max`` the item's cap)."""
+    item_max = spec.compiled.item_max
+    penalty = np.array([spec.nodes[k].rule == "penalty" for k in spec.leaves])
+    return np.where(penalty, -item_max, 0.0), np.where(penalty, 0.0, item_max)
+
+
+def clipped_overrides(spec: FrameworkSpec, answers: Answers) -> np.ndarray:
+    """``(n_units, n_leaves)``: True where an override lies outside its bounds
+    (:func:`override_bounds`) and is brought back to them."""
+    low, high = override_bounds(spec)
+    with np.errstate(invalid="ignore"):
+        return (answers.override < low) | (answers.override > high)
+
+
 def _overridden(spec: FrameworkSpec, answers: Answers, raw, err, kna):
     """Points set without a value replace the rule's result, within the item's
-    bounds: ``[0, max]``, or ``[-max, 0]`` for a penalty."""
+    bounds (:func:`override_bounds`); :func:`clipped_overrides` tells where
+    they were brought back to them."""
     given = ~np.isnan(answers.override)
     if not given.any():
         return raw, err, kna
-    item_max = spec.compiled.item_max
-    penalty = np.array([spec.nodes[k].rule == "penalty" for k in spec.leaves])
-    low = np.where(penalty, -item_max, 0.0)
-    high = np.where(penalty, 0.0, item_max)
+    low, high = override_bounds(spec)
     bounded = np.clip(answers.override, low, high)
     return (
         np.where(given, bounded, raw),
@@ -301,6 +315,21 @@ def _best_candidates(
     ok = applicable[:, cols] & answers.answered[:, cols] & ~answers.na[:, cols]
     ok &= np.isfinite(v) & (v >= 0) & ~(params["percent"] & (v > 100))
     return cols, np.where(ok, v, -np.inf)
+
+
+def best_alone(
+    spec: FrameworkSpec, answers: Answers, applicable: np.ndarray, groups: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``relative_best`` leaf columns and ``(n_units, len(cols))``: True for
+    a unit holding the only valid value of its ranking group (its own best)."""
+    if "relative_best" not in spec.compiled.by_rule:
+        return np.zeros(0, dtype=int), np.zeros((len(groups), 0), dtype=bool)
+    cols, v = _best_candidates(spec, answers, applicable)
+    valid = np.isfinite(v)
+    labels, group_of = np.unique(groups, return_inverse=True)
+    members = group_of == np.arange(len(labels))[:, None]
+    counts = members.astype(np.int32) @ valid.astype(np.int32)
+    return cols, valid & (counts[group_of] == 1)
 
 
 def group_best_holders(

@@ -1,4 +1,11 @@
-"""Encode plain answer rows into the arrays of a :class:`~scoring.types.Population`."""
+"""Encode plain answer rows into the arrays of a :class:`~scoring.types.Population`.
+
+Rows that cannot be placed are refused with a
+:class:`~scoring.codes.PopulationError` (codes ``unknown_unit``,
+``unknown_indicator``, ``not_an_indicator``, ``duplicate_unit``,
+``duplicate_answer``), never a bare ``KeyError`` and never by keeping one of two
+answers silently.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from scoring.codes import PopulationError, PopulationErrorCode
 from scoring.types import (
     NO_CHOICE,
     UNKNOWN_CHECKS,
@@ -125,14 +133,48 @@ def applicability(
     return out
 
 
+def _unit_positions(units: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    pos: dict[str, int] = {}
+    for i, unit in enumerate(units):
+        uid = str(unit["id"])
+        if uid in pos:
+            raise PopulationError(PopulationErrorCode.DUPLICATE_UNIT, unit=uid)
+        pos[uid] = i
+    return pos
+
+
+def _cell(spec, unit_pos, leaf_pos, row: Mapping[str, Any]) -> tuple[int, int]:
+    """Row and column of an answer, or the PopulationError saying why none."""
+    unit, code = str(row["unit"]), row["code"]
+    if unit not in unit_pos:
+        raise PopulationError(PopulationErrorCode.UNKNOWN_UNIT, unit=unit)
+    if code not in leaf_pos:
+        if code in spec.index:
+            raise PopulationError(
+                PopulationErrorCode.NOT_AN_INDICATOR, group=code, unit=unit
+            )
+        raise PopulationError(
+            PopulationErrorCode.UNKNOWN_INDICATOR, indicator=code, unit=unit
+        )
+    return unit_pos[unit], leaf_pos[code]
+
+
 def _answer_matrices(spec, units, answers: Iterable[Mapping[str, Any]]):
-    unit_pos = {str(u["id"]): i for i, u in enumerate(units)}
+    unit_pos = _unit_positions(units)
     leaf_pos = {code: j for j, code in enumerate(spec.leaf_codes)}
     own = Answers.empty(len(units), len(leaf_pos))
     verified = Answers.empty(len(units), len(leaf_pos))
     mask = np.zeros((len(units), len(leaf_pos)), dtype=bool)
+    seen = np.zeros((len(units), len(leaf_pos)), dtype=bool)
     for row in answers:
-        i, j = unit_pos[str(row["unit"])], leaf_pos[row["code"]]
+        i, j = _cell(spec, unit_pos, leaf_pos, row)
+        if seen[i, j]:
+            raise PopulationError(
+                PopulationErrorCode.DUPLICATE_ANSWER,
+                indicator=row["code"],
+                unit=str(row["unit"]),
+            )
+        seen[i, j] = True
         answer = as_answer(row.get("answer", row))
         _put(own, spec, i, j, answer)
         if row.get("verified") is not None:
@@ -156,7 +198,11 @@ def population_from_records(
     ``answers``: mappings with ``unit``, ``code`` and the fields of
     :class:`~scoring.types.Answer` (or ``answer``: an ``Answer``), and
     ``verified``: the reviewer's answer (mapping or ``Answer``) or None.
-    Raises KeyError on an unknown unit or indicator code.
+    Raises :class:`~scoring.codes.PopulationError`: ``duplicate_unit`` (two
+    units with one id), ``unknown_unit`` (an answer's unit is none of
+    ``units``), ``unknown_indicator`` (its code is no node of ``spec``),
+    ``not_an_indicator`` (its code is a group, named as ``group``),
+    ``duplicate_answer`` (a second answer for one unit and indicator).
     """
     units = list(units)
     labels = sorted({str(u.get("group", "")) for u in units}) or [""]

@@ -13,6 +13,14 @@ For a group G with children c::
 A leaf counts in the maximum unless N/A, not applicable, or a bonus, penalty
 or unscored item. Sums are rounded to ``spec.precision`` again, which is
 exact for sums of rounded numbers and removes binary noise.
+
+:func:`score` also reports what it noticed (``Results.diagnostics``, codes in
+:class:`scoring.codes.PointsDiagnostic`): ``override_clipped``, points set
+without a value brought back to ``[0, max]`` (``[-max, 0]`` for a penalty), and
+``relative_best_alone``, a ``relative_best`` indicator scored for a unit whose
+value is the only valid one of its ranking group (full marks, compared with
+nobody). With ``strict=True`` the first is raised as a
+:class:`scoring.codes.PointsError` instead.
 """
 
 from __future__ import annotations
@@ -22,8 +30,17 @@ from functools import lru_cache
 
 import numpy as np
 
-from scoring.codes import LeafStatus
-from scoring.kernels import S, group_best, group_best_holders, score_leaves
+from scoring.codes import LeafStatus, PointsDiagnostic, PointsError
+from scoring.diagnostics import DiagnosticsCollector
+from scoring.kernels import (
+    S,
+    best_alone,
+    clipped_overrides,
+    group_best,
+    group_best_holders,
+    override_bounds,
+    score_leaves,
+)
 from scoring.ranking import rank_within_groups
 from scoring.rounding import round_half_away
 from scoring.types import OUTSIDE_MAX_KINDS, FrameworkSpec, Population, Results
@@ -155,10 +172,59 @@ def best_holders(spec: FrameworkSpec, population: Population) -> list[str]:
     return [population.unit_ids[i] for i in rows]
 
 
+def _clipped(spec: FrameworkSpec, pop: Population, final, f_status, s_status, out):
+    """``override_clipped`` per indicator: the units whose final override (or
+    own one, where a reviewer's answer replaced it) was brought back to its
+    bounds; ``detail["given"]`` their overrides, in the order of ``units``."""
+    own_answers, scored = pop.self_answers, S[LeafStatus.SCORED]
+    if np.isnan(own_answers.override).all() and np.isnan(final.override).all():
+        return
+    by_final = clipped_overrides(spec, final) & (f_status == scored)
+    own = clipped_overrides(spec, own_answers) & (s_status == scored)
+    own &= pop.verified_mask & ~by_final
+    flagged = by_final | own
+    if not flagged.any():
+        return
+    given = np.where(by_final, final.override, own_answers.override)
+    low, high = override_bounds(spec)
+    for j in np.flatnonzero(flagged.any(axis=0)):
+        rows = np.flatnonzero(flagged[:, j])
+        out.add(
+            PointsDiagnostic.OVERRIDE_CLIPPED,
+            indicator=spec.leaf_codes[j],
+            units=tuple(pop.unit_ids[i] for i in rows),
+            detail={
+                "given": given[rows, j].tolist(),
+                "low": float(low[j]),
+                "high": float(high[j]),
+            },
+        )
+
+
+def _alone(spec: FrameworkSpec, pop: Population, final, f_status, out) -> None:
+    """``relative_best_alone`` per indicator and ranking group: the unit whose
+    final value is the group's only valid one, scored by the rule (not by an
+    override)."""
+    cols, alone = best_alone(spec, final, pop.applicable, pop.groups)
+    by_rule = (f_status[:, cols] == S[LeafStatus.SCORED]) & np.isnan(
+        final.override[:, cols]
+    )
+    alone &= by_rule
+    for c in np.flatnonzero(alone.any(axis=0)):
+        for i in np.flatnonzero(alone[:, c]):
+            out.add(
+                PointsDiagnostic.RELATIVE_BEST_ALONE,
+                indicator=spec.leaf_codes[cols[c]],
+                group=pop.group_labels[pop.groups[i]],
+                units=(pop.unit_ids[i],),
+            )
+
+
 def score(
     spec: FrameworkSpec,
     population: Population,
     *,
+    strict: bool = False,
     rank_method: str = "competition",
     rank_by: str = "value",
 ) -> Results:
@@ -169,6 +235,10 @@ def score(
     ``spec.value_precision``) or ``points`` (rounded to ``spec.precision``).
     ``relative_best`` uses the group's best final value (verified where
     verified) in both the self and the final scoring.
+
+    ``Results.diagnostics`` lists ``override_clipped`` and
+    ``relative_best_alone`` (see the module); with ``strict=True`` the first
+    one found is raised as :class:`scoring.codes.PointsError` instead.
     """
     pop, final = population, population.final
     best = group_best(spec, final, pop.applicable, pop.groups)
@@ -187,6 +257,9 @@ def score(
     keys = rank_keys(spec, points, value, rank_by)
     own_points, own_value = own.exposed_points(), own.value()
     own_keys = rank_keys(spec, own_points, own_value, rank_by)
+    notes = DiagnosticsCollector(strict, PointsError)
+    _clipped(spec, pop, final, f_status, s_status, notes)
+    _alone(spec, pop, final, f_status, notes)
     return Results(
         spec=spec,
         unit_ids=pop.unit_ids,
@@ -210,4 +283,5 @@ def score(
         self_rank=rank_within_groups(own_keys, pop.groups, pop.ranked, rank_method),
         rank_method=rank_method,
         rank_by=rank_by,
+        diagnostics=notes.result(),
     )

@@ -1,4 +1,9 @@
-"""Build and check a :class:`~scoring.types.FrameworkSpec` from plain rows."""
+"""Build and check a :class:`~scoring.types.FrameworkSpec` from plain rows.
+
+Every problem found is listed in one :class:`~scoring.codes.FrameworkError`
+(codes: :class:`~scoring.codes.SpecError` and, for rule parameters,
+:class:`~scoring.codes.ParamError`); a group without any child is ``empty_group``.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,15 @@ from typing import Any
 
 from scoring.codes import FrameworkError, SpecError
 from scoring.rules import compile_rules, rule_params_errors
-from scoring.types import KINDS, LEVEL_EDGES, ROOT_CODE, FrameworkSpec, Level, NodeSpec
+from scoring.types import (
+    GROUP_KINDS,
+    KINDS,
+    LEVEL_EDGES,
+    ROOT_CODE,
+    FrameworkSpec,
+    Level,
+    NodeSpec,
+)
 
 
 def _as_float(x: Any) -> float | None:
@@ -56,7 +69,7 @@ def _node_errors(nodes: list[NodeSpec], kids: list[list[int]]) -> list[tuple[str
         if node.is_leaf and kids[i]:
             errors.append((node.code, SpecError.INDICATOR_HAS_CHILDREN.value))
         if not node.is_leaf and not kids[i]:
-            errors.append((node.code, SpecError.LEAF_NOT_INDICATOR.value))
+            errors.append((node.code, SpecError.EMPTY_GROUP.value))
         if node.capped and not node.max_points:
             errors.append((node.code, SpecError.CAPPED_WITHOUT_MAX.value))
         if node.rule == "bonus" and parent_kind != "bonus_group":
@@ -114,9 +127,15 @@ def build_spec(rows: Iterable[Mapping[str, Any]], **settings: Any) -> FrameworkS
 
     Orders the rows parents first (siblings keep their order), adds the root and
     checks the tree and every rule's parameters. Raises
-    :class:`scoring.codes.FrameworkError` with ``[(code, error)]``.
+    :class:`scoring.codes.FrameworkError` with ``[(code, error)]``, its ``code``
+    the first error's.
     """
     rows = list(rows)
+    kinds = {
+        row["code"]: row["kind"]
+        for row in rows
+        if row.get("kind") in ("indicator", *GROUP_KINDS)
+    }
     errors = _row_errors(rows) + _levels(settings)
     order = _preorder(rows)
     if not errors and len(order) != len(rows):
@@ -125,7 +144,7 @@ def build_spec(rows: Iterable[Mapping[str, Any]], **settings: Any) -> FrameworkS
             (r["code"], SpecError.CYCLE.value) for r in rows if r["code"] not in reached
         ]
     if errors:
-        raise FrameworkError(errors)
+        raise FrameworkError(errors, kinds)
     position = {rows[i]["code"]: k + 1 for k, i in enumerate(order)}
     nodes = [NodeSpec(ROOT_CODE, -1, "root")]
     for i in order:
@@ -135,5 +154,5 @@ def build_spec(rows: Iterable[Mapping[str, Any]], **settings: Any) -> FrameworkS
         kids[node.parent].append(k)
     errors = _node_errors(nodes, kids)
     if errors:
-        raise FrameworkError(errors)
+        raise FrameworkError(errors, kinds)
     return FrameworkSpec(nodes=tuple(nodes), compiled=compile_rules(nodes), **settings)

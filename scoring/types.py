@@ -1,5 +1,6 @@
 """Frozen dataclasses in and out of the engine: data only, built and read by
-the modules above (this module imports no other part of the engine).
+the modules above (this module imports no other part of the engine but the
+:class:`~scoring.diagnostics.Diagnostics` that results carry).
 
 A :class:`FrameworkSpec` is the tree of one framework version, nodes in
 topological order with an implicit root ``TOTAL`` at index 0 (built by
@@ -19,6 +20,8 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
+
+from scoring.diagnostics import Diagnostics
 
 ROOT_CODE = "TOTAL"
 GROUP_KINDS = ("pillar", "component", "bonus_group", "penalty_group")
@@ -263,6 +266,9 @@ class Results:
     (-1 = none); ``rank`` 0 = not ranked.
     ``status``/``error`` are ``(n_units, n_leaves)`` indices into
     :data:`scoring.codes.STATUSES` / :data:`scoring.codes.ANSWER_ERRORS`.
+    ``diagnostics``: what scoring noticed (codes in
+    :class:`scoring.codes.PointsDiagnostic`; ``missing_share`` is left empty,
+    ``status`` says it per cell).
     """
 
     spec: FrameworkSpec
@@ -287,6 +293,7 @@ class Results:
     self_rank: np.ndarray
     rank_method: str = "competition"
     rank_by: str = "value"
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
 
     @cached_property
     def unit_index(self) -> dict[str, int]:

@@ -3,6 +3,7 @@ import pytest
 from scoring_factories import mixed_spec
 
 from scoring import Answer, population_from_records
+from scoring.codes import PopulationError
 
 
 def test_from_records_encodes_answers_and_units():
@@ -28,8 +29,13 @@ def test_from_records_encodes_answers_and_units():
 
 
 @pytest.mark.parametrize(
-    "row", [{"unit": "nobody", "code": "1.1"}, {"unit": "A", "code": "9.9"}]
+    "row, code",
+    [
+        ({"unit": "nobody", "code": "1.1"}, "unknown_unit"),
+        ({"unit": "A", "code": "9.9"}, "unknown_indicator"),
+    ],
 )
-def test_unknown_unit_or_code_is_refused(row):
-    with pytest.raises(KeyError):
+def test_unknown_unit_or_code_is_refused(row, code):
+    with pytest.raises(PopulationError) as caught:
         population_from_records(mixed_spec(), units=[{"id": "A"}], answers=[row])
+    assert caught.value.code == code

@@ -254,7 +254,7 @@ def test_relative_best_self_points_use_final_best_and_cap_at_max():
             "cycle",
         ),
         ([{"code": "P", "kind": "group"}], "unknown_kind"),
-        ([{"code": "P", "kind": "pillar"}], "leaf_not_indicator"),
+        ([{"code": "P", "kind": "pillar"}], "empty_group"),
         (
             [{"code": "P", "kind": "pillar", "capped": True}, leaf("L", "P", "direct")],
             "capped_without_max",
