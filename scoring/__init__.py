@@ -69,6 +69,10 @@ from scoring.codes import (
     FrameworkError,
     LeafStatus,
     ParamError,
+    PointsDiagnostic,
+    PointsError,
+    PopulationError,
+    PopulationErrorCode,
     SpecError,
 )
 from scoring.composite import (
@@ -146,6 +150,10 @@ __all__ = [
     "DiagnosticCode",
     "Diagnostics",
     "EngineError",
+    "PointsDiagnostic",
+    "PointsError",
+    "PopulationError",
+    "PopulationErrorCode",
     "Reporting",
     "CompositeGroup",
     "CompositeIndicator",
