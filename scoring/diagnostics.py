@@ -109,7 +109,7 @@ class DiagnosticsCollector:
         nothing when it is nowhere true."""
         rows = np.flatnonzero(mask)
         if rows.size:
-            self.add(code, units=tuple(unit_ids[i] for i in rows), **kwargs)
+            self.add(code, units=tuple(map(unit_ids.__getitem__, rows)), **kwargs)
 
     def result(self) -> Diagnostics:
         return Diagnostics(dict(self.missing_share), tuple(self.items))

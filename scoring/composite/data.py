@@ -74,8 +74,8 @@ def checked_unit_ids(n: int, units: Sequence[str] | None) -> tuple[str, ...]:
     ``duplicate_unit`` (naming the first repeated id).
     """
     if units is None:
-        return tuple(str(i + 1) for i in range(n))
-    ids = tuple(str(u) for u in units)
+        return tuple(map(str, range(1, n + 1)))
+    ids = tuple(map(str, units))
     if len(ids) != n:
         raise CompositeError(E.BAD_UNIT_IDS, detail={"rows": n, "units": len(ids)})
     if len(set(ids)) != n:
@@ -90,7 +90,7 @@ def checked_unit_groups(n: int, groups: Sequence[str] | None) -> tuple[str, ...]
     there are ``n``."""
     if groups is None:
         return ("",) * n
-    labels = tuple(str(g) for g in groups)
+    labels = tuple(map(str, groups))
     if len(labels) != n:
         raise CompositeError(E.BAD_GROUPS, detail={"rows": n, "groups": len(labels)})
     return labels

@@ -26,7 +26,6 @@ the spec for the method (``missing_goalposts``, ``missing_target``,
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -185,9 +184,8 @@ def _normalise(spec, raw, norm: Normalisation, ids, collector) -> np.ndarray:
     direction = np.array([i.direction for i in spec.indicators], dtype=float)
     oriented = raw * direction
     if norm.method in _ON_SAMPLE:
-        with warnings.catch_warnings():  # all-missing columns: NaN, reported
-            warnings.simplefilter("ignore", RuntimeWarning)
-            low, high = np.nanmin(oriented, axis=0), np.nanmax(oriented, axis=0)
+        # fmin and fmax skip NaN, and give NaN for an all-missing column
+        low, high = np.fmin.reduce(oriented), np.fmax.reduce(oriented)
         for j in np.flatnonzero(~np.isnan(low) & ~(high > low)):
             collector.add(
                 D.CONSTANT_COLUMN,
@@ -204,14 +202,15 @@ def _normalise(spec, raw, norm: Normalisation, ids, collector) -> np.ndarray:
 def _usable(spec, raw, norm: Normalisation, ids, collector) -> np.ndarray:
     """``raw`` with infinite values missing; reports the missing shares, a single
     unit, infinite values and all-missing indicators."""
-    infinite = np.isinf(raw)
-    usable = ~(infinite | np.isnan(raw))
-    shares = (1.0 - usable.mean(axis=0)).tolist()
+    n = raw.shape[0]
+    usable = np.count_nonzero(np.isfinite(raw), axis=0)
+    shares = (1.0 - usable / n).tolist()
     collector.missing_share.update(zip(spec.codes, shares, strict=True))
-    if norm.method in _ON_SAMPLE and raw.shape[0] == 1:
+    if norm.method in _ON_SAMPLE and n == 1:
         collector.add(D.SINGLE_UNIT, detail={"method": norm.method})
+    infinite = np.isinf(raw)
     _per_column(collector, D.INFINITE_VALUE, infinite, spec, ids)
-    for j in np.flatnonzero(~usable.any(axis=0)):
+    for j in np.flatnonzero(usable == 0):
         collector.add(D.ALL_MISSING, indicator=spec.codes[j])
     return np.where(infinite, np.nan, raw) if infinite.any() else raw
 
@@ -322,26 +321,31 @@ def composite_aggregate(
     if collector is None:
         collector = DiagnosticsCollector(strict, CompositeError)
     if not collector.missing_share:
-        missing = (~np.isfinite(values)).mean(axis=0).tolist()
-        collector.missing_share.update(zip(spec.codes, missing, strict=True))
-    values = np.where(np.isinf(values), np.nan, values)
+        missing = 1.0 - np.count_nonzero(np.isfinite(values), axis=0) / n
+        collector.missing_share.update(zip(spec.codes, missing.tolist(), strict=True))
+    infinite = np.isinf(values)
+    if infinite.any():
+        values = np.where(infinite, np.nan, values)
+    return _aggregate(spec, values, means, ids, unit_groups, reporting, collector)
+
+
+def _aggregate(spec, values, means, ids, unit_groups, reporting, collector):
+    """`composite_aggregate` on checked arguments."""
     codes = (*spec.codes, *spec.group_order)
-    scores = np.full((n, len(codes)), np.nan)
+    scores = np.full((values.shape[0], len(codes)), np.nan)
     scores[:, : values.shape[1]] = values
     position = {code: i for i, code in enumerate(codes)}
     for code in spec.group_order:
         scores[:, position[code]] = _aggregate_group(
             spec, code, scores, position, means, ids, collector
         )
-    levels = tuple(spec.levels[c] for c in codes)
-    weights = _unit_effective_weights(spec, codes, scores)
     return CompositeResults(
         unit_ids=ids,
         groups=unit_groups,
         codes=codes,
-        levels=levels,
+        levels=tuple(spec.levels[c] for c in codes),
         scores=scores,
-        unit_weights=weights,
+        unit_weights=_unit_effective_weights(spec, codes, scores),
         diagnostics=collector.result(),
         reporting=reporting or Reporting(),
     )
@@ -449,15 +453,7 @@ def composite_scores(
     collector = DiagnosticsCollector(strict, CompositeError)
     normalised = _normalise(spec, raw, norm, ids, collector)
     _check_positive_inputs(spec, normalised, norm, means, ids)
-    return composite_aggregate(
-        spec,
-        normalised,
-        means,
-        units=ids,
-        groups=unit_groups,
-        reporting=reporting,
-        diagnostics=collector,
-    )
+    return _aggregate(spec, normalised, means, ids, unit_groups, reporting, collector)
 
 
 def minmax_group_means(
