@@ -8,8 +8,10 @@ same code instead (an :class:`~scoring.codes.EngineError`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from scoring.codes import EngineError
 
@@ -94,10 +96,20 @@ class DiagnosticsCollector:
         self.missing_share: dict[str, float] = {}
 
     def add(self, code: str, **kwargs) -> None:
+        """Add a `Diagnostic` (``kwargs`` are its fields); raise it if strict."""
         item = Diagnostic(str(code), error_class=self.error_class, **kwargs)
         if self.strict:
             raise item.error()
         self.items.append(item)
+
+    def add_where(
+        self, code: str, mask: np.ndarray, unit_ids: Sequence[str], **kwargs
+    ) -> None:
+        """Add ``code`` about the units ``unit_ids[i]`` where ``mask[i]`` is true;
+        nothing when it is nowhere true."""
+        rows = np.flatnonzero(mask)
+        if rows.size:
+            self.add(code, units=tuple(map(unit_ids.__getitem__, rows)), **kwargs)
 
     def result(self) -> Diagnostics:
         return Diagnostics(dict(self.missing_share), tuple(self.items))

@@ -8,14 +8,28 @@ weighted mean of the others. The minimum-data rule makes the aggregate missing
 unless at least ``min_count`` children and a share of at least ``min_share``
 of them are present (COINr's ``dat_thresh`` is ``min_share``); it is also
 missing when the present children all weigh zero.
+
+These functions take no unit ids and report nothing; `composite_aggregate`
+reports the aggregates left missing (``too_little_data``) and those computed
+over the children present only (``weights_renormalised``). They refuse, with a
+`CompositeError`, weights that are negative, not finite or of the wrong shape
+(``bad_mean_weights``) and values outside a mean's domain: <= 0 for the
+geometric, harmonic and power (p <= 0) means (``not_positive_for_mean``), < 0
+for a power mean with p > 0 (``negative_for_mean``); ``detail`` gives the
+value, its ``row`` and ``column`` and the method.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
+
+from .diagnostics import CompositeError, CompositeErrorCode
+
+E = CompositeErrorCode
 
 __all__ = [
     "Aggregation",
@@ -42,7 +56,49 @@ class Aggregation:
 
     def __post_init__(self) -> None:
         if self.method not in ("arithmetic", "geometric", "harmonic", "power"):
-            raise ValueError(f"unknown aggregation method {self.method!r}")
+            raise CompositeError(E.UNKNOWN_AGGREGATION, detail={"method": self.method})
+        if not math.isfinite(self.power):
+            raise CompositeError(
+                E.UNKNOWN_AGGREGATION,
+                detail={"method": self.method, "power": self.power},
+            )
+        if self.min_count < 0 or not 0 <= self.min_share <= 1:
+            raise CompositeError(
+                E.BAD_MIN_DATA,
+                detail={"min_count": self.min_count, "min_share": self.min_share},
+            )
+
+    @property
+    def needs_positive(self) -> bool:
+        """Whether every value aggregated must be > 0 (geometric, harmonic and
+        power means with p <= 0)."""
+        return self.method in ("geometric", "harmonic") or (
+            self.method == "power" and self.power <= 0
+        )
+
+    def out_of_domain(self, X: ArrayLike) -> tuple[str, int, int, float] | None:
+        """The first value of 2-D ``X`` this mean cannot take, or None.
+
+        Returns ``(code, row, column, value)`` with code ``not_positive_for_mean``
+        or ``negative_for_mean``; missing values are never out of domain.
+        """
+        arr = np.asarray(X, dtype=float)
+        if self.method == "arithmetic" or (self.method == "power" and self.power == 1):
+            return None
+        if self.needs_positive:
+            code, bad = E.NOT_POSITIVE_FOR_MEAN, arr <= 0
+        else:
+            code, bad = E.NEGATIVE_FOR_MEAN, arr < 0
+        if not bad.any():
+            return None
+        row, column = np.unravel_index(int(bad.argmax()), bad.shape)
+        return code, int(row), int(column), float(arr[row, column])
+
+    def describe(self) -> dict:
+        """The method (and power) as facts for an error's ``detail``."""
+        if self.method == "power":
+            return {"method": self.method, "power": self.power}
+        return {"method": self.method}
 
     def __call__(
         self,
@@ -64,12 +120,27 @@ class Aggregation:
 
 
 def _prepare(X: ArrayLike, weights: ArrayLike, min_count: int, min_share: float):
-    arr = np.asarray(X, dtype=float)
+    try:
+        arr = np.asarray(X, dtype=float)
+    except (TypeError, ValueError):
+        raise CompositeError(E.NOT_NUMERIC) from None
+    if arr.ndim not in (1, 2):
+        raise CompositeError(E.BAD_DATA_SHAPE, detail={"ndim": arr.ndim})
     was_1d = arr.ndim == 1
     arr = arr[None, :] if was_1d else arr
-    w = np.broadcast_to(np.asarray(weights, dtype=float), arr.shape)
-    if not np.all(np.isfinite(w) & (w >= 0)):
-        raise ValueError("weights must be finite and >= 0")
+    try:
+        w = np.broadcast_to(np.asarray(weights, dtype=float), arr.shape)
+    except (TypeError, ValueError):
+        raise CompositeError(
+            E.BAD_MEAN_WEIGHTS, detail={"shape": list(np.shape(weights))}
+        ) from None
+    bad = ~(np.isfinite(w) & (w >= 0))
+    if bad.any():
+        column = int(np.unravel_index(int(bad.argmax()), bad.shape)[1])
+        raise CompositeError(
+            E.BAD_MEAN_WEIGHTS,
+            detail={"column": column, "weight": float(w.flat[int(bad.argmax())])},
+        )
     present = ~np.isnan(arr)
     w = np.where(present, w, 0.0)
     total = w.sum(axis=1)
@@ -84,9 +155,13 @@ def _finish(values: np.ndarray, ok: np.ndarray, was_1d: bool) -> np.ndarray:
     return out[0] if was_1d else out
 
 
-def _require(condition: np.ndarray, message: str) -> None:
-    if not np.all(condition):
-        raise ValueError(message)
+def _require_domain(arr: np.ndarray, method: str, power: float = 1.0) -> None:
+    found = Aggregation(method, power).out_of_domain(arr)
+    if found is not None:
+        code, row, column, value = found
+        detail = {"value": value, "row": row, "column": column}
+        detail.update(Aggregation(method, power).describe())
+        raise CompositeError(code, detail=detail)
 
 
 def weighted_arithmetic_mean(
@@ -112,10 +187,10 @@ def weighted_geometric_mean(
     .. math:: y = \\exp\\left(\\frac{\\sum_i w_i \\ln x_i}{\\sum_i w_i}\\right)
 
     Every present ``x_i`` must be > 0 (normalise to e.g. [1, 100] first);
-    otherwise ValueError.
+    otherwise `CompositeError` ``not_positive_for_mean``.
     """
     arr, w, total, ok, was_1d = _prepare(X, weights, min_count, min_share)
-    _require(arr > 0, "geometric mean needs values > 0")
+    _require_domain(arr, "geometric")
     with np.errstate(invalid="ignore", divide="ignore"):
         values = np.exp((w * np.log(arr)).sum(axis=1) / total)
     return _finish(values, ok, was_1d)
@@ -128,10 +203,11 @@ def weighted_harmonic_mean(
 
     .. math:: y = \\frac{\\sum_i w_i}{\\sum_i w_i / x_i}
 
-    Every present ``x_i`` must be > 0; otherwise ValueError.
+    Every present ``x_i`` must be > 0; otherwise `CompositeError`
+    ``not_positive_for_mean``.
     """
     arr, w, total, ok, was_1d = _prepare(X, weights, min_count, min_share)
-    _require(arr > 0, "harmonic mean needs values > 0")
+    _require_domain(arr, "harmonic")
     with np.errstate(invalid="ignore", divide="ignore"):
         values = total / (w / arr).sum(axis=1)
     return _finish(values, ok, was_1d)
@@ -150,15 +226,16 @@ def weighted_power_mean(
     .. math:: y = \\left(\\frac{\\sum_i w_i x_i^p}{\\sum_i w_i}\\right)^{1/p}
 
     ``p = 1`` is the arithmetic, ``p = -1`` the harmonic mean and ``p = 0``
-    is taken as the limit, the geometric mean. Present ``x_i`` must be >= 0,
-    and > 0 when ``p <= 0``; otherwise ValueError.
+    is taken as the limit, the geometric mean. Present ``x_i`` must be >= 0
+    (else ``negative_for_mean``), and > 0 when ``p <= 0`` (else
+    ``not_positive_for_mean``).
     """
     if power == 0:
         return weighted_geometric_mean(
             X, weights, min_count=min_count, min_share=min_share
         )
     arr, w, total, ok, was_1d = _prepare(X, weights, min_count, min_share)
-    _require(arr > 0 if power < 0 else arr >= 0, f"power mean p={power} domain")
+    _require_domain(arr, "power", power)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         values = ((w * arr**power).sum(axis=1) / total) ** (1.0 / power)
     return _finish(values, ok, was_1d)

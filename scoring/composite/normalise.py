@@ -7,14 +7,29 @@ shaped like scikit-learn estimators; the others are plain functions.
 
 The learning steps assume higher is better: orient a lower-is-better
 indicator first by multiplying it by -1 (as COINr does).
+
+An infinite value is no usable value: every step treats it as missing (NaN),
+without a RuntimeWarning. A column that cannot discriminate (every observed
+value the same, or a single one) is NaN under every normalisation on the
+sample: min-max, z-score, rank and percentile rank alike. These functions take
+no unit ids and report nothing; `composite_normalise` reports these cases as
+diagnostics (``infinite_value``, ``constant_column``, ``values_clipped``).
+They refuse bad input with a `CompositeError`: ``bad_data_shape``,
+``not_numeric``, ``bad_feature_range``, ``bad_goalposts`` and
+``target_equals_worst`` (with the offending ``column`` in ``detail``).
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
 from numpy.typing import ArrayLike
+
+from .diagnostics import CompositeError, CompositeErrorCode
+
+E = CompositeErrorCode
 
 __all__ = [
     "MinMaxScaler",
@@ -31,12 +46,16 @@ Range = tuple[float, float]
 
 
 def _as_2d(X: ArrayLike) -> tuple[np.ndarray, bool]:
-    arr = np.asarray(X, dtype=float)
-    if arr.ndim == 1:
-        return arr[:, None], True
-    if arr.ndim != 2:
-        raise ValueError(f"expected a 1-D or 2-D array, got {arr.ndim}-D")
-    return arr, False
+    try:
+        arr = np.asarray(X, dtype=float)
+    except (TypeError, ValueError):
+        raise CompositeError(E.NOT_NUMERIC) from None
+    if arr.ndim not in (1, 2):
+        raise CompositeError(E.BAD_DATA_SHAPE, detail={"ndim": arr.ndim})
+    infinite = np.isinf(arr)
+    if infinite.any():  # an infinite value is no usable value: missing
+        arr = np.where(infinite, np.nan, arr)
+    return (arr[:, None], True) if arr.ndim == 1 else (arr, False)
 
 
 def _restore(arr: np.ndarray, was_1d: bool) -> np.ndarray:
@@ -44,9 +63,14 @@ def _restore(arr: np.ndarray, was_1d: bool) -> np.ndarray:
 
 
 def _check_range(feature_range: Range) -> tuple[float, float]:
-    low, high = (float(v) for v in feature_range)
-    if not low < high:
-        raise ValueError(f"feature_range must be increasing, got {feature_range}")
+    try:
+        low, high = (float(v) for v in feature_range)
+    except (TypeError, ValueError):
+        raise CompositeError(
+            E.BAD_FEATURE_RANGE, detail={"feature_range": repr(feature_range)}
+        ) from None
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        raise CompositeError(E.BAD_FEATURE_RANGE, detail={"feature_range": [low, high]})
     return low, high
 
 
@@ -77,8 +101,9 @@ class _Scaler:
         if not hasattr(self, "constant_"):
             raise RuntimeError(f"{type(self).__name__} is not fitted yet")
         if arr.shape[1] != self.constant_.shape[0]:
-            raise ValueError(
-                f"fitted on {self.constant_.shape[0]} columns, got {arr.shape[1]}"
+            raise CompositeError(
+                E.BAD_DATA_SHAPE,
+                detail={"fitted": self.constant_.shape[0], "columns": arr.shape[1]},
             )
 
 
@@ -225,15 +250,25 @@ def normalise_goalposts(
     outside ``[l, u]`` (DESI's fixed bounds, reused across years).
     """
     arr, was_1d = _as_2d(X)
+    out, _ = _goalposts(arr, low, high, direction, truncate, feature_range)
+    return _restore(out, was_1d)
+
+
+def _goalposts(arr, low, high, direction, truncate, feature_range):
+    """Goalpost normalisation of a 2-D ``arr``, and where values were clipped."""
+    _check_range(feature_range)
     low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
-    if not np.all(low < high):
-        raise ValueError("goalposts need low < high")
+    bad = np.broadcast_to(~(low < high), (arr.shape[1],))
+    if bad.any():
+        raise CompositeError(E.BAD_GOALPOSTS, detail={"column": int(bad.argmax())})
     direction = np.asarray(direction, dtype=float)
     share = (arr - low) / (high - low)
     share = np.where(direction < 0, 1.0 - share, share)
+    clipped = np.zeros(arr.shape, dtype=bool)
     if truncate:
+        clipped = (share < 0.0) | (share > 1.0)
         share = np.clip(share, 0.0, 1.0)
-    return _restore(_rescale(share, feature_range), was_1d)
+    return _rescale(share, feature_range), clipped
 
 
 def normalise_target(
@@ -257,24 +292,40 @@ def normalise_target(
     target as reached.
     """
     arr, was_1d = _as_2d(X)
+    out, _ = _target(arr, target, worst, cap, feature_range)
+    return _restore(out, was_1d)
+
+
+def _target(arr, target, worst, cap, feature_range):
+    """Distance to target of a 2-D ``arr``, and where values were capped."""
+    _check_range(feature_range)
     target, worst = np.asarray(target, dtype=float), np.asarray(worst, dtype=float)
-    if np.any(target == worst):
-        raise ValueError("target must differ from worst")
-    share = (arr - worst) / (target - worst)
+    same = np.broadcast_to(target == worst, (arr.shape[1],))
+    if same.any():
+        raise CompositeError(
+            E.TARGET_EQUALS_WORST, detail={"column": int(same.argmax())}
+        )
+    with np.errstate(invalid="ignore"):  # a missing worst: the column is missing
+        share = (arr - worst) / (target - worst)
+    capped = np.zeros(arr.shape, dtype=bool)
     if cap:
+        capped = share > 1.0
         share = np.minimum(share, 1.0)
-    return _restore(_rescale(share, feature_range), was_1d)
+    return _rescale(share, feature_range), capped
 
 
 def _min_ranks(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ranks as in `normalise_rank`, NaN for a constant column, and the counts of
+    observed values."""
     ranks = np.full(arr.shape, np.nan)
     counts = np.zeros(arr.shape[1])
     for j in range(arr.shape[1]):
         column = arr[:, j]
         observed = ~np.isnan(column)
         ordered = np.sort(column[observed])
-        ranks[observed, j] = np.searchsorted(ordered, column[observed], "left") + 1
         counts[j] = ordered.size
+        if ordered.size and ordered[-1] > ordered[0]:
+            ranks[observed, j] = np.searchsorted(ordered, column[observed], "left") + 1
     return ranks, counts
 
 
@@ -285,7 +336,9 @@ def normalise_rank(X: ArrayLike) -> np.ndarray:
 
     The highest value gets the highest rank (COINr ``n_rank``, R's
     ``ties.method = "min"``); rank ``-x`` for a 1-2-2-4 competition ranking
-    where the best is first. Missing values stay missing.
+    where the best is first. Missing values stay missing. A constant column
+    (every observed value the same, or a single one) cannot be ranked: its
+    output is NaN, as min-max gives (COINr would rank every unit 1).
     """
     arr, was_1d = _as_2d(X)
     return _restore(_min_ranks(arr)[0], was_1d)
@@ -299,11 +352,12 @@ def normalise_percentile_rank(
     .. math:: y = l + (u - l) \\frac{\\mathrm{rank}(x) - 1}{n - 1}
 
     with ``rank`` as in `normalise_rank` and ``n`` the number of observed
-    values in the column. A column with fewer than two observed values has no
-    percentile: its output is NaN.
+    values in the column. A constant column (every observed value the same,
+    or fewer than two) has no percentile: its output is NaN, as with min-max
+    (COINr would give every unit ``l``).
     """
+    _check_range(feature_range)
     arr, was_1d = _as_2d(X)
     ranks, counts = _min_ranks(arr)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = (ranks - 1) / np.where(counts > 1, counts - 1, np.nan)
+    share = (ranks - 1) / np.maximum(counts - 1, 1)
     return _restore(_rescale(share, feature_range), was_1d)

@@ -1,4 +1,28 @@
-"""Composite mode end to end: normalise every indicator, then aggregate up the tree."""
+"""Composite mode end to end: normalise every indicator, then aggregate up the tree.
+
+Each step checks what it is given and reports what it notices into one
+`DiagnosticsCollector`, which travels from `composite_scores` through
+`composite_normalise` to `composite_aggregate` and ends in
+`CompositeResults.diagnostics`:
+
+* the data (`composite_normalise`): ``missing_share`` of every indicator
+  (NaN or infinite, raw data), ``infinite_value`` (treated as missing),
+  ``all_missing``, ``single_unit`` and ``constant_column`` (normalisations on
+  the sample: the column becomes NaN), ``values_clipped`` (goalposts with
+  ``truncate``, target with ``cap``);
+* the aggregates (`composite_aggregate`): ``too_little_data`` (missing under
+  the minimum-data rule) and ``weights_renormalised`` (computed over the
+  children present only), each naming the group and the units.
+
+With ``strict=True`` the first diagnostic is raised as a `CompositeError` of
+the same code. What cannot be computed at all raises a `CompositeError` naming
+the culprit: the data and unit ids (see :mod:`.data`), the options
+(``unknown_normalisation``, ``unknown_aggregation``, ``bad_feature_range``),
+the spec for the method (``missing_goalposts``, ``missing_target``,
+``target_equals_worst``) and values a mean cannot take
+(``zero_from_normalisation`` before aggregating, then
+``not_positive_for_mean``, ``negative_for_mean``).
+"""
 
 from __future__ import annotations
 
@@ -9,14 +33,21 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .aggregate import Aggregation, weighted_arithmetic_mean
-from .diagnostics import CompositeError, DiagnosticsCollector
+from .data import checked_unit_groups, checked_unit_ids, data_matrix
+from .diagnostics import (
+    CompositeError,
+    CompositeErrorCode,
+    DiagnosticCode,
+    DiagnosticsCollector,
+)
 from .normalise import (
     MinMaxScaler,
     ZScoreScaler,
-    normalise_goalposts,
+    _check_range,
+    _goalposts,
+    _target,
     normalise_percentile_rank,
     normalise_rank,
-    normalise_target,
 )
 from .results import CompositeResults, Reporting
 from .spec import CompositeSpec
@@ -29,7 +60,19 @@ __all__ = [
     "minmax_group_means",
 ]
 
-_METHODS = ("minmax", "goalposts", "zscore", "rank", "percentile_rank", "target")
+E = CompositeErrorCode
+D = DiagnosticCode
+_METHODS = (
+    "minmax",
+    "goalposts",
+    "zscore",
+    "rank",
+    "percentile_rank",
+    "target",
+    "identity",
+)
+_ON_SAMPLE = ("minmax", "zscore", "rank", "percentile_rank")
+_RANGED = ("minmax", "goalposts", "percentile_rank", "target")
 
 
 @dataclass(frozen=True)
@@ -47,7 +90,12 @@ class Normalisation:
     * ``"target"``: distance from the worst value (the worse goalpost when
       every indicator has goalposts, else the sample's worst value, as in
       COINr) to each indicator's ``target``, capped with ``cap``;
-    * ``"none"``: the data are already normalised and used as given.
+    * ``"identity"``: the data are already normalised and used as given
+      (``"none"`` is accepted as another name for it, and stored as
+      ``"identity"``).
+
+    An unknown method raises `CompositeError` ``unknown_normalisation``, a
+    feature range that is not two finite numbers ``l < u`` ``bad_feature_range``.
     """
 
     method: str = "minmax"
@@ -58,92 +106,171 @@ class Normalisation:
     z_sd: float = 1.0
 
     def __post_init__(self) -> None:
-        if self.method not in (*_METHODS, "none"):
-            raise ValueError(f"unknown normalisation method {self.method!r}")
+        if self.method == "none":
+            object.__setattr__(self, "method", "identity")
+        if self.method not in _METHODS:
+            raise CompositeError(
+                E.UNKNOWN_NORMALISATION, detail={"method": self.method}
+            )
+        low, high = _check_range(self.feature_range)
+        object.__setattr__(self, "feature_range", (low, high))
 
 
-def _data_matrix(spec: CompositeSpec, data) -> np.ndarray:
-    if isinstance(data, Mapping):
-        columns = [np.asarray(data[code], dtype=float) for code in spec.codes]
-        return np.column_stack(columns)
-    arr = np.asarray(data, dtype=float)
-    if arr.ndim != 2 or arr.shape[1] != len(spec.codes):
-        raise ValueError(f"data must have shape (n_units, {len(spec.codes)})")
-    return arr
+def _as_normalisation(normalisation: Normalisation | str) -> Normalisation:
+    if isinstance(normalisation, str):
+        return Normalisation(normalisation)
+    return normalisation
 
 
-def _indicator_params(spec: CompositeSpec, attr: str) -> np.ndarray:
+def _indicator_params(spec: CompositeSpec, attr: str, code: str) -> np.ndarray:
     values = [getattr(i, attr) for i in spec.indicators]
     missing = [
         i.code for i, v in zip(spec.indicators, values, strict=True) if v is None
     ]
     if missing:
-        raise ValueError(f"indicators without {attr}: {missing}")
+        raise CompositeError(code, indicator=missing[0], detail={"indicators": missing})
     return np.asarray(values, dtype=float)
 
 
+def _per_column(collector, code, mask, spec, unit_ids, **kwargs) -> None:
+    for j in np.flatnonzero(mask.any(axis=0)):
+        collector.add_where(
+            code, mask[:, j], unit_ids, indicator=spec.codes[j], **kwargs
+        )
+
+
 def composite_normalise(
-    spec: CompositeSpec, data, normalisation: Normalisation | str = "minmax"
+    spec: CompositeSpec,
+    data,
+    normalisation: Normalisation | str = "minmax",
+    *,
+    units: Sequence[str] | None = None,
+    diagnostics: DiagnosticsCollector | None = None,
 ) -> np.ndarray:
     """Normalise raw indicator values; see `Normalisation` for the methods.
 
     ``data`` is an array (n_units, n_indicators) with columns in
     ``spec.codes`` order, or a mapping of indicator code to column. Each column
     is first multiplied by its ``direction`` (COINr's convention), so that for
-    every method a higher output is better.
+    every method a higher output is better. Infinite values are missing.
+
+    ``diagnostics``, when given, receives the ``missing_share`` of every
+    indicator (NaN or infinite, in the raw data) and the diagnostics
+    ``infinite_value``, ``all_missing``, ``single_unit`` and
+    ``constant_column`` (normalisations on the sample) and ``values_clipped``
+    (goalposts with ``truncate``, target with ``cap``), naming the rows by
+    ``units`` (1, 2, ... by default); in strict mode it raises the first.
+
+    Raises `CompositeError`: ``bad_data_shape``, ``not_numeric``,
+    ``unknown_indicator``, ``missing_indicator`` (the data);
+    ``bad_unit_ids``, ``duplicate_unit`` (``units``); ``missing_goalposts``,
+    ``missing_target``, ``target_equals_worst`` (the spec for this method).
     """
-    norm = (
-        Normalisation(normalisation)
-        if isinstance(normalisation, str)
-        else normalisation
-    )
-    raw = _data_matrix(spec, data)
-    if norm.method == "none":
+    norm = _as_normalisation(normalisation)
+    raw = data_matrix(spec, data)
+    ids = checked_unit_ids(raw.shape[0], units)
+    collector = diagnostics if diagnostics is not None else DiagnosticsCollector()
+    return _normalise(spec, raw, norm, ids, collector)
+
+
+def _normalise(spec, raw, norm: Normalisation, ids, collector) -> np.ndarray:
+    if norm.method == "goalposts":  # refused before any diagnostic
+        _indicator_params(spec, "goalposts", E.MISSING_GOALPOSTS)
+    if norm.method == "target":
+        _indicator_params(spec, "target", E.MISSING_TARGET)
+    raw = _usable(spec, raw, norm, ids, collector)
+    if norm.method == "identity":
         return raw.copy()
     direction = np.array([i.direction for i in spec.indicators], dtype=float)
     oriented = raw * direction
-    return _NORMALISERS[norm.method](spec, oriented, direction, norm)
+    if norm.method in _ON_SAMPLE:
+        # fmin and fmax skip NaN, and give NaN for an all-missing column
+        low, high = np.fmin.reduce(oriented), np.fmax.reduce(oriented)
+        for j in np.flatnonzero(~np.isnan(low) & ~(high > low)):
+            collector.add(
+                D.CONSTANT_COLUMN,
+                indicator=spec.codes[j],
+                detail={"method": norm.method},
+            )
+    out, clipped = _NORMALISERS[norm.method](spec, oriented, direction, norm)
+    if clipped is not None:
+        detail = {"method": norm.method}
+        _per_column(collector, D.VALUES_CLIPPED, clipped, spec, ids, detail=detail)
+    return out
+
+
+def _usable(spec, raw, norm: Normalisation, ids, collector) -> np.ndarray:
+    """``raw`` with infinite values missing; reports the missing shares, a single
+    unit, infinite values and all-missing indicators."""
+    n = raw.shape[0]
+    usable = np.count_nonzero(np.isfinite(raw), axis=0)
+    shares = (1.0 - usable / n).tolist()
+    collector.missing_share.update(zip(spec.codes, shares, strict=True))
+    if norm.method in _ON_SAMPLE and n == 1:
+        collector.add(D.SINGLE_UNIT, detail={"method": norm.method})
+    infinite = np.isinf(raw)
+    _per_column(collector, D.INFINITE_VALUE, infinite, spec, ids)
+    for j in np.flatnonzero(usable == 0):
+        collector.add(D.ALL_MISSING, indicator=spec.codes[j])
+    return np.where(infinite, np.nan, raw) if infinite.any() else raw
 
 
 def _oriented_goalposts(spec: CompositeSpec, direction: np.ndarray):
-    posts = _indicator_params(spec, "goalposts") * direction[:, None]
+    posts = _indicator_params(spec, "goalposts", E.MISSING_GOALPOSTS)
+    posts = posts * direction[:, None]
     return posts.min(axis=1), posts.max(axis=1)
 
 
-def _by_goalposts(spec, oriented, direction, norm) -> np.ndarray:
+def _by_goalposts(spec, oriented, direction, norm):
     low, high = _oriented_goalposts(spec, direction)
-    return normalise_goalposts(
-        oriented, low, high, truncate=norm.truncate, feature_range=norm.feature_range
-    )
+    return _goalposts(oriented, low, high, 1, norm.truncate, norm.feature_range)
 
 
-def _by_target(spec, oriented, direction, norm) -> np.ndarray:
-    target = _indicator_params(spec, "target") * direction
+def _by_target(spec, oriented, direction, norm):
+    target = _indicator_params(spec, "target", E.MISSING_TARGET) * direction
     if all(i.goalposts is not None for i in spec.indicators):
         worst = _oriented_goalposts(spec, direction)[0]
     else:
         worst = MinMaxScaler().fit(oriented).bounds_[0]
-    return normalise_target(
-        oriented, target, worst=worst, cap=norm.cap, feature_range=norm.feature_range
-    )
+    same = target == worst
+    if same.any():
+        j = int(same.argmax())
+        raise CompositeError(
+            E.TARGET_EQUALS_WORST,
+            indicator=spec.codes[j],
+            detail={"target": spec.indicators[j].target},
+        )
+    return _target(oriented, target, worst, norm.cap, norm.feature_range)
 
 
 _NORMALISERS = {
-    "minmax": lambda s, x, d, n: MinMaxScaler(n.feature_range).fit_transform(x),
-    "zscore": lambda s, x, d, n: ZScoreScaler(n.z_mean, n.z_sd).fit_transform(x),
-    "rank": lambda s, x, d, n: normalise_rank(x),
-    "percentile_rank": lambda s, x, d, n: normalise_percentile_rank(x, n.feature_range),
+    "minmax": lambda s, x, d, n: (
+        MinMaxScaler(n.feature_range).fit_transform(x),
+        None,
+    ),
+    "zscore": lambda s, x, d, n: (
+        ZScoreScaler(n.z_mean, n.z_sd).fit_transform(x),
+        None,
+    ),
+    "rank": lambda s, x, d, n: (normalise_rank(x), None),
+    "percentile_rank": lambda s, x, d, n: (
+        normalise_percentile_rank(x, n.feature_range),
+        None,
+    ),
     "goalposts": _by_goalposts,
     "target": _by_target,
 }
 
 
-def _level_aggregation(aggregation, level: int) -> Aggregation:
-    if isinstance(aggregation, Mapping):
-        aggregation = aggregation.get(level, "arithmetic")
-    if isinstance(aggregation, str):
-        return Aggregation(aggregation)
-    return aggregation
+def _level_aggregations(spec: CompositeSpec, aggregation) -> dict[int, Aggregation]:
+    """The `Aggregation` of every level of groups (unknown methods refused)."""
+    result = {}
+    for level in sorted({spec.levels[code] for code in spec.group_order}):
+        mean = aggregation
+        if isinstance(mean, Mapping):
+            mean = mean.get(level, "arithmetic")
+        result[level] = Aggregation(mean) if isinstance(mean, str) else mean
+    return result
 
 
 def composite_aggregate(
@@ -155,6 +282,7 @@ def composite_aggregate(
     groups: Sequence[str] | None = None,
     reporting: Reporting | None = None,
     strict: bool = False,
+    diagnostics: DiagnosticsCollector | None = None,
 ) -> CompositeResults:
     """Aggregate normalised indicators level by level up the tree.
 
@@ -166,41 +294,85 @@ def composite_aggregate(
     keyed by the level of the group, 2 = the groups just above the
     indicators; levels not listed use the arithmetic mean), applied with the
     group's own minimum-data rule when it has one.
+
+    Diagnostics: ``too_little_data`` (an aggregate missing under the
+    minimum-data rule) and ``weights_renormalised`` (an aggregate computed
+    over the children present only), each naming the group and the units.
+    They go to ``diagnostics`` when given (whose own strictness then applies),
+    else to a new collector, strict with ``strict``; the results hold them all.
+    When the collector has no ``missing_share`` yet, it gets the shares of
+    missing values in ``normalised``.
+
+    Raises `CompositeError`: ``bad_data_shape`` (``normalised``),
+    ``bad_unit_ids``, ``duplicate_unit``, ``bad_groups``; a value the level's
+    mean cannot take raises ``not_positive_for_mean`` or ``negative_for_mean``
+    naming the group, the child (as ``indicator``) and the first unit.
     """
+    means = _level_aggregations(spec, aggregation)
     values = np.asarray(normalised, dtype=float)
+    if values.ndim != 2 or values.shape[1] != len(spec.codes) or not values.size:
+        raise CompositeError(
+            E.BAD_DATA_SHAPE,
+            detail={"shape": list(values.shape), "columns": len(spec.codes)},
+        )
+    n = values.shape[0]
+    ids, unit_groups = checked_unit_ids(n, units), checked_unit_groups(n, groups)
+    collector = diagnostics
+    if collector is None:
+        collector = DiagnosticsCollector(strict, CompositeError)
+    if not collector.missing_share:
+        missing = 1.0 - np.count_nonzero(np.isfinite(values), axis=0) / n
+        collector.missing_share.update(zip(spec.codes, missing.tolist(), strict=True))
+    infinite = np.isinf(values)
+    if infinite.any():
+        values = np.where(infinite, np.nan, values)
+    return _aggregate(spec, values, means, ids, unit_groups, reporting, collector)
+
+
+def _aggregate(spec, values, means, ids, unit_groups, reporting, collector):
+    """`composite_aggregate` on checked arguments."""
     codes = (*spec.codes, *spec.group_order)
-    position = {code: i for i, code in enumerate(codes)}
     scores = np.full((values.shape[0], len(codes)), np.nan)
     scores[:, : values.shape[1]] = values
+    position = {code: i for i, code in enumerate(codes)}
     for code in spec.group_order:
-        group, level = spec.nodes[code], spec.levels[code]
-        kids = [position[c] for c in spec.children[code]]
-        weights = [spec.nodes[c].weight for c in spec.children[code]]
-        mean = _level_aggregation(aggregation, level)
-        scores[:, position[code]] = mean(
-            scores[:, kids],
-            weights,
-            min_count=group.min_count,
-            min_share=group.min_share,
+        scores[:, position[code]] = _aggregate_group(
+            spec, code, scores, position, means, ids, collector
         )
-    levels = tuple(spec.levels[c] for c in codes)
-    weights = _unit_effective_weights(spec, codes, scores)
-    n = values.shape[0]
-    unit_ids = tuple(str(u) for u in units) if units is not None else _numbered(n)
     return CompositeResults(
-        unit_ids=unit_ids,
-        groups=tuple(str(g) for g in groups) if groups is not None else ("",) * n,
+        unit_ids=ids,
+        groups=unit_groups,
         codes=codes,
-        levels=levels,
+        levels=tuple(spec.levels[c] for c in codes),
         scores=scores,
-        unit_weights=weights,
-        diagnostics=DiagnosticsCollector(strict, CompositeError).result(),
+        unit_weights=_unit_effective_weights(spec, codes, scores),
+        diagnostics=collector.result(),
         reporting=reporting or Reporting(),
     )
 
 
-def _numbered(n: int) -> tuple[str, ...]:
-    return tuple(str(i + 1) for i in range(n))
+def _aggregate_group(spec, code, scores, position, means, ids, collector):
+    """Scores of group ``code`` from its children's columns of ``scores``."""
+    group, children = spec.nodes[code], spec.children[code]
+    block = scores[:, [position[c] for c in children]]
+    weights = np.array([spec.nodes[c].weight for c in children], dtype=float)
+    mean = means[spec.levels[code]]
+    bad = mean.out_of_domain(block)
+    if bad is not None:
+        error, row, column, value = bad
+        raise CompositeError(
+            error,
+            group=code,
+            indicator=children[column],
+            unit=ids[row],
+            detail={"value": value, **mean.describe()},
+        )
+    result = mean(block, weights, min_count=group.min_count, min_share=group.min_share)
+    computed = ~np.isnan(result)
+    collector.add_where(D.TOO_LITTLE_DATA, ~computed, ids, group=code)
+    dropped = (np.isnan(block) & (weights > 0)).any(axis=1)
+    collector.add_where(D.WEIGHTS_RENORMALISED, computed & dropped, ids, group=code)
+    return result
 
 
 def _unit_effective_weights(spec, codes, scores: np.ndarray) -> np.ndarray:
@@ -221,6 +393,34 @@ def _unit_effective_weights(spec, codes, scores: np.ndarray) -> np.ndarray:
     return eff
 
 
+def _check_positive_inputs(spec, normalised, norm: Normalisation, means, ids):
+    """Refuse values <= 0 that the normalisation gives (its lower bound is <= 0)
+    to indicators whose aggregate needs values above 0."""
+    low, high = norm.feature_range
+    if norm.method not in _RANGED or low > 0:
+        return
+    for j, ind in enumerate(spec.indicators):
+        mean = means[spec.levels[ind.parent]]
+        if not mean.needs_positive:
+            continue
+        bad = normalised[:, j] <= 0
+        if bad.any():
+            row = int(bad.argmax())
+            raise CompositeError(
+                E.ZERO_FROM_NORMALISATION,
+                indicator=ind.code,
+                group=ind.parent,
+                unit=ids[row],
+                detail={
+                    "value": float(normalised[row, j]),
+                    "normalisation": norm.method,
+                    "feature_range": [low, high],
+                    "suggested_feature_range": [1.0, max(high, 100.0)],
+                    **mean.describe(),
+                },
+            )
+
+
 def composite_scores(
     spec: CompositeSpec,
     data,
@@ -235,21 +435,25 @@ def composite_scores(
     """Normalise raw ``data`` and aggregate it up the tree of ``spec``.
 
     Equivalent to ``composite_aggregate(spec, composite_normalise(spec, data,
-    normalisation), aggregation, ...)``; see those two functions. ``units``
-    names the rows (unit ids, unique), ``groups`` gives each unit's ranking
-    group, ``reporting`` the rounding, ranking and bands of the results, and
-    ``strict`` turns every diagnostic into a `CompositeError`.
+    normalisation), aggregation, ...)``; see those two functions, whose
+    diagnostics and errors it reports. ``units`` names the rows (unit ids,
+    unique), ``groups`` gives each unit's ranking group, ``reporting`` the
+    rounding, ranking and bands of the results, and ``strict`` turns every
+    diagnostic into a `CompositeError` of the same code.
+
+    Before aggregating it also raises ``zero_from_normalisation`` when the
+    normalisation (lower bound <= 0) gives a value <= 0 to an indicator whose
+    aggregate is a geometric, harmonic or power (p <= 0) mean.
     """
-    normalised = composite_normalise(spec, data, normalisation)
-    return composite_aggregate(
-        spec,
-        normalised,
-        aggregation,
-        units=units,
-        groups=groups,
-        reporting=reporting,
-        strict=strict,
-    )
+    norm = _as_normalisation(normalisation)
+    means = _level_aggregations(spec, aggregation)
+    raw = data_matrix(spec, data)
+    n = raw.shape[0]
+    ids, unit_groups = checked_unit_ids(n, units), checked_unit_groups(n, groups)
+    collector = DiagnosticsCollector(strict, CompositeError)
+    normalised = _normalise(spec, raw, norm, ids, collector)
+    _check_positive_inputs(spec, normalised, norm, means, ids)
+    return _aggregate(spec, normalised, means, ids, unit_groups, reporting, collector)
 
 
 def minmax_group_means(

@@ -178,7 +178,7 @@ def test_distance_to_target_refuses_target_equal_to_worst():
     [
         ([3, 1, 2, 2], [4, 1, 2, 2]),
         ([10, nan, 30], [1, nan, 2]),
-        ([5, 5, 5], [1, 1, 1]),
+        ([5, 5, 5], [nan, nan, nan]),  # constant: cannot rank, as min-max
     ],
 )
 def test_rank(x, expected):
