@@ -183,20 +183,33 @@ def _normalise(spec, raw, norm: Normalisation, ids, collector) -> np.ndarray:
         return raw.copy()
     direction = np.array([i.direction for i in spec.indicators], dtype=float)
     oriented = raw * direction
-    if norm.method in _ON_SAMPLE:
+    constant = np.zeros(raw.shape[1], dtype=bool)
+    if _on_sample(spec, norm):
         # fmin and fmax skip NaN, and give NaN for an all-missing column
         low, high = np.fmin.reduce(oriented), np.fmax.reduce(oriented)
-        for j in np.flatnonzero(~np.isnan(low) & ~(high > low)):
+        constant = ~np.isnan(low) & ~(high > low)
+        for j in np.flatnonzero(constant):
             collector.add(
                 D.CONSTANT_COLUMN,
                 indicator=spec.codes[j],
                 detail={"method": norm.method},
             )
     out, clipped = _NORMALISERS[norm.method](spec, oriented, direction, norm)
+    if norm.method == "target" and constant.any():
+        # the sample's worst value is every unit's own: nothing to measure from
+        out[:, constant] = np.nan
     if clipped is not None:
         detail = {"method": norm.method}
         _per_column(collector, D.VALUES_CLIPPED, clipped, spec, ids, detail=detail)
     return out
+
+
+def _on_sample(spec: CompositeSpec, norm: Normalisation) -> bool:
+    """Whether the normalisation learns from the units (a distance to target
+    does when its worst value is the sample's, not the goalposts')."""
+    if norm.method == "target":
+        return not all(i.goalposts is not None for i in spec.indicators)
+    return norm.method in _ON_SAMPLE
 
 
 def _usable(spec, raw, norm: Normalisation, ids, collector) -> np.ndarray:
@@ -206,7 +219,7 @@ def _usable(spec, raw, norm: Normalisation, ids, collector) -> np.ndarray:
     usable = np.count_nonzero(np.isfinite(raw), axis=0)
     shares = (1.0 - usable / n).tolist()
     collector.missing_share.update(zip(spec.codes, shares, strict=True))
-    if norm.method in _ON_SAMPLE and n == 1:
+    if _on_sample(spec, norm) and n == 1:
         collector.add(D.SINGLE_UNIT, detail={"method": norm.method})
     infinite = np.isinf(raw)
     _per_column(collector, D.INFINITE_VALUE, infinite, spec, ids)

@@ -631,3 +631,26 @@ def test_results_hold_the_diagnostics_of_every_step():
         (D.WEIGHTS_RENORMALISED, "I", ("u2",)),
     ]
     assert results.diagnostics.about("b")[0].code == D.ALL_MISSING
+
+
+def test_target_from_the_sample_worst_on_a_constant_column_is_missing_not_zero():
+    """Without goalposts the worst value is the sample's; when every unit has
+    the same value each is its own worst, and a distance of 0 would be a silent
+    zero: the indicator is reported constant and left out."""
+    tg = spec(target=10)
+    results = run(spec_=tg, data_=data(a=[2.0, 2.0, 2.0, 2.0]), normalisation="target")
+    found = only(results, D.CONSTANT_COLUMN)
+    assert (found.indicator, found.detail["method"]) == ("a", "target")
+    assert np.isnan(results["a"]).all()
+    assert np.isfinite(results["b"]).all()
+    with_goalposts = run(
+        spec_=spec(goalposts=(0, 10), target=10),
+        data_=data(a=[2.0, 2.0, 2.0, 2.0]),
+        normalisation="target",
+    )
+    assert D.CONSTANT_COLUMN not in with_goalposts.diagnostics.codes()
+    assert_same(with_goalposts["a"], [20, 20, 20, 20])
+    error = raised(
+        lambda: run(True, spec_=tg, data_=data(a=[2.0] * 4), normalisation="target")
+    )
+    assert (error.code, error.indicator) == ("constant_column", "a")
