@@ -62,7 +62,7 @@ def _restore(arr: np.ndarray, was_1d: bool) -> np.ndarray:
     return arr[:, 0] if was_1d else arr
 
 
-def _check_range(feature_range: Range) -> tuple[float, float]:
+def check_feature_range(feature_range: Range) -> tuple[float, float]:
     try:
         low, high = (float(v) for v in feature_range)
     except (TypeError, ValueError):
@@ -75,7 +75,7 @@ def _check_range(feature_range: Range) -> tuple[float, float]:
 
 
 def _rescale(share: np.ndarray, feature_range: Range) -> np.ndarray:
-    low, high = _check_range(feature_range)
+    low, high = check_feature_range(feature_range)
     return low + (high - low) * share
 
 
@@ -140,7 +140,7 @@ class MinMaxScaler(_Scaler):
 
     def fit(self, X: ArrayLike) -> MinMaxScaler:
         """Learn ``bounds_`` from ``X``, ignoring NaN. Returns self."""
-        _check_range(self.feature_range)
+        check_feature_range(self.feature_range)
         arr, _ = _as_2d(X)
         low, high = _nan_stat(np.nanmin, arr), _nan_stat(np.nanmax, arr)
         self.bounds_ = np.vstack([low, high])
@@ -250,13 +250,13 @@ def normalise_goalposts(
     outside ``[l, u]`` (DESI's fixed bounds, reused across years).
     """
     arr, was_1d = _as_2d(X)
-    out, _ = _goalposts(arr, low, high, direction, truncate, feature_range)
+    out, _ = goalpost_shares(arr, low, high, direction, truncate, feature_range)
     return _restore(out, was_1d)
 
 
-def _goalposts(arr, low, high, direction, truncate, feature_range):
+def goalpost_shares(arr, low, high, direction, truncate, feature_range):
     """Goalpost normalisation of a 2-D ``arr``, and where values were clipped."""
-    _check_range(feature_range)
+    check_feature_range(feature_range)
     low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
     bad = np.broadcast_to(~(low < high), (arr.shape[1],))
     if bad.any():
@@ -292,13 +292,13 @@ def normalise_target(
     target as reached.
     """
     arr, was_1d = _as_2d(X)
-    out, _ = _target(arr, target, worst, cap, feature_range)
+    out, _ = target_shares(arr, target, worst, cap, feature_range)
     return _restore(out, was_1d)
 
 
-def _target(arr, target, worst, cap, feature_range):
+def target_shares(arr, target, worst, cap, feature_range):
     """Distance to target of a 2-D ``arr``, and where values were capped."""
-    _check_range(feature_range)
+    check_feature_range(feature_range)
     target, worst = np.asarray(target, dtype=float), np.asarray(worst, dtype=float)
     same = np.broadcast_to(target == worst, (arr.shape[1],))
     if same.any():
@@ -356,7 +356,7 @@ def normalise_percentile_rank(
     or fewer than two) has no percentile: its output is NaN, as with min-max
     (COINr would give every unit ``l``).
     """
-    _check_range(feature_range)
+    check_feature_range(feature_range)
     arr, was_1d = _as_2d(X)
     ranks, counts = _min_ranks(arr)
     share = (ranks - 1) / np.maximum(counts - 1, 1)

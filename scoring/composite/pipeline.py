@@ -43,11 +43,11 @@ from .diagnostics import (
 from .normalise import (
     MinMaxScaler,
     ZScoreScaler,
-    _check_range,
-    _goalposts,
-    _target,
+    check_feature_range,
+    goalpost_shares,
     normalise_percentile_rank,
     normalise_rank,
+    target_shares,
 )
 from .results import CompositeResults, Reporting
 from .spec import CompositeSpec
@@ -112,7 +112,7 @@ class Normalisation:
             raise CompositeError(
                 E.UNKNOWN_NORMALISATION, detail={"method": self.method}
             )
-        low, high = _check_range(self.feature_range)
+        low, high = check_feature_range(self.feature_range)
         object.__setattr__(self, "feature_range", (low, high))
 
 
@@ -236,7 +236,7 @@ def _oriented_goalposts(spec: CompositeSpec, direction: np.ndarray):
 
 def _by_goalposts(spec, oriented, direction, norm):
     low, high = _oriented_goalposts(spec, direction)
-    return _goalposts(oriented, low, high, 1, norm.truncate, norm.feature_range)
+    return goalpost_shares(oriented, low, high, 1, norm.truncate, norm.feature_range)
 
 
 def _by_target(spec, oriented, direction, norm):
@@ -253,7 +253,7 @@ def _by_target(spec, oriented, direction, norm):
             indicator=spec.codes[j],
             detail={"target": spec.indicators[j].target},
         )
-    return _target(oriented, target, worst, norm.cap, norm.feature_range)
+    return target_shares(oriented, target, worst, norm.cap, norm.feature_range)
 
 
 _NORMALISERS = {
