@@ -164,22 +164,31 @@ def _load(path: Path) -> Any:
         message = str(TOO_LARGE) % {"file": path.name, "max": MAX_SPEC_BYTES}
         raise CompositeInputError(message, code="too_large")
     try:
-        return json.loads(content.decode("utf-8-sig"), parse_constant=_no_constant)
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        params = {"file": path.name, "line": 1, "column": 1, "error": "UTF-8"}
+        params = {"file": path.name, "line": 1, "column": 1, "error": "not UTF-8"}
         raise CompositeInputError(str(NOT_JSON) % params, code="not_json") from error
+    try:
+        return json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
-        params = {
-            "file": path.name,
-            "line": error.lineno,
-            "column": error.colno,
-            "error": error.msg,
-        }
-        raise CompositeInputError(str(NOT_JSON) % params, code="not_json") from error
+        line, column, problem = error.lineno, error.colno, error.msg
+    except _Constant as error:
+        position = text.find(error.name)
+        line = text.count("\n", 0, position) + 1
+        column = position - text.rfind("\n", 0, position)
+        problem = f"{error.name} is not a number JSON allows"
+    params = {"file": path.name, "line": line, "column": column, "error": problem}
+    raise CompositeInputError(str(NOT_JSON) % params, code="not_json")
+
+
+class _Constant(ValueError):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
 
 
 def _no_constant(name: str):
-    raise json.JSONDecodeError(f"{name} is not a number JSON allows", name, 0)
+    raise _Constant(name)
 
 
 TOP = ("name", "description", "indicators", "groups")

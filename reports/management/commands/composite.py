@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from reports.builders.composite_book import composite_book_bytes
 from survey.results.composite import CompositeInputError, composite_run
@@ -25,7 +25,7 @@ BOOK_LABELS = {
     "unit": gettext_lazy("Unit"),
     "group": gettext_lazy("Ranking group"),
     "code": gettext_lazy("Code"),
-    "level": gettext_lazy("Level"),
+    "level": pgettext_lazy("level of a node in the tree", "Level"),
     "parent": gettext_lazy("Parent"),
     "weight": gettext_lazy("Weight"),
     "relative_weight": gettext_lazy("Weight within the group"),
