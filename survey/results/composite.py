@@ -13,6 +13,8 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy as _
+
 from scoring.composite import (
     CompositeError,
     CompositeResults,
@@ -36,6 +38,7 @@ __all__ = [
     "composite_run",
 ]
 KEEP = object()
+REFUSED = _("The scoring engine refused to compute: %(error)s.")
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,9 @@ def _scores(
         raise CompositeInputError(
             engine_error_message(error), code=error.code
         ) from error
+    except ValueError as error:  # a check of the engine that has no code yet
+        message = str(REFUSED) % {"error": error}
+        raise CompositeInputError(message, code="engine") from error
     if strict and results.diagnostics:
         error = next(iter(results.diagnostics)).error()
         raise CompositeInputError(engine_error_message(error), code=error.code)

@@ -271,12 +271,14 @@ def _normalisation(top: _Fields, spec: CompositeSpec) -> Normalisation:
         default = getattr(defaults, name)
         kind = _kind(default)
         options[name] = fields.get(name, kind, default, required=name == "method")
+    low, high = options["feature_range"]
+    if not low < high:
+        error = CompositeError("bad_feature_range")
+        raise fields.error("feature_range", "engine", message=_said(error))
     try:
         norm = Normalisation(**options)
-    except CompositeError as error:
-        raise fields.error(None, "engine", message=_said(error)) from error
     except ValueError as error:
-        raise fields.error("method", "engine", message=str(error)) from error
+        raise _option_error(fields, error, "unknown_normalisation", options) from error
     needs = {"goalposts": "goalposts", "target": "target"}.get(norm.method)
     if needs:
         for index, ind in enumerate(spec.indicators):
@@ -331,10 +333,26 @@ def _one_aggregation(file: str, field: str, value: Any) -> Aggregation:
     }
     try:
         return Aggregation(**options)
-    except CompositeError as error:
-        raise fields.error(None, "engine", message=_said(error)) from error
     except ValueError as error:
-        raise fields.error("method", "engine", message=str(error)) from error
+        raise _option_error(fields, error, "unknown_aggregation", options) from error
+
+
+# The option each of the engine's codes is about, to name it in the message.
+OPTION_FIELDS = {
+    "unknown_normalisation": "method",
+    "unknown_aggregation": "method",
+    "bad_feature_range": "feature_range",
+}
+
+
+def _option_error(
+    fields: _Fields, error: ValueError, unknown: str, options: dict
+) -> CompositeInputError:
+    """The engine refused an option: a CompositeError names its code; a plain
+    ValueError (the engine's checks before it had codes) is an unknown method."""
+    if not isinstance(error, CompositeError):
+        error = CompositeError(unknown, detail={"method": options["method"]})
+    return fields.error(OPTION_FIELDS.get(error.code), "engine", message=_said(error))
 
 
 def _reporting(top: _Fields) -> Reporting:

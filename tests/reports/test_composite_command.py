@@ -44,6 +44,9 @@ def desi(tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("desi") / "desi.json"
     said = run(EXAMPLE / "spec.json", EXAMPLE / "data.csv", "--out", out)
     assert "27 units, 33 indicators, 15 groups" in said
+    first = min(published().items(), key=lambda item: int(item[1]["rank"] or 99))
+    score = round(float(first[1]["DESI"]), 1)
+    assert f"DESI: 1. {first[0]} {score}; 2. " in said
     return json.loads(out.read_text(encoding="utf-8"))
 
 
@@ -306,3 +309,17 @@ def test_engine_diagnostic_end_to_end(tmp_path):
         check=False,
     )
     assert done.returncode == 1 and "“x2”" in done.stderr
+
+
+def test_the_docs_show_what_the_command_prints(tmp_path):
+    """docs/composite.md quotes the output of the DESI example: it stays true."""
+    docs = (BASE / "docs" / "composite.md").read_text(encoding="utf-8")
+    blocks = docs.split("```")[1::2]
+    printed = next(b for b in blocks if "DESI: 1." in b).strip().splitlines()
+    csv_head = next(b for b in blocks if b.startswith("\nunit,")).strip().splitlines()
+    out = tmp_path / "desi.csv"
+    said = run(EXAMPLE / "spec.json", EXAMPLE / "data.csv", "--out", out, lang="vi")
+    lines = said.strip().splitlines()
+    assert lines[0] == printed[0].replace("desi.xlsx", str(out))
+    assert lines[1:] == printed[1:]
+    assert out.read_text(encoding="utf-8").splitlines()[:3] == csv_head

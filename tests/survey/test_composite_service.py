@@ -173,6 +173,7 @@ BAD_SPECS = [
     (("normalisation", "method"), "bogus", "normalisation.method"),
     (("normalisation", "truncate"), "yes", "normalisation.truncate: must be true"),
     (("normalisation", "feature_range"), [0], "normalisation.feature_range"),
+    (("normalisation", "feature_range"), [5, 1], "normalisation.feature_range: The"),
     (("aggregation",), {"7": "arithmetic"}, "aggregation.7: is not a level"),
     (("aggregation",), {"2": {"method": "median"}}, "aggregation.2.method"),
     (("aggregation",), {"2": {"power": "x"}}, "aggregation.2.power: must be"),
@@ -392,6 +393,22 @@ def test_strict_refuses_a_result_with_a_diagnostic(files, monkeypatch):
     assert seen["strict"] is True
     assert caught.value.code == "all_missing"
     assert "“x2” has no value for any unit" in str(caught.value.message)
+
+
+def test_a_geometric_mean_of_zeros_is_never_a_traceback(tmp_path, files):
+    """x1 = 0 normalises to 0, which a geometric mean cannot take: the engine
+    refuses (a message) or, once it detects it, reports a diagnostic."""
+    spec = copy.deepcopy(SPEC)
+    spec["aggregation"] = {"2": "geometric"}
+    spec_path = write_spec(tmp_path / "geo.json", spec)
+    rows = [("u1", "N", "0", "2", "40"), ("u2", "N", "4", "8", "10")]
+    data = write_csv(tmp_path / "geo.csv", rows)
+    try:
+        run = composite_run(spec_path=spec_path, data_path=data)
+    except CompositeInputError as error:
+        assert str(error.message).strip()
+    else:
+        assert run.diagnostics
 
 
 def test_an_engine_error_becomes_a_message(files, monkeypatch):

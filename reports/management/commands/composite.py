@@ -127,6 +127,8 @@ class Command(BaseCommand):
                 "out": out,
             }
         )
+        for line in _leaders(run.document()):
+            self.stdout.write(line)
         for d in run.diagnostics:
             self.stdout.write(f"[{d['code']}] {d['message']}")
         if not run.diagnostics:
@@ -143,6 +145,22 @@ def _precision(text: str):
         return int(text)
     except ValueError as error:
         raise ValueError(text) from error
+
+
+def _leaders(document: dict, count: int = 3) -> list[str]:
+    """The first ``count`` units of every top-level score, per ranking group."""
+    roots = [n["code"] for n in document["nodes"] if n["parent"] is None]
+    lines = []
+    for code in roots:
+        ranked = [r for r in document["rows"] if r["code"] == code and r["rank"]]
+        for group in sorted({r["group"] for r in ranked}):
+            first = sorted(
+                (r for r in ranked if r["group"] == group), key=lambda r: r["rank"]
+            )[:count]
+            label = f"{code} [{group}]" if group else code
+            units = "; ".join(f"{r['rank']}. {r['unit']} {r['rounded']}" for r in first)
+            lines.append(f"{label}: {units}")
+    return lines
 
 
 def _content(document: dict, suffix: str) -> bytes:
