@@ -231,6 +231,8 @@ def _items(top: _Fields, key: str, allowed: tuple[str, ...]) -> list[_Fields]:
 
 
 def _spec(top: _Fields) -> CompositeSpec:
+    indicator_fields = _items(top, "indicators", INDICATOR)
+    group_fields = _items(top, "groups", GROUP)
     indicators = [
         CompositeIndicator(
             f.get("code", "text", required=True),
@@ -240,7 +242,7 @@ def _spec(top: _Fields) -> CompositeSpec:
             goalposts=f.get("goalposts", "pair"),
             target=f.get("target", "number"),
         )
-        for f in _items(top, "indicators", INDICATOR)
+        for f in indicator_fields
     ]
     groups = [
         CompositeGroup(
@@ -250,13 +252,17 @@ def _spec(top: _Fields) -> CompositeSpec:
             min_count=f.get("min_count", "whole"),
             min_share=f.get("min_share", "number"),
         )
-        for f in _items(top, "groups", GROUP)
+        for f in group_fields
     ]
     try:
         return CompositeSpec(indicators, groups)
     except CompositeError as error:
+        # name the first declaration of the node concerned, e.g. groups[2]
+        node = error.group if error.indicator is None else error.indicator
+        declared = [*indicator_fields, *group_fields]
+        field = next((f.path for f in declared if f.value.get("code") == node), "")
         message = engine_error_message(error)
-        raise _error(top.file, "", "engine", message=message) from error
+        raise _error(top.file, field, "engine", message=message) from error
 
 
 def _normalisation(top: _Fields, spec: CompositeSpec) -> Normalisation:

@@ -323,3 +323,15 @@ def test_the_docs_show_what_the_command_prints(tmp_path):
     assert lines[0] == printed[0].replace("desi.xlsx", str(out))
     assert lines[1:] == printed[1:]
     assert out.read_text(encoding="utf-8").splitlines()[:3] == csv_head
+
+
+def test_unit_ids_that_look_like_formulas_stay_text(tmp_path):
+    rows = [("=1+1", "@SUM(A1)", "1", "2", "3"), ("-u2", "N", "2", "3", "4")]
+    data = write_csv(tmp_path / "data.csv", rows)
+    out = tmp_path / "o.xlsx"
+    run(write_spec(tmp_path / "spec.json"), data, "--out", out)
+    book = openpyxl.load_workbook(out)
+    sheet = book["Level 3"]
+    assert [sheet.cell(row, 1).value for row in (2, 3)] == ["=1+1", "-u2"]
+    assert sheet.cell(2, 1).data_type == "s" and sheet.cell(2, 2).data_type == "s"
+    assert sheet.cell(2, 2).value == "@SUM(A1)"

@@ -76,7 +76,12 @@ class Command(BaseCommand):
             choices=["auto", ".", ","],
             help="Decimal mark of the data file (overrides data.decimal of the spec).",
         )
-        parser.add_argument("--lang", choices=["vi", "en"], default=None)
+        parser.add_argument(
+            "--lang",
+            choices=["vi", "en"],
+            default=None,
+            help="Language of the messages and of the workbook (default: Vietnamese).",
+        )
 
     def handle(self, *args, **options) -> None:
         with translation.override(options["lang"] or settings.LANGUAGE_CODE):
