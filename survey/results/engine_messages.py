@@ -19,110 +19,115 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from scoring.codes import EngineError
-from scoring.composite import CompositeErrorCode, Diagnostic, DiagnosticCode
+from scoring.composite import Diagnostic
 
-E = CompositeErrorCode
-D = DiagnosticCode
 UNITS_SHOWN = 5
 
+# Keyed by the codes' plain strings, not the enums' members: a code that moves
+# from diagnostic to error (or back) keeps its message.
 ERROR_MESSAGES = {
     # the spec
-    E.NO_INDICATORS: _("The spec declares no indicator."),
-    E.DUPLICATE_CODE: _("The code “%(node)s” is declared more than once."),
-    E.UNKNOWN_PARENT: _("The parent of “%(node)s” is not a declared group."),
-    E.PARENT_IS_INDICATOR: _(
+    "no_indicators": _("The spec declares no indicator."),
+    "duplicate_code": _("The code “%(node)s” is declared more than once."),
+    "unknown_parent": _("The parent of “%(node)s” is not a declared group."),
+    "parent_is_indicator": _(
         "The parent of “%(node)s” is an indicator; only groups can have children."
     ),
-    E.CYCLE: _("The group “%(group)s” is its own ancestor (a cycle)."),
-    E.EMPTY_GROUP: _("The group “%(group)s” has no children."),
-    E.BAD_WEIGHT: _("The weight of “%(node)s” must be a finite number ≥ 0."),
-    E.ZERO_WEIGHT_GROUP: _(
+    "cycle": _("The group “%(group)s” is its own ancestor (a cycle)."),
+    "empty_group": _("The group “%(group)s” has no children."),
+    "bad_weight": _("The weight of “%(node)s” must be a finite number ≥ 0."),
+    "zero_weight_group": _(
         "Every child of “%(node)s” weighs 0: at least one weight must be above 0."
     ),
-    E.BAD_DIRECTION: _("The direction of “%(indicator)s” must be 1 or -1."),
-    E.BAD_GOALPOSTS: _(
+    "bad_direction": _("The direction of “%(indicator)s” must be 1 or -1."),
+    "bad_goalposts": _(
         "The goalposts of “%(indicator)s” must be two finite numbers, low < high."
     ),
-    E.BAD_MIN_DATA: _(
+    "bad_min_data": _(
         "The minimum-data rule of “%(group)s” is invalid: min_count must be ≥ 0 "
         "and min_share between 0 and 1."
     ),
     # the options
-    E.UNKNOWN_NORMALISATION: _("Unknown normalisation method “%(method)s”."),
-    E.UNKNOWN_AGGREGATION: _("Unknown aggregation method “%(method)s”."),
-    E.BAD_FEATURE_RANGE: _(
+    "unknown_normalisation": _("Unknown normalisation method “%(method)s”."),
+    "unknown_aggregation": _("Unknown aggregation method “%(method)s”."),
+    "bad_feature_range": _(
         "The normalised range must be two numbers, the first below the second."
     ),
-    E.BAD_PRECISION: _("The precision must be a whole number from 0 to 12."),
-    E.UNKNOWN_RANK_METHOD: _(
+    "bad_mean_weights": _(
+        "The weights of the children of “%(group)s” must be finite numbers ≥ 0."
+    ),
+    "bad_precision": _("The precision must be a whole number from 0 to 12."),
+    "unknown_rank_method": _(
         "Unknown rank method “%(method)s”: use competition or dense."
     ),
-    E.BAD_BANDS: _(
+    "bad_bands": _(
         "The band thresholds must be finite and strictly increasing, with one "
         "label more than thresholds when labels are given."
     ),
-    E.UNKNOWN_BAND_EDGES: _(
+    "unknown_band_edges": _(
         "Unknown band edges “%(edges)s”: use upper_inclusive or lower_inclusive."
     ),
     # the data
-    E.BAD_DATA_SHAPE: _("The data do not have one column per indicator."),
-    E.UNKNOWN_INDICATOR: _("“%(indicator)s” is not an indicator of the spec."),
-    E.MISSING_INDICATOR: _("The data have no column for indicator “%(indicator)s”."),
-    E.DUPLICATE_UNIT: _("The unit “%(unit)s” appears more than once."),
-    E.BAD_UNIT_IDS: _("There must be exactly one unit id per row of data."),
-    E.BAD_GROUPS: _("There must be exactly one ranking group per row of data."),
-    E.MISSING_GOALPOSTS: _(
+    "bad_data_shape": _("The data do not have one column per indicator."),
+    "not_numeric": _("A value of “%(indicator)s” cannot be read as a number."),
+    "unknown_indicator": _("“%(indicator)s” is not an indicator of the spec."),
+    "missing_indicator": _("The data have no column for indicator “%(indicator)s”."),
+    "duplicate_unit": _("The unit “%(unit)s” appears more than once."),
+    "bad_unit_ids": _("There must be exactly one unit id per row of data."),
+    "bad_groups": _("There must be exactly one ranking group per row of data."),
+    "missing_goalposts": _(
         "Goalpost normalisation needs goalposts for “%(indicator)s”."
     ),
-    E.MISSING_TARGET: _(
+    "missing_target": _(
         "Distance-to-target normalisation needs a target for “%(indicator)s”."
     ),
-    E.TARGET_EQUALS_WORST: _(
+    "target_equals_worst": _(
         "The target of “%(indicator)s” equals its worst value: the distance to "
         "the target cannot be measured."
     ),
-    E.NOT_POSITIVE_FOR_MEAN: _(
+    "not_positive_for_mean": _(
         "The mean used for “%(group)s” needs values above 0, and some are 0 or "
         "below (unit “%(unit)s”); normalise to a range above 0, e.g. [1, 100]."
     ),
-    E.NEGATIVE_FOR_MEAN: _(
+    "negative_for_mean": _(
         "The mean used for “%(group)s” needs values of 0 or more, and some are "
         "negative (unit “%(unit)s”)."
     ),
 }
 
 DIAGNOSTIC_MESSAGES = {
-    D.ALL_MISSING: _(
+    "all_missing": _(
         "Indicator “%(indicator)s” has no value for any unit: it was left out and "
         "the weights of its siblings were scaled up."
     ),
-    D.CONSTANT_COLUMN: _(
+    "constant_column": _(
         "Indicator “%(indicator)s” has the same value for every unit that has "
         "one: it cannot tell units apart and was treated as missing."
     ),
-    D.SINGLE_UNIT: _(
+    "single_unit": _(
         "There is only one unit: a normalisation on the sample has nothing to "
         "compare it with."
     ),
-    D.INFINITE_VALUE: _(
+    "infinite_value": _(
         "Indicator “%(indicator)s” has an infinite value (units %(units)s): it "
         "was treated as missing."
     ),
-    D.TOO_LITTLE_DATA: _(
+    "too_little_data": _(
         "“%(group)s” has too few children with data for %(count)s units "
         "(%(units)s): their score there is missing."
     ),
-    D.WEIGHTS_RENORMALISED: _(
+    "weights_renormalised": _(
         "“%(group)s” was computed over the children present only for %(count)s "
         "units (%(units)s): the weights of the missing ones went to the others."
     ),
-    D.VALUES_CLIPPED: _(
+    "values_clipped": _(
         "Values of “%(indicator)s” beyond its goalposts or target were brought "
         "back to them (units %(units)s)."
     ),
-    D.ZERO_FROM_NORMALISATION: _(
-        "The normalisation gives 0 to some units for “%(indicator)s” (units "
-        "%(units)s) and the mean of the level above needs values above 0."
+    "zero_from_normalisation": _(
+        "The normalisation gives 0 or less to “%(indicator)s” for units "
+        "%(units)s, and the mean of the level above needs values above 0; "
+        "normalise to a range above 0, e.g. [1, 100]."
     ),
 }
 
@@ -143,11 +148,7 @@ POINTS_MESSAGES = {
     ),
 }
 
-MESSAGES = {
-    **{str(code): text for code, text in ERROR_MESSAGES.items()},
-    **{str(code): text for code, text in DIAGNOSTIC_MESSAGES.items()},
-    **POINTS_MESSAGES,
-}
+MESSAGES = {**ERROR_MESSAGES, **DIAGNOSTIC_MESSAGES, **POINTS_MESSAGES}
 UNKNOWN = _("The scoring engine refused to compute (%(code)s).")
 
 
