@@ -23,7 +23,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from survey.files.issues import ImportFailed
-from survey.files.tabular import Limits, Sheet, read_xlsx
+from survey.files.tabular import Limits, Sheet, check_size, read_xlsx
 from survey.numbers import NumberCell
 from survey.results.composite_spec import CompositeInputError, CompositeSettings
 
@@ -103,14 +103,14 @@ def _sheet(path: Path, sheet_name: str | None) -> Sheet:
     except OSError as error:
         raise _refuse("unreadable", file=path.name, error=error.strerror) from error
     try:
+        check_size(len(content), name="", limits=LIMITS)
         if suffix == ".csv":
             return _read_csv(content, path.name)
         sheets = read_xlsx(content, limits=LIMITS)
     except ImportFailed as error:
         issue = error.issues[0]
-        message = f"{path.name}: {issue.location()}: {issue.message()}".replace(
-            ": : ", ": "
-        )
+        where = ", ".join(filter(None, (path.name, issue.location())))
+        message = f"{where}: {issue.message()}"
         raise CompositeInputError(message, code=issue.code) from error
     if sheet_name is None:
         return next(iter(sheets.values()), Sheet(name="", header=[]))

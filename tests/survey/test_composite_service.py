@@ -25,7 +25,9 @@ from scoring.composite import (
     Diagnostics,
     Reporting,
 )
+from survey.files.tabular import Limits
 from survey.results import composite as service
+from survey.results import composite_data
 from survey.results.composite import (
     CompositeInputError,
     composite_document,
@@ -286,6 +288,20 @@ def test_xlsx_text_cells_follow_the_csv_rules(tmp_path, files):
     with translation.override("en"), pytest.raises(CompositeInputError) as caught:
         composite_run(spec_path=files[0], data_path=path)
     assert "row 2, column “x2”: “abc” is not a number" in str(caught.value.message)
+
+
+def test_broken_and_oversized_files_are_messages(tmp_path, files, monkeypatch):
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a zip")
+    with translation.override("en"), pytest.raises(CompositeInputError) as caught:
+        composite_run(spec_path=files[0], data_path=broken)
+    assert str(caught.value.message) == (
+        "broken.xlsx: The file cannot be read as an Excel workbook."
+    )
+    monkeypatch.setattr(composite_data, "LIMITS", Limits(max_bytes=50))
+    with translation.override("en"), pytest.raises(CompositeInputError) as caught:
+        composite_run(spec_path=files[0], data_path=files[1])
+    assert str(caught.value.message).startswith("data.csv: The file has ")
 
 
 BAD_DATA = [
