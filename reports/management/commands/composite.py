@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from reports.builders.composite_book import composite_book_bytes
 from survey.results.composite import CompositeInputError, composite_run
 
-ROW_KEYS = ("unit", "group", "code", "level", "score", "rounded", "rank", "band")
-ROW_KEYS += ("weight",)
+ROW_KEYS = (
+    *("unit", "group", "code", "level"),
+    *("score", "rounded", "rank", "band", "weight"),
+)
 OUTPUTS = (".xlsx", ".csv", ".json")
 BOOK_LABELS = {
     "scores": gettext_lazy("Level %(level)s"),
