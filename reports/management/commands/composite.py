@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from reports.builders.composite_book import composite_book_bytes
+from survey.numbers import format_number
 from survey.results.composite import CompositeInputError, composite_run
 
 ROW_KEYS = (
@@ -165,7 +166,9 @@ def _leaders(document: dict, count: int = 3) -> list[str]:
                 (r for r in ranked if r["group"] == group), key=lambda r: r["rank"]
             )[:count]
             label = f"{code} [{group}]" if group else code
-            units = "; ".join(f"{r['rank']}. {r['unit']} {r['rounded']}" for r in first)
+            units = "; ".join(
+                f"{r['rank']}. {r['unit']} {format_number(r['rounded'])}" for r in first
+            )
             lines.append(f"{label}: {units}")
     return lines
 
