@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from django.utils import translation
 
+from scoring.codes import PointsDiagnostic, PopulationErrorCode, SpecError
 from scoring.composite import (
     CompositeError,
     CompositeErrorCode,
@@ -443,14 +444,9 @@ def test_an_engine_error_becomes_a_message(files, monkeypatch):
 # --- the messages -------------------------------------------------------------------
 
 POINTS_CODES = {
-    "unknown_unit",
-    "unknown_indicator",
-    "not_an_indicator",
-    "duplicate_unit",
-    "duplicate_answer",
-    "empty_group",
-    "override_clipped",
-    "relative_best_alone",
+    *map(str, PopulationErrorCode),
+    *map(str, PointsDiagnostic),
+    str(SpecError.EMPTY_GROUP),
 }
 EVERY_CODE = sorted(
     {*map(str, CompositeErrorCode), *map(str, DiagnosticCode), *POINTS_CODES}
