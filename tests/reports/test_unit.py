@@ -249,6 +249,15 @@ def test_results_stored_before_the_self_assessed_figures_show_a_dash(
     assert response.context["card"].verified_level_change is None
 
 
+def test_the_first_years_scorecard_names_no_earlier_year(client, campaign, committee):
+    first = Assessment.objects.filter(campaign__year=2024).first()
+    client.force_login(committee)
+    response = _get(client, "scorecard", first)
+    assert response.context["card"].previous_year is None
+    body = response.content.decode()
+    assert "Thay đổi so với năm —" in body and "None" not in body
+
+
 def test_committee_viewers_get_no_comments_in_the_self_report(
     client, assessment, coordinator, committee
 ):
