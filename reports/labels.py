@@ -54,6 +54,12 @@ LABELS = {
     "percent": _("%"),
     "total_percent": _("Total %"),
     "level": _("Maturity level"),
+    "self_level": _("Self-assessed level"),
+    "self_rank": _("Self-assessed rank"),
+    # Translators: final level minus self-assessed level (−1: one level lower).
+    "level_change_verified": _("Level change after verification"),
+    # Translators: self-assessed rank minus final rank (+2: two places higher).
+    "rank_change_verified": _("Rank change after verification"),
     "value_change": _("Change since last year (% points)"),
     "previous_rank": _("Last year's rank"),
     "rank_change": _("Rank change"),

@@ -30,6 +30,8 @@ RESULT_FIELDS = (
     "value",
     "level",
     "rank",
+    "self_level",
+    "self_rank",
 )
 
 

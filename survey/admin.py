@@ -267,7 +267,9 @@ class UnitResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "final_points",
         "value",
         "level",
+        "self_level",
         "rank",
+        "self_rank",
         "frozen",
     ]
     list_filter = ["assessment__campaign", "frozen", "level"]

@@ -81,6 +81,8 @@ class UnitRow(YearChange):
     value: float | None = None
     level: str = ""
     rank: int | None = None
+    self_level: str = ""
+    self_rank: int | None = None
     self_points: float | None = None
     verified_points: float | None = None
     previous_value: float | None = None

@@ -74,6 +74,10 @@ class LostLine:
 class Scorecard(YearChange):
     """One unit in one campaign: its figures, profile, weak points and next step.
 
+    ``level``/``rank`` are final (after verification); ``self_level``/``self_rank``
+    are what the unit's own answers would give, empty for results stored before
+    they were kept. ``verified_level_change`` is the final level's position minus
+    the self-assessed one's (−1: verification lowered the level by one).
     ``path_status`` is the engine's code: ``reachable``, ``not_reachable``,
     ``top_level`` or ``n/a``; ``path`` lists the indicators to raise.
     """
@@ -91,6 +95,9 @@ class Scorecard(YearChange):
     ranked_units: int
     ranked: bool = True
     submitted: bool = True
+    self_level: str = ""
+    self_rank: int | None = None
+    verified_level_change: int | None = None
     previous_value: float | None = None
     previous_rank: int | None = None
     previous_year: int | None = None
@@ -107,6 +114,24 @@ class Scorecard(YearChange):
     @property
     def path_new_percent(self) -> Decimal | None:
         return percent_of_value(self.path_new_value)
+
+    @property
+    def verified_rank_change(self) -> int | None:
+        """Self-assessed rank − final rank: positive when the final rank is the
+        better one (as ``rank_change``)."""
+        if not self.ranked or self.rank is None or self.self_rank is None:
+            return None
+        return self.self_rank - self.rank
+
+    @property
+    def verified_level_steps(self) -> int:
+        """How many levels verification moved the unit, up or down."""
+        return abs(self.verified_level_change or 0)
+
+    @property
+    def verified_rank_steps(self) -> int:
+        """How many places the final rank lies from the self-assessed one."""
+        return abs(self.verified_rank_change or 0)
 
 
 def scorecard_xlsx_bytes(card: Scorecard, labels: Mapping[str, str]) -> bytes:
@@ -131,6 +156,7 @@ def scorecard_xlsx_bytes(card: Scorecard, labels: Mapping[str, str]) -> bytes:
 
 def _figures(sheet: SheetWriter, card: Scorecard, labels) -> None:
     rank = card.rank if card.ranked else None
+    own_rank = card.self_rank if card.ranked else None
     rows = [
         (labels["unit_code"], card.unit_code, None),
         (labels["group"], card.group, None),
@@ -138,7 +164,11 @@ def _figures(sheet: SheetWriter, card: Scorecard, labels) -> None:
         (labels["applicable_max"], number(card.maximum), POINTS),
         (labels["percent"], share(card.percent), PERCENT),
         (labels["level"], card.level, None),
+        (labels["self_level"], card.self_level, None),
+        (labels["level_change_verified"], card.verified_level_change, RANK_CHANGE),
         (labels["rank"], rank, INTEGER),
+        (labels["self_rank"], own_rank, INTEGER),
+        (labels["rank_change_verified"], card.verified_rank_change, RANK_CHANGE),
         (labels["ranked_units"], card.ranked_units, INTEGER),
         (labels["previous_rank"], card.previous_rank, INTEGER),
         (labels["rank_change"], card.rank_change, RANK_CHANGE),

@@ -34,8 +34,9 @@ CHANGE = "+0_);-0_);0_)"
 
 
 def summary_sheet(*, book: Book) -> None:
-    """One row per unit, ranked within its group; the first three, and in larger
-    groups the last three, marked."""
+    """One row per unit, ranked within its group, its self-assessed level and rank
+    beside the final ones; the first three, and in larger groups the last three,
+    marked."""
     lb = book.labels
     units = [u for section in book.report.sections for u in section.units]
     levels = [lv.name for section in book.report.sections for lv in section.levels]
@@ -44,7 +45,7 @@ def summary_sheet(*, book: Book) -> None:
         book.title("sheet_summary"),
         [fit([u.group for u in units], 10, 24), 6, fit([u.code for u in units], 7, 14)]
         + [fit([u.name for u in units], 16, 36), 9, 10, 8, fit(levels, 10, 16)]
-        + [10, 8, 9, fit(notes, 8, 16) + 1],
+        + [fit(levels, 10, 16), 9, 10, 8, 9, fit(notes, 8, 16) + 1],
         freeze="E4",
     )
     book.heading(sheet, lb["title_summary"])
@@ -58,6 +59,8 @@ def summary_sheet(*, book: Book) -> None:
             lb["applicable_max"],
             lb["percent"],
             lb["level"],
+            lb["self_level"],
+            lb["self_rank"],
             lb["value_change"],
             lb["previous_rank"],
             lb["rank_change"],
@@ -65,7 +68,7 @@ def summary_sheet(*, book: Book) -> None:
         ]
     )
     sheet.repeat(1, head)
-    fmts = [None, RANK, None, None, POINTS, POINTS, PERCENT + "_)", None]
+    fmts = [None, RANK, None, None, POINTS, POINTS, PERCENT + "_)", None, None, RANK]
     fmts += [PERCENT_CHANGE, INTEGER, CHANGE, None]
     for section in book.report.sections:
         for group in section.groups():
@@ -81,7 +84,7 @@ def summary_sheet(*, book: Book) -> None:
             book.chart_data.ranking.append(
                 (section, group, sheet.title, first, first + len(ranked) - 1)
             )
-    sheet.filter(head, sheet.row, 12)
+    sheet.filter(head, sheet.row, 14)
     book.finish(sheet)
 
 
@@ -301,6 +304,8 @@ def _summary_row(section: Section, unit: UnitRow, note: str | None) -> list:
         number(unit.maximum),
         share(unit.percent),
         section.level_name(unit.level) if unit.level else None,
+        section.level_name(unit.self_level) if unit.self_level else None,
+        unit.self_rank if unit.ranked else None,
         share(unit.percent_change),
         unit.previous_rank,
         unit.rank_change,

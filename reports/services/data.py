@@ -215,6 +215,8 @@ def _fill_results(frames: list[_Frame], campaign: Campaign, leaves: bool) -> Non
         value,
         level,
         rank,
+        self_level,
+        self_rank,
     ) in selectors.campaign_results(campaign=campaign, leaves=leaves):
         frame, i = where[aid]
         section = frame.section
@@ -223,6 +225,7 @@ def _fill_results(frames: list[_Frame], campaign: Campaign, leaves: bool) -> Non
             unit.points, unit.maximum, unit.value = f(final), f(mx), f(value)
             unit.self_points, unit.verified_points = f(own), f(verified)
             unit.level, unit.rank = level, rank
+            unit.self_level, unit.self_rank = self_level, self_rank
         elif node_id in frame.pillar_cols:
             j = frame.pillar_cols[node_id]
             section.pillar_values[i, j] = np.nan if value is None else float(value)

@@ -68,11 +68,14 @@ def unit_scorecard(
             points=root["points"],
             maximum=root["maximum"],
             value=root["value"],
-            level=section.level_name(root["level"]) if root["level"] else "",
+            level=_level(section, root["level"]),
             rank=root["rank"] if assessment.ranked else None,
             ranked_units=group["ranked"],
             ranked=assessment.ranked,
             submitted=assessment.state not in NOT_SUBMITTED,
+            self_level=_level(section, root["self_level"]),
+            self_rank=root["self_rank"] if assessment.ranked else None,
+            verified_level_change=_level_change(section, root),
             previous_value=previous_value,
             previous_rank=previous_rank,
             previous_year=kept["years"][-2] if len(kept["years"]) > 1 else None,
@@ -161,30 +164,48 @@ def _unit_section(assessment: Assessment, lang: str) -> tuple[Section, list[int]
     return section, [n.pk for n in tops]
 
 
+def _level(section: Section, code: str) -> str:
+    return section.level_name(code) if code else ""
+
+
+def _level_change(section: Section, root: dict) -> int | None:
+    """The final level's position minus the self-assessed one's; None unless both
+    are known."""
+    order = [level.code for level in sorted(section.levels, key=lambda v: v.min_value)]
+    final, own = root["level"], root["self_level"]
+    if final not in order or own not in order:
+        return None
+    return order.index(final) - order.index(own)
+
+
 def _unit_results(
     assessment: Assessment, section: Section, pillar_ids: list[int]
 ) -> tuple[dict, list]:
     """The unit's stored total and pillar results (one query)."""
+    fields = ("final_points", "applicable_max", "value", "level", "rank")
+    fields += ("self_level", "self_rank")
     stored = {
-        node_id: (final, maximum, value, level, rank)
-        for node_id, final, maximum, value, level, rank in assessment.results.filter(
+        row[0]: row[1:]
+        for row in assessment.results.filter(
             Q(node__isnull=True) | Q(node_id__in=pillar_ids)
-        ).values_list(
-            "node_id", "final_points", "applicable_max", "value", "level", "rank"
-        )
+        ).values_list("node_id", *fields)
     }
     f = _decimal
-    final, maximum, value, level, rank = stored.get(None, (None, None, None, "", None))
+    final, maximum, value, level, rank, self_level, self_rank = stored.get(
+        None, (None, None, None, "", None, "", None)
+    )
     root = {
         "points": f(final),
         "maximum": f(maximum),
         "value": f(value),
         "level": level,
         "rank": rank,
+        "self_level": self_level,
+        "self_rank": self_rank,
     }
     pillars = []
     for pillar, node_id in zip(section.pillars, pillar_ids, strict=True):
-        final, maximum, value, _level, _rank = stored.get(node_id, (None,) * 5)
+        final, maximum, value, *_rest = stored.get(node_id, (None,) * len(fields))
         pillars.append(
             {
                 "code": pillar.code,

@@ -226,6 +226,10 @@ class UnitResult(models.Model):
     value = models.DecimalField(_("value"), max_digits=7, decimal_places=6, null=True)
     level = models.CharField(_("maturity level"), max_length=40, blank=True)
     rank = models.PositiveIntegerField(_("rank"), null=True)
+    self_level = models.CharField(
+        _("self-assessed maturity level"), max_length=40, blank=True
+    )
+    self_rank = models.PositiveIntegerField(_("self-assessed rank"), null=True)
     frozen = models.BooleanField(_("frozen"), default=False)
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
 

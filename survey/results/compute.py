@@ -107,6 +107,7 @@ def _row(results, i, k, assessment, node_ids, freeze) -> dict:
     code = spec.nodes[k].code
     level = int(results.level[i, k])
     rank = int(results.rank[i, k])
+    own_level = int(results.self_level[i, k])
     return dict(
         assessment_id=assessment.pk,
         node_id=None if code == scoring.ROOT_CODE else node_ids[code],
@@ -117,6 +118,8 @@ def _row(results, i, k, assessment, node_ids, freeze) -> dict:
         value=_decimal(results.value[i, k], 6),
         level=spec.levels[level].code if level >= 0 else "",
         rank=rank or None,
+        self_level=spec.levels[own_level].code if own_level >= 0 else "",
+        self_rank=int(results.self_rank[i, k]) or None,
         frozen=freeze,
     )
 

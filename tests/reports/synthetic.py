@@ -63,6 +63,7 @@ def synthetic_report(
     total = final.sum(axis=1)
     maximum = 10.0 * n_indicators
     value = np.round(total / maximum, 6)
+    own_value = np.round(own.sum(axis=1) / maximum, 6)
     history = np.clip(
         value[:, None]
         - 0.05 * np.arange(len(years))[::-1]
@@ -88,9 +89,8 @@ def synthetic_report(
                 points=float(round(total[i], 2)),
                 maximum=maximum,
                 value=float(value[i]),
-                level=LEVELS[
-                    int(np.searchsorted([0.25, 0.5, 0.75], value[i], side="left"))
-                ].code,
+                level=_level(value[i]),
+                self_level=_level(own_value[i]),
                 self_points=float(own[i].sum()),
                 verified_points=float(final[i].sum()),
                 previous_value=float(history[i, -2]) if len(years) > 1 else None,
@@ -102,6 +102,9 @@ def synthetic_report(
         for y in range(len(years)):
             order = np.argsort(-history[rows, y], kind="stable")
             history_ranks[np.array(rows)[order], y] = np.arange(1, len(rows) + 1)
+        own_order = np.argsort(-own_value[rows], kind="stable")
+        for place, k in enumerate(own_order, start=1):
+            units[rows[k]].self_rank = place
         for i in rows:
             units[i].rank = int(history_ranks[i, -1])
             units[i].previous_rank = (
@@ -156,3 +159,7 @@ def synthetic_report(
             )
         ],
     )
+
+
+def _level(value: float) -> str:
+    return LEVELS[int(np.searchsorted([0.25, 0.5, 0.75], value, side="left"))].code

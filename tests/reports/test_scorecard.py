@@ -71,6 +71,29 @@ def test_scorecard_sheet_has_numbers_and_safe_text():
     assert labels["path_reachable"] in texts and "Dẫn dắt" in texts
 
 
+def test_scorecard_sheet_sets_the_self_assessed_level_and_rank_beside_the_final():
+    labels = report_labels("vi")
+    card = _card(self_level="Dẫn dắt", self_rank=1, verified_level_change=-1)
+    sheet = _open(scorecard_xlsx_bytes(card, labels)).active
+    rows = {r[0].value: r for r in sheet.iter_rows() if r and r[0].value}
+    assert rows[labels["level"]][1].value == "Nâng cao"
+    assert rows[labels["self_level"]][1].value == "Dẫn dắt"
+    assert rows[labels["level_change_verified"]][1].value == -1
+    assert rows[labels["rank"]][1].value == 4
+    assert rows[labels["self_rank"]][1].value == 1
+    change = rows[labels["rank_change_verified"]][1]
+    assert change.value == -3 and change.number_format == "+0;-0;0"
+    order = [r[0].value for r in sheet.iter_rows(max_col=1)]
+    assert order.index(labels["self_level"]) == order.index(labels["level"]) + 1
+    assert order.index(labels["self_rank"]) == order.index(labels["rank"]) + 1
+    # Results stored before the self-assessed figures were kept: nothing shown.
+    sheet = _open(scorecard_xlsx_bytes(_card(), labels)).active
+    rows = {r[0].value: r for r in sheet.iter_rows() if r and r[0].value}
+    assert rows[labels["self_rank"]][1].value is None
+    assert rows[labels["rank_change_verified"]][1].value is None
+    assert rows[labels["level_change_verified"]][1].value is None
+
+
 def test_scorecard_has_a_native_radar_chart():
     content = scorecard_xlsx_bytes(_card(), report_labels("vi"))
     with zipfile.ZipFile(BytesIO(content)) as archive:
@@ -99,8 +122,10 @@ def test_path_states_and_no_pillars():
 
 def test_unranked_and_unsubmitted_units_are_noted():
     labels = report_labels("en")
-    card = _card(ranked=False, rank=None, submitted=False)
+    card = _card(ranked=False, rank=None, submitted=False, self_rank=3)
     sheet = _open(scorecard_xlsx_bytes(card, labels)).active
     rows = {r[0].value: r for r in sheet.iter_rows() if r and r[0].value}
     assert rows[labels["rank"]][1].value is None
+    assert rows[labels["self_rank"]][1].value is None
+    assert card.verified_rank_change is None
     assert rows[labels["note"]][1].value == labels["not_submitted"]

@@ -13,13 +13,14 @@ from docx import Document
 from common.figures import percent
 from reports.labels import report_labels
 from reports.models import ReportExport
-from reports.services.data import report_data
+from reports.services.data import report_data, version_levels
 from reports.services.exports import (
     report_annex_bytes,
     report_export_request,
     report_workbook_bytes,
 )
-from survey.models import Campaign, Unit, UnitResult
+from survey.models import Answer, Campaign, Unit, UnitResult
+from survey.results.compute import campaign_results_compute
 from tests.reports.conftest import TRICKY_NAMES, make_campaign
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +56,43 @@ def test_workbook_figures_equal_the_stored_results(version):
     for row in rows.values():
         if row[3].value in TRICKY_NAMES:
             assert row[3].data_type == "s"
+
+
+def test_the_ranking_sheet_has_the_stored_self_assessed_level_and_rank(version):
+    campaign = make_campaign(version, 8)
+    # The first of its group (shared first places: the first by code).
+    lowered = (
+        campaign.assessments.filter(results__node=None, results__rank=1)
+        .order_by("unit__code")
+        .first()
+    )
+    lowered.answers.update(
+        review_status=Answer.ReviewStatus.DISAGREED, verified_points=0
+    )
+    campaign_results_compute(campaign=campaign)
+    labels = report_labels("vi")
+    book = openpyxl.load_workbook(
+        BytesIO(report_workbook_bytes(campaign=campaign, lang="vi"))
+    )
+    sheet = book[labels["sheet_summary"]]
+    header = [c.value for c in sheet[3]]
+    assert header[7:10] == [labels["level"], labels["self_level"], labels["self_rank"]]
+    names = {level.code: level.name for level in version_levels(version, "vi")}
+    rows = {r[2].value: r for r in sheet.iter_rows(min_row=4)}
+    stored = UnitResult.objects.filter(
+        assessment__campaign=campaign, node__isnull=True
+    ).select_related("assessment__unit")
+    for result in stored:
+        row = rows[result.assessment.unit.code]
+        assert row[7].value == names[result.level]
+        assert row[8].value == names[result.self_level]
+        ranked = result.assessment.ranked
+        assert row[9].value == (result.self_rank if ranked else None)
+    total = stored.get(assessment=lowered)
+    assert total.self_level != total.level and total.self_rank < total.rank
+    row = rows[lowered.unit.code]
+    assert (row[7].value, row[1].value) == (names[total.level], total.rank)
+    assert (row[8].value, row[9].value) == (names[total.self_level], total.self_rank)
 
 
 def test_indicator_gaps_and_comments_of_the_full_version(version):

@@ -25,6 +25,7 @@ from survey.models import (
     UnitResult,
     User,
 )
+from survey.results.compute import campaign_results_compute
 from survey.results.inputs import campaign_population, framework_spec
 from tests.reports.conftest import make_campaign
 
@@ -186,6 +187,75 @@ def test_scorecard_page_and_sheet(client, assessment, committee):
     assert book.sheetnames == [report_labels("vi")["scorecard"]]
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
     assert event.assessment_id == assessment.pk and event.after["kind"] == "scorecard"
+
+
+def test_the_scorecard_shows_the_self_assessed_level_and_rank_beside_the_final(
+    client, campaign
+):
+    """The first of a group, every answer of which a reviewer set to 0 points."""
+    lowered = (
+        campaign.assessments.filter(results__node=None, results__rank=1)
+        .order_by("unit__code")
+        .first()
+    )
+    lowered.answers.update(
+        review_status=Answer.ReviewStatus.DISAGREED, verified_points=0
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(state=Campaign.State.PRELIMINARY)
+    campaign_results_compute(campaign=campaign)
+    total = UnitResult.objects.get(assessment=lowered, node__isnull=True)
+    levels = sorted(lowered.version.levels, key=lambda level: level["min_value"])
+    names = {level["code"]: level["name_vi"] for level in levels}
+    order = list(names)
+    steps = order.index(total.self_level) - order.index(total.level)
+    assert steps > 0 and total.rank > total.self_rank == 1
+    client.force_login(_member("u-editor", Membership.Role.EDITOR, lowered.unit))
+    response = _get(client, "scorecard", lowered)
+    assert response.status_code == 200
+    card = response.context["card"]
+    assert (card.level, card.rank) == (names[total.level], total.rank)
+    assert (card.self_level, card.self_rank) == (names[total.self_level], 1)
+    body = response.content.decode()
+    assert f"Mức tự đánh giá: {names[total.self_level]}" in body
+    assert f"giảm {steps} mức sau thẩm định" in body
+    assert f"Thứ hạng tự đánh giá: 1 / {card.ranked_units}" in body
+    assert f"tụt {total.rank - 1} bậc sau thẩm định" in body
+    sheet = openpyxl.load_workbook(
+        BytesIO(_get(client, "scorecard_xlsx", lowered).content)
+    ).active
+    labels = report_labels("vi")
+    rows = {r[0].value: r[1].value for r in sheet.iter_rows() if r[0].value}
+    assert rows[labels["self_level"]] == names[total.self_level]
+    assert rows[labels["level_change_verified"]] == -steps
+    assert rows[labels["rank_change_verified"]] == 1 - total.rank
+    # Another unit's editor still gets nothing of it.
+    other = campaign.assessments.exclude(unit=lowered.unit).first()
+    client.force_login(_member("x-editor", Membership.Role.EDITOR, other.unit))
+    for name in ("scorecard", "scorecard_xlsx"):
+        assert _get(client, name, lowered).status_code == 404
+
+
+def test_results_stored_before_the_self_assessed_figures_show_a_dash(
+    client, assessment, committee
+):
+    UnitResult.objects.filter(assessment=assessment).update(
+        self_level="", self_rank=None
+    )
+    client.force_login(committee)
+    response = _get(client, "scorecard", assessment)
+    body = response.content.decode()
+    assert "Mức tự đánh giá: —" in body
+    assert "sau thẩm định" not in body
+    assert response.context["card"].verified_level_change is None
+
+
+def test_the_first_years_scorecard_names_no_earlier_year(client, campaign, committee):
+    first = Assessment.objects.filter(campaign__year=2024).first()
+    client.force_login(committee)
+    response = _get(client, "scorecard", first)
+    assert response.context["card"].previous_year is None
+    body = response.content.decode()
+    assert "Thay đổi so với năm —" in body and "None" not in body
 
 
 def test_committee_viewers_get_no_comments_in_the_self_report(

@@ -69,7 +69,30 @@ def test_summary_numbers_are_numeric_with_formats(content, report, labels):
         assert row[6].number_format == "[$-42A]0.00 %_)"
         assert row[4].number_format == "[$-42A]#,##0.00"
     assert sheet.freeze_panes == "E4"
-    assert sheet.auto_filter.ref == f"A3:L{3 + len(rows)}"
+    assert sheet.auto_filter.ref == f"A3:N{3 + len(rows)}"
+
+
+def test_summary_has_the_self_assessed_level_and_rank_beside_the_final(
+    content, report, labels
+):
+    sheet = _open(content)[labels["sheet_summary"]]
+    assert [c.value for c in sheet[3]][7:11] == [
+        labels["level"],
+        labels["self_level"],
+        labels["self_rank"],
+        labels["value_change"],
+    ]
+    section = report.sections[0]
+    by_code = {u.code: u for u in section.units}
+    differ = 0
+    for row in sheet.iter_rows(min_row=4):
+        unit = by_code[row[2].value]
+        assert row[7].value == section.level_name(unit.level)
+        assert row[8].value == section.level_name(unit.self_level)
+        assert row[9].value == (unit.self_rank if unit.ranked else None)
+        assert row[9].data_type == "n" if unit.ranked else row[9].value is None
+        differ += unit.self_level != unit.level or unit.self_rank != unit.rank
+    assert differ  # the synthetic verification moves some units
 
 
 def test_formula_like_names_stay_text_unchanged(content, labels):
@@ -171,7 +194,7 @@ def test_vietnamese_number_formats(report):
     book = _open(workbook_bytes(report, report_labels("vi"), images=False))
     row = next(book.worksheets[0].iter_rows(min_row=4, max_row=4))
     assert row[6].number_format == "[$-42A]0.00 %_)"
-    assert row[8].number_format == "[$-42A]+0.00 %;[$-42A]-0.00 %;[$-42A]0.00 %"
+    assert row[10].number_format == "[$-42A]+0.00 %;[$-42A]-0.00 %;[$-42A]0.00 %"
     report.lang = "en"
     try:
         book = _open(workbook_bytes(report, report_labels("en"), images=False))

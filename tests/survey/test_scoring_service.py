@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+import scoring
 from survey.importers.framework import framework_import, read_framework_path
 from survey.models import (
     Answer,
@@ -26,6 +27,7 @@ from survey.results.compute import (
     campaign_results_compute,
     unit_explanation,
 )
+from survey.results.inputs import campaign_population, framework_spec
 from survey.results.points import answer_points
 from survey.services.transitions import campaign_transition
 from tests.reports.conftest import sample_values
@@ -130,6 +132,46 @@ def test_verified_answers_count_in_final_points_and_the_gap(version):
     total = UnitResult.objects.get(assessment=answer.assessment, node__isnull=True)
     assert total.self_points - total.final_points == answer.self_points
     assert total.verified_points == total.final_points
+
+
+def test_self_assessed_level_and_rank_are_stored_as_the_engine_gives_them(version):
+    """A unit whose every answer a reviewer set to 0 points keeps, beside its
+    final level and rank, the higher ones its own answers would give."""
+    campaign = make_campaign(version, 4)
+    lowered = campaign.assessments.get(unit__code="X1")
+    lowered.answers.update(
+        review_status=Answer.ReviewStatus.DISAGREED, verified_points=Decimal(0)
+    )
+    campaign_results_compute(campaign=campaign)
+    spec = framework_spec(version=version)
+    assessments, population = campaign_population(
+        campaign=campaign, version=version, spec=spec
+    )
+    results = scoring.score(spec, population)
+    stored = {
+        (r.assessment_id, r.node.code if r.node else scoring.ROOT_CODE): r
+        for r in UnitResult.objects.filter(assessment__campaign=campaign)
+        .select_related("node")
+        .order_by()
+    }
+    assert len(stored) == len(assessments) * len(spec.nodes)
+    for assessment in assessments:
+        for node in spec.nodes:
+            expected = results.node(str(assessment.pk), node.code)
+            row = stored[assessment.pk, node.code]
+            assert row.self_level == (expected.self_level or ""), node.code
+            assert row.self_rank == expected.self_rank, node.code
+            assert row.level == (expected.level or "")
+    order = [lv["code"] for lv in sorted(version.levels, key=lambda v: v["min_value"])]
+    total = UnitResult.objects.get(assessment=lowered, node__isnull=True)
+    assert total.final_points == 0
+    assert order.index(total.self_level) > order.index(total.level)
+    assert total.self_rank < total.rank == 4
+    others = UnitResult.objects.filter(
+        assessment__campaign=campaign, node__isnull=True
+    ).exclude(assessment=lowered)
+    # The others were not verified: their own answers give their final level.
+    assert all(r.self_level == r.level for r in others)
 
 
 def test_na_removes_the_maximum(version):
