@@ -243,20 +243,24 @@ def score(
     pop, final = population, population.final
     best = group_best(spec, final, pop.applicable, pop.groups)
     f_pts, f_status, f_err = score_leaves(spec, final, pop.applicable, best)
+    fin = rollup(spec, f_pts, f_status)
+    points, value = fin.exposed_points(), fin.value()
+    level = assign_levels(spec, value)
+    keys = rank_keys(spec, points, value, rank_by)
+    rank = rank_within_groups(keys, pop.groups, pop.ranked, rank_method)
     if pop.verified_mask.any():
         s_pts, s_status, s_err = score_leaves(
             spec, pop.self_answers, pop.applicable, best
         )
         own = rollup(spec, s_pts, s_status)
-    else:
-        s_status, s_err = f_status, f_err
-    fin = rollup(spec, f_pts, f_status)
-    own = fin if not pop.verified_mask.any() else own
-    points, value = fin.exposed_points(), fin.value()
+        own_points, own_value = own.exposed_points(), own.value()
+        own_keys = rank_keys(spec, own_points, own_value, rank_by)
+        own_level = assign_levels(spec, own_value)
+        own_rank = rank_within_groups(own_keys, pop.groups, pop.ranked, rank_method)
+    else:  # nothing verified: the unit's own answers are the final ones
+        s_status, s_err, own = f_status, f_err, fin
+        own_points, own_value, own_level, own_rank = points, value, level, rank
     verified = np.where(any_below(spec, pop.verified_mask), points, np.nan)
-    keys = rank_keys(spec, points, value, rank_by)
-    own_points, own_value = own.exposed_points(), own.value()
-    own_keys = rank_keys(spec, own_points, own_value, rank_by)
     notes = DiagnosticsCollector(strict, PointsError)
     _clipped(spec, pop, final, f_status, s_status, notes)
     _alone(spec, pop, final, f_status, notes)
@@ -268,8 +272,8 @@ def score(
         points=points,
         max=fin.max,
         value=value,
-        level=assign_levels(spec, value),
-        rank=rank_within_groups(keys, pop.groups, pop.ranked, rank_method),
+        level=level,
+        rank=rank,
         self_points=own_points,
         self_max=own.max,
         self_value=own_value,
@@ -279,8 +283,8 @@ def score(
         error=f_err,
         self_status=s_status,
         self_error=s_err,
-        self_level=assign_levels(spec, own_value),
-        self_rank=rank_within_groups(own_keys, pop.groups, pop.ranked, rank_method),
+        self_level=own_level,
+        self_rank=own_rank,
         rank_method=rank_method,
         rank_by=rank_by,
         diagnostics=notes.result(),

@@ -313,3 +313,35 @@ def test_no_nan_leaks_into_values_of_scored_units():
         population_from_records(spec, units=[{"id": "A"}, {"id": "Z"}], answers=FULL),
     )
     assert not math.isnan(r.value[0, 0]) and np.isfinite(r.points[0, 0])
+
+
+def test_self_assessed_level_and_rank_beside_the_final_ones():
+    """A verdict that lowers A's points lowers its final level and rank; its
+    self-assessed level and rank are what its own answers would have given,
+    ranked among the others' own answers."""
+    spec = flat_spec(
+        [10, 10],
+        levels=[Level("E", 0), Level("D", 0.5), Level("A", 0.75)],
+        level_edges="lower_inclusive",
+    )
+    answers = [
+        {"unit": "A", "code": "L0", "points": 10, "verified": {"points": 2}},
+        {"unit": "A", "code": "L1", "points": 8},
+        {"unit": "B", "code": "L0", "points": 7},
+        {"unit": "B", "code": "L1", "points": 7},
+        {"unit": "C", "code": "L0", "points": 5, "verified": {"points": 9}},
+        {"unit": "C", "code": "L1", "points": 4},
+    ]
+    units = [{"id": u} for u in "ABC"]
+    r = score(spec, population_from_records(spec, units=units, answers=answers))
+    total = {u: r.node(u) for u in "ABC"}
+    assert [total[u].level for u in "ABC"] == ["D", "D", "D"]
+    assert [total[u].self_level for u in "ABC"] == ["A", "D", "E"]
+    assert [total[u].rank for u in "ABC"] == [3, 1, 2]
+    assert [total[u].self_rank for u in "ABC"] == [1, 2, 3]
+    nothing_verified = [{**a, "verified": None} for a in answers]
+    r = score(
+        spec, population_from_records(spec, units=units, answers=nothing_verified)
+    )
+    np.testing.assert_array_equal(r.self_level, r.level)
+    np.testing.assert_array_equal(r.self_rank, r.rank)
