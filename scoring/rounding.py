@@ -11,9 +11,15 @@ def round_half_away(x: Any, digits: int) -> np.ndarray:
     """Round half away from zero, as Excel's ROUND: ``sign(x)·⌊|x|·10ᵈ + ½⌋ / 10ᵈ``.
 
     A relative tolerance of 1e-12 absorbs binary artefacts, so that 2.675
-    (stored as 2.67499999…) rounds to 2.68. NaN stays NaN.
+    (stored as 2.67499999…) rounds to 2.68; it never exceeds a thousandth of
+    the last digit kept, so that at many digits (where 1e-12 of the value
+    would reach that digit) nothing but binary noise is rounded away. NaN
+    stays NaN; a value too large to scale is returned as it is.
     """
     x = np.asarray(x, dtype=float)
     scale = 10.0**digits
-    y = np.abs(x) * scale
-    return np.copysign(np.floor(y + 0.5 + y * 1e-12) / scale, x) + 0.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        y = np.abs(x) * scale
+        rounded = np.floor(y + 0.5 + np.minimum(y * 1e-12, 1e-3)) / scale
+    rounded = np.where(np.isinf(y) & np.isfinite(x), np.abs(x), rounded)
+    return np.copysign(rounded, x) + 0.0
