@@ -74,6 +74,16 @@ class CompositeErrorCode(StrEnum):
     are not 1-D or differ in length (``indicator`` names the column)."""
     NOT_NUMERIC = "not_numeric"
     """A value that cannot be read as a number."""
+    VALUE_TOO_LARGE = "value_too_large"
+    """A finite value of ``indicator`` for ``unit`` whose magnitude exceeds
+    1e100 (``detail``: the value): the arithmetic would overflow."""
+    OVERFLOW = "overflow"
+    """A normalised value (``indicator``) or an aggregate (``group``) of ``unit``
+    came out infinite, e.g. a power mean with a large exponent."""
+    TARGET_BELOW_WORST = "target_below_worst"
+    """The target of ``indicator`` lies below its worst value (the worse
+    goalpost, or the sample's worst without ``cap``): a distance to it would
+    score the better units lower."""
     UNKNOWN_INDICATOR = "unknown_indicator"
     """Data as a mapping with a code the spec does not have."""
     MISSING_INDICATOR = "missing_indicator"
@@ -134,6 +144,10 @@ class DiagnosticCode(StrEnum):
     WEIGHTS_RENORMALISED = "weights_renormalised"
     """The aggregate ``group`` was computed for ``units`` over the children
     present only, their weights renormalised to sum to 1."""
+    TARGET_REACHED_BY_ALL = "target_reached_by_all"
+    """Every unit with a value of ``indicator`` is at or beyond its target,
+    which lies below the sample's worst value: with ``cap`` each gets the full
+    score (the indicator no longer discriminates)."""
     VALUES_CLIPPED = "values_clipped"
     """Values of ``indicator`` beyond the goalposts (with ``truncate``) or beyond
     the target (with ``cap``) were brought back to them, for ``units``."""

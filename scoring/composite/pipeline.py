@@ -9,7 +9,8 @@ Each step checks what it is given and reports what it notices into one
   (NaN or infinite, raw data), ``infinite_value`` (treated as missing),
   ``all_missing``, ``single_unit`` and ``constant_column`` (normalisations on
   the sample: the column becomes NaN), ``values_clipped`` (goalposts with
-  ``truncate``, target with ``cap``);
+  ``truncate``, target with ``cap``), ``target_reached_by_all`` (a target
+  below the sample's worst value, with ``cap``: every unit gets the full score);
 * the aggregates (`composite_aggregate`): ``too_little_data`` (missing under
   the minimum-data rule) and ``weights_renormalised`` (computed over the
   children present only), each naming the group and the units.
@@ -19,7 +20,9 @@ the same code. What cannot be computed at all raises a `CompositeError` naming
 the culprit: the data and unit ids (see :mod:`.data`), the options
 (``unknown_normalisation``, ``unknown_aggregation``, ``bad_feature_range``),
 the spec for the method (``missing_goalposts``, ``missing_target``,
-``target_equals_worst``) and values a mean cannot take
+``target_equals_worst``, ``target_below_worst``), values too large to compute
+with (``value_too_large``: above 1e100 in magnitude; ``overflow``: an infinite
+normalised value or aggregate) and values a mean cannot take
 (``zero_from_normalisation`` before aggregating, then
 ``not_positive_for_mean``, ``negative_for_mean``).
 """
@@ -195,6 +198,12 @@ def _normalise(spec, raw, norm: Normalisation, ids, collector) -> np.ndarray:
                 detail={"method": norm.method},
             )
     out, clipped = _NORMALISERS[norm.method](spec, oriented, direction, norm)
+    for j in np.flatnonzero(np.isinf(out).any(axis=0)):
+        _refuse_infinite(out[:, j], ids, indicator=spec.codes[j])
+    if norm.method == "target":
+        for j in np.flatnonzero(_reached_by_all(spec, oriented, direction, norm)):
+            collector.add(D.TARGET_REACHED_BY_ALL, indicator=spec.codes[j])
+            clipped[:, j] = False  # reported once, as reached
     if norm.method == "target" and constant.any():
         # the sample's worst value is every unit's own: nothing to measure from
         out[:, constant] = np.nan
@@ -202,6 +211,31 @@ def _normalise(spec, raw, norm: Normalisation, ids, collector) -> np.ndarray:
         detail = {"method": norm.method}
         _per_column(collector, D.VALUES_CLIPPED, clipped, spec, ids, detail=detail)
     return out
+
+
+LARGEST = 1e100
+"""Values above this magnitude are refused: squares and sums of them would overflow."""
+
+
+def _refuse_too_large(codes, values: np.ndarray, ids) -> None:
+    with np.errstate(invalid="ignore"):
+        large = np.isfinite(values) & (np.abs(values) > LARGEST)
+    if large.any():
+        i, j = (int(k[0]) for k in np.nonzero(large))
+        raise CompositeError(
+            E.VALUE_TOO_LARGE,
+            indicator=codes[j],
+            unit=ids[i],
+            detail={"value": float(values[i, j]), "largest": LARGEST},
+        )
+
+
+def _refuse_infinite(values: np.ndarray, ids, **named) -> None:
+    """An infinite result (arguments finite) is an overflow: refused, named."""
+    infinite = np.isinf(values)
+    if infinite.any():
+        i = int(np.flatnonzero(infinite)[0])
+        raise CompositeError(E.OVERFLOW, unit=ids[i], **named)
 
 
 def _on_sample(spec: CompositeSpec, norm: Normalisation) -> bool:
@@ -221,6 +255,7 @@ def _usable(spec, raw, norm: Normalisation, ids, collector) -> np.ndarray:
     collector.missing_share.update(zip(spec.codes, shares, strict=True))
     if _on_sample(spec, norm) and n == 1:
         collector.add(D.SINGLE_UNIT, detail={"method": norm.method})
+    _refuse_too_large(spec.codes, raw, ids)
     infinite = np.isinf(raw)
     _per_column(collector, D.INFINITE_VALUE, infinite, spec, ids)
     for j in np.flatnonzero(usable == 0):
@@ -239,12 +274,17 @@ def _by_goalposts(spec, oriented, direction, norm):
     return goalpost_shares(oriented, low, high, 1, norm.truncate, norm.feature_range)
 
 
-def _by_target(spec, oriented, direction, norm):
+def _target_and_worst(spec, oriented, direction):
+    """Oriented targets and worst values: the worse goalposts when every
+    indicator has goalposts, else the sample's worst values (as COINr)."""
     target = _indicator_params(spec, "target", E.MISSING_TARGET) * direction
     if all(i.goalposts is not None for i in spec.indicators):
-        worst = _oriented_goalposts(spec, direction)[0]
-    else:
-        worst = MinMaxScaler().fit(oriented).bounds_[0]
+        return target, _oriented_goalposts(spec, direction)[0], False
+    return target, MinMaxScaler().fit(oriented).bounds_[0], True
+
+
+def _by_target(spec, oriented, direction, norm):
+    target, worst, from_sample = _target_and_worst(spec, oriented, direction)
     same = target == worst
     if same.any():
         j = int(same.argmax())
@@ -253,7 +293,31 @@ def _by_target(spec, oriented, direction, norm):
             indicator=spec.codes[j],
             detail={"target": spec.indicators[j].target},
         )
-    return target_shares(oriented, target, worst, norm.cap, norm.feature_range)
+    # a target below the worst value would score the better units lower;
+    # below the sample's worst with a cap, every unit has reached it
+    below = target < worst
+    reached = below & from_sample & norm.cap
+    if (below & ~reached).any():
+        j = int((below & ~reached).argmax())
+        raise CompositeError(
+            E.TARGET_BELOW_WORST,
+            indicator=spec.codes[j],
+            detail={"target": spec.indicators[j].target, "cap": norm.cap},
+        )
+    out, clipped = target_shares(
+        oriented,
+        target,
+        np.where(reached, target - 1.0, worst),
+        norm.cap,
+        norm.feature_range,
+    )
+    return out, clipped
+
+
+def _reached_by_all(spec, oriented, direction, norm) -> np.ndarray:
+    """Columns whose target lies below the sample's worst value (with a cap)."""
+    target, worst, from_sample = _target_and_worst(spec, oriented, direction)
+    return (target < worst) & from_sample & norm.cap
 
 
 _NORMALISERS = {
@@ -336,6 +400,7 @@ def composite_aggregate(
     if not collector.missing_share:
         missing = 1.0 - np.count_nonzero(np.isfinite(values), axis=0) / n
         collector.missing_share.update(zip(spec.codes, missing.tolist(), strict=True))
+    _refuse_too_large(spec.codes, values, ids)
     infinite = np.isinf(values)
     if infinite.any():
         values = np.where(infinite, np.nan, values)
@@ -349,9 +414,9 @@ def _aggregate(spec, values, means, ids, unit_groups, reporting, collector):
     scores[:, : values.shape[1]] = values
     position = {code: i for i, code in enumerate(codes)}
     for code in spec.group_order:
-        scores[:, position[code]] = _aggregate_group(
-            spec, code, scores, position, means, ids, collector
-        )
+        column = _aggregate_group(spec, code, scores, position, means, ids, collector)
+        _refuse_infinite(column, ids, group=code)
+        scores[:, position[code]] = column
     return CompositeResults(
         unit_ids=ids,
         groups=unit_groups,

@@ -305,6 +305,10 @@ STRICT_CASES = {
         },
         {"indicator": "a", "unit": "u4"},
     ),
+    D.TARGET_REACHED_BY_ALL: (
+        {"spec_": spec(target=0.5), "normalisation": "target"},
+        {"indicator": "a"},
+    ),
 }
 
 
@@ -654,3 +658,55 @@ def test_target_from_the_sample_worst_on_a_constant_column_is_missing_not_zero()
         lambda: run(True, spec_=tg, data_=data(a=[2.0] * 4), normalisation="target")
     )
     assert (error.code, error.indicator) == ("constant_column", "a")
+
+
+# --- targets below the worst value, and values too large to compute with --------
+
+
+def test_a_target_every_unit_has_passed_gives_full_marks_and_says_so():
+    """Without goalposts the worst value is the sample's; a target below it has
+    been reached by every unit: with a cap each gets the full score, instead of
+    a distance that would score the better units lower."""
+    results = run(spec_=spec(target=0.5), normalisation="target")
+    assert_same(results["a"], [100, 100, 100, 100])
+    found = results.diagnostics.of(D.TARGET_REACHED_BY_ALL)
+    assert [d.indicator for d in found] == ["a", "b", "c"]
+    assert not results.diagnostics.of(D.VALUES_CLIPPED)
+
+
+@pytest.mark.parametrize(
+    "spec_, normalisation",
+    [
+        (spec(target=0.5), Normalisation("target", cap=False)),
+        (spec(goalposts=(1, 10), target=0.5), "target"),
+    ],
+    ids=["sample-worst-without-cap", "below-the-worse-goalpost"],
+)
+def test_a_target_below_the_worst_value_is_refused_otherwise(spec_, normalisation):
+    error = raised(lambda: run(spec_=spec_, normalisation=normalisation))
+    assert (error.code, error.indicator) == (E.TARGET_BELOW_WORST, "a")
+
+
+def test_values_too_large_to_compute_with_are_refused_naming_the_cell():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        error = raised(lambda: run(data_=data(b=[1, 2, 1.7e308, -1.7e308])))
+    assert (error.code, error.indicator, error.unit) == (E.VALUE_TOO_LARGE, "b", "u3")
+    normalised = np.array([[1.0, 2.0, 3.0]] * 4)
+    normalised[1, 2] = 1e101
+    error = raised(lambda: composite_aggregate(spec(), normalised, units=UNITS))
+    assert (error.code, error.indicator, error.unit) == (E.VALUE_TOO_LARGE, "c", "u2")
+
+
+def test_an_aggregate_that_overflows_is_refused_naming_the_group_and_unit():
+    big = data(a=[1e99, 9e99, 3, 4], b=[1e99, 2e99, 3, 4])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        error = raised(
+            lambda: run(
+                data_=big, normalisation="identity", aggregation=Aggregation("power", 5)
+            )
+        )
+    assert (error.code, error.group, error.unit) == (E.OVERFLOW, "P", "u1")
+    # the same data with an arithmetic mean stay finite
+    assert np.isfinite(run(data_=big, normalisation="identity")["I"]).all()
