@@ -84,6 +84,7 @@ def _score_version(campaign: Campaign, version, freeze: bool) -> int:
     if not assessments:
         return 0
     results = scoring.score(spec, population)
+    _log_diagnostics(campaign, version, results.diagnostics)
     node_ids = dict(version.nodes.values_list("code", "id"))
     rows = [
         _row(results, i, k, assessment, node_ids, freeze)
@@ -93,6 +94,23 @@ def _score_version(campaign: Campaign, version, freeze: bool) -> int:
     bulk_insert(UnitResult, rows)
     scored_store(campaign=campaign, version=version, results=results)
     return len(rows)
+
+
+def _log_diagnostics(campaign: Campaign, version, diagnostics) -> None:
+    """What the engine noticed while scoring (an override brought back within
+    its bounds, a relative indicator compared with nobody) goes to the log,
+    for whoever looks into a figure that surprises."""
+    for found in diagnostics:
+        logger.warning(
+            "Scoring %s (%s): %s at %s for %d unit(s) %s",
+            campaign,
+            version,
+            found.code,
+            found.indicator or found.group or "-",
+            len(found.units),
+            ", ".join(found.units[:5]),
+            extra={"campaign": campaign.pk, "diagnostic": found.code},
+        )
 
 
 def _decimal(x: float, places: int) -> Decimal | None:

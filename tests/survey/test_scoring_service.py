@@ -278,3 +278,24 @@ def test_points_without_values_count_as_given(version):
     judged = assessment.results.get(node=yes_no.node)
     assert judged.final_points == Decimal("2")
     assert judged.self_points == yes_no.self_points
+
+
+def test_what_the_engine_noticed_while_scoring_goes_to_the_log(version, caplog):
+    """A commune alone in its ranking group is compared with nobody on the
+    indicators scored against the group's best: the log says so, per indicator."""
+    alone = make_campaign(version, 1)
+    with caplog.at_level("WARNING", logger="survey.results.compute"):
+        campaign_results_compute(campaign=alone)
+    noticed = [r for r in caplog.records if getattr(r, "diagnostic", "")]
+    relative = set(
+        version.nodes.filter(rule="relative_best").values_list("code", flat=True)
+    )
+    assert relative
+    assert {r.diagnostic for r in noticed} <= {"relative_best_alone"}
+    logged = {r.getMessage().split(" at ")[1].split(" for ")[0] for r in noticed}
+    assert logged == relative
+    caplog.clear()
+    together = make_campaign(version, 4, prefix="Y")
+    with caplog.at_level("WARNING", logger="survey.results.compute"):
+        campaign_results_compute(campaign=together)
+    assert not [r for r in caplog.records if getattr(r, "diagnostic", "")]
