@@ -31,6 +31,9 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.worksheet._reader import CELL_TAG, FORMULA_TAG, ROW_TAG, VALUE_TAG
+from openpyxl.xml.functions import iterparse
 
 from survey.files.issues import ImportFailed
 from survey.files.tabular import Limits, Sheet, check_size, read_xlsx
@@ -148,30 +151,53 @@ def _has_formulas(path: Path) -> bool:
 
 
 def _check_formulas(path: Path, sheet: Sheet, settings: CompositeSettings) -> None:
-    """Refuse a formula of a wanted column whose value was read as empty."""
+    """Refuse a formula of a wanted column saved without its value: an ``<f>``
+    with no or an empty ``<v>`` that is not a text result (Excel saves an empty
+    text result as ``t="str"`` with an empty ``<v>``: a missing value)."""
     wanted = _wanted(settings)
-    read = dict(sheet.rows)
-    book = load_workbook(path, read_only=True, data_only=False)
+    columns = {i for i, column in enumerate(sheet.header) if column in wanted}
+    book = load_workbook(path, read_only=True)
     try:
         ws = next(w for w in book.worksheets if w.title.strip().lower() == sheet.name)
-        ws.reset_dimensions()
-        rows = ws.iter_rows(min_row=2, max_col=len(sheet.header))
-        for number, cells in enumerate(rows, start=2):
-            for index, cell in enumerate(cells):
-                column = sheet.header[index]
-                if column not in wanted or cell.data_type != "f":
-                    continue
-                if read.get(number, {}).get(column, "") == "":
-                    raise _refuse(
-                        "uncalculated",
-                        file=path.name,
-                        sheet=ws.title,
-                        row=number,
-                        letter=get_column_letter(index + 1),
-                        column=column,
-                    )
+        with ws._get_source() as source:
+            found = _uncalculated(source, columns)
     finally:
         book.close()
+    if found:
+        row, index = found
+        raise _refuse(
+            "uncalculated",
+            file=path.name,
+            sheet=ws.title,
+            row=row,
+            letter=get_column_letter(index + 1),
+            column=sheet.header[index],
+        )
+
+
+def _uncalculated(source, columns: set[int]) -> tuple[int, int] | None:
+    """The first (row, column index) below the header, in ``columns``, holding a
+    formula without a value."""
+    row = index = 0
+    for event, element in iterparse(source, events=("start", "end")):
+        if event == "start":
+            if element.tag == ROW_TAG:
+                row, index = int(element.get("r") or row + 1), -1
+            continue
+        if element.tag == ROW_TAG:
+            element.clear()
+        if element.tag != CELL_TAG:
+            continue
+        place = element.get("r")
+        index = coordinate_to_tuple(place)[1] - 1 if place else index + 1
+        formula = element.find(FORMULA_TAG)
+        value = element.find(VALUE_TAG)
+        empty = value is None or not value.text
+        uncalculated = formula is not None and empty and element.get("t") != "str"
+        if uncalculated and row > 1 and index in columns:
+            return row, index
+        element.clear()
+    return None
 
 
 def _sheet(path: Path, sheet_name: str | None) -> Sheet:

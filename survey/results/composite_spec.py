@@ -306,6 +306,8 @@ def _spec(top: _Fields) -> CompositeSpec:
         node = error.group if error.indicator is None else error.indicator
         declared = [*indicator_fields, *group_fields]
         field = next((f.path for f in declared if f.value.get("code") == node), "")
+        if node is None and error.code == "zero_weight_group":
+            field = "groups"  # every top-level group weighs 0
         message = engine_error_message(error)
         raise _error(top.file, field, "engine", message=message) from error
     _check_case([*indicator_fields, *group_fields])

@@ -7,6 +7,7 @@ import dataclasses
 import json
 import math
 import re
+import zipfile
 
 import numpy as np
 import openpyxl
@@ -193,6 +194,7 @@ BAD_SPECS = [
     (("data", "decimal"), ";", "data.decimal: must be one of"),
     (("colour",), "blue", "colour: unknown field"),
     (("indicators", 0, "direction"), True, "indicators[0].direction: must be one"),
+    (("groups", 2, "weight"), 0, "groups: Every top-level group weighs 0"),
     (("reporting", "bands"), {"thresholds": [1], "labels": ["a", {}]}, "labels[1]"),
     (("reporting", "bands"), {"thresholds": [1], "labels": [None, "b"]}, "labels[0]"),
     (("data", "unit_column"), "X2", "data.unit_column: “X2” is the code of an"),
@@ -435,6 +437,25 @@ def test_formulas_without_a_calculated_value_are_refused(tmp_path, files):
         "calculated value"
     )
     assert "Excel or LibreOffice" in str(caught.value.message)
+
+
+def test_an_empty_text_result_of_a_formula_is_a_missing_value(tmp_path, files):
+    """Excel saves a formula whose result is "" with t="str" and an empty value."""
+    rows = [["u1", "N", 1.5, 2, 40], ["u2", "N", 4, 8, 10], ["u3", "S", 6, 6, 1]]
+    path = _book(tmp_path, rows)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    cell = re.search(rb'<c r="C4"[^>]*>.*?</c>', parts[sheet]).group()
+    parts[sheet] = parts[sheet].replace(
+        cell, b'<c r="C4" t="str"><f>IF(1,"",1)</f><v></v></c>'
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    run = composite_run(spec_path=files[0], data_path=path)
+    x1 = [r for r in run.rows if r["code"] == "x1" and r["unit"] == "u3"]
+    assert x1[0]["score"] is None or math.isnan(x1[0]["score"])
 
 
 def test_a_row_of_formulas_only_is_not_skipped(tmp_path, files):
