@@ -4,6 +4,13 @@ CSV (UTF-8 with or without BOM; comma or semicolon between cells, whichever
 splits the header line into more cells) or XLSX (the first sheet, or the one the
 spec names). Headers are matched to the spec's columns ignoring case; other
 columns are ignored. Empty cells and ``NA``, ``N/A``, ``#N/A`` are missing.
+Every CSV row has as many cells as the header (a separator at the end of a row
+is one more, empty, cell: accepted only when the header ends with one too); rows
+with no value at all are skipped. An XLSX formula is read by the value Excel or
+LibreOffice saved with it; a formula saved without one (by a program that does
+not calculate) is refused. Unit ids and ranking groups are text: an XLSX number
+there is read as its plain decimal text with a point (``25``, ``2.5``), and a
+unit needs a ranking group when the spec declares a group column.
 
 Numbers are written without thousands separators. The decimal mark is the
 spec's ``data.decimal``: ``.`` or ``,``; with ``auto`` (the default) each cell's
@@ -17,10 +24,16 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.worksheet._reader import CELL_TAG, FORMULA_TAG, ROW_TAG, VALUE_TAG
+from openpyxl.xml.functions import iterparse
 
 from survey.files.issues import ImportFailed
 from survey.files.tabular import Limits, Sheet, check_size, read_xlsx
@@ -32,6 +45,7 @@ LIMITS = Limits(
     max_bytes=50 * 1024 * 1024, max_rows=200_000, max_columns=5_000, max_sheets=50
 )
 NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 AMBIGUOUS = re.compile(r"[+-]?[1-9]\d{0,2}[.,]\d{3}")
 PROBLEMS = {
     "not_utf8": _("%(file)s is not encoded in UTF-8."),
@@ -43,6 +57,24 @@ PROBLEMS = {
     "duplicate_column": _("%(file)s: the column “%(column)s” appears twice."),
     "missing_column": _("%(file)s: the column “%(column)s” is missing (%(why)s)."),
     "no_unit": _("%(file)s, row %(row)s: the unit id (column “%(column)s”) is empty."),
+    "no_group": _(
+        "%(file)s, row %(row)s: the ranking group (column “%(column)s”) is empty; "
+        "every unit needs one when the spec declares data.group_column."
+    ),
+    "ragged_row": _(
+        "%(file)s, row %(row)s has %(cells)s cells and the header has %(header)s; "
+        "every row must have as many cells as the header."
+    ),
+    "sheet_of_csv": _(
+        "%(file)s is a CSV file, which has no sheets; data.sheet of the spec (“"
+        "%(sheet)s”) is for XLSX files only."
+    ),
+    "uncalculated": _(
+        "%(file)s, sheet “%(sheet)s”, row %(row)s, column %(letter)s "
+        "(“%(column)s”): the formula has no calculated value (the file was saved "
+        "by a program that does not calculate formulas); open the file in Excel "
+        "or LibreOffice and save it, so that the values are calculated."
+    ),
     "duplicate_unit": _(
         "%(file)s, row %(row)s: the unit “%(unit)s” already appears in row %(first)s."
     ),
@@ -89,9 +121,83 @@ def composite_data_read(
     path: Path, settings: CompositeSettings, *, decimal: str | None = None
 ) -> CompositeData:
     """Read the data file at ``path`` for the spec of ``settings``."""
+    if settings.sheet is not None and path.suffix.lower() == ".csv":
+        raise _refuse("sheet_of_csv", file=path.name, sheet=settings.sheet)
     sheet = _sheet(path, settings.sheet)
+    if path.suffix.lower() == ".xlsx" and _has_formulas(path):
+        _check_formulas(path, sheet, settings)
     mark = decimal or settings.decimal
     return _Table(path.name, sheet, settings, mark).read()
+
+
+def _wanted(settings: CompositeSettings) -> set[str]:
+    columns = {settings.unit_column, settings.group_column, *settings.spec.codes}
+    return {column.lower() for column in columns if column}
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether a worksheet of the workbook holds a formula (a scan of its XML)."""
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            with archive.open(name) as member:
+                tail = b""
+                while chunk := member.read(1 << 20):
+                    if FORMULA.search(tail + chunk):
+                        return True
+                    tail = chunk[-8:]
+    return False
+
+
+def _check_formulas(path: Path, sheet: Sheet, settings: CompositeSettings) -> None:
+    """Refuse a formula of a wanted column saved without its value: an ``<f>``
+    with no or an empty ``<v>`` that is not a text result (Excel saves an empty
+    text result as ``t="str"`` with an empty ``<v>``: a missing value)."""
+    wanted = _wanted(settings)
+    columns = {i for i, column in enumerate(sheet.header) if column in wanted}
+    book = load_workbook(path, read_only=True)
+    try:
+        ws = next(w for w in book.worksheets if w.title.strip().lower() == sheet.name)
+        with ws._get_source() as source:
+            found = _uncalculated(source, columns)
+    finally:
+        book.close()
+    if found:
+        row, index = found
+        raise _refuse(
+            "uncalculated",
+            file=path.name,
+            sheet=ws.title,
+            row=row,
+            letter=get_column_letter(index + 1),
+            column=sheet.header[index],
+        )
+
+
+def _uncalculated(source, columns: set[int]) -> tuple[int, int] | None:
+    """The first (row, column index) below the header, in ``columns``, holding a
+    formula without a value."""
+    row = index = 0
+    for event, element in iterparse(source, events=("start", "end")):
+        if event == "start":
+            if element.tag == ROW_TAG:
+                row, index = int(element.get("r") or row + 1), -1
+            continue
+        if element.tag == ROW_TAG:
+            element.clear()
+        if element.tag != CELL_TAG:
+            continue
+        place = element.get("r")
+        index = coordinate_to_tuple(place)[1] - 1 if place else index + 1
+        formula = element.find(FORMULA_TAG)
+        value = element.find(VALUE_TAG)
+        empty = value is None or not value.text
+        uncalculated = formula is not None and empty and element.get("t") != "str"
+        if uncalculated and row > 1 and index in columns:
+            return row, index
+        element.clear()
+    return None
 
 
 def _sheet(path: Path, sheet_name: str | None) -> Sheet:
@@ -136,9 +242,25 @@ def _read_csv(content: bytes, name: str) -> Sheet:
     sheet = Sheet(name=name, header=header)
     for number, cells in enumerate(raw[1:], start=2):
         values = [cell.strip() for cell in cells]
-        if any(values):
-            sheet.rows.append((number, dict(zip(header, values, strict=False))))
+        if not any(values):
+            continue
+        if len(values) != len(header):
+            raise _refuse(
+                "ragged_row",
+                file=name,
+                row=number,
+                cells=len(values),
+                header=len(header),
+            )
+        sheet.rows.append((number, dict(zip(header, values, strict=True))))
     return sheet
+
+
+def _text(cell) -> str:
+    """A unit id or group as text: an Excel number as its plain decimal text."""
+    if isinstance(cell, NumberCell):
+        return format(cell.number, "f").removesuffix(".0")
+    return str(cell).strip()
 
 
 class _Table:
@@ -156,8 +278,7 @@ class _Table:
         units = self._units()
         groups = None
         if settings.group_column:
-            key = settings.group_column.lower()
-            groups = tuple(str(cells.get(key, "")) for _, cells in self.sheet.rows)
+            groups = self._groups(settings.group_column)
         columns = {code: self._column(code) for code in settings.spec.codes}
         rows = tuple(number for number, _ in self.sheet.rows)
         return CompositeData(units, groups, columns, rows)
@@ -178,11 +299,20 @@ class _Table:
                     "missing_column", file=self.file, column=column, why=str(why)
                 )
 
+    def _groups(self, column: str) -> tuple[str, ...]:
+        groups = []
+        for number, cells in self.sheet.rows:
+            group = _text(cells.get(column.lower(), ""))
+            if not group:
+                raise _refuse("no_group", file=self.file, row=number, column=column)
+            groups.append(group)
+        return tuple(groups)
+
     def _units(self) -> tuple[str, ...]:
         column = self.settings.unit_column
         first: dict[str, int] = {}
         for number, cells in self.sheet.rows:
-            unit = str(cells.get(column.lower(), "")).strip()
+            unit = _text(cells.get(column.lower(), ""))
             if not unit:
                 raise _refuse("no_unit", file=self.file, row=number, column=column)
             if unit in first:

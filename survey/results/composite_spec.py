@@ -47,6 +47,16 @@ PROBLEMS = {
     ),
     "all_need": _("the method “%(method)s” needs it for every indicator."),
     "engine": _("%(message)s"),
+    "same_but_case": _(
+        "the code “%(name)s” differs only in case from “%(other)s” (%(where)s); "
+        "the data file's headers are matched ignoring case, so codes must differ "
+        "by more than case."
+    ),
+    "is_indicator": _(
+        "“%(column)s” is the code of an indicator (%(where)s); the unit ids and "
+        "the ranking groups need columns of their own."
+    ),
+    "not_label": _("must be a text."),
 }
 WHERE = _("%(file)s, %(field)s: %(problem)s")
 NOT_JSON = _(
@@ -144,7 +154,11 @@ def _typed(file: str, field: str, value: Any, kind: str, **options):
         return tuple(_number(file, field, v) for v in value)
     if kind == "choice":
         choices = options["choices"]
-        if value not in choices:
+        # true and false equal 1 and 0 in Python, but are not numbers here
+        wrong_kind = isinstance(value, bool) and not any(
+            isinstance(c, bool) for c in choices
+        )
+        if wrong_kind or value not in choices:
             raise _error(file, field, "choice", choices=", ".join(map(str, choices)))
         return value
     if kind == "list":
@@ -208,7 +222,7 @@ def composite_settings_read(path: Path) -> CompositeSettings:
     top = _Fields(file, "", _load(path), TOP)
     spec = _spec(top)
     data = _Fields(file, "data", top.value.get("data", {}), DATA)
-    return CompositeSettings(
+    settings = CompositeSettings(
         spec=spec,
         normalisation=_normalisation(top, spec),
         aggregation=_aggregation(top, spec),
@@ -220,6 +234,37 @@ def composite_settings_read(path: Path) -> CompositeSettings:
         name=top.get("name", "text", ""),
         description=top.get("description", "text", ""),
     )
+    _check_data_columns(top, data, settings)
+    return settings
+
+
+def _check_data_columns(top: _Fields, data: _Fields, settings) -> None:
+    """The unit and group columns must not be an indicator's column."""
+    codes = {code.lower(): index for index, code in enumerate(settings.spec.codes)}
+    indicators = top.value["indicators"]
+    for key in ("unit_column", "group_column"):
+        column = getattr(settings, key)
+        if column is None or column.lower() not in codes:
+            continue
+        index = next(
+            i
+            for i, item in enumerate(indicators)
+            if str(item.get("code", "")).strip().lower() == column.lower()
+        )
+        where = f"indicators[{index}]"
+        raise data.error(key, "is_indicator", column=column, where=where)
+
+
+def _check_case(declared: list[_Fields]) -> None:
+    """Codes equal ignoring case would read the same column of the data."""
+    seen: dict[str, tuple[str, str]] = {}
+    for fields in declared:
+        code = str(fields.value.get("code", "")).strip()
+        first = seen.setdefault(code.lower(), (code, fields.path))
+        if first[0] != code:
+            raise fields.error(
+                "code", "same_but_case", name=code, other=first[0], where=first[1]
+            )
 
 
 def _items(top: _Fields, key: str, allowed: tuple[str, ...]) -> list[_Fields]:
@@ -255,14 +300,18 @@ def _spec(top: _Fields) -> CompositeSpec:
         for f in group_fields
     ]
     try:
-        return CompositeSpec(indicators, groups)
+        spec = CompositeSpec(indicators, groups)
     except CompositeError as error:
         # name the first declaration of the node concerned, e.g. groups[2]
         node = error.group if error.indicator is None else error.indicator
         declared = [*indicator_fields, *group_fields]
         field = next((f.path for f in declared if f.value.get("code") == node), "")
+        if node is None and error.code == "zero_weight_group":
+            field = "groups"  # every top-level group weighs 0
         message = engine_error_message(error)
         raise _error(top.file, field, "engine", message=message) from error
+    _check_case([*indicator_fields, *group_fields])
+    return spec
 
 
 def _normalisation(top: _Fields, spec: CompositeSpec) -> Normalisation:
@@ -348,6 +397,7 @@ OPTION_FIELDS = {
     "unknown_normalisation": "method",
     "unknown_aggregation": "method",
     "bad_feature_range": "feature_range",
+    "bad_min_data": "min_share",
 }
 
 
@@ -358,7 +408,10 @@ def _option_error(
     ValueError (the engine's checks before it had codes) is an unknown method."""
     if not isinstance(error, CompositeError):
         error = CompositeError(unknown, detail={"method": options["method"]})
-    return fields.error(OPTION_FIELDS.get(error.code), "engine", message=_said(error))
+    field = OPTION_FIELDS.get(error.code)
+    if error.code == "bad_min_data" and options["min_count"] < 0:
+        field = "min_count"
+    return fields.error(field, "engine", message=_said(error))
 
 
 def _reporting(top: _Fields) -> Reporting:
@@ -368,13 +421,16 @@ def _reporting(top: _Fields) -> Reporting:
         b = _Fields(top.file, "reporting.bands", fields.value["bands"], BANDS)
         thresholds = b.get("thresholds", "list", required=True)
         labels = b.get("labels", "list")
+        for i, label in enumerate(labels or ()):
+            if not isinstance(label, str):
+                raise _error(top.file, b.field(f"labels[{i}]"), "not_label")
         try:
             bands = Bands(
                 tuple(
                     _number(top.file, b.field(f"thresholds[{i}]"), t)
                     for i, t in enumerate(thresholds)
                 ),
-                None if labels is None else tuple(str(x) for x in labels),
+                None if labels is None else tuple(labels),
                 b.get("edges", "text", "upper_inclusive"),
             )
         except CompositeError as error:

@@ -10,16 +10,23 @@ raised as an error of the same code, so one table serves both.
 
 Placeholders: ``%(indicator)s``, ``%(group)s``, ``%(unit)s``, ``%(node)s`` (the
 indicator or the group), ``%(units)s`` (the units concerned, the first few) and
-``%(count)s`` (how many units); anything else comes from the code's ``detail``
-and reads "?" when the engine did not give it.
+``%(count)s`` (how many units; such messages have a singular and a plural form);
+anything else comes from the code's ``detail`` (numbers written the way of the
+active language) and reads "?" when the engine did not give it. A code raised
+without the indicator or group its message names (the spec's top level, a level's
+default rule) takes its message from :data:`NO_NODE_MESSAGES` instead.
 """
 
 from __future__ import annotations
 
+import math
+
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from scoring.codes import EngineError
 from scoring.composite import Diagnostic
+from survey.numbers import format_number
 
 UNITS_SHOWN = 5
 
@@ -85,6 +92,18 @@ ERROR_MESSAGES = {
         "The target of “%(indicator)s” equals its worst value: the distance to "
         "the target cannot be measured."
     ),
+    "target_below_worst": _(
+        "The target of “%(indicator)s” is below every unit's value and the "
+        "normalisation has no cap: the distance to the target cannot be measured."
+    ),
+    "value_too_large": _(
+        "The value %(value)s of “%(indicator)s” for unit “%(unit)s” is too large "
+        "to compute with (beyond ±1e100)."
+    ),
+    "overflow": _(
+        "The score of “%(group)s” for unit “%(unit)s” is too large to compute "
+        "(the values below it are too large)."
+    ),
     "not_positive_for_mean": _(
         "The mean used for “%(group)s” needs values above 0, and some are 0 or "
         "below (unit “%(unit)s”); normalise to a range above 0, e.g. [1, 100]."
@@ -112,13 +131,23 @@ DIAGNOSTIC_MESSAGES = {
         "Indicator “%(indicator)s” has an infinite value (units %(units)s): it "
         "was treated as missing."
     ),
-    "too_little_data": _(
+    "too_little_data": ngettext_lazy(
+        "“%(group)s” has too few children with data for %(count)s unit "
+        "(%(units)s): its score there is missing.",
         "“%(group)s” has too few children with data for %(count)s units "
-        "(%(units)s): their score there is missing."
+        "(%(units)s): their score there is missing.",
+        "count",
     ),
-    "weights_renormalised": _(
+    "weights_renormalised": ngettext_lazy(
         "“%(group)s” was computed over the children present only for %(count)s "
-        "units (%(units)s): the weights of the missing ones went to the others."
+        "unit (%(units)s): the weights of the missing ones went to the others.",
+        "“%(group)s” was computed over the children present only for %(count)s "
+        "units (%(units)s): the weights of the missing ones went to the others.",
+        "count",
+    ),
+    "target_reached_by_all": _(
+        "Every unit already reaches the target of “%(indicator)s”: all get the "
+        "full score for it."
     ),
     "values_clipped": _(
         "Values of “%(indicator)s” beyond its goalposts or target were brought "
@@ -139,14 +168,28 @@ POINTS_MESSAGES = {
         "Unit “%(unit)s” has more than one answer to “%(indicator)s”."
     ),
     "override_clipped": _(
-        "Points entered for “%(indicator)s” were brought back within 0 and the "
-        "indicator's maximum (units %(units)s)."
+        "Points entered for “%(indicator)s” were brought back within %(low)s and "
+        "%(high)s (units %(units)s)."
     ),
     "relative_best_alone": _(
-        "“%(indicator)s” is scored against the best unit of the group, but was "
-        "scored without the group (units %(units)s); the points are provisional."
+        "“%(indicator)s” is scored against the best unit of the ranking group "
+        "“%(group)s”, but was scored without the group (units %(units)s); the "
+        "points are provisional."
     ),
 }
+
+# A code raised without the node its message names: the spec's top level, or a
+# level's default rule (aggregation) rather than one group's.
+NO_NODE_MESSAGES = {
+    "zero_weight_group": _(
+        "Every top-level group weighs 0: at least one weight must be above 0."
+    ),
+    "bad_min_data": _(
+        "The level's default minimum-data rule is invalid: min_count must be ≥ 0 "
+        "and min_share between 0 and 1."
+    ),
+}
+NODE_KEYS = ("indicator", "group", "node")
 
 MESSAGES = {**ERROR_MESSAGES, **DIAGNOSTIC_MESSAGES, **POINTS_MESSAGES}
 UNKNOWN = _("The scoring engine refused to compute (%(code)s).")
@@ -165,25 +208,62 @@ def _units_text(units) -> str:
     )
 
 
+class _Count(int):
+    """A count that writes itself as its placeholder (see `message_template`)."""
+
+    def __str__(self) -> str:
+        return "%(count)s"
+
+
+class _Keep(dict):
+    def __missing__(self, key: str) -> str:
+        return f"%({key})s"
+
+
+def message_template(code: str, count: int = 2, *, node: bool = True) -> str:
+    """The message of ``code`` in the active language, placeholders left in (the
+    form for ``count`` units when it has a singular and a plural; with ``node``
+    false, the message for when the engine names no node)."""
+    template = MESSAGES[code] if node else NO_NODE_MESSAGES[code]
+    return template % _Keep(count=_Count(count))
+
+
+def _template(code: str, params: dict):
+    template = MESSAGES[code]
+    if code in NO_NODE_MESSAGES:
+        text = str(template)
+        if any(f"%({k})s" in text and params.get(k) is None for k in NODE_KEYS):
+            return NO_NODE_MESSAGES[code]
+    return template
+
+
 def _say(code: str, params: dict) -> str:
-    template = MESSAGES.get(code)
-    if template is None:
+    if code not in MESSAGES:
         return str(UNKNOWN) % {"code": code}
-    return str(template) % _Params(params)
+    given = {key: value for key, value in params.items() if value is not None}
+    return _template(code, params) % _Params(given)
+
+
+def _detail_text(value):
+    if isinstance(value, list):
+        return _units_text(value)
+    if isinstance(value, float) and math.isfinite(value):
+        plain = value == 0 or 1e-6 <= abs(value) < 1e15
+        return format_number(value) if plain else f"{value:.6g}"
+    if isinstance(value, float):
+        return str(value)
+    return value
 
 
 def _params(code, indicator, group, units, detail) -> dict:
     named = {key: value for key, value in (detail or {}).items() if value is not None}
     units = list(units)
     params = {
-        **{
-            key: _units_text(v) if isinstance(v, list) else v
-            for key, v in named.items()
-        },
+        **{key: _detail_text(v) for key, v in named.items()},
         "code": code,
-        "indicator": indicator or "?",
-        "group": group or "?",
-        "node": indicator or group or "?",
+        "indicator": indicator,
+        "group": group,
+        "node": indicator or group,
         "units": _units_text(units) if units else "?",
         "count": len(units),
     }

@@ -2,6 +2,7 @@
 scores, the output formats, the exit code on bad input and strict mode."""
 
 import csv
+import dataclasses
 import json
 import subprocess
 import sys
@@ -340,3 +341,66 @@ def test_unit_ids_that_look_like_formulas_stay_text(tmp_path):
     assert [sheet.cell(row, 1).value for row in (2, 3)] == ["=1+1", "-u2"]
     assert sheet.cell(2, 1).data_type == "s" and sheet.cell(2, 2).data_type == "s"
     assert sheet.cell(2, 2).value == "@SUM(A1)"
+
+
+def test_a_bad_precision_is_a_translated_message_and_exit_1(tmp_path):
+    spec_path = write_spec(tmp_path / "spec.json")
+    data = write_csv(tmp_path / "data.csv")
+    with pytest.raises(CommandError, match="--precision must be a whole number"):
+        run(spec_path, data, "--out", tmp_path / "o.json", "--precision", "abc")
+    done = subprocess.run(
+        [sys.executable, "manage.py", "composite", spec_path, data]
+        + ["--out", tmp_path / "o.json", "--precision", "abc"],
+        cwd=BASE,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "--precision" in done.stderr and "“abc”" in done.stderr
+    assert "_precision" not in done.stderr
+    assert not (tmp_path / "o.json").exists()
+    said = run(spec_path, data, "--out", tmp_path / "o.json", "--precision", "none")
+    assert (
+        json.loads((tmp_path / "o.json").read_text())["settings"]["precision"] is None
+    )
+    assert "written to" in said
+
+
+def test_the_summary_counts_agree_with_the_number(tmp_path):
+    spec = json.loads(json.dumps(SPEC))
+    for indicator in spec["indicators"]:
+        indicator["parent"] = "I"
+    spec["groups"] = [{"code": "I"}]
+    spec_path = write_spec(tmp_path / "spec.json", spec)
+    data = write_csv(tmp_path / "data.csv", [("u1", "N", "1", "2", "3")])
+    said = run(spec_path, data, "--out", tmp_path / "o.json")
+    assert said.startswith("1 unit, 3 indicators, 1 group; written to ")
+    said = run(spec_path, data, "--out", tmp_path / "o.json", lang="vi")
+    assert said.startswith("1 đơn vị, 3 chỉ số, 1 nhóm; đã ghi vào ")
+
+
+def test_numbers_that_are_not_finite_are_never_written(tmp_path, monkeypatch):
+    """An overflowing score is null in the JSON and left out of the leaders."""
+    from reports.management.commands import composite as command
+
+    spec_path = write_spec(tmp_path / "spec.json")
+    data = write_csv(tmp_path / "data.csv")
+    real = service.composite_run(spec_path=spec_path, data_path=data)
+    rows = [dict(r) for r in real.rows]
+    top = min((r for r in rows if r["code"] == "I"), key=lambda r: r["rank"])
+    top["score"], top["rounded"] = float("inf"), float("inf")
+    rows[0]["weight"] = float("nan")
+    changed = dataclasses.replace(real, rows=rows)
+    monkeypatch.setattr(command, "composite_run", lambda **kwargs: changed)
+    out = tmp_path / "o.json"
+    said = run(spec_path, data, "--out", out)
+    text = out.read_text(encoding="utf-8")
+    assert "Infinity" not in text and "NaN" not in text
+    document = json.loads(text)
+    written = [r for r in document["rows"] if r["code"] == "I"]
+    assert next(r for r in written if r["unit"] == top["unit"])["score"] is None
+    assert document["rows"][0]["weight"] is None
+    leaders = next(line for line in said.splitlines() if line.startswith("I"))
+    assert "inf" not in leaders.lower() and "∞" not in leaders
+    assert f"{top['rank']}. {top['unit']}" not in leaders

@@ -1,13 +1,14 @@
 import csv
 import io
 import json
+import math
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from reports.builders.composite_book import composite_book_bytes
 from survey.numbers import format_number
@@ -65,7 +66,6 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--precision",
-            type=_precision,
             help="Decimals scores are rounded to before ranking and banding "
             "(overrides the spec; 'none' ranks the full values).",
         )
@@ -101,8 +101,7 @@ class Command(BaseCommand):
             )
         extra = {}
         if options["precision"] is not None:
-            given = options["precision"]
-            extra["precision"] = None if given == NONE else given
+            extra["precision"] = _precision(options["precision"])
         try:
             run = composite_run(
                 spec_path=Path(options["spec"]),
@@ -123,17 +122,17 @@ class Command(BaseCommand):
 
     def _summary(self, run, out: Path) -> None:
         s = run.settings
+        counts = {
+            "units": ngettext("%(count)s unit", "%(count)s units", s["units"]),
+            "indicators": ngettext(
+                "%(count)s indicator", "%(count)s indicators", s["indicators"]
+            ),
+            "groups": ngettext("%(count)s group", "%(count)s groups", s["groups"]),
+        }
+        said = {key: text % {"count": s[key]} for key, text in counts.items()}
         self.stdout.write(
-            _(
-                "%(units)s units, %(indicators)s indicators, %(groups)s groups; "
-                "written to %(out)s."
-            )
-            % {
-                "units": s["units"],
-                "indicators": s["indicators"],
-                "groups": s["groups"],
-                "out": out,
-            }
+            _("%(units)s, %(indicators)s, %(groups)s; written to %(out)s.")
+            % {**said, "out": out}
         )
         for line in _leaders(run.document()):
             self.stdout.write(line)
@@ -146,13 +145,31 @@ class Command(BaseCommand):
 NONE = "none"
 
 
-def _precision(text: str):
-    if text.lower() == NONE:
-        return NONE
+def _precision(text: str) -> int | None:
+    """``--precision``: a whole number of decimals, or ``none``."""
+    if text.strip().lower() == NONE:
+        return None
     try:
         return int(text)
     except ValueError as error:
-        raise ValueError(text) from error
+        raise CommandError(
+            _(
+                "--precision must be a whole number of decimals (0 to 12) or "
+                "“none”, not “%(value)s”."
+            )
+            % {"value": text}
+        ) from error
+
+
+def _finite(value):
+    """``value`` with every number that is not finite replaced by None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(v) for key, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _leaders(document: dict, count: int = 3) -> list[str]:
@@ -160,7 +177,11 @@ def _leaders(document: dict, count: int = 3) -> list[str]:
     roots = [n["code"] for n in document["nodes"] if n["parent"] is None]
     lines = []
     for code in roots:
-        ranked = [r for r in document["rows"] if r["code"] == code and r["rank"]]
+        ranked = [
+            r
+            for r in document["rows"]
+            if r["code"] == code and r["rank"] and _shown(r["rounded"])
+        ]
         for group in sorted({r["group"] for r in ranked}):
             first = sorted(
                 (r for r in ranked if r["group"] == group), key=lambda r: r["rank"]
@@ -173,12 +194,19 @@ def _leaders(document: dict, count: int = 3) -> list[str]:
     return lines
 
 
+def _shown(number) -> bool:
+    return isinstance(number, int | float) and math.isfinite(number)
+
+
 def _content(document: dict, suffix: str) -> bytes:
     if suffix == ".xlsx":
         labels = {key: str(label) for key, label in BOOK_LABELS.items()}
         return composite_book_bytes(document, labels=labels)
     if suffix == ".json":
-        return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode()
+        text = json.dumps(
+            _finite(document), ensure_ascii=False, indent=1, allow_nan=False
+        )
+        return (text + "\n").encode()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ROW_KEYS)
