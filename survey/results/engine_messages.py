@@ -93,16 +93,17 @@ ERROR_MESSAGES = {
         "the target cannot be measured."
     ),
     "target_below_worst": _(
-        "The target of “%(indicator)s” is below every unit's value and the "
-        "normalisation has no cap: the distance to the target cannot be measured."
+        "The target of “%(indicator)s” is worse than its worst value (the worse "
+        "goalpost, or every unit's value when the normalisation has no cap): a "
+        "distance to it would score the better units lower."
     ),
     "value_too_large": _(
         "The value %(value)s of “%(indicator)s” for unit “%(unit)s” is too large "
         "to compute with (beyond ±1e100)."
     ),
     "overflow": _(
-        "The score of “%(group)s” for unit “%(unit)s” is too large to compute "
-        "(the values below it are too large)."
+        "The score of “%(node)s” for unit “%(unit)s” is too large to compute "
+        "(the values it is computed from are too large)."
     ),
     "not_positive_for_mean": _(
         "The mean used for “%(group)s” needs values above 0, and some are 0 or "

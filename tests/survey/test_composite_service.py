@@ -703,6 +703,9 @@ def test_the_messages_of_the_new_engine_codes():
             )
         )
         over = engine_error_message(CompositeError("overflow", group="A", unit="u2"))
+        over_indicator = engine_error_message(
+            CompositeError("overflow", indicator="x1", unit="u2")
+        )
         below = engine_error_message(
             CompositeError("target_below_worst", indicator="x3")
         )
@@ -711,7 +714,8 @@ def test_the_messages_of_the_new_engine_codes():
         )
     assert "1e+300" in big and "“x1”" in big and "“u2”" in big
     assert "“A”" in over and "“u2”" in over
-    assert "below every unit's value" in below and "“x3”" in below
+    assert "“x1”" in over_indicator and "?" not in over_indicator
+    assert "worse than its worst value" in below and "“x3”" in below
     assert "full score" in reached and "“x3”" in reached
 
 
