@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .data import float_array
 from .diagnostics import CompositeError, CompositeErrorCode
 
 E = CompositeErrorCode
@@ -120,12 +121,7 @@ class Aggregation:
 
 
 def _prepare(X: ArrayLike, weights: ArrayLike, min_count: int, min_share: float):
-    try:
-        arr = np.asarray(X, dtype=float)
-    except (TypeError, ValueError):
-        raise CompositeError(E.NOT_NUMERIC) from None
-    if arr.ndim not in (1, 2):
-        raise CompositeError(E.BAD_DATA_SHAPE, detail={"ndim": arr.ndim})
+    arr = float_array(X)
     was_1d = arr.ndim == 1
     arr = arr[None, :] if was_1d else arr
     try:

@@ -13,9 +13,21 @@ import numpy as np
 from .diagnostics import CompositeError, CompositeErrorCode
 from .spec import CompositeSpec
 
-__all__ = ["checked_unit_groups", "checked_unit_ids", "data_matrix"]
+__all__ = ["checked_unit_groups", "checked_unit_ids", "data_matrix", "float_array"]
 
 E = CompositeErrorCode
+
+
+def float_array(X, ndims: tuple[int, ...] = (1, 2)) -> np.ndarray:
+    """``X`` as a float array of one of ``ndims`` dimensions; raises
+    `CompositeError` ``not_numeric`` or ``bad_data_shape``."""
+    try:
+        arr = np.asarray(X, dtype=float)
+    except (TypeError, ValueError):
+        raise CompositeError(E.NOT_NUMERIC) from None
+    if arr.ndim not in ndims:
+        raise CompositeError(E.BAD_DATA_SHAPE, detail={"ndim": arr.ndim})
+    return arr
 
 
 def data_matrix(spec: CompositeSpec, data) -> np.ndarray:

@@ -27,6 +27,7 @@ import warnings
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .data import float_array
 from .diagnostics import CompositeError, CompositeErrorCode
 
 E = CompositeErrorCode
@@ -46,12 +47,7 @@ Range = tuple[float, float]
 
 
 def _as_2d(X: ArrayLike) -> tuple[np.ndarray, bool]:
-    try:
-        arr = np.asarray(X, dtype=float)
-    except (TypeError, ValueError):
-        raise CompositeError(E.NOT_NUMERIC) from None
-    if arr.ndim not in (1, 2):
-        raise CompositeError(E.BAD_DATA_SHAPE, detail={"ndim": arr.ndim})
+    arr = float_array(X)
     infinite = np.isinf(arr)
     if infinite.any():  # an infinite value is no usable value: missing
         arr = np.where(infinite, np.nan, arr)
