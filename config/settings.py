@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    # Serves the API docs page's scripts and styles from our own static files.
+    "ninja",
     "survey",
     "reports",
 ]
@@ -295,6 +297,12 @@ DTI_COORDINATOR_NAME = os.environ.get(
     "DTI_COORDINATOR_NAME", "Sở Khoa học và Công nghệ"
 )
 DTI_PROVINCE_NAME = os.environ.get("DTI_PROVINCE_NAME", "tỉnh Demo")
+# API tokens: the longest validity a person may choose, in days.
+DTI_API_TOKEN_MAX_DAYS = int(os.environ.get("DTI_API_TOKEN_MAX_DAYS", "365"))
+# The licence line of the public results and their downloads.
+DTI_OPEN_DATA_LICENCE = os.environ.get(
+    "DTI_OPEN_DATA_LICENCE", "Creative Commons Attribution 4.0 (CC BY 4.0)"
+)
 # Deadline reminders (manage.py send_reminders): days before the deadline on which
 # units that have not submitted are reminded; after the deadline, every day.
 DTI_REMINDER_DAYS = [

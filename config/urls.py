@@ -9,6 +9,7 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from survey.api import api
 from survey.views.health import healthz
 
 # Icons that browsers and phones ask for at the root of the site, whatever the page
@@ -39,6 +40,7 @@ def root_icon(request: HttpRequest, name: str) -> HttpResponse:
 urlpatterns = [
     path("", include("survey.urls")),
     path("reports/", include("reports.urls")),
+    path("api/", api.urls),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -113,6 +113,13 @@ ACTIONS: tuple[Action, ...] = (
         COORDINATOR,
     ),
     _a(
+        "plan_improvements",
+        "Try answers hypothetically on the scorecard and keep a plan for next year",
+        EDITOR,
+        APPROVER,
+        COORDINATOR,
+    ),
+    _a(
         "view_unshared_results",
         "See a unit's rank and its group's figures before they are shared "
         "with the units",
@@ -162,6 +169,12 @@ ACTIONS: tuple[Action, ...] = (
         scoped=False,
     ),
     _a("view_audit", "Search the audit trail", COORDINATOR, scoped=False),
+    _a(
+        "manage_feeds",
+        "Set up feed sources and their column mappings; import their files",
+        COORDINATOR,
+        scoped=False,
+    ),
 )
 BY_CODE = {action.code: action for action in ACTIONS}
 # Role labels for the doc, in English whatever the language of the command.

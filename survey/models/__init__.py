@@ -1,5 +1,6 @@
 from survey.models.accounts import Membership, User
 from survey.models.answers import Answer, Assessment, Evidence, UnitResult
+from survey.models.api import ApiToken, FeedBatch, FeedSource, ImprovementPlan
 from survey.models.audit import AuditChainHead, AuditEvent
 from survey.models.campaigns import Campaign, CampaignVersion, ResultsAnalysis
 from survey.models.frameworks import Framework, FrameworkVersion, Node
@@ -10,14 +11,18 @@ from survey.models.workflow import AnswerComment, Notification, ReminderLog
 __all__ = [
     "Answer",
     "AnswerComment",
+    "ApiToken",
     "Assessment",
     "AuditChainHead",
     "AuditEvent",
     "Campaign",
     "CampaignVersion",
     "Evidence",
+    "FeedBatch",
+    "FeedSource",
     "Framework",
     "FrameworkVersion",
+    "ImprovementPlan",
     "Membership",
     "Node",
     "Notification",

@@ -111,6 +111,18 @@ class Answer(models.Model):
     supplied_by_province = models.BooleanField(
         _("value supplied by the province"), default=False
     )
+    # Where a supplied value came from: the feed's source name (or the page that
+    # typed or imported it), when, and through which token (feeds).
+    supply_source = models.CharField(_("supplied from"), max_length=120, blank=True)
+    supplied_at = models.DateTimeField(_("supplied at"), null=True, blank=True)
+    supplied_token = models.ForeignKey(
+        "survey.ApiToken",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("supplied through token"),
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,

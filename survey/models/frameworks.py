@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -226,6 +227,16 @@ class Node(models.Model):
         default=Provenance.SOURCED,
     )
     source = models.CharField(_("source"), max_length=255, blank=True)
+    # What raising this indicator to full points is estimated to cost (days of
+    # work, money: any one unit for the whole framework); the planner's cheapest
+    # path minimises the sum. Equal by default.
+    effort = models.DecimalField(
+        _("effort to improve"),
+        max_digits=10,
+        decimal_places=2,
+        default=1,
+        validators=[MinValueValidator(0)],
+    )
 
     class Meta:
         ordering = ["version", "order", "id"]
