@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("survey.urls")),
     path("reports/", include("reports.urls")),
     path("api/", api.urls),
+    path("cong-khai/", include("reports.public.urls")),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -23,6 +23,9 @@ class Campaign(models.Model):
         EXCLUDE = "exclude", _("Listed but not scored")
 
     year = models.PositiveSmallIntegerField(_("year assessed"))
+    # The campaign's stable identifier outside the app (the API, public pages and
+    # their downloads): the year, with a suffix when a year has several campaigns.
+    code = models.SlugField(_("code"), max_length=40, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
     state = models.CharField(
         _("state"), max_length=12, choices=State.choices, default=State.DRAFT
@@ -57,6 +60,8 @@ class Campaign(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
+        if not self.code:
+            self.code = campaign_code(self.year)
         # Units keep last year's ranking group, so the groups keep their English names.
         if self._state.adding and not self.ranking_group_names_en:
             latest = Campaign.objects.exclude(ranking_group_names_en={}).first()
@@ -155,3 +160,17 @@ class ResultsAnalysis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} · {self.results_version} · {self.kind}"
+
+
+def campaign_code(year: int) -> str:
+    """The first free code for a campaign of ``year``: ``2025``, then ``2025-2``…"""
+    taken = set(
+        Campaign.objects.filter(code__startswith=str(year)).values_list(
+            "code", flat=True
+        )
+    )
+    code, n = str(year), 1
+    while code in taken:
+        n += 1
+        code = f"{year}-{n}"
+    return code

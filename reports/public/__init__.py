@@ -1,0 +1,1 @@
+"""The public results of published campaigns: no login, nothing unpublished."""

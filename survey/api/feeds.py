@@ -1,0 +1,5 @@
+"""The feed of province-supplied values sent by provincial systems."""
+
+from ninja import Router
+
+router = Router(tags=["feeds"])
