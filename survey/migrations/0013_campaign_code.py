@@ -22,7 +22,11 @@ class Migration(migrations.Migration):
             model_name="campaign",
             name="code",
             field=models.SlugField(
-                default="", editable=False, max_length=40, verbose_name="code"
+                db_index=False,
+                default="",
+                editable=False,
+                max_length=40,
+                verbose_name="code",
             ),
             preserve_default=False,
         ),
