@@ -8,6 +8,7 @@ built anew.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 
 from django.conf import settings
@@ -60,6 +61,7 @@ def open_download(*, campaign: Campaign, fmt: str, lang: str) -> bytes:
     if fmt not in FORMATS:
         raise ValueError(fmt)
     kind = f"{KIND}-{fmt}:{lang}" if fmt == "xlsx" else f"{KIND}-{fmt}"
+    kind = f"{kind}:{_stamp(campaign)}"
     return bytes(
         analysis_stored(
             campaign=campaign,
@@ -67,6 +69,20 @@ def open_download(*, campaign: Campaign, fmt: str, lang: str) -> bytes:
             build=lambda: ({}, _file(campaign, fmt, lang)),
         ).content
     )
+
+
+def _stamp(campaign: Campaign) -> str:
+    """What the files say besides the results (the decision and the licence),
+    in eight characters: a file is built again when one of them changes."""
+    said = "|".join(
+        [
+            campaign.decision_number,
+            str(campaign.decision_date),
+            settings.DTI_OPEN_DATA_LICENCE,
+            settings.DTI_PROVINCE_NAME,
+        ]
+    )
+    return hashlib.sha256(said.encode()).hexdigest()[:8]
 
 
 def _meta(campaign: Campaign) -> OpenMeta:

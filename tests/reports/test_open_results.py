@@ -407,3 +407,27 @@ def test_published_figures_cost_the_same_queries_at_any_size(client, version):
     assert len(many) == len(few)
     response = client.get(reverse("open:campaign", args=[current.code]))
     assert response.content.decode().count("Xã thêm") == 520
+
+
+def test_a_new_decision_or_licence_rebuilds_the_files(client, world, settings):
+    current, _hidden, _person = world
+    url = reverse("open:download", args=[current.code, "json"])
+    first = json.loads(client.get(url).content)["meta"]
+    Campaign.objects.filter(pk=current.pk).update(decision_number="15/QĐ-UBND")
+    settings.DTI_OPEN_DATA_LICENCE = "Giấy phép dữ liệu mở Việt Nam"
+    again = json.loads(client.get(url).content)["meta"]
+    assert first["decision_number"] == "12/QĐ-UBND"
+    assert again["decision_number"] == "15/QĐ-UBND"
+    assert again["licence"] == "Giấy phép dữ liệu mở Việt Nam"
+
+
+def test_the_results_endpoints_are_in_the_api_schema(client):
+    schema = client.get("/api/openapi.json").json()
+    for path in (
+        "/api/campaigns/{code}/results",
+        "/api/campaigns/{code}/results/{unit_code}",
+    ):
+        assert schema["paths"][path]["get"]["tags"] == ["results"]
+    listing = schema["paths"]["/api/campaigns/{code}/results"]["get"]
+    names = {p["name"] for p in listing["parameters"]}
+    assert {"group", "unit", "level", "page", "page_size"} <= names
