@@ -10,7 +10,6 @@ import json
 from decimal import Decimal
 
 import pytest
-from conftest import make_campaign
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -30,6 +29,7 @@ from survey.models import (
 )
 from survey.selectors.published import published_results
 from survey.services.api_tokens import api_token_create
+from tests.reports.conftest import make_campaign
 
 pytestmark = pytest.mark.django_db
 
