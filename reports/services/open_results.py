@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.utils import formats, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from common.figures import percent_of_value
 from reports.builders import charts
 from reports.builders.open_data import (
     OpenMeta,
@@ -37,7 +39,7 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
 }
-KIND = "open-1"
+KIND = "open-2"
 
 
 def open_page(*, campaign: Campaign, lang: str) -> dict:
@@ -49,7 +51,10 @@ def open_page(*, campaign: Campaign, lang: str) -> dict:
     ).payload
     return {
         **kept,
-        "charts": [mark_safe(svg) for svg in kept["charts"]],  # noqa: S308 - matplotlib
+        "charts": [
+            {**chart, "svg": mark_safe(chart["svg"])}  # noqa: S308 - matplotlib
+            for chart in kept["charts"]
+        ],
         "trend_svg": mark_safe(kept["trend_svg"]),  # noqa: S308 - from matplotlib
         "licence": settings.DTI_OPEN_DATA_LICENCE,
     }
@@ -215,29 +220,43 @@ def _level_counts(results: PublishedResults, lang: str) -> list[tuple[str, int]]
     return [(lv.name(lang), counts.get(lv.code, 0)) for lv in results.levels]
 
 
-def _pillar_charts(results: PublishedResults, lang: str) -> list[str]:
-    """One radar per set of pillars: each ranking group's mean pillar percentage."""
+def _pillar_charts(results: PublishedResults, lang: str) -> list[dict]:
+    """One radar per set of pillars: each ranking group's mean pillar percentage,
+    with its figures as a table (the pillars' names are there)."""
     sets: dict[tuple, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     names: dict[str, str] = {}
+    pillar_names: dict[tuple, list[str]] = {}
     for unit in results.units:
         key = tuple(p.code for p in unit.pillars)
         if not key:
             continue
         names[unit.group_vi] = (unit.group_en if lang == "en" else "") or unit.group_vi
+        pillar_names[key] = [
+            f"{p.code}. {(p.name_en if lang == 'en' else '') or p.name_vi}"
+            for p in unit.pillars
+        ]
         sets[key][unit.group_vi].append(
             [None if p.percent is None else float(p.percent) for p in unit.pillars]
         )
-    svgs = []
+    out = []
+    title = _("Mean percentage per pillar")
     for axes, groups in sets.items():
         series = [(names[g], _mean_share(rows)) for g, rows in groups.items()]
-        svg = charts.radar_svg(
-            axes=list(axes),
-            series=series,
-            title=_("Mean percentage per pillar"),
-            lang=lang,
-        )
-        svgs.append(_svg(svg))
-    return svgs
+        svg = charts.radar_svg(axes=list(axes), series=series, title=title, lang=lang)
+        table = {
+            "caption": title,
+            "head": [_("Ranking group"), *pillar_names[axes]],
+            "rows": [
+                [name, *(_number(_percent(v)) for v in values)]
+                for name, values in series
+            ],
+        }
+        out.append({"svg": _svg(svg), "table": table})
+    return out
+
+
+def _percent(share: float) -> Decimal | None:
+    return None if share != share else percent_of_value(share)
 
 
 def _mean_share(rows: list[list[float | None]]) -> list[float]:
