@@ -116,6 +116,25 @@ def walks(demo, catalogue):
     return walk
 
 
+@pytest.fixture(scope="module")
+def public_walk(demo, catalogue):
+    """The public results walked by someone who never signed in: each published
+    campaign's page once, and each of its downloads."""
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["OPTIONS"]["string_if_invalid"] = f"{INVALID}[%s]"
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    with override_settings(TEMPLATES=templates):
+        result = crawl(
+            client,
+            start=("/cong-khai/",),
+            cap=1,
+            variant=lambda route, kwargs: kwargs.get("fmt"),
+            max_pages=MAX_PAGES,
+        )
+    return result, [f for page in result.pages for f in _findings(page, catalogue)]
+
+
 def _findings(page: Page, catalogue) -> list[Finding]:
     name, url = page.url_name, page.url
     found = []
@@ -184,6 +203,36 @@ def test_no_page_writes_script_or_style_into_its_html(walks, role_id):
     _check(walks, role_id, "inline code")
 
 
+RULES = (
+    "server error",
+    "broken link",
+    "unknown variable",
+    "queries",
+    "english",
+    "policy",
+    "inline code",
+)
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_public_pages_keep_every_rule_without_signing_in(public_walk, rule):
+    walk, findings = public_walk
+    assert not walk.truncated
+    lines = [f.message for f in findings if f.rule == rule and not f.known()]
+    assert not lines, "\n  ".join([f"anonymous, {rule}:", *lines])
+
+
+def test_the_public_walk_reaches_every_public_page_and_no_login(public_walk):
+    walk, _findings = public_walk
+    reached = {page.url_name for page in walk.pages}
+    assert {"open:campaign_list", "open:campaign", "open:download"} <= reached
+    downloads = [p for p in walk.pages if p.url_name == "open:download"]
+    assert {p.url.rsplit(".", 1)[1] for p in downloads} == {"csv", "xlsx", "json"}
+    assert all(p.status == 200 for p in walk.pages), [
+        (p.url, p.status) for p in walk.pages if p.status != 200
+    ]
+
+
 def _expected_failure(reason: str):
     return pytest.mark.xfail(strict=True, reason=reason)
 
@@ -226,6 +275,7 @@ def test_the_walks_cover_the_demo(walks):
         "survey:audit_search",
         "reports:scorecard_xlsx",
         "survey:two_factor_requirement",
+        "open:campaign",
     } <= reached["coordinator"]
     assert all("survey:two_factor_setup" in names for names in reached.values())
     assert {"survey:verify", "survey:threads"} <= reached["reviewer"]

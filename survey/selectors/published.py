@@ -1,0 +1,347 @@
+"""The figures of published campaigns, as anyone may see them.
+
+Only what the province publishes leaves here: each ranked unit's final total and
+pillars (points, applicable maximum, percentage, level), its rank in its ranking
+group and the change since the year before. Self-assessed points, verdicts,
+comments, explanations, evidence and people are never read. A campaign that is
+not published has no published figures: :func:`published_campaign` does not find
+it.
+
+The reads cost a fixed number of queries whatever the number of units.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+from django.db.models import Count, Q, Sum
+
+from common.figures import percent, percent_of_value
+from survey.models import (
+    Assessment,
+    Campaign,
+    CampaignVersion,
+    Node,
+    UnitLineage,
+    UnitResult,
+)
+from survey.results.analysis import year_over_year
+
+
+@dataclass(frozen=True)
+class Named:
+    """A code with its Vietnamese and English names (English may be empty)."""
+
+    code: str
+    name_vi: str
+    name_en: str = ""
+
+    def name(self, lang: str) -> str:
+        return (self.name_en if lang == "en" else "") or self.name_vi
+
+
+@dataclass(frozen=True)
+class PublishedPillar:
+    code: str
+    name_vi: str
+    name_en: str
+    points: Decimal | None
+    maximum: Decimal | None
+    percent: Decimal | None
+    level: str
+
+
+@dataclass(frozen=True)
+class PublishedUnit:
+    """One ranked unit's published figures; ``previous_*`` are the year before's,
+    followed through the unit lineage (None when the unit has no earlier figures)."""
+
+    unit_code: str
+    unit_name_vi: str
+    unit_name_en: str
+    group_vi: str
+    group_en: str
+    points: Decimal | None
+    maximum: Decimal | None
+    percent: Decimal | None
+    level: Named
+    rank: int | None
+    previous_points: Decimal | None
+    previous_percent: Decimal | None
+    previous_level: str
+    previous_rank: int | None
+    percent_change: Decimal | None
+    rank_change: int | None
+    pillars: tuple[PublishedPillar, ...] = ()
+
+
+@dataclass(frozen=True)
+class PublishedResults:
+    """A published campaign's figures: its identity, its decision, the levels of
+    its frameworks and its units ordered by group and rank."""
+
+    code: str
+    year: int
+    name: str
+    decision_number: str
+    decision_date: date | None
+    results_version: int
+    previous_year: int | None
+    levels: tuple[Named, ...]
+    units: tuple[PublishedUnit, ...]
+
+
+@dataclass(frozen=True)
+class PublishedYear:
+    """One published campaign in the province's history: units per level and the
+    mean percentage of its ranked units."""
+
+    code: str
+    year: int
+    units: int
+    mean_percent: Decimal | None
+    level_counts: dict[str, int] = field(default_factory=dict)
+
+
+def published_campaigns() -> list[Campaign]:
+    """Published campaigns, latest first (one query)."""
+    return list(
+        Campaign.objects.filter(state=Campaign.State.PUBLISHED).order_by("-year", "-id")
+    )
+
+
+def published_campaign(*, code: str) -> Campaign | None:
+    """The published campaign of ``code``; None when unknown or not published."""
+    return Campaign.objects.filter(code=code, state=Campaign.State.PUBLISHED).first()
+
+
+def published_results(*, campaign: Campaign) -> PublishedResults:
+    """Every ranked unit's published figures (seven queries)."""
+    if not campaign.is_published:
+        raise ValueError("Only a published campaign has published results.")
+    uses = CampaignVersion.objects.filter(campaign=campaign).select_related("version")
+    versions = {use.version_id: use.version for use in uses}
+    pillars = _pillars(list(versions))
+    assessments = list(
+        Assessment.objects.filter(campaign=campaign, ranked=True)
+        .order_by("ranking_group", "unit__code")
+        .values(
+            "id",
+            "version_id",
+            "ranking_group",
+            "unit__code",
+            "unit__name_vi",
+            "unit__name_en",
+        )
+    )
+    totals, by_pillar = _results(campaign, pillars)
+    assessments = [a for a in assessments if a["id"] in totals]
+    previous_year, previous = _previous(campaign, assessments, totals)
+    levels = _levels(versions.values())
+    names_en = campaign.ranking_group_names_en or {}
+    units = [
+        _unit(a, totals[a["id"]], by_pillar.get(a["id"], {}), pillars, levels, prev)
+        for a, prev in zip(assessments, previous, strict=True)
+    ]
+    units = [replace(u, group_en=names_en.get(u.group_vi, "")) for u in units]
+    units.sort(key=lambda u: (u.group_vi, u.rank is None, u.rank or 0, u.unit_code))
+    return PublishedResults(
+        code=campaign.code,
+        year=campaign.year,
+        name=campaign.name,
+        decision_number=campaign.decision_number,
+        decision_date=campaign.decision_date,
+        results_version=campaign.results_version,
+        previous_year=previous_year,
+        levels=tuple(dict.fromkeys(lv for by in levels.values() for lv in by.values())),
+        units=tuple(units),
+    )
+
+
+def published_history(*, until: Campaign) -> list[PublishedYear]:
+    """The published campaigns up to ``until``'s year, oldest first, with their
+    level counts and mean percentage (two queries)."""
+    campaigns = Campaign.objects.filter(
+        state=Campaign.State.PUBLISHED, year__lte=until.year
+    ).order_by("year", "id")
+    codes = {c.pk: (c.code, c.year) for c in campaigns}
+    rows = (
+        UnitResult.objects.filter(
+            node__isnull=True,
+            assessment__ranked=True,
+            assessment__campaign_id__in=list(codes),
+        )
+        .values("assessment__campaign_id", "level")
+        .annotate(n=Count("id"), total=Sum("value"), valued=Count("value"))
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    sums: dict[int, list] = defaultdict(lambda: [Decimal(0), 0, 0])
+    for row in rows:
+        cid = row["assessment__campaign_id"]
+        if row["level"]:
+            counts[cid][row["level"]] = row["n"]
+        sums[cid][0] += row["total"] or 0
+        sums[cid][1] += row["valued"]
+        sums[cid][2] += row["n"]
+    return [
+        PublishedYear(
+            code=code,
+            year=year,
+            units=sums[cid][2],
+            mean_percent=(
+                percent_of_value(sums[cid][0] / sums[cid][1]) if sums[cid][1] else None
+            ),
+            level_counts=counts[cid],
+        )
+        for cid, (code, year) in codes.items()
+        if sums[cid][2]
+    ]
+
+
+def _pillars(version_ids: list[int]) -> dict[int, list[dict]]:
+    """The top-level pillars of each version, in order (one query)."""
+    nodes = (
+        Node.objects.filter(version_id__in=version_ids, parent__isnull=True)
+        .exclude(kind=Node.Kind.INDICATOR)
+        .order_by("version_id", "order", "id")
+        .values("id", "version_id", "code", "kind", "name_vi", "name_en")
+    )
+    out: dict[int, list[dict]] = defaultdict(list)
+    for node in nodes:
+        out[node["version_id"]].append(node)
+    for version_id, found in out.items():
+        pillars = [n for n in found if n["kind"] == Node.Kind.PILLAR]
+        out[version_id] = pillars or found
+    return out
+
+
+_FIELDS = ("assessment_id", "node_id", "final_points", "applicable_max", "value")
+
+
+def _results(campaign: Campaign, pillars: dict[int, list[dict]]):
+    """Totals and pillar results of the ranked assessments (one query). Only the
+    final figures are read: never the self-assessed or verified ones."""
+    pillar_ids = [n["id"] for nodes in pillars.values() for n in nodes]
+    rows = UnitResult.objects.filter(
+        Q(node__isnull=True) | Q(node_id__in=pillar_ids),
+        assessment__campaign=campaign,
+        assessment__ranked=True,
+    ).values_list(*_FIELDS, "level", "rank")
+    totals: dict[int, tuple] = {}
+    by_pillar: dict[int, dict[int, tuple]] = defaultdict(dict)
+    for aid, node_id, *figures in rows.iterator(chunk_size=5_000):
+        if node_id is None:
+            totals[aid] = tuple(figures)
+        else:
+            by_pillar[aid][node_id] = tuple(figures)
+    return totals, by_pillar
+
+
+def _levels(versions) -> dict[int, dict[str, Named]]:
+    return {
+        version.pk: {
+            lv["code"]: Named(lv["code"], lv["name_vi"], lv.get("name_en") or "")
+            for lv in version.levels
+        }
+        for version in versions
+    }
+
+
+def _previous(campaign: Campaign, assessments: list[dict], totals: dict):
+    """Each assessment's figures of the latest published year before (three
+    queries): ``(year, [(points, value, level, rank) or None per assessment])``."""
+    before = (
+        Campaign.objects.filter(state=Campaign.State.PUBLISHED, year__lt=campaign.year)
+        .order_by("-year", "-id")
+        .first()
+    )
+    if before is None or not assessments:
+        return None, [None] * len(assessments)
+    rows = UnitResult.objects.filter(
+        node__isnull=True, assessment__campaign=before, assessment__ranked=True
+    ).values_list("assessment__unit__code", "final_points", "value", "level")
+    earlier = {code: (points, value, level) for code, points, value, level in rows}
+    links: dict[str, list[str]] = defaultdict(list)
+    for successor, predecessor in UnitLineage.objects.filter(
+        year__gt=before.year
+    ).values_list("successor__code", "predecessor__code"):
+        links[successor].append(predecessor)
+    codes = [a["unit__code"] for a in assessments]
+    change = year_over_year(
+        unit_codes=codes,
+        values=np.array([_float(totals[a["id"]][2]) for a in assessments]),
+        ranks=np.array([totals[a["id"]][4] or 0 for a in assessments]),
+        groups=np.array([a["ranking_group"] for a in assessments]),
+        ranked=np.ones(len(assessments), dtype=bool),
+        previous={code: _float(v[1]) for code, v in earlier.items()},
+        lineage=links,
+    )
+    out = []
+    for i, code in enumerate(codes):
+        value = change.values[i]
+        if np.isnan(value):
+            out.append(None)
+            continue
+        sources = links.get(code, [code])
+        single = earlier.get(sources[0]) if len(sources) == 1 else None
+        out.append(
+            (
+                single[0] if single else None,
+                float(value),
+                single[2] if single else "",
+                int(change.ranks[i]) or None,
+            )
+        )
+    return before.year, out
+
+
+def _float(value) -> float:
+    return np.nan if value is None else float(value)
+
+
+def _unit(a, total, pillar_rows, pillars, levels, previous) -> PublishedUnit:
+    points, maximum, value, level, rank = total
+    names = levels.get(a["version_id"], {})
+    prev_points, prev_value, prev_level, prev_rank = previous or (None,) * 4
+    change = None
+    if prev_value is not None and value is not None:
+        change = percent_of_value(round(float(value) - prev_value, 6))
+    return PublishedUnit(
+        unit_code=a["unit__code"],
+        unit_name_vi=a["unit__name_vi"],
+        unit_name_en=a["unit__name_en"],
+        group_vi=a["ranking_group"],
+        group_en="",
+        points=points,
+        maximum=maximum,
+        percent=percent(points, maximum),
+        level=names.get(level) or Named(level, level),
+        rank=rank,
+        previous_points=prev_points,
+        previous_percent=percent_of_value(prev_value),
+        previous_level=prev_level,
+        previous_rank=prev_rank,
+        percent_change=change,
+        rank_change=(prev_rank - rank) if prev_rank and rank else None,
+        pillars=tuple(
+            _pillar(node, pillar_rows.get(node["id"]))
+            for node in pillars.get(a["version_id"], [])
+        ),
+    )
+
+
+def _pillar(node: dict, figures: tuple | None) -> PublishedPillar:
+    points, maximum, _value, level, _rank = figures or (None,) * 5
+    return PublishedPillar(
+        code=node["code"],
+        name_vi=node["name_vi"],
+        name_en=node["name_en"],
+        points=points,
+        maximum=maximum,
+        percent=percent(points, maximum),
+        level=level or "",
+    )
