@@ -27,7 +27,8 @@ def parse_supplied(
     and checked as the questionnaire checks them.
 
     Raises ``ValueError`` with a translated message."""
-    text = (raw.get("value") or "").strip()
+    value = raw.get("value")
+    text = "" if value is None else str(value).strip()
     if node.answer_type == Node.AnswerType.YES_NO:
         yes = parse_bool(text)
         if yes is None or not text:
