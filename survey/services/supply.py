@@ -143,6 +143,17 @@ def province_values_supply(
     )
 
 
+@dataclass(frozen=True)
+class SupplyCheck:
+    """What :func:`supply_check` found: the rows that would be stored (row key,
+    assessment, indicator, typed values), the skipped rows and the refused ones
+    (row key → reason)."""
+
+    parsed: list[tuple[Any, Assessment, Node, dict]]
+    skipped: dict[Any, str]
+    errors: dict[Any, str]
+
+
 @transaction.atomic
 def values_supply(
     *,
@@ -161,62 +172,86 @@ def values_supply(
     Verified and published assessments are skipped (see :class:`SupplyResult`).
     """
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    checked = supply_check(
+        campaign=campaign,
+        rows=rows,
+        user=user,
+        number_format=number_format,
+        skip_blank=skip_blank,
+        lock=True,
+    )
+    if checked.errors:
+        raise CampaignInvalid(checked.errors)
+    return _supply_all(checked, user, origin)
+
+
+def supply_check(
+    *,
+    campaign: Campaign,
+    rows: list[SupplyRow],
+    user,
+    number_format: NumberFormat | None = DEFAULT_FILE_FORMAT,
+    skip_blank: bool = False,
+    lock: bool = False,
+) -> SupplyCheck:
+    """Check ``rows`` as :func:`values_supply` does, writing nothing (a preview).
+    Raises :class:`SurveyError` when the campaign does not run."""
     if campaign.state in (Campaign.State.PUBLISHED, Campaign.State.DRAFT):
         raise SurveyError(_("Values can be supplied only while the campaign runs."))
     if skip_blank:
         rows = [row for row in rows if not _blank(row.raw.get("value"))]
-    assessments = _locked_assessments(campaign, {row.unit for row in rows})
+    assessments = _assessments(campaign, {row.unit for row in rows}, lock=lock)
     nodes = _suppliable_nodes(campaign, {row.code for row in rows if row.node is None})
     scope = action_scope(user=user, action="supply_values")
-    errors: dict[Any, str] = {}
-    skipped: dict[Any, str] = {}
-    parsed: list[tuple[Assessment, Node, dict]] = []
-    seen: dict[tuple[int, int], Any] = {}
+    checked = SupplyCheck(parsed=[], skipped={}, errors={})
+    seen: set[tuple[int, int]] = set()
     for row in rows:
         assessment = assessments.get(row.unit)
         node = _row_node(row, assessment, nodes)
         if isinstance(node, str):
-            errors[row.key] = node
-            continue
-        if not scope.allows(unit_id=assessment.unit_id, code=node.code):
-            errors[row.key] = _("This unit is outside your scope.")
-            continue
-        if (assessment.pk, node.pk) in seen:
-            errors[row.key] = _(
+            checked.errors[row.key] = node
+        elif not scope.allows(unit_id=assessment.unit_id, code=node.code):
+            checked.errors[row.key] = _("This unit is outside your scope.")
+        elif (assessment.pk, node.pk) in seen:
+            checked.errors[row.key] = _(
                 "The value of this unit for this indicator is given twice."
             )
-            continue
-        seen[assessment.pk, node.pk] = row.key
-        if refusal := supply_refusal(assessment):
-            skipped[row.key] = refusal
-            continue
-        try:
-            values = parse_supplied(
-                node,
-                row.raw,
-                precision=assessment.version.precision,
-                number_format=number_format,
-            )
-        except ValueError as error:
-            errors[row.key] = str(error)
-            continue
-        parsed.append((assessment, node, values))
-    if errors:
-        raise CampaignInvalid(errors)
-    return _supply_all(parsed, skipped, user, origin)
+        else:
+            seen.add((assessment.pk, node.pk))
+            _check_one(checked, row, assessment, node, number_format)
+    return checked
+
+
+def _check_one(checked: SupplyCheck, row, assessment, node, number_format) -> None:
+    if refusal := supply_refusal(assessment):
+        checked.skipped[row.key] = refusal
+        return
+    try:
+        values = parse_supplied(
+            node,
+            row.raw,
+            precision=assessment.version.precision,
+            number_format=number_format,
+        )
+    except ValueError as error:
+        checked.errors[row.key] = str(error)
+        return
+    checked.parsed.append((row.key, assessment, node, values))
 
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _locked_assessments(campaign: Campaign, codes: set[str]) -> dict[str, Assessment]:
-    return {
-        a.unit.code: a
-        for a in campaign.assessments.filter(unit__code__in=codes)
-        .select_for_update(of=("self",))
-        .select_related("unit", "version")
-    }
+def _assessments(campaign: Campaign, codes: set[str], *, lock: bool) -> dict:
+    """The assessments of the units called ``codes``, keyed by unit code (locked
+    until the end of the transaction when ``lock``)."""
+    found = campaign.assessments.filter(unit__code__in=codes).select_related(
+        "unit", "version"
+    )
+    if lock:
+        found = found.select_for_update(of=("self",))
+    return {a.unit.code: a for a in found}
 
 
 def _suppliable_nodes(campaign: Campaign, codes: set[str]) -> dict:
@@ -250,16 +285,16 @@ def _row_node(row: SupplyRow, assessment: Assessment | None, nodes: dict):
     return node
 
 
-def _supply_all(parsed, skipped, user, origin: SupplyOrigin) -> SupplyResult:
+def _supply_all(checked: SupplyCheck, user, origin: SupplyOrigin) -> SupplyResult:
     saved = reopened = unchanged = 0
     now = timezone.now()
-    for assessment, node, values in parsed:
+    for _key, assessment, node, values in checked.parsed:
         changed, reopen = _supply_one(assessment, node, values, user, origin, now)
         saved += changed
         unchanged += not changed
         reopened += reopen
     return SupplyResult(
-        saved=saved, skipped=skipped, reopened=reopened, unchanged=unchanged
+        saved=saved, skipped=checked.skipped, reopened=reopened, unchanged=unchanged
     )
 
 
