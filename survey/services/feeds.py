@@ -60,6 +60,8 @@ class FeedBatchIn:
     number_format: NumberFormat
     token: ApiToken | None = None
     feed_source: FeedSource | None = None
+    # Files leave cells empty where they have no value; the API never does.
+    skip_blank: bool = False
 
 
 def feed_digest(data: Any) -> str:
@@ -115,6 +117,7 @@ def _receive(user, batch: FeedBatchIn) -> FeedOutcome:
             user=user,
             number_format=batch.number_format,
             origin=origin,
+            skip_blank=batch.skip_blank,
         )
     except CampaignInvalid as invalid:
         reply = _refused(batch, errors=_row_list(batch, invalid.errors))

@@ -37,7 +37,7 @@ from survey.services.answers import answer_values
 from survey.services.audit import audit_record
 from survey.services.campaigns import CampaignInvalid
 from survey.services.notifications import notify
-from survey.services.supply_reading import parse_supplied
+from survey.services.supply_reading import SupplyRow, parse_supplied
 
 SUPPLIABLE_TYPES = frozenset(
     {
@@ -64,19 +64,6 @@ class SupplyResult:
     skipped: dict[Any, str] = field(default_factory=dict)
     reopened: int = 0
     unchanged: int = 0
-
-
-@dataclass(frozen=True)
-class SupplyRow:
-    """One value to supply: the ``unit``'s code and the indicator's ``code`` (or
-    the ``node`` itself when the caller chose it), the typed ``raw`` values
-    (``value``, ``denominator``); ``key`` names the row in errors and skips."""
-
-    key: Any
-    unit: str
-    raw: dict[str, Any]
-    code: str = ""
-    node: Node | None = None
 
 
 @dataclass(frozen=True)
