@@ -13,11 +13,13 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from survey.models import AuditEvent, Campaign, FeedBatch, FeedSource
@@ -31,6 +33,7 @@ from survey.services.supply_reading import FeedFile, read_feed_file
 
 UPLOADS = "feed-uploads"
 UPLOAD_ID = re.compile(r"[0-9a-f]{32}\.(csv|xlsx)")
+UPLOAD_KEPT = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -118,11 +121,24 @@ def _source_values(source: FeedSource) -> dict[str, Any]:
 
 
 def feed_upload_keep(*, user, content: bytes, filename: str) -> str:
-    """Keep an uploaded export until it is imported; returns its id."""
+    """Keep an uploaded export until it is imported; returns its id. The
+    person's uploads left unimported for a day are removed meanwhile."""
+    _uploads_expire(user)
     suffix = "csv" if filename.lower().endswith(".csv") else "xlsx"
     upload_id = f"{secrets.token_hex(16)}.{suffix}"
     default_storage.save(_upload_path(user, upload_id), ContentFile(content))
     return upload_id
+
+
+def _uploads_expire(user) -> None:
+    folder = f"{UPLOADS}/{user.pk}"
+    if not default_storage.exists(folder):
+        return
+    oldest = timezone.now() - UPLOAD_KEPT
+    for name in default_storage.listdir(folder)[1]:
+        path = f"{folder}/{name}"
+        if default_storage.get_modified_time(path) < oldest:
+            default_storage.delete(path)
 
 
 def feed_upload_read(*, user, upload_id: str) -> bytes | None:

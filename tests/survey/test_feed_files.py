@@ -3,7 +3,9 @@ an export (nothing written), the import (all or nothing, recorded as a batch key
 by the file's SHA-256) and the same file imported twice; coordinators only."""
 
 import io
+import os
 import re
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -277,3 +279,13 @@ def test_the_board_links_to_the_file_feeds(coordinator, world, source):
     page = coordinator.get(feeds).content.decode()
     assert import_url(world, source) in page
     assert coordinator.get(reverse("survey:feed_sources")).status_code == 200
+
+
+def test_uploads_left_unimported_for_a_day_are_removed(world, settings):
+    old = _keep(world)
+    path = settings.MEDIA_ROOT / "feed-uploads" / str(world.coordinator.pk) / old
+    day_ago = time.time() - 25 * 3600
+    os.utime(path, (day_ago, day_ago))
+    recent = _keep(world)
+    assert feed_upload_read(user=world.coordinator, upload_id=old) is None
+    assert feed_upload_read(user=world.coordinator, upload_id=recent) == CSV
