@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy
 from survey.models import FeedSource
 from survey.numbers import DEFAULT_FILE_FORMAT, NUMBER_FORMATS
 from survey.services.feed_files import FeedSourceIn
+from survey.services.supply_reading import DENOMINATOR, denominator_of
 
 BLANK_ROWS = 3
 MAX_MAPPING_ROWS = 60  # the readers' widest file
-ROLES = {"ignore", "unit", "indicator"}
+ROLES = {"ignore", "unit", "indicator", "denominator"}
 
 
 class FeedSourceForm(forms.Form):
@@ -42,8 +43,9 @@ class FeedSourceForm(forms.Form):
             unit_column=units[0] if len(units) == 1 else "",
             columns={
                 row["header"]: row["code"]
+                + (DENOMINATOR if row["role"] == "denominator" else "")
                 for row in mapping
-                if row["role"] == "indicator"
+                if row["role"] in ("indicator", "denominator")
             },
             sheet=data["sheet"],
             header_row=data["header_row"],
@@ -67,7 +69,9 @@ def source_mapping(source: FeedSource | None) -> list[dict]:
         return []
     rows = [{"header": source.unit_column, "role": "unit", "code": ""}]
     rows += [
-        {"header": header, "role": "indicator", "code": code}
+        {"header": header, "role": "denominator", "code": denominator_of(code)}
+        if denominator_of(code)
+        else {"header": header, "role": "indicator", "code": code}
         for header, code in source.columns.items()
     ]
     return [row for row in rows if row["header"]]

@@ -59,7 +59,7 @@ def feed_preview_rows(
     check = preview.check
     parsed = {key: (a, node, values) for key, a, node, values in check.parsed}
     current = _current_answers(parsed.values())
-    texts = {row.key: str(row.raw.get("value") or "") for row in preview.file.rows}
+    texts = {row.key: _text(row.raw) for row in preview.file.rows}
     names = unit_names_in_campaign(
         campaign=campaign, codes={unit for _n, unit in preview.file.units}
     )
@@ -84,6 +84,12 @@ def feed_preview_rows(
             cells.append(cell)
         rows.append(PreviewRow(number, names.get(unit, unit), cells))
     return rows
+
+
+def _text(raw: dict) -> str:
+    """The cells read for a value, as in the file: ``3`` or ``3 / 4``."""
+    value, denominator = str(raw.get("value") or ""), str(raw.get("denominator") or "")
+    return f"{value} / {denominator}" if denominator else value
 
 
 def _current_answers(parsed) -> dict[tuple[int, int], Answer]:

@@ -29,7 +29,7 @@ from survey.services.audit import audit_record
 from survey.services.campaigns import CampaignInvalid
 from survey.services.feeds import FeedBatchIn, FeedOutcome, feed_batch_receive
 from survey.services.supply import SupplyCheck, supply_check
-from survey.services.supply_reading import FeedFile, read_feed_file
+from survey.services.supply_reading import FeedFile, denominator_of, read_feed_file
 
 UPLOADS = "feed-uploads"
 UPLOAD_ID = re.compile(r"[0-9a-f]{32}\.(csv|xlsx)")
@@ -102,9 +102,26 @@ def _source_errors(data: FeedSourceIn, source: FeedSource) -> dict[str, str]:
         errors["columns"] = _("The unit's column cannot also hold an indicator.")
     elif any(not code.strip() for code in data.columns.values()):
         errors["columns"] = _("Enter the indicator's code for each indicator column.")
+    elif message := _mapping_error(data.columns.values()):
+        errors["columns"] = message
     if not 1 <= data.header_row <= 50:
         errors["header_row"] = _("The header row is a line from 1 to 50.")
     return errors
+
+
+def _mapping_error(codes) -> str:
+    codes = [code.strip() for code in codes]
+    values = [code for code in codes if not denominator_of(code)]
+    if len(set(values)) < len(values):
+        return _("Each indicator's value can be read from one column only.")
+    ratios = [denominator_of(code) for code in codes if denominator_of(code)]
+    if len(set(ratios)) < len(ratios):
+        return _("Each indicator's denominator can be read from one column only.")
+    if lone := sorted(set(ratios) - set(values)):
+        return _(
+            "A denominator needs the column of its indicator's value too: %(codes)s."
+        ) % {"codes": ", ".join(lone)}
+    return ""
 
 
 def _source_values(source: FeedSource) -> dict[str, Any]:

@@ -128,13 +128,12 @@ class FeedFile:
 def read_feed_file(content: bytes, *, filename: str, source: FeedSource) -> FeedFile:
     """Read an export of ``source`` (.csv or .xlsx) with its saved mapping: the
     sheet, the header row, which column holds the unit's code and which columns
-    hold which indicators. Raises :class:`CampaignInvalid` (``file`` → message)."""
+    hold which indicators (and, for a ratio, its denominator: see
+    :func:`denominator_of`). Raises :class:`CampaignInvalid` (``file`` → message)."""
     sheet = _feed_sheet(content, filename, source)
     unit_column = source.unit_column.strip().lower()
-    columns = [(h.strip().lower(), code) for h, code in source.columns.items()]
-    missing = [
-        h for h in [unit_column, *(h for h, _c in columns)] if h not in sheet.header
-    ]
+    mapped = {h.strip().lower(): code for h, code in source.columns.items()}
+    missing = [h for h in [unit_column, *mapped] if h not in sheet.header]
     if missing:
         raise CampaignInvalid(
             {
@@ -145,6 +144,10 @@ def read_feed_file(content: bytes, *, filename: str, source: FeedSource) -> Feed
                 }
             }
         )
+    denominators = {
+        denominator_of(code): h for h, code in mapped.items() if denominator_of(code)
+    }
+    columns = [(h, code) for h, code in mapped.items() if not denominator_of(code)]
     rows, units = [], []
     for number, row in sheet.rows:
         unit = row.get(unit_column, "").strip()
@@ -154,11 +157,24 @@ def read_feed_file(content: bytes, *, filename: str, source: FeedSource) -> Feed
                 key=(number, header),
                 unit=unit,
                 code=code,
-                raw={"value": row.get(header, "")},
+                raw={
+                    "value": row.get(header, ""),
+                    "denominator": row.get(denominators.get(code, ""), ""),
+                },
             )
             for header, code in columns
         ]
     return FeedFile(rows=rows, units=units, columns=columns)
+
+
+# In a source's mapping, the column of a ratio's denominator maps to the
+# indicator's code followed by this.
+DENOMINATOR = ":denominator"
+
+
+def denominator_of(code: str) -> str:
+    """The indicator whose denominator a mapped ``code`` names, or ""."""
+    return code.removesuffix(DENOMINATOR) if code.endswith(DENOMINATOR) else ""
 
 
 def _feed_sheet(content: bytes, filename: str, source: FeedSource) -> Sheet:

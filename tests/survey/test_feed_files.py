@@ -289,3 +289,45 @@ def test_uploads_left_unimported_for_a_day_are_removed(world, settings):
     recent = _keep(world)
     assert feed_upload_read(user=world.coordinator, upload_id=old) is None
     assert feed_upload_read(user=world.coordinator, upload_id=recent) == CSV
+
+
+def test_a_ratio_reads_its_denominator_from_its_own_column(coordinator, world):
+    source = FeedSource.objects.create(
+        name="Cổng DVC tỉnh",
+        unit_column="ma",
+        columns={"truc_tuyen": "1.2", "tong_so": "1.2:denominator"},
+    )
+    content = b"ma,truc_tuyen,tong_so\nS-TC,30,40\nS-YT,50,40\n"
+    response = preview(coordinator, world, source, content)
+    rows = response.context["rows"]
+    assert rows[0].cells[0].value == "30 / 40"
+    assert rows[1].cells[0].text == "50 / 40"
+    assert "larger than the denominator" in rows[1].cells[0].error
+    ok = preview(coordinator, world, source, b"ma,truc_tuyen,tong_so\nS-TC,30,40\n")
+    confirm(coordinator, world, source, ok)
+    answer = world.answer("1.2")
+    assert (answer.number, answer.denominator) == (30, 40)
+
+
+def test_the_mapping_editor_keeps_a_denominator_column(coordinator):
+    data = {
+        "name": "DVC",
+        "header_row": 1,
+        "header-0": "ma",
+        "role-0": "unit",
+        "header-1": "tong_so",
+        "role-1": "denominator",
+        "code-1": "1.2",
+    }
+    refused = coordinator.post(reverse("survey:feed_source_new"), data)
+    assert "needs the column of its indicator" in refused.content.decode()
+    data |= {"header-2": "truc_tuyen", "role-2": "indicator", "code-2": "1.2"}
+    assert coordinator.post(reverse("survey:feed_source_new"), data).status_code == 302
+    source = FeedSource.objects.get()
+    assert source.columns == {"tong_so": "1.2:denominator", "truc_tuyen": "1.2"}
+    page = coordinator.get(reverse("survey:feed_source_edit", args=[source.pk]))
+    assert [r["role"] for r in page.context["mapping"][:3]] == [
+        "unit",
+        "denominator",
+        "indicator",
+    ]
