@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -275,8 +275,10 @@ def _row_node(row: SupplyRow, assessment: Assessment | None, nodes: dict):
 def _supply_all(checked: SupplyCheck, user, origin: SupplyOrigin) -> SupplyResult:
     saved = reopened = unchanged = 0
     now = timezone.now()
+    stored = _stored_answers(checked.parsed)
     for _key, assessment, node, values in checked.parsed:
-        changed, reopen = _supply_one(assessment, node, values, user, origin, now)
+        answer = stored.get((assessment.pk, node.pk)) or _answer_new(assessment, node)
+        changed, reopen = _supply_one(answer, node, values, user, origin, now)
         saved += changed
         unchanged += not changed
         reopened += reopen
@@ -285,13 +287,31 @@ def _supply_all(checked: SupplyCheck, user, origin: SupplyOrigin) -> SupplyResul
     )
 
 
+def _stored_answers(parsed) -> dict[tuple[int, int], Answer]:
+    """The answers already stored for the rows ``parsed``, locked, in one query."""
+    pairs = {(a.pk, node.pk) for _key, a, node, _values in parsed}
+    found = Answer.objects.select_for_update().filter(
+        assessment_id__in={a for a, _n in pairs}, node_id__in={n for _a, n in pairs}
+    )
+    return {(a.assessment_id, a.node_id): a for a in found}
+
+
+def _answer_new(assessment: Assessment, node: Node) -> Answer:
+    """A new answer, stored at once (or the one a unit saved meanwhile)."""
+    answer = Answer(assessment=assessment, node=node)
+    try:
+        with transaction.atomic():
+            answer.save(force_insert=True)
+    except IntegrityError:
+        return Answer.objects.select_for_update().get(assessment=assessment, node=node)
+    return answer
+
+
 def _supply_one(
-    assessment: Assessment, node: Node, values: dict, user, origin, now
+    answer: Answer, node: Node, values: dict, user, origin, now
 ) -> tuple[bool, bool]:
     """Store one unit's value; returns (stored, verdict reopened)."""
-    answer, _created = Answer.objects.select_for_update().get_or_create(
-        assessment=assessment, node=node
-    )
+    assessment = answer.assessment
     before = answer_values(answer)
     for name, value in values.items():
         setattr(answer, name, value)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from worlds import FILLED, VERIFICATION, build_world
 
 from survey.files.issues import ImportFailed
@@ -18,6 +19,12 @@ from survey.services.supply import SupplyOrigin, SupplyRow, values_supply
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher", "english")]
 SOURCE = "Cổng DVC tỉnh"
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -158,3 +165,12 @@ def test_reviewers_see_where_a_value_came_from(world, client):
     prefix = Answer.objects.get(node=world.nodes["2.2"]).supplied_token.prefix
     assert f"Source: {SOURCE}" in page
     assert f"through token {prefix}…" in page
+
+
+def test_the_refusal_reads_in_vietnamese(world):
+    with translation.override("vi"), pytest.raises(AnswerInvalid) as caught:
+        world.save("2.2", {"number": Decimal(4)})
+    assert caught.value.errors["number"][0][1] == (
+        "Giá trị này do tỉnh cung cấp từ Cổng DVC tỉnh; đơn vị không sửa được, "
+        "hãy bình luận nếu thấy sai."
+    )
