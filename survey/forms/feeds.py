@@ -64,7 +64,8 @@ def source_initial(source: FeedSource | None) -> dict:
 
 
 def source_mapping(source: FeedSource | None) -> list[dict]:
-    """The saved mapping as rows (header, role, indicator code)."""
+    """The saved mapping as rows (header, role, indicator code), by indicator
+    (PostgreSQL keeps JSON keys in an order of its own)."""
     if source is None:
         return []
     rows = [{"header": source.unit_column, "role": "unit", "code": ""}]
@@ -72,9 +73,15 @@ def source_mapping(source: FeedSource | None) -> list[dict]:
         {"header": header, "role": "denominator", "code": denominator_of(code)}
         if denominator_of(code)
         else {"header": header, "role": "indicator", "code": code}
-        for header, code in source.columns.items()
+        for header, code in sorted(source.columns.items(), key=_by_indicator)
     ]
     return [row for row in rows if row["header"]]
+
+
+def _by_indicator(column: tuple[str, str]) -> tuple:
+    """An indicator's value column, then its denominator's, by indicator code."""
+    code = column[1]
+    return (denominator_of(code) or code, bool(denominator_of(code)), column[0])
 
 
 def posted_mapping(data) -> list[dict]:

@@ -147,7 +147,11 @@ def read_feed_file(content: bytes, *, filename: str, source: FeedSource) -> Feed
     denominators = {
         denominator_of(code): h for h, code in mapped.items() if denominator_of(code)
     }
-    columns = [(h, code) for h, code in mapped.items() if not denominator_of(code)]
+    # In the file's order (PostgreSQL keeps JSON keys in an order of its own).
+    columns = sorted(
+        ((h, code) for h, code in mapped.items() if not denominator_of(code)),
+        key=lambda column: sheet.header.index(column[0]),
+    )
     rows, units = [], []
     for number, row in sheet.rows:
         unit = row.get(unit_column, "").strip()

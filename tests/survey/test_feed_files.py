@@ -328,6 +328,6 @@ def test_the_mapping_editor_keeps_a_denominator_column(coordinator):
     page = coordinator.get(reverse("survey:feed_source_edit", args=[source.pk]))
     assert [r["role"] for r in page.context["mapping"][:3]] == [
         "unit",
-        "denominator",
         "indicator",
+        "denominator",
     ]
