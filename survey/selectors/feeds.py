@@ -18,6 +18,11 @@ def feed_sources() -> QuerySet[FeedSource]:
     return FeedSource.objects.annotate(batch_count=Count("batches")).order_by("name")
 
 
+def file_feed_sources() -> QuerySet[FeedSource]:
+    """The sources whose exports can be imported (their columns are mapped)."""
+    return feed_sources().exclude(unit_column="").exclude(columns={})
+
+
 def feed_batches_recent(*, campaign: Campaign | None = None) -> list[FeedBatch]:
     """The last :data:`RECENT_BATCHES` batches (of ``campaign``, if given)."""
     batches = FeedBatch.objects.select_related(

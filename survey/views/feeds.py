@@ -23,7 +23,12 @@ from survey.forms.feeds import (
 from survey.models import Campaign, FeedSource
 from survey.numbers import DEFAULT_FILE_FORMAT, number_format_named
 from survey.permissions import permission_require
-from survey.selectors.feeds import feed_batches_recent, feed_preview_rows, feed_sources
+from survey.selectors.feeds import (
+    feed_batches_recent,
+    feed_preview_rows,
+    feed_sources,
+    file_feed_sources,
+)
 from survey.services.campaigns import CampaignInvalid
 from survey.services.feed_files import (
     feed_file_import,
@@ -104,7 +109,7 @@ def campaign_feeds(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=pk)
     context = {
         "campaign": campaign,
-        "sources": feed_sources(),
+        "sources": file_feed_sources(),
         "batches": feed_batches_recent(campaign=campaign),
     }
     return render(request, "survey/feeds/campaign.html", context)

@@ -331,3 +331,9 @@ def test_the_mapping_editor_keeps_a_denominator_column(coordinator):
         "indicator",
         "denominator",
     ]
+
+
+def test_a_source_without_a_mapping_offers_no_import(coordinator, world, source):
+    FeedSource.objects.create(name="Hệ thống gửi qua API")
+    page = coordinator.get(reverse("survey:campaign_feeds", args=[world.campaign.pk]))
+    assert [s.name for s in page.context["sources"]] == ["Cổng DVC tỉnh"]
