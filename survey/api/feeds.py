@@ -1,5 +1,123 @@
-"""The feed of province-supplied values sent by provincial systems."""
+"""The feed of province-supplied values sent by provincial systems.
 
-from ninja import Router
+``POST /api/feeds/values`` stores a batch of values (many indicators × many
+units), all or nothing, idempotent by the caller's key (survey.services.feeds).
+"""
+
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+
+from survey.models import Campaign, FeedSource
+from survey.numbers import number_format_named
+from survey.services.feeds import (
+    MAX_VALUES,
+    FeedBatchIn,
+    feed_batch_receive,
+    feed_digest,
+    feed_too_large,
+)
+from survey.services.supply import SupplyRow
+from survey.text import UNSTORABLE, all_storable
 
 router = Router(tags=["feeds"])
+STATUS = {"accepted": 200, "replayed": 200, "refused": 422, "conflict": 409}
+
+
+class FeedValueIn(Schema):
+    indicator: str = Field(..., max_length=40, description="The indicator's code.")
+    unit: str = Field(..., max_length=40, description="The unit's code.")
+    value: bool | int | float | str | None = Field(
+        ...,
+        description=(
+            "A number (JSON number, or text in `number_format`), or true/false "
+            "for a yes/no indicator."
+        ),
+    )
+    denominator: int | float | str | None = Field(
+        None, description="For a ratio: the denominator."
+    )
+
+
+class FeedBatchBody(Schema):
+    campaign: str = Field(..., max_length=40, description="The campaign's code.")
+    source: str = Field(..., min_length=1, max_length=120)
+    key: str = Field(
+        ..., min_length=1, max_length=120, description="Your idempotency key."
+    )
+    number_format: Literal["en", "vi"] = Field(
+        "en",
+        description='Numbers sent as text: "en" 1,234.5 (default), "vi" 1.234,5.',
+    )
+    values: list[FeedValueIn]
+
+
+class FeedRow(Schema):
+    row: int = Field(..., description="The value's position in `values`, from 0.")
+    indicator: str
+    unit: str
+    reason: str
+
+
+class FeedReply(Schema):
+    key: str
+    status: str
+    saved: int | None = None
+    unchanged: int | None = None
+    skipped: list[FeedRow] | None = None
+    reopened: int | None = None
+    replayed: bool | None = None
+    message: str | None = None
+    errors: list[FeedRow] | None = None
+
+
+@router.post(
+    "values",
+    response={200: FeedReply, 409: FeedReply, 422: FeedReply},
+    exclude_none=True,
+    summary="Send a batch of province-supplied values",
+)
+def feed_values(request, body: FeedBatchBody):
+    """Store every value of the batch, or none: a refused batch lists every bad
+    row. The same `key` sent again with the same body gets the stored reply
+    (`replayed: true`) and writes nothing; with another body, 409."""
+    if len(body.values) > MAX_VALUES:
+        outcome = feed_too_large(key=body.key, count=len(body.values))
+        return Status(422, outcome.reply)
+    if not all_storable([body.source, body.key]):
+        raise HttpError(422, str(UNSTORABLE))
+    campaign = Campaign.objects.filter(code=body.campaign).first()
+    if campaign is None:
+        raise HttpError(404, _("There is no campaign with this code."))
+    batch = FeedBatchIn(
+        campaign=campaign,
+        source=body.source.strip(),
+        key=body.key,
+        digest=feed_digest(body.dict()),
+        rows=[_row(i, value) for i, value in enumerate(body.values)],
+        number_format=number_format_named(body.number_format),
+        token=request.api_token,
+        feed_source=FeedSource.objects.filter(name=body.source.strip()).first(),
+    )
+    try:
+        outcome = feed_batch_receive(user=request.user, batch=batch)
+    except PermissionDenied:
+        raise HttpError(
+            403, _("This account may not supply values for the province.")
+        ) from None
+    return Status(STATUS[outcome.kind], outcome.reply)
+
+
+def _row(index: int, value: FeedValueIn) -> SupplyRow:
+    raw = value.value
+    if isinstance(raw, bool):
+        raw = "yes" if raw else "no"
+    return SupplyRow(
+        key=index,
+        unit=value.unit.strip(),
+        code=value.indicator.strip(),
+        raw={"value": raw, "denominator": value.denominator},
+    )

@@ -73,6 +73,11 @@ MESSAGES = {
     ),
     "unit_mismatch": _("The workbook is for unit “%(value)s”, not for this unit."),
     "assessment_locked": _("This assessment can no longer be changed by import."),
+    "supplied_value": _(
+        "The value of indicator “%(value)s” was supplied by the province from "
+        "%(source)s; the unit cannot change it. Comment on it if you think it is "
+        "wrong."
+    ),
     "file_too_large": _(
         "The file has %(size)s bytes, more than the %(max)s bytes allowed."
     ),

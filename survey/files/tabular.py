@@ -121,15 +121,21 @@ def _trimmed(raw: Iterable) -> list:
     return values
 
 
-def _sheet_from_rows(name: str, raw_rows: Iterable, limits: Limits = LIMITS) -> Sheet:
+def _sheet_from_rows(
+    name: str, raw_rows: Iterable, limits: Limits = LIMITS, header_row: int = 1
+) -> Sheet:
+    """Rows below the header, which is on line ``header_row`` (lines above it,
+    such as a title an export puts first, are passed over)."""
     raw_rows = iter(raw_rows)
+    for _line in range(header_row - 1):
+        next(raw_rows, None)
     header_cells = _trimmed(next(raw_rows, []))
-    _check_width(name, 1, header_cells, limits)
+    _check_width(name, header_row, header_cells, limits)
     header = [_cell_text(cell).lower() for cell in header_cells]
     sheet, too_long = Sheet(name=name, header=header), []
-    too_long += _bad_cells(name, 1, header, header, limits)
-    for number, raw in enumerate(raw_rows, start=2):
-        if number > limits.max_rows + 1:
+    too_long += _bad_cells(name, header_row, header, header, limits)
+    for number, raw in enumerate(raw_rows, start=header_row + 1):
+        if number > limits.max_rows + header_row:
             # Stop here: whatever follows is never read.
             raise _refuse(name, number, "too_many_rows", max=grouped(limits.max_rows))
         cells = _trimmed(raw)
@@ -230,7 +236,9 @@ def _load_workbook(content: bytes):
     return reader.wb
 
 
-def read_xlsx(content: bytes, *, limits: Limits = LIMITS) -> dict[str, Sheet]:
+def read_xlsx(
+    content: bytes, *, limits: Limits = LIMITS, header_row: int = 1
+) -> dict[str, Sheet]:
     check_size(len(content), name="", limits=limits)
     _check_zip(content, limits)
     try:
@@ -241,26 +249,27 @@ def read_xlsx(content: bytes, *, limits: Limits = LIMITS) -> dict[str, Sheet]:
         if len(workbook.worksheets) > limits.max_sheets:
             raise _refuse("", 0, "too_many_sheets", max=grouped(limits.max_sheets))
         return {
-            ws.title.strip().lower(): _read_worksheet(ws, limits)
+            ws.title.strip().lower(): _read_worksheet(ws, limits, header_row)
             for ws in workbook.worksheets
         }
     finally:
         workbook.close()
 
 
-def _read_worksheet(ws, limits: Limits) -> Sheet:
+def _read_worksheet(ws, limits: Limits, header_row: int = 1) -> Sheet:
     name = ws.title.strip().lower()
     # The stored dimensions refuse a sheet that says it is too big without reading
     # it; they are then dropped, so that rows past a dimension that understates are
     # still read (and counted) rather than silently left out.
-    first_over = limits.max_rows + 2
+    first_over = limits.max_rows + header_row + 1
     if ws.max_row is not None and ws.max_row >= first_over:
         raise _refuse(name, first_over, "too_many_rows", max=grouped(limits.max_rows))
     if ws.max_column is not None and ws.max_column > limits.max_columns:
         raise _refuse(name, 1, "too_many_columns", max=grouped(limits.max_columns))
     ws.reset_dimensions()
     try:
-        return _sheet_from_rows(name, ws.iter_rows(values_only=True), limits)
+        rows = ws.iter_rows(values_only=True)
+        return _sheet_from_rows(name, rows, limits, header_row)
     except ImportFailed:
         raise
     except Exception as exc:  # a broken sheet inside a readable workbook
@@ -283,14 +292,16 @@ def _csv_rows(reader, name: str, limits: Limits) -> Iterator[list[str]]:
         yield row
 
 
-def read_csv(content: bytes, *, name: str, limits: Limits = LIMITS) -> Sheet:
+def read_csv(
+    content: bytes, *, name: str, limits: Limits = LIMITS, header_row: int = 1
+) -> Sheet:
     check_size(len(content), name=name, limits=limits)
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFailed([ImportIssue(name, 0, "", "csv_not_utf8")]) from exc
     reader = csv.reader(io.StringIO(text))
-    return _sheet_from_rows(name, _csv_rows(reader, name, limits), limits)
+    return _sheet_from_rows(name, _csv_rows(reader, name, limits), limits, header_row)
 
 
 def read_path(

@@ -26,6 +26,7 @@ from survey.selectors.questionnaire import (
     answer_is_returned,
     localized,
 )
+from survey.services.answer_access import SUPPLIED_LOCKED, supplied_value_message
 from survey.services.answer_checks import (
     MAX_COMMENT_LENGTH,
     answer_fields,
@@ -78,6 +79,7 @@ class AnswerForm(forms.Form):
         answer: Answer | None,
         editable=True,
         number_format: NumberFormat | None = None,
+        lock_supplied: bool = False,
     ):
         super().__init__(data, prefix=f"n{node.pk}", initial=answer_initial(answer))
         self.node, self.answer = node, answer
@@ -95,12 +97,40 @@ class AnswerForm(forms.Form):
             # and the server explains the limit.
             self.fields["comment"].widget.attrs["data-limit"] = MAX_COMMENT_LENGTH
         self.editable = editable
+        # A value supplied by the province is shown read-only on the step page
+        # (the service refuses a change anyway; autosave reports it at the field).
+        self.supplied = answer is not None and answer.supplied_by_province
+        self.locked_names = (
+            [n for n in self.value_names if n in SUPPLIED_LOCKED]
+            if self.supplied and lock_supplied and editable
+            else []
+        )
+        for name in self.locked_names:
+            self.fields[name].disabled = True
         self.conflict: AnswerStale | None = None
         self.step_form: StepForm | None = None
         # The reviewers' side, set by the step page: the comments about this
         # indicator and the verdict event that returned it (if it is returned).
         self.thread: list = []
         self.return_event = None
+
+    def clean(self):
+        """A locked field sent with another value (a page shown before the
+        province supplied it) is refused at the field, not silently ignored."""
+        for name in self.locked_names:
+            key = self.add_prefix(name)
+            if key not in self.data:
+                continue
+            field = self.fields[name]
+            try:
+                posted = field.clean(
+                    field.widget.value_from_datadict(self.data, self.files, key)
+                )
+            except ValidationError:
+                posted = None
+            if posted != self.get_initial_for_field(field, name):
+                self.add_error(name, supplied_value_message(self.answer))
+        return super().clean()
 
     @property
     def changed(self) -> bool:
@@ -245,6 +275,7 @@ class StepForm(forms.Form):
                 answer=answer,
                 editable=editable(answer),
                 number_format=posted if data is not None else self.number_format,
+                lock_supplied=True,
             )
             form.step_form = self
             self.answer_forms.append(form)

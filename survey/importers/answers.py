@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from survey.files.issues import ImportFailed, ImportIssue
 from survey.files.tabular import (
@@ -27,7 +28,9 @@ from survey.numbers import (
     read_number,
 )
 from survey.results.points import answer_points
+from survey.services.answer_access import SUPPLIED_LOCKED
 from survey.services.answer_checks import MAX_NUMBER
+from survey.services.answers import answer_values
 from survey.services.audit import audit_record
 from survey.states import EDITABLE_ASSESSMENT_STATES
 
@@ -257,6 +260,7 @@ def answers_import(
         and not assessment.answers.exists()
     ):
         raise ImportFailed([ImportIssue(SHEET, 0, "", "assessment_locked")])
+    parsed = _without_supplied(assessment, parsed)
     assessment.answers.filter(node__in=[p.node for p in parsed]).delete()
     answers = Answer.objects.bulk_create([_answer(assessment, p, user) for p in parsed])
     Evidence.objects.bulk_create(
@@ -279,6 +283,43 @@ def answers_import(
         after={"answers": len(answers)},
     )
     return len(answers)
+
+
+def _without_supplied(
+    assessment: Assessment, parsed: list[ParsedAnswer]
+) -> list[ParsedAnswer]:
+    """``parsed`` without the values the province supplied, which stay as they
+    are; refused (nothing written) when the file would change one of them."""
+    supplied = {
+        a.node_id: a
+        for a in assessment.answers.filter(
+            node__in=[p.node for p in parsed], supplied_by_province=True
+        )
+    }
+    issues = [
+        ImportIssue(
+            SHEET,
+            0,
+            "code",
+            "supplied_value",
+            {"value": p.node.code, "source": _source(supplied[p.node.pk])},
+        )
+        for p in parsed
+        if p.node.pk in supplied and _changes(supplied[p.node.pk], p)
+    ]
+    if issues:
+        raise ImportFailed(issues)
+    return [p for p in parsed if p.node.pk not in supplied]
+
+
+def _changes(answer: Answer, p: ParsedAnswer) -> bool:
+    before = answer_values(answer)
+    after = answer_values(Answer(is_na=p.is_na, **p.values))
+    return any(before[name] != after[name] for name in SUPPLIED_LOCKED)
+
+
+def _source(answer: Answer):
+    return answer.supply_source or gettext_lazy("the province's systems")
 
 
 def _answer(assessment: Assessment, p: ParsedAnswer, user) -> Answer:

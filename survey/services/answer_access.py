@@ -10,7 +10,7 @@ from survey import permissions, states
 from survey.errors import PermissionRefused
 from survey.models import Answer, Assessment, Campaign, Node
 from survey.permissions import user_roles
-from survey.services.answer_checks import AnswerInvalid
+from survey.services.answer_checks import VALUE_FIELDS, AnswerInvalid
 
 
 class AnswerLocked(PermissionRefused):
@@ -108,3 +108,29 @@ def _belongs(node: Node, assessment: Assessment) -> bool:
             provides_procedures=assessment.provides_procedures,
         )
     )
+
+
+# An answer's fields that a value supplied by the province sets; the unit keeps
+# its own comment.
+SUPPLIED_LOCKED = (*VALUE_FIELDS, "is_na")
+
+
+def supplied_value_message(answer: Answer) -> str:
+    """Why the unit cannot change ``answer``'s value (supplied by the province)."""
+    source = answer.supply_source or _("the province's systems")
+    return _(
+        "This value was supplied by the province from %(source)s; the unit cannot "
+        "change it. Comment on it if you think it is wrong."
+    ) % {"source": source}
+
+
+def answer_supplied_check(*, answer: Answer, before: dict, after: dict) -> None:
+    """Raise :class:`AnswerInvalid` (at each field that would change) when
+    ``answer``'s value was supplied by the province and ``after`` changes it:
+    units comment on such a value, they do not overwrite it."""
+    if not answer.supplied_by_province:
+        return
+    changed = [name for name in SUPPLIED_LOCKED if before[name] != after[name]]
+    if changed:
+        message = supplied_value_message(answer)
+        raise AnswerInvalid({name: [("supplied", message)] for name in changed})

@@ -21,7 +21,11 @@ from survey.errors import StaleVersion
 from survey.models import Answer, Assessment, AuditEvent, Node
 from survey.numbers import plain_decimal
 from survey.results.points import answer_points
-from survey.services.answer_access import answer_edit_check, answer_returned_check
+from survey.services.answer_access import (
+    answer_edit_check,
+    answer_returned_check,
+    answer_supplied_check,
+)
 from survey.services.answer_checks import (
     VALUE_FIELDS,
     AnswerInvalid,
@@ -88,6 +92,8 @@ def answer_save(
     bump the answer's version.
 
     ``values`` is keyed like Answer's fields; keys left out keep their value.
+    A value supplied by the province is not changed by the unit
+    (:func:`answer_supplied_check`).
     Raises :class:`AnswerLocked`, :class:`AnswerInvalid` (nothing stored) or
     :class:`AnswerStale` when ``expected_version`` is not the stored version, unless
     the stored values already equal the ones sent (a resent save succeeds).
@@ -99,6 +105,7 @@ def answer_save(
     before = answer_values(answer)
     for name, value in cleaned.items():
         setattr(answer, name, value)
+    answer_supplied_check(answer=answer, before=before, after=answer_values(answer))
     outcome = check_values(node, answer, assessment.version.precision, out)
     if out.errors:
         raise AnswerInvalid(out.errors)

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import translation
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from survey import states
@@ -37,7 +37,7 @@ from survey.services.answers import answer_values
 from survey.services.audit import audit_record
 from survey.services.campaigns import CampaignInvalid
 from survey.services.notifications import notify
-from survey.services.supply_reading import parse_supplied
+from survey.services.supply_reading import SupplyRow, parse_supplied
 
 SUPPLIABLE_TYPES = frozenset(
     {
@@ -57,12 +57,22 @@ R = Answer.ReviewStatus
 
 @dataclass(frozen=True)
 class SupplyResult:
-    """What :func:`province_values_supply` did: ``saved`` values stored (new or
-    changed), ``skipped`` units (code → reason) and ``reopened`` verdicts."""
+    """What a supply did: ``saved`` values stored (new or changed), values left
+    ``unchanged``, ``skipped`` rows (row key → reason) and ``reopened`` verdicts."""
 
     saved: int = 0
-    skipped: dict[str, str] = field(default_factory=dict)
+    skipped: dict[Any, str] = field(default_factory=dict)
     reopened: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class SupplyOrigin:
+    """Where supplied values come from, recorded on each answer: the source's
+    name (a feed's, or empty for the page) and the API token, if any."""
+
+    source: str = ""
+    token: Any = None
 
 
 def supply_indicators(*, campaign: Campaign, scope: Scope | None = None) -> list[Node]:
@@ -104,68 +114,204 @@ def province_values_supply(
     marked as supplied by the province; all or nothing: any bad row raises
     :class:`CampaignInvalid` (unit code → message) and nothing is stored.
     Typed numbers are read in ``number_format`` (the page's, or the file's).
+    Rows left blank are passed over.
+
+    See :func:`values_supply` for the scope and the skipped assessments.
+    """
+    return values_supply(
+        campaign=campaign,
+        rows=[
+            SupplyRow(key=code, unit=code, raw=raw, node=node)
+            for code, raw in rows.items()
+        ],
+        user=user,
+        number_format=number_format,
+        skip_blank=True,
+    )
+
+
+@dataclass(frozen=True)
+class SupplyCheck:
+    """What :func:`supply_check` found: the rows that would be stored (row key,
+    assessment, indicator, typed values), the skipped rows and the refused ones
+    (row key → reason)."""
+
+    parsed: list[tuple[Any, Assessment, Node, dict]]
+    skipped: dict[Any, str]
+    errors: dict[Any, str]
+
+
+@transaction.atomic
+def values_supply(
+    *,
+    campaign: Campaign,
+    rows: list[SupplyRow],
+    user,
+    number_format: NumberFormat | None = DEFAULT_FILE_FORMAT,
+    origin: SupplyOrigin = SupplyOrigin(),
+    skip_blank: bool = False,
+) -> SupplyResult:
+    """Store many indicators' values for many units at once, marked as supplied
+    by the province from ``origin``; all or nothing: every bad row is named in
+    :class:`CampaignInvalid` (row key → message) and nothing is stored.
 
     A reviewer supplies values only for the units and indicators in their scope.
     Verified and published assessments are skipped (see :class:`SupplyResult`).
     """
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    checked = supply_check(
+        campaign=campaign,
+        rows=rows,
+        user=user,
+        number_format=number_format,
+        skip_blank=skip_blank,
+        lock=True,
+    )
+    if checked.errors:
+        raise CampaignInvalid(checked.errors)
+    return _supply_all(checked, user, origin)
+
+
+def supply_check(
+    *,
+    campaign: Campaign,
+    rows: list[SupplyRow],
+    user,
+    number_format: NumberFormat | None = DEFAULT_FILE_FORMAT,
+    skip_blank: bool = False,
+    lock: bool = False,
+) -> SupplyCheck:
+    """Check ``rows`` as :func:`values_supply` does, writing nothing (a preview).
+    Raises :class:`SurveyError` when the campaign does not run."""
     if campaign.state in (Campaign.State.PUBLISHED, Campaign.State.DRAFT):
         raise SurveyError(_("Values can be supplied only while the campaign runs."))
-    assessments = {
-        a.unit.code: a
-        for a in campaign.assessments.filter(version=node.version)
-        .select_for_update(of=("self",))
-        .select_related("unit", "version")
-    }
+    if skip_blank:
+        rows = [row for row in rows if not _blank(row.raw.get("value"))]
+    assessments = _assessments(campaign, {row.unit for row in rows}, lock=lock)
+    nodes = _suppliable_nodes(campaign, {row.code for row in rows if row.node is None})
     scope = action_scope(user=user, action="supply_values")
-    errors: dict[str, Any] = {}
-    skipped: dict[str, str] = {}
-    parsed = {}
-    for code, raw in rows.items():
-        if not (raw.get("value") or "").strip():
-            continue
-        assessment = assessments.get(code)
-        if assessment is None or not node.applies_to_unit(
-            unit_type=assessment.unit.unit_type,
-            provides_procedures=assessment.provides_procedures,
-        ):
-            errors[code] = _(
-                "This unit does not answer this indicator in this campaign."
+    checked = SupplyCheck(parsed=[], skipped={}, errors={})
+    seen: set[tuple[int, int]] = set()
+    for row in rows:
+        assessment = assessments.get(row.unit)
+        node = _row_node(row, assessment, nodes)
+        if isinstance(node, str):
+            checked.errors[row.key] = node
+        elif not scope.allows(unit_id=assessment.unit_id, code=node.code):
+            checked.errors[row.key] = _("This unit is outside your scope.")
+        elif (assessment.pk, node.pk) in seen:
+            checked.errors[row.key] = _(
+                "The value of this unit for this indicator is given twice."
             )
-            continue
-        if not scope.allows(unit_id=assessment.unit_id, code=node.code):
-            errors[code] = _("This unit is outside your scope.")
-            continue
-        refusal = supply_refusal(assessment)
-        if refusal:
-            skipped[code] = refusal
-            continue
-        try:
-            parsed[code] = parse_supplied(
-                node,
-                raw,
-                precision=assessment.version.precision,
-                number_format=number_format,
-            )
-        except ValueError as error:
-            errors[code] = str(error)
-    if errors:
-        raise CampaignInvalid(errors)
-    saved = reopened = 0
-    for code, values in parsed.items():
-        changed, reopen = _supply_one(assessments[code], node, values, user)
+        else:
+            seen.add((assessment.pk, node.pk))
+            _check_one(checked, row, assessment, node, number_format)
+    return checked
+
+
+def _check_one(checked: SupplyCheck, row, assessment, node, number_format) -> None:
+    if refusal := supply_refusal(assessment):
+        checked.skipped[row.key] = refusal
+        return
+    try:
+        values = parse_supplied(
+            node,
+            row.raw,
+            precision=assessment.version.precision,
+            number_format=number_format,
+        )
+    except ValueError as error:
+        checked.errors[row.key] = str(error)
+        return
+    checked.parsed.append((row.key, assessment, node, values))
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _assessments(campaign: Campaign, codes: set[str], *, lock: bool) -> dict:
+    """The assessments of the units called ``codes``, keyed by unit code (locked
+    until the end of the transaction when ``lock``)."""
+    found = campaign.assessments.filter(unit__code__in=codes).select_related(
+        "unit", "version"
+    )
+    if lock:
+        found = found.select_for_update(of=("self",))
+    return {a.unit.code: a for a in found}
+
+
+def _suppliable_nodes(campaign: Campaign, codes: set[str]) -> dict:
+    """Suppliable indicators called ``codes``, keyed by (version id, code)."""
+    if not codes:
+        return {}
+    found = Node.objects.filter(
+        version__campaign_uses__campaign=campaign,
+        kind=Node.Kind.INDICATOR,
+        code__in=codes,
+    )
+    return {(n.version_id, n.code): n for n in found}
+
+
+def _row_node(row: SupplyRow, assessment: Assessment | None, nodes: dict):
+    """The indicator ``row`` supplies for ``assessment``, or why there is none."""
+    if assessment is None:
+        return _("This unit has no assessment in this campaign.")
+    node = row.node or nodes.get((assessment.version_id, row.code))
+    if node is None or node.version_id != assessment.version_id:
+        if row.node is None and not any(code == row.code for _v, code in nodes):
+            return _("There is no indicator with this code in this campaign.")
+        return _("This unit does not answer this indicator in this campaign.")
+    if node.answer_type not in SUPPLIABLE_TYPES:
+        return _("The province cannot supply values for this indicator.")
+    if not node.applies_to_unit(
+        unit_type=assessment.unit.unit_type,
+        provides_procedures=assessment.provides_procedures,
+    ):
+        return _("This unit does not answer this indicator in this campaign.")
+    return node
+
+
+def _supply_all(checked: SupplyCheck, user, origin: SupplyOrigin) -> SupplyResult:
+    saved = reopened = unchanged = 0
+    now = timezone.now()
+    stored = _stored_answers(checked.parsed)
+    for _key, assessment, node, values in checked.parsed:
+        answer = stored.get((assessment.pk, node.pk)) or _answer_new(assessment, node)
+        changed, reopen = _supply_one(answer, node, values, user, origin, now)
         saved += changed
+        unchanged += not changed
         reopened += reopen
-    return SupplyResult(saved=saved, skipped=skipped, reopened=reopened)
+    return SupplyResult(
+        saved=saved, skipped=checked.skipped, reopened=reopened, unchanged=unchanged
+    )
+
+
+def _stored_answers(parsed) -> dict[tuple[int, int], Answer]:
+    """The answers already stored for the rows ``parsed``, locked, in one query."""
+    pairs = {(a.pk, node.pk) for _key, a, node, _values in parsed}
+    found = Answer.objects.select_for_update().filter(
+        assessment_id__in={a for a, _n in pairs}, node_id__in={n for _a, n in pairs}
+    )
+    return {(a.assessment_id, a.node_id): a for a in found}
+
+
+def _answer_new(assessment: Assessment, node: Node) -> Answer:
+    """A new answer, stored at once (or the one a unit saved meanwhile)."""
+    answer = Answer(assessment=assessment, node=node)
+    try:
+        with transaction.atomic():
+            answer.save(force_insert=True)
+    except IntegrityError:
+        return Answer.objects.select_for_update().get(assessment=assessment, node=node)
+    return answer
 
 
 def _supply_one(
-    assessment: Assessment, node: Node, values: dict, user
+    answer: Answer, node: Node, values: dict, user, origin, now
 ) -> tuple[bool, bool]:
     """Store one unit's value; returns (stored, verdict reopened)."""
-    answer, _created = Answer.objects.select_for_update().get_or_create(
-        assessment=assessment, node=node
-    )
+    assessment = answer.assessment
     before = answer_values(answer)
     for name, value in values.items():
         setattr(answer, name, value)
@@ -182,6 +328,9 @@ def _supply_one(
     )
     answer.self_points, answer.points_error = points, error
     answer.supplied_by_province = True
+    answer.supply_source = origin.source
+    answer.supplied_at = now
+    answer.supplied_token = origin.token
     answer.updated_by = user
     answer.version += 1
     answer.save()
@@ -191,13 +340,19 @@ def _supply_one(
         obj=answer,
         assessment_id=assessment.pk,
         before=before,
-        after={**after, "supplied_by_province": True},
-        reason=_("Supplied by the province"),
+        after={**after, "supplied_by_province": True, "source": origin.source},
+        reason=_supply_reason(origin),
     )
     if not (value_changed and answer.review_status in states.VERDICT_GIVEN):
         return True, False
     _verdict_reopen(answer, assessment, node, user)
     return True, True
+
+
+def _supply_reason(origin: SupplyOrigin) -> str:
+    if not origin.source:
+        return _("Supplied by the province")
+    return _("Supplied by the province from %(source)s") % {"source": origin.source}
 
 
 def _verdict_reopen(answer: Answer, assessment: Assessment, node: Node, user):

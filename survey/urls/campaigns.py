@@ -1,9 +1,9 @@
 """URLs of campaigns: list, creation, board, state changes, participation, supplied
-values and reviewer assignment."""
+values, file feeds and reviewer assignment."""
 
 from django.urls import path
 
-from survey.views import accounts, campaigns, supply
+from survey.views import accounts, campaigns, feeds, supply
 
 urlpatterns = [
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),
@@ -35,6 +35,20 @@ urlpatterns = [
         name="campaign_reminders_send",
     ),
     path("campaigns/<int:pk>/supply/", supply.supply, name="supply"),
+    path("campaigns/<int:pk>/feeds/", feeds.campaign_feeds, name="campaign_feeds"),
+    path(
+        "campaigns/<int:pk>/feeds/<int:source_pk>/import/",
+        feeds.feed_import,
+        name="feed_import",
+    ),
+    path(
+        "campaigns/<int:pk>/feeds/<int:source_pk>/import/confirm/",
+        feeds.feed_import_confirm,
+        name="feed_import_confirm",
+    ),
+    path("feeds/", feeds.feed_source_list, name="feed_sources"),
+    path("feeds/new/", feeds.feed_source_edit, name="feed_source_new"),
+    path("feeds/<int:source_pk>/", feeds.feed_source_edit, name="feed_source_edit"),
     path(
         "campaigns/<int:pk>/reviewers/",
         accounts.reviewer_assignment,

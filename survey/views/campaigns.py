@@ -189,6 +189,7 @@ def campaign_board(request: HttpRequest, pk: int) -> HttpResponse:
             for t in actions
         ],
         "can_manage": can(user=request.user, action="manage_campaign"),
+        "can_feed": can(user=request.user, action="manage_feeds"),
         "settings_form": SettingsForm(
             initial={
                 "name": campaign.name,

@@ -93,7 +93,7 @@ def review_items(
     answers = {
         a.node_id: a
         for a in assessment.answers.filter(node__in=nodes)
-        .select_related("updated_by")
+        .select_related("updated_by", "supplied_token")
         .prefetch_related("evidence")
     }
     history = (

@@ -34,7 +34,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.utils.translation import get_language_info
 
-from survey.models import Assessment, User
+from survey.models import Assessment, FeedSource, User
 from tests.crawl.catalogue import po_messages, probes, untranslated
 from tests.crawl.crawler import Crawl, Page, crawl
 from tests.crawl.demo_roles import (
@@ -86,6 +86,12 @@ def demo(django_db_setup, django_db_blocker):
     """The seeded demo for the whole module, rolled back at the end."""
     with django_db_blocker.unblock(), transaction.atomic():
         demo_seed()
+        # A file feed's source, so that its pages are walked too.
+        FeedSource.objects.create(
+            name="Cổng dịch vụ công tỉnh",
+            unit_column="ma_don_vi",
+            columns={"so_ho_so": "1.1"},
+        )
         yield DemoIndex.load()
         transaction.set_rollback(True)
 
@@ -276,6 +282,11 @@ def test_the_walks_cover_the_demo(walks):
         "reports:scorecard_xlsx",
         "survey:two_factor_requirement",
         "open:campaign",
+        "survey:campaign_feeds",
+        "survey:feed_import",
+        "survey:feed_sources",
+        "survey:feed_source_new",
+        "survey:feed_source_edit",
     } <= reached["coordinator"]
     assert all("survey:two_factor_setup" in names for names in reached.values())
     assert {"survey:verify", "survey:threads"} <= reached["reviewer"]

@@ -159,6 +159,14 @@ def _pages(world) -> dict[str, tuple[list[str], int]]:
             403,
         ),
         "supply_values": ([reverse("survey:supply", args=[world.campaign.pk])], 403),
+        "manage_feeds": (
+            [
+                reverse("survey:feed_sources"),
+                reverse("survey:feed_source_new"),
+                reverse("survey:campaign_feeds", args=[world.campaign.pk]),
+            ],
+            403,
+        ),
         "view_dashboard": (
             [
                 reverse("reports:campaign_list"),
@@ -177,6 +185,7 @@ def _pages(world) -> dict[str, tuple[list[str], int]]:
         "view_review_list",
         "manage_frameworks",
         "supply_values",
+        "manage_feeds",
         "view_dashboard",
     ],
 )
