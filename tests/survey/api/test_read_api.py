@@ -1,0 +1,238 @@
+"""The read endpoints: frameworks, campaigns, the assessments a token's account
+may see and a unit's answers; the data each role gets, the replies each role
+gets (a table: endpoint × role → status), errors in the request's language, and
+lists in a fixed number of queries."""
+
+from datetime import date
+
+import pytest
+from django.core.files.base import ContentFile
+
+from survey.models import Answer, Evidence, User
+from survey.services.api_tokens import api_token_create
+from tests.survey.worlds import VERIFICATION, add_units, build_world
+
+pytestmark = pytest.mark.django_db
+
+CODE = "2025"
+
+
+@pytest.fixture
+def world():
+    world = build_world(shape=VERIFICATION, decision_number="12/QĐ-UBND")
+    world.fill()
+    answer = world.answer("1.1")
+    answer.comment = "Đã ban hành quy chế"
+    answer.reviewer_explanation = "Đủ hồ sơ"
+    answer.review_status = Answer.ReviewStatus.AGREED
+    answer.verified_points = 10
+    answer.save()
+    evidence = Evidence(
+        answer=answer,
+        kind="file",
+        original_name="quy-che.pdf",
+        content_type="application/pdf",
+        size=4,
+        summary="Quy chế",
+    )
+    evidence.file.save("quy-che.pdf", ContentFile(b"%PDF"), save=True)
+    world.users["nobody"] = User.objects.create_user("khong-vai-tro", password="x")
+    return world
+
+
+def _get(client, user, url, **headers):
+    _token, text = api_token_create(actor=user, owner=user, name="t", days=5)
+    return client.get(url, headers={"Authorization": f"Bearer {text}", **headers})
+
+
+ANSWERS = f"/api/campaigns/{CODE}/assessments/S-TC/answers"
+ENDPOINTS = {
+    "me": "/api/me",
+    "frameworks": "/api/frameworks",
+    "version": "/api/frameworks/DTI-SO/versions/2025/1",
+    "indicators": "/api/frameworks/DTI-SO/versions/2025/1/indicators",
+    "campaigns": "/api/campaigns",
+    "campaign": f"/api/campaigns/{CODE}",
+    "assessments": f"/api/campaigns/{CODE}/assessments",
+    "answers": ANSWERS,
+}
+# endpoint: role → status (roles not listed: 200)
+EXPECTED = {
+    "frameworks": {"nobody": 403},
+    "version": {"nobody": 403},
+    "indicators": {"nobody": 403},
+    "answers": {"other_editor": 404, "other_reviewer": 404, "nobody": 404},
+}
+ROLES = [
+    "editor",
+    "approver",
+    "other_editor",
+    "reviewer",
+    "police",
+    "other_reviewer",
+    "coordinator",
+    "committee",
+    "nobody",
+]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_reply(client, world, endpoint, role):
+    response = _get(client, getattr(world, role), ENDPOINTS[endpoint])
+    assert response.status_code == EXPECTED.get(endpoint, {}).get(role, 200)
+    if response.status_code != 200:
+        assert set(response.json()) == {"detail"}
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_without_a_valid_token_every_endpoint_answers_401(client, world, endpoint):
+    assert client.get(ENDPOINTS[endpoint]).status_code == 401
+    bad = client.get(ENDPOINTS[endpoint], headers={"Authorization": "Bearer dti_x"})
+    assert bad.status_code == 401
+    assert bad["WWW-Authenticate"] == "Bearer"
+
+
+def test_errors_are_translated_vietnamese_by_default(client, world):
+    assert "token" in client.get("/api/me").json()["detail"]
+    vi = _get(client, world.coordinator, "/api/campaigns/1999")
+    assert vi.status_code == 404
+    en = _get(client, world.coordinator, "/api/me", **{"Accept-Language": "en"})
+    assert en.status_code == 200
+    refused = _get(client, world.nobody, "/api/frameworks")
+    refused_en = _get(
+        client, world.nobody, "/api/frameworks", **{"Accept-Language": "en"}
+    )
+    assert refused_en.json()["detail"] == "You do not have permission to do this."
+    assert refused.json()["detail"] != refused_en.json()["detail"]
+    bad = _get(client, world.coordinator, "/api/campaigns?year=abc")
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["loc"][-1] == "year"
+    assert _get(client, world.coordinator, f"{ANSWERS}?page=0").status_code == 422
+
+
+def test_frameworks_give_versions_nodes_and_indicators_by_pillar(client, world):
+    [framework] = _get(client, world.editor, "/api/frameworks").json()
+    assert framework["code"] == "DTI-SO"
+    assert framework["versions"][0] == {
+        "year": 2025,
+        "number": 1,
+        "unit_type": "department",
+        "state": "draft",
+    }
+    version = _get(client, world.editor, ENDPOINTS["version"]).json()
+    nodes = {node["code"]: node for node in version["nodes"]}
+    assert nodes["1.2"]["parent"] == "1"
+    assert nodes["1.2"]["answer_type"] == "ratio"
+    assert nodes["2.2"]["rule_params"] == {"target": 4}
+    assert nodes["1"]["parent"] is None
+    url = ENDPOINTS["indicators"] + "?pillar=2"
+    page = _get(client, world.editor, url).json()
+    assert page["count"] == 2
+    assert [row["code"] for row in page["items"]] == ["2.1", "2.2"]
+    missing = _get(client, world.editor, ENDPOINTS["indicators"] + "?pillar=9")
+    assert missing.status_code == 404
+    unknown = _get(client, world.editor, "/api/frameworks/DTI-SO/versions/2025/7")
+    assert unknown.status_code == 404
+
+
+def test_campaigns_by_year_and_code(client, world):
+    [campaign] = _get(client, world.nobody, "/api/campaigns?year=2025").json()
+    assert campaign["code"] == CODE
+    assert campaign["decision_number"] == "12/QĐ-UBND"
+    assert campaign["versions"] == [
+        {"unit_type": "department", "framework": "DTI-SO", "year": 2025, "number": 1}
+    ]
+    assert _get(client, world.nobody, "/api/campaigns?year=2024").json() == []
+    assert _get(client, world.nobody, f"/api/campaigns/{CODE}").json()["year"] == 2025
+
+
+def test_assessments_are_those_the_account_may_see(client, world):
+    def units(user, query=""):
+        url = f"/api/campaigns/{CODE}/assessments{query}"
+        return [row["unit"] for row in _get(client, user, url).json()["items"]]
+
+    assert units(world.coordinator) == ["S-TC", "S-YT"]
+    assert units(world.committee) == ["S-TC", "S-YT"]
+    assert units(world.editor) == ["S-TC"]
+    assert units(world.other_reviewer) == ["S-YT"]
+    assert units(world.nobody) == []
+    assert units(world.coordinator, "?unit=S-YT") == ["S-YT"]
+    assert units(world.coordinator, "?state=submitted") == []
+    assert units(world.coordinator, "?group=Sở") == ["S-TC", "S-YT"]
+
+
+def test_answers_are_typed_with_verdicts_and_evidence(client, world):
+    rows = _get(client, world.coordinator, ANSWERS).json()["items"]
+    by_code = {row["indicator"]: row for row in rows}
+    assert list(by_code) == ["1.1", "1.2", "1.3", "2.1", "2.2", "T.1"]
+    first = by_code["1.1"]
+    assert first["value"] == {
+        "is_na": False,
+        "yes": True,
+        **dict.fromkeys(["number", "denominator", "choice", "checks", "date", "text"]),
+    }
+    assert by_code["1.2"]["value"]["number"] == 3.0
+    assert by_code["1.2"]["value"]["denominator"] == 4.0
+    assert first["review_status"] == "agreed"
+    assert first["verified_points"] == 10.0
+    assert first["comment"] == "Đã ban hành quy chế"
+    assert first["reviewer_explanation"] == "Đủ hồ sơ"
+    [evidence] = first["evidence"]
+    assert evidence["file_name"] == "quy-che.pdf"
+    assert evidence["size"] == 4
+    assert evidence["download_url"].startswith("http://testserver/")
+    assert evidence["download_url"].endswith("/file/")
+
+
+def test_free_text_and_files_only_for_those_who_may(client, world):
+    rows = _get(client, world.committee, ANSWERS + "?indicator=1.1").json()["items"]
+    [row] = rows
+    assert row["comment"] is None
+    assert row["reviewer_explanation"] is None
+    [evidence] = row["evidence"]
+    assert evidence["download_url"] is None
+    assert evidence["summary"] is None
+    assert evidence["file_name"] == "quy-che.pdf"
+
+
+def test_a_reviewer_scoped_to_indicators_sees_only_theirs(client, world):
+    rows = _get(client, world.police, ANSWERS).json()["items"]
+    assert [row["indicator"] for row in rows] == ["2.1", "2.2"]
+    pillar = _get(client, world.coordinator, ANSWERS + "?pillar=1").json()
+    assert [row["indicator"] for row in pillar["items"]] == ["1.1", "1.2", "1.3"]
+
+
+def test_province_supplied_values_say_where_they_came_from(client, world):
+    Answer.objects.filter(node=world.nodes["2.2"], assessment=world.assessment).update(
+        supplied_by_province=True, supply_source="Cổng DVC tỉnh"
+    )
+    [row] = _get(client, world.editor, ANSWERS + "?indicator=2.2").json()["items"]
+    assert row["supplied_by_province"] is True
+    assert row["supply_source"] == "Cổng DVC tỉnh"
+
+
+def test_lists_of_many_rows_take_a_fixed_number_of_queries(
+    client, world, django_assert_max_num_queries
+):
+    add_units(world, 60, unit_type="department", answered=("1.1",))
+    _token, text = api_token_create(
+        actor=world.coordinator, owner=world.coordinator, name="t", days=5
+    )
+    auth = {"Authorization": f"Bearer {text}"}
+    with django_assert_max_num_queries(8):
+        page = client.get(f"/api/campaigns/{CODE}/assessments", headers=auth).json()
+    assert page["count"] == 62
+    assert len(page["items"]) == 62
+    with django_assert_max_num_queries(12):
+        rows = client.get(
+            f"/api/campaigns/{CODE}/assessments/X-0001/answers", headers=auth
+        ).json()
+    assert rows["count"] == 6
+    small = client.get(f"/api/campaigns/{CODE}/assessments?page_size=50", headers=auth)
+    assert len(small.json()["items"]) == 50
+
+
+def test_dates_are_iso(client, world):
+    [campaign] = _get(client, world.editor, "/api/campaigns").json()
+    assert date.fromisoformat(campaign["opens_on"])
