@@ -6,38 +6,14 @@ lists in a fixed number of queries."""
 from datetime import date
 
 import pytest
-from django.core.files.base import ContentFile
 
-from survey.models import Answer, Evidence, User
+from survey.models import Answer
 from survey.services.api_tokens import api_token_create
-from tests.survey.worlds import VERIFICATION, add_units, build_world
+from tests.survey.worlds import add_units
 
 pytestmark = pytest.mark.django_db
 
 CODE = "2025"
-
-
-@pytest.fixture
-def world():
-    world = build_world(shape=VERIFICATION, decision_number="12/QĐ-UBND")
-    world.fill()
-    answer = world.answer("1.1")
-    answer.comment = "Đã ban hành quy chế"
-    answer.reviewer_explanation = "Đủ hồ sơ"
-    answer.review_status = Answer.ReviewStatus.AGREED
-    answer.verified_points = 10
-    answer.save()
-    evidence = Evidence(
-        answer=answer,
-        kind="file",
-        original_name="quy-che.pdf",
-        content_type="application/pdf",
-        size=4,
-        summary="Quy chế",
-    )
-    evidence.file.save("quy-che.pdf", ContentFile(b"%PDF"), save=True)
-    world.users["nobody"] = User.objects.create_user("khong-vai-tro", password="x")
-    return world
 
 
 def _get(client, user, url, **headers):
