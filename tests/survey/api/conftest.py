@@ -5,13 +5,13 @@ holds no role."""
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
 
 from survey.models import Answer, Evidence, User
 from tests.survey.worlds import VERIFICATION, build_world
 
 
-@pytest.fixture
-def world():
+def api_world():
     world = build_world(shape=VERIFICATION, decision_number="12/QĐ-UBND")
     world.fill()
     answer = world.answer("1.1")
@@ -31,3 +31,17 @@ def world():
     evidence.file.save("quy-che.pdf", ContentFile(b"%PDF"), save=True)
     world.users["nobody"] = User.objects.create_user("khong-vai-tro", password="x")
     return world
+
+
+@pytest.fixture
+def world():
+    return api_world()
+
+
+@pytest.fixture(scope="module")
+def world_once(django_db_setup, django_db_blocker):
+    """The same world for a whole module of read-only tests, rolled back at the
+    end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield api_world()
+        transaction.set_rollback(True)
