@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from survey.models import Answer
+from survey.models import Answer, Node
 from survey.services.api_tokens import api_token_create
 from tests.survey.worlds import add_units
 
@@ -179,3 +179,34 @@ def test_lists_of_many_rows_take_a_fixed_number_of_queries(
 def test_dates_are_iso(client, world):
     [campaign] = _get(client, world.editor, "/api/campaigns").json()
     assert date.fromisoformat(campaign["opens_on"])
+
+
+def test_a_unit_with_many_indicators_in_a_fixed_number_of_queries(
+    client, world, django_assert_max_num_queries
+):
+    extra = Node.objects.bulk_create(
+        Node(
+            version=world.version,
+            parent=world.pillars[0],
+            code=f"1.9{i:02d}",
+            kind=Node.Kind.INDICATOR,
+            order=100 + i,
+            name_vi=f"Chỉ số {i}",
+            answer_type="count",
+            rule="none",
+        )
+        for i in range(60)
+    )
+    Answer.objects.bulk_create(
+        Answer(assessment=world.assessment, node=node, number=i)
+        for i, node in enumerate(extra)
+    )
+    _token, text = api_token_create(
+        actor=world.coordinator, owner=world.coordinator, name="t", days=5
+    )
+    auth = {"Authorization": f"Bearer {text}"}
+    client.get("/api/me", headers=auth)  # the token's first use writes its time
+    with django_assert_max_num_queries(12):
+        page = client.get(ANSWERS, headers=auth).json()
+    assert page["count"] == 66
+    assert page["items"][-1]["value"]["number"] == 59.0
