@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -25,7 +24,7 @@ from survey.models import (
     Node,
     Unit,
 )
-from survey.permissions import actions_anywhere, can, permission_require
+from survey.permissions import Decision, actions_anywhere, can, decide
 from survey.selectors.scope import assessments_for, indicator_codes
 
 
@@ -45,6 +44,15 @@ class Mapped:
 
     def __getitem__(self, page: slice) -> list:
         return [self.convert(row) for row in self.queryset[page]]
+
+
+def _found(queryset: QuerySet, message: str, **lookup):
+    """The one row of ``queryset`` matching ``lookup``; 404 with ``message``
+    (translated, naming the code asked for) when there is none."""
+    row = queryset.filter(**lookup).first()
+    if row is None:
+        raise Http404(message)
+    return row
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -88,8 +96,10 @@ def api_frameworks() -> list[dict]:
 
 
 def api_framework_version(*, code: str, year: int, number: int) -> FrameworkVersion:
-    return get_object_or_404(
+    message = _("There is no framework version %(code)s %(year)s v%(number)s.")
+    return _found(
         FrameworkVersion.objects.select_related("framework"),
+        message % {"code": code, "year": year, "number": number},
         framework__code=code,
         year=year,
         number=number,
@@ -198,11 +208,15 @@ def api_campaigns(*, year: int | None) -> list[dict]:
 
 
 def api_campaign(*, code: str) -> Campaign:
-    return get_object_or_404(Campaign, code=code)
+    return _found(Campaign.objects.all(), _campaign_missing(code), code=code)
+
+
+def _campaign_missing(code: str) -> str:
+    return _("There is no campaign with the code %(code)s.") % {"code": code}
 
 
 def api_campaign_detail(*, code: str) -> dict:
-    return _campaign_row(get_object_or_404(_campaigns(), code=code))
+    return _campaign_row(_found(_campaigns(), _campaign_missing(code), code=code))
 
 
 # Assessments and answers ------------------------------------------------------
@@ -245,10 +259,19 @@ def api_assessment(*, user, campaign: Campaign, unit_code: str) -> Assessment:
     """The unit's assessment in the campaign, if ``user`` may see it: 404 when
     there is none or it lies outside their scope, 403 when their role never
     grants it."""
-    unit = get_object_or_404(Unit, code=unit_code)
-    permission_require(user=user, action="view_assessment", unit=unit)
-    return get_object_or_404(
+    missing = _("There is no assessment of the unit %(code)s in this campaign.") % {
+        "code": unit_code
+    }
+    unit = _found(Unit.objects.all(), missing, code=unit_code)
+    # Outside the account's scope reads exactly like a unit that does not exist.
+    decision = decide(user=user, action="view_assessment", unit=unit)
+    if decision is Decision.NOT_FOUND:
+        raise Http404(missing)
+    if decision is Decision.FORBIDDEN:
+        raise PermissionDenied
+    return _found(
         Assessment.objects.select_related("unit", "version"),
+        missing,
         campaign=campaign,
         unit=unit,
     )

@@ -40,6 +40,14 @@ def test_errors_are_translated_vietnamese_by_default(client, world):
     assert english.json()["detail"].startswith("Send a valid API token")
     vi = _get(client, world.coordinator, "/api/campaigns/1999")
     assert vi.status_code == 404
+    assert vi.json()["detail"] == "Không có đợt đánh giá nào có mã 1999."
+    unknown = _get(client, world.editor, f"/api/campaigns/{CODE}/assessments/X/answers")
+    outside = _get(
+        client, world.editor, f"/api/campaigns/{CODE}/assessments/S-YT/answers"
+    )
+    assert unknown.status_code == outside.status_code == 404
+    assert "X" in unknown.json()["detail"]
+    assert "S-YT" in outside.json()["detail"]
     en = _get(client, world.coordinator, "/api/me", **{"Accept-Language": "en"})
     assert en.status_code == 200
     refused = _get(client, world.nobody, "/api/frameworks")
