@@ -5,12 +5,14 @@ provincial systems send values. Its OpenAPI schema is served at
 
 Each area is a router in its own module; identifiers are codes and years, never
 database ids. Every endpoint asks the permission table (``survey.permissions``)
-with the token's account.
+with the token's account. Errors answer ``{"detail": "…"}`` in the request's
+language (Vietnamese unless ``Accept-Language`` asks for English).
 """
 
 from ninja import NinjaAPI
 
 from survey.api.auth import TokenAuth
+from survey.api.errors import errors_translated
 from survey.api.routers import ROUTERS
 
 api = NinjaAPI(
@@ -19,10 +21,11 @@ api = NinjaAPI(
     description=(
         "Read access to the DTI frameworks, campaigns and published results, and "
         "the feed of province-supplied values. Send a personal token as "
-        "`Authorization: Bearer dti_…`."
+        "`Authorization: Bearer dti_…`. See docs/api.md."
     ),
     auth=TokenAuth(),
     urls_namespace="api",
 )
+errors_translated(api)
 for prefix, router in ROUTERS:
     api.add_router(prefix, router)

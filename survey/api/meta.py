@@ -2,6 +2,7 @@
 
 from ninja import Router, Schema
 
+from survey.api.common import ERRORS
 from survey.permissions import actions_anywhere
 
 router = Router(tags=["account"])
@@ -15,7 +16,9 @@ class Me(Schema):
     actions: list[str]
 
 
-@router.get("me", response=Me, summary="The token's account and what it may do")
+@router.get(
+    "me", response={200: Me, **ERRORS}, summary="The token's account and what it may do"
+)
 def me(request):
     token = request.api_token
     return Me(

@@ -3,7 +3,7 @@ and the audit trail."""
 
 from django.urls import path
 
-from survey.views import accounts, audit, frameworks, home, two_factor
+from survey.views import accounts, api_tokens, audit, frameworks, home, two_factor
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -15,6 +15,17 @@ urlpatterns = [
         "accounts/<int:pk>/active/",
         accounts.account_active,
         name="account_active",
+    ),
+    path(
+        "accounts/<int:pk>/api-tokens/",
+        api_tokens.account_api_tokens,
+        name="account_api_tokens",
+    ),
+    path("api-tokens/", api_tokens.my_api_tokens, name="api_tokens"),
+    path(
+        "api-tokens/<int:pk>/revoke/",
+        api_tokens.api_token_revoke_view,
+        name="api_token_revoke",
     ),
     path("password-reset/", accounts.password_reset, name="password_reset"),
     path(

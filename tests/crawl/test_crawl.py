@@ -287,8 +287,10 @@ def test_the_walks_cover_the_demo(walks):
         "survey:feed_sources",
         "survey:feed_source_new",
         "survey:feed_source_edit",
+        "survey:account_api_tokens",
     } <= reached["coordinator"]
     assert all("survey:two_factor_setup" in names for names in reached.values())
+    assert all("survey:api_tokens" in names for names in reached.values())
     assert {"survey:verify", "survey:threads"} <= reached["reviewer"]
     assert {"reports:dashboard", "reports:scorecard"} <= reached["committee"]
     assert {

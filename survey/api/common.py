@@ -1,0 +1,36 @@
+"""What every router of the API shares: the error body, the error replies each
+operation documents, and the pagination of lists."""
+
+from ninja import Schema
+from ninja.pagination import PageNumberPagination
+
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+
+class Error(Schema):
+    detail: str
+
+
+class Problem(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Invalid(Schema):
+    detail: str
+    errors: list[Problem]
+
+
+# The replies any read may give besides its own: no or a bad token, a role that
+# refuses, an unknown code or data outside the account's scope, a bad parameter.
+ERRORS = {401: Error, 403: Error, 404: Error, 422: Invalid}
+
+
+class Pages(PageNumberPagination):
+    """``?page=`` from 1 and ``?page_size=`` up to 1000 (default 100); the reply
+    carries ``items`` and ``count``, the number of rows of every page."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)
