@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from survey.api.common import ERRORS, Invalid
 from survey.models import Campaign, FeedSource
 from survey.numbers import number_format_named
 from survey.services.feeds import (
@@ -76,7 +77,14 @@ class FeedReply(Schema):
 
 @router.post(
     "values",
-    response={200: FeedReply, 409: FeedReply, 422: FeedReply},
+    # A refused batch (422) is a FeedReply; a body that does not fit the schema
+    # gets the API's usual reply for bad input.
+    response={
+        **ERRORS,
+        200: FeedReply,
+        409: FeedReply,
+        422: FeedReply | Invalid,
+    },
     exclude_none=True,
     summary="Send a batch of province-supplied values",
 )
@@ -88,7 +96,10 @@ def feed_values(request, body: FeedBatchBody):
         outcome = feed_too_large(key=body.key, count=len(body.values))
         return Status(422, outcome.reply)
     if not all_storable([body.source, body.key]):
-        raise HttpError(422, str(UNSTORABLE))
+        return Status(
+            422,
+            FeedReply(key="", status="refused", message=str(UNSTORABLE), errors=[]),
+        )
     campaign = Campaign.objects.filter(code=body.campaign).first()
     if campaign is None:
         raise HttpError(404, _("There is no campaign with this code."))
