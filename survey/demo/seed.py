@@ -25,6 +25,7 @@ from survey.models import (
     Campaign,
     CampaignVersion,
     Evidence,
+    FeedSource,
     FrameworkVersion,
     Node,
     Unit,
@@ -76,7 +77,35 @@ def demo_province_seed(
         out.assessments += len(assessments)
         out.answers += _answers(campaign, assessments, skills, rng)
         campaign_results_compute(campaign=campaign, freeze=campaign.is_published)
+    _feed_sources()
     return out
+
+
+def _feed_sources() -> None:
+    """Two provincial systems whose exports the coordinator imports: the
+    public-service portal's statistics and the document management system's."""
+    FeedSource.objects.get_or_create(
+        name="Cổng Dịch vụ công tỉnh",
+        defaults={
+            "description": "Thống kê hồ sơ trực tuyến theo cơ quan, kết xuất hằng quý",
+            "unit_column": "Mã cơ quan",
+            "columns": {
+                "Tỷ lệ sử dụng DVCTT (%)": "DV.2.02",
+                "Tỷ lệ hồ sơ trực tuyến toàn trình (%)": "DV.2.03",
+            },
+        },
+    )
+    FeedSource.objects.get_or_create(
+        name="Hệ thống quản lý văn bản và điều hành",
+        defaults={
+            "description": "Số văn bản đi ký số trên tổng số văn bản đi, theo cơ quan",
+            "unit_column": "Mã đơn vị",
+            "columns": {
+                "Văn bản đi ký số": "DV.1.03",
+                "Tổng văn bản đi": "DV.1.03:denominator",
+            },
+        },
+    )
 
 
 def _frameworks() -> dict[tuple[str, int], FrameworkVersion]:

@@ -12,12 +12,15 @@ from survey.models import (
     Assessment,
     Campaign,
     Evidence,
+    FeedSource,
     Membership,
     Unit,
     UnitLineage,
     UnitResult,
     User,
 )
+from survey.services.supply import supply_indicators
+from survey.services.supply_reading import denominator_of
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +121,14 @@ def test_ranks_are_competition_ranks_within_groups(seeded):
             assert rank == ties_before + 1, (group, position)
     unranked = totals.filter(assessment__ranked=False)
     assert unranked.exists() and not unranked.filter(rank__isnull=False).exists()
+
+
+def test_the_demo_feed_sources_map_indicators_the_running_campaign_takes(seeded):
+    campaign = Campaign.objects.get(year=2025)
+    takes = {node.code for node in supply_indicators(campaign=campaign)}
+    sources = FeedSource.objects.all()
+    assert sources.count() == 2
+    for source in sources:
+        assert source.unit_column
+        codes = {denominator_of(code) or code for code in source.columns.values()}
+        assert codes and codes <= takes
