@@ -300,8 +300,28 @@ def read_csv(
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFailed([ImportIssue(name, 0, "", "csv_not_utf8")]) from exc
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), delimiter=csv_delimiter(text, header_row))
     return _sheet_from_rows(name, _csv_rows(reader, name, limits), limits, header_row)
+
+
+CSV_DELIMITERS = (",", ";", "\t")
+
+
+def csv_delimiter(text: str, header_row: int = 1) -> str:
+    """The delimiter of a CSV file's text: the one of ``,``, ``;`` and tab that
+    splits its header line into the most cells (a comma on a tie). Excel set to
+    Vietnamese (decimal comma) saves with ``;``; some systems export tabs."""
+    lines = text.splitlines()
+    line = lines[header_row - 1] if 0 < header_row <= len(lines) else ""
+    best, most = ",", 1
+    for delimiter in CSV_DELIMITERS:
+        try:
+            cells = len(next(csv.reader([line], delimiter=delimiter), []))
+        except csv.Error:
+            continue
+        if cells > most:
+            best, most = delimiter, cells
+    return best
 
 
 def read_path(

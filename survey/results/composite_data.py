@@ -36,7 +36,13 @@ from openpyxl.worksheet._reader import CELL_TAG, FORMULA_TAG, ROW_TAG, VALUE_TAG
 from openpyxl.xml.functions import iterparse
 
 from survey.files.issues import ImportFailed
-from survey.files.tabular import Limits, Sheet, check_size, read_xlsx
+from survey.files.tabular import (
+    Limits,
+    Sheet,
+    check_size,
+    csv_delimiter,
+    read_xlsx,
+)
 from survey.numbers import NumberCell
 from survey.results.composite_spec import CompositeInputError, CompositeSettings
 
@@ -230,10 +236,8 @@ def _read_csv(content: bytes, name: str) -> Sheet:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise _refuse("not_utf8", file=name) from error
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
     try:
-        raw = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        raw = list(csv.reader(io.StringIO(text), delimiter=csv_delimiter(text)))
     except csv.Error as error:
         raise _refuse("unreadable", file=name, error=str(error)) from error
     if not raw:
