@@ -1,0 +1,313 @@
+"""The planner's engine passes: one unit's figures under hypothetical answers
+(what-if) and the least-effort set of changes to its next level.
+
+Both start from the results kept with the stored ones
+(:mod:`survey.results.arrays`): the unit's leaf points and statuses, and the other
+units' final values for the rank. Nothing is written: answers, their versions,
+the audit trail and ``UnitResult`` stay as they are.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+import scoring
+from scoring.planner import Option
+from scoring.planner import cheapest_path as engine_cheapest_path
+from scoring.rollup import assign_levels, rank_keys, rollup
+from survey.models import Assessment, Node
+from survey.results.arrays import scored_load
+from survey.results.points import answer_points
+
+_SCORED = scoring.STATUSES.index("scored")
+_MISSING = scoring.STATUSES.index("missing")
+_NA = scoring.STATUSES.index("na")
+_ERROR = scoring.STATUSES.index("error")
+_CHANGEABLE = (_SCORED, _MISSING, _NA, _ERROR)
+# Rules whose points depend on other units: their hypothetical points are not
+# the unit's alone, so they are left as they are.
+FIXED_RULES = frozenset({"relative_best", "none", ""})
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A node's points, applicable maximum, value (0–1), level code and rank
+    (None: n/a or not ranked)."""
+
+    points: float | None
+    max_points: float
+    value: float | None
+    level: str | None
+    rank: int | None = None
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The unit now and under the hypothetical answers: the total, each pillar
+    (by code) and each indicator's points (by code, only those that changed)."""
+
+    now: Figures
+    new: Figures
+    ranked_units: int
+    pillars: dict[str, tuple[Figures, Figures]]
+    indicators: dict[str, tuple[float | None, float | None]]
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """One change of the cheapest path: the answer ``target`` (Answer field
+    values; None: full points, however the indicator reaches them)."""
+
+    code: str
+    points: float
+    target_points: float
+    gain: float
+    effort: float
+    target: dict | None
+
+
+@dataclass(frozen=True)
+class CheapestPath:
+    status: str
+    target_level: str = ""
+    bound: float | None = None
+    steps: list[PathStep] = field(default_factory=list)
+    effort: float = 0.0
+    points_gained: float = 0.0
+    new_value: float | None = None
+    new_level: str | None = None
+
+
+def _unit_row(assessment: Assessment):
+    results, _ = scored_load(campaign=assessment.campaign, version=assessment.version)
+    unit_id = str(assessment.pk)
+    if unit_id not in results.unit_index:
+        return results, None
+    return results, results.unit_index[unit_id]
+
+
+def _figures(spec, arrays, k: int, rank: int = 0) -> Figures:
+    points = arrays.exposed_points()[0, k]
+    value = arrays.value()[0, k]
+    level = int(assign_levels(spec, np.array([value]))[0])
+    return Figures(
+        points=None if np.isnan(points) else float(points),
+        max_points=float(arrays.max[0, k]),
+        value=None if np.isnan(value) else float(value),
+        level=spec.levels[level].code if level >= 0 else None,
+        rank=rank or None,
+    )
+
+
+def _leaf_state(node: Node, values: dict, is_na: bool, precision: int):
+    if is_na:
+        return np.nan, _NA
+    points, code = answer_points(
+        node=node, values=values, is_na=False, precision=precision
+    )
+    if code:
+        return np.nan, _ERROR
+    return (np.nan, _MISSING) if points is None else (float(points), _SCORED)
+
+
+def what_if(
+    *, assessment: Assessment, answers: Mapping[str, tuple[dict, bool]]
+) -> WhatIf | None:
+    """The unit's figures with ``answers`` (indicator code: (Answer field values,
+    N/A)) in place of its final ones; None when the unit has no kept result.
+
+    The rank is the one the engine would give among the other units' stored
+    final results of the ranking group (same rounding, same tie rule)."""
+    results, i = _unit_row(assessment)
+    if i is None:
+        return None
+    spec = results.spec
+    nodes = {n.code: n for n in assessment.version.nodes.filter(code__in=answers)}
+    pts = results.points[i, spec.leaves].copy()
+    status = results.status[i].copy()
+    for j, code in enumerate(spec.leaf_codes):
+        node = nodes.get(code)
+        if not _changeable(node, j, status):
+            continue
+        values, is_na = answers[code]
+        pts[j], status[j] = _leaf_state(node, values, is_na, spec.precision)
+    before = rollup(
+        spec,
+        np.nan_to_num(results.points[i, spec.leaves])[None],
+        results.status[i][None],
+    )
+    after = rollup(spec, np.nan_to_num(pts)[None], status[None])
+    rank = _new_rank(results, i, after)
+    return WhatIf(
+        now=_figures(spec, before, 0, int(results.rank[i, 0])),
+        new=_figures(spec, after, 0, rank),
+        ranked_units=_ranked_units(results, i),
+        pillars={
+            spec.nodes[k].code: (_figures(spec, before, k), _figures(spec, after, k))
+            for k in spec.children[0]
+        },
+        indicators={
+            code: (
+                _num(results.points[i, spec.leaves[j]]),
+                _num(pts[j]) if status[j] == _SCORED else None,
+            )
+            for j, code in enumerate(spec.leaf_codes)
+            if code in nodes
+        },
+    )
+
+
+def what_if_steps(
+    *, assessment: Assessment, answers: list[tuple[str, dict, bool]]
+) -> list[Figures]:
+    """The unit's total after each of ``answers`` (code, values, N/A) taken in
+    turn, each on top of the ones before (a plan's items in order); empty when
+    the unit has no kept result."""
+    results, i = _unit_row(assessment)
+    if i is None:
+        return []
+    spec = results.spec
+    codes = [code for code, _v, _na in answers]
+    nodes = {n.code: n for n in assessment.version.nodes.filter(code__in=codes)}
+    col = {code: j for j, code in enumerate(spec.leaf_codes)}
+    pts = results.points[i, spec.leaves].copy()
+    status = results.status[i].copy()
+    rows_pts, rows_status = [], []
+    for code, values, is_na in answers:
+        j, node = col.get(code), nodes.get(code)
+        if _changeable(node, j, status):
+            pts[j], status[j] = _leaf_state(node, values, is_na, spec.precision)
+        rows_pts.append(pts.copy())
+        rows_status.append(status.copy())
+    if not answers:
+        return []
+    after = rollup(spec, np.nan_to_num(np.array(rows_pts)), np.array(rows_status))
+    return [_figures(spec, _Row(after, r), 0) for r in range(len(answers))]
+
+
+class _Row:
+    """One row of a roll-up, shaped as a one-row roll-up."""
+
+    def __init__(self, arrays, r: int) -> None:
+        self.arrays, self.r = arrays, r
+        self.max = arrays.max[r : r + 1]
+
+    def exposed_points(self):
+        return self.arrays.exposed_points()[self.r : self.r + 1]
+
+    def value(self):
+        return self.arrays.value()[self.r : self.r + 1]
+
+
+def _changeable(node: Node | None, j: int | None, status) -> bool:
+    if node is None or j is None or node.rule in FIXED_RULES:
+        return False
+    return int(status[j]) in _CHANGEABLE
+
+
+def _num(x) -> float | None:
+    x = float(x)
+    return None if np.isnan(x) else x
+
+
+def _new_rank(results, i: int, after) -> int:
+    keys = rank_keys(
+        results.spec, results.points[:, 0], results.value[:, 0], results.rank_by
+    ).astype(float)
+    mine = rank_keys(
+        results.spec, after.exposed_points()[:, 0], after.value()[:, 0], results.rank_by
+    )
+    keys[i] = mine[0]
+    ranks = scoring.rank_within_groups(
+        keys, results.groups, results.ranked, results.rank_method
+    )
+    return int(ranks[i])
+
+
+def _ranked_units(results, i: int) -> int:
+    peers = (results.groups == results.groups[i]) & results.ranked
+    return int((peers & ~np.isnan(results.value[:, 0])).sum())
+
+
+# The cheapest path -------------------------------------------------------------
+
+
+def improvement_options(node: Node, precision: int) -> list[tuple[float, dict | None]]:
+    """The answers that would raise ``node``'s points, as (points, Answer field
+    values); values None: "full points", which a quantity reaches at its target."""
+    params, full = node.rule_params or {}, float(node.max_points or 0)
+    candidates: list[dict | None] = []
+    if node.rule == "yes_no":
+        candidates = [{"yes": True}]
+    elif node.rule == "level":
+        candidates = [{"choice": lv.get("code")} for lv in params.get("levels", [])]
+    elif node.rule == "tiers" and node.answer_type in ("count", "number"):
+        candidates = [{"number": Decimal(str(t))} for t, _p in params.get("tiers", [])]
+    elif node.rule == "checks":
+        candidates = [{"checks": [c.get("code") for c in params.get("checks", [])]}]
+    options = []
+    for values in candidates:
+        points, code = answer_points(
+            node=node, values=values, is_na=False, precision=precision
+        )
+        if points is not None and not code:
+            options.append((float(points), values))
+    if node.rule == "penalty":
+        return [(0.0, None)]
+    if node.rule == "bonus":
+        return [(float(params.get("max", full)), None)]
+    if not options:
+        options = [(full, None)]
+    return options
+
+
+def cheapest_path(*, assessment: Assessment) -> CheapestPath | None:
+    """The least-effort set of answer changes that lifts the unit to its next
+    level (efforts: ``Node.effort``), on its kept final results; None when the
+    unit has no kept result."""
+    results, i = _unit_row(assessment)
+    if i is None:
+        return None
+    spec, precision = results.spec, results.spec.precision
+    nodes = {
+        n.code: n
+        for n in assessment.version.nodes.filter(kind=Node.Kind.INDICATOR)
+        if n.rule not in FIXED_RULES
+    }
+    options = {
+        code: [Option(p, v) for p, v in improvement_options(node, precision)]
+        for code, node in nodes.items()
+    }
+    efforts = {code: float(node.effort) for code, node in nodes.items()}
+    out = engine_cheapest_path(
+        spec, results.points[i, spec.leaves], results.status[i], options, efforts
+    )
+    if out["status"] not in ("reachable", "not_reachable"):
+        return CheapestPath(status=out["status"])
+    steps = [
+        PathStep(c.code, c.points, c.target_points, c.gain, c.effort, c.label)
+        for c in out["changes"]
+    ]
+    return CheapestPath(
+        status=out["status"],
+        target_level=out["target_level"],
+        bound=out["bound"],
+        steps=steps,
+        effort=out["effort"],
+        points_gained=out["points_gained"],
+        new_value=out["new_value"],
+        new_level=out["new_level"],
+    )
+
+
+def plan_values(target: Mapping[str, Any]) -> dict:
+    """Answer field values from a plan item's stored target (numbers kept as
+    plain strings in JSON)."""
+    out = dict(target)
+    for name in ("number", "denominator"):
+        if out.get(name) not in (None, ""):
+            out[name] = Decimal(str(out[name]))
+    return out
