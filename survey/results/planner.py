@@ -54,6 +54,7 @@ class WhatIf:
     ranked_units: int
     pillars: dict[str, tuple[Figures, Figures]]
     indicators: dict[str, tuple[float | None, float | None]]
+    changed: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -128,10 +129,12 @@ def what_if(
     nodes = {n.code: n for n in assessment.version.nodes.filter(code__in=answers)}
     pts = results.points[i, spec.leaves].copy()
     status = results.status[i].copy()
+    changed = set()
     for j, code in enumerate(spec.leaf_codes):
         node = nodes.get(code)
         if not _changeable(node, j, status):
             continue
+        changed.add(code)
         values, is_na = answers[code]
         pts[j], status[j] = _leaf_state(node, values, is_na, spec.precision)
     before = rollup(
@@ -140,11 +143,11 @@ def what_if(
         results.status[i][None],
     )
     after = rollup(spec, np.nan_to_num(pts)[None], status[None])
-    rank = _new_rank(results, i, after)
+    rank_now, rank_new, ranked_units = _ranks(results, i, after)
     return WhatIf(
-        now=_figures(spec, before, 0, int(results.rank[i, 0])),
-        new=_figures(spec, after, 0, rank),
-        ranked_units=_ranked_units(results, i),
+        now=_figures(spec, before, 0, rank_now),
+        new=_figures(spec, after, 0, rank_new),
+        ranked_units=ranked_units,
         pillars={
             spec.nodes[k].code: (_figures(spec, before, k), _figures(spec, after, k))
             for k in spec.children[0]
@@ -155,8 +158,8 @@ def what_if(
                 _num(pts[j]) if status[j] == _SCORED else None,
             )
             for j, code in enumerate(spec.leaf_codes)
-            if code in nodes
         },
+        changed=frozenset(changed),
     )
 
 
@@ -213,23 +216,30 @@ def _num(x) -> float | None:
     return None if np.isnan(x) else x
 
 
-def _new_rank(results, i: int, after) -> int:
-    keys = rank_keys(
-        results.spec, results.points[:, 0], results.value[:, 0], results.rank_by
-    ).astype(float)
-    mine = rank_keys(
-        results.spec, after.exposed_points()[:, 0], after.value()[:, 0], results.rank_by
+def _ranked(results) -> np.ndarray:
+    """Which units of the kept results are ranked (read from their assessments:
+    the kept arrays hold the figures, not the flags)."""
+    flags = dict(
+        Assessment.objects.filter(
+            pk__in=[int(u) for u in results.unit_ids]
+        ).values_list("pk", "ranked")
     )
-    keys[i] = mine[0]
-    ranks = scoring.rank_within_groups(
-        keys, results.groups, results.ranked, results.rank_method
-    )
-    return int(ranks[i])
+    return np.array([bool(flags.get(int(u))) for u in results.unit_ids], bool)
 
 
-def _ranked_units(results, i: int) -> int:
-    peers = (results.groups == results.groups[i]) & results.ranked
-    return int((peers & ~np.isnan(results.value[:, 0])).sum())
+def _ranks(results, i: int, after) -> tuple[int, int, int]:
+    """The unit's rank now and with ``after``, and the ranked units of its group,
+    as :func:`scoring.score` ranks: values rounded to the version's precision,
+    competition ranking within the ranking group."""
+    spec, ranked = results.spec, _ranked(results)
+    keys = rank_keys(spec, results.points[:, 0], results.value[:, 0], "value")
+    now = scoring.rank_within_groups(keys, results.groups, ranked)
+    mine = rank_keys(spec, after.exposed_points()[:, 0], after.value()[:, 0], "value")
+    changed = keys.astype(float)
+    changed[i] = mine[0]
+    new = scoring.rank_within_groups(changed, results.groups, ranked)
+    peers = (results.groups == results.groups[i]) & ranked
+    return int(now[i]), int(new[i]), int((peers & ~np.isnan(keys)).sum())
 
 
 # The cheapest path -------------------------------------------------------------
@@ -246,6 +256,10 @@ def improvement_options(node: Node, precision: int) -> list[tuple[float, dict | 
         candidates = [{"choice": lv.get("code")} for lv in params.get("levels", [])]
     elif node.rule == "tiers" and node.answer_type in ("count", "number"):
         candidates = [{"number": Decimal(str(t))} for t, _p in params.get("tiers", [])]
+    elif node.rule == "ratio" and node.answer_type == "percentage":
+        candidates = [{"number": Decimal(100)}]
+    elif node.rule == "target" and "target" in params:
+        candidates = [{"number": Decimal(str(params["target"]))}]
     elif node.rule == "checks":
         candidates = [{"checks": [c.get("code") for c in params.get("checks", [])]}]
     options = []
