@@ -7,6 +7,7 @@ units' final values for the rank. Nothing is written: answers, their versions,
 the audit trail and ``UnitResult`` stay as they are.
 """
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,9 +19,10 @@ import scoring
 from scoring.planner import Option
 from scoring.planner import cheapest_path as engine_cheapest_path
 from scoring.rollup import assign_levels, rank_keys, rollup
-from survey.models import Assessment, Node
+from survey.models import Answer, Assessment, Node
 from survey.results.arrays import scored_load
 from survey.results.points import answer_points
+from survey.results.stored import analysis_stored
 
 _SCORED = scoring.STATUSES.index("scored")
 _MISSING = scoring.STATUSES.index("missing")
@@ -245,71 +247,115 @@ def _ranks(results, i: int, after) -> tuple[int, int, int]:
 # The cheapest path -------------------------------------------------------------
 
 
-def improvement_options(node: Node, precision: int) -> list[tuple[float, dict | None]]:
+def _candidates(node: Node, denominator: Decimal | None) -> list[dict]:
+    """Answers that may raise ``node``'s points, as Answer field values."""
+    params, full = node.rule_params or {}, Decimal(str(node.max_points or 0))
+    rule, kind = node.rule, node.answer_type
+    if rule == "yes_no":
+        return [{"yes": True}]
+    if rule == "level":
+        return [{"choice": lv.get("code")} for lv in params.get("levels", [])]
+    if rule == "tiers":
+        return [{"number": Decimal(str(t))} for t, _p in params.get("tiers", [])]
+    if rule == "checks":
+        return [{"checks": [c.get("code") for c in params.get("checks", [])]}]
+    if rule == "ratio" and kind == "percentage":
+        return [{"number": Decimal(100)}]
+    if rule == "ratio" and denominator:
+        return [{"number": denominator, "denominator": denominator}]
+    if rule == "target" and "target" in params:
+        return [{"number": Decimal(str(params["target"]))}]
+    if rule == "direct":
+        return [{"number": full}]
+    if rule == "penalty":
+        return [{"number": Decimal(0)}]
+    if rule == "bonus" and kind == "points":
+        return [{"number": Decimal(str(params.get("max", full)))}]
+    if rule == "bonus" and params.get("per_item"):
+        cap, per_item = float(params.get("max", full)), float(params["per_item"])
+        return [{"number": Decimal(math.ceil(cap / per_item))}]
+    return []
+
+
+def improvement_options(
+    node: Node, precision: int, denominator: Decimal | None = None
+) -> list[tuple[float, dict | None]]:
     """The answers that would raise ``node``'s points, as (points, Answer field
-    values); values None: "full points", which a quantity reaches at its target."""
-    params, full = node.rule_params or {}, float(node.max_points or 0)
-    candidates: list[dict | None] = []
-    if node.rule == "yes_no":
-        candidates = [{"yes": True}]
-    elif node.rule == "level":
-        candidates = [{"choice": lv.get("code")} for lv in params.get("levels", [])]
-    elif node.rule == "tiers" and node.answer_type in ("count", "number"):
-        candidates = [{"number": Decimal(str(t))} for t, _p in params.get("tiers", [])]
-    elif node.rule == "ratio" and node.answer_type == "percentage":
-        candidates = [{"number": Decimal(100)}]
-    elif node.rule == "target" and "target" in params:
-        candidates = [{"number": Decimal(str(params["target"]))}]
-    elif node.rule == "checks":
-        candidates = [{"checks": [c.get("code") for c in params.get("checks", [])]}]
+    values); values None: "full points", for a ratio whose denominator the unit
+    has not given."""
     options = []
-    for values in candidates:
+    for values in _candidates(node, denominator):
         points, code = answer_points(
             node=node, values=values, is_na=False, precision=precision
         )
         if points is not None and not code:
             options.append((float(points), values))
-    if node.rule == "penalty":
-        return [(0.0, None)]
-    if node.rule == "bonus":
-        return [(float(params.get("max", full)), None)]
-    if not options:
-        options = [(full, None)]
+    if not options and node.rule not in ("bonus", "penalty"):
+        options = [(float(node.max_points or 0), None)]
     return options
 
 
 def cheapest_path(*, assessment: Assessment) -> CheapestPath | None:
     """The least-effort set of answer changes that lifts the unit to its next
     level (efforts: ``Node.effort``), on its kept final results; None when the
-    unit has no kept result."""
+    unit has no kept result. Searched once per results version and kept."""
+    kept = analysis_stored(
+        campaign=assessment.campaign,
+        kind=f"cheapest:{assessment.pk}",
+        build=lambda: (_path_payload(assessment), b""),
+    )
+    return _path_from_payload(kept.payload)
+
+
+def _path_payload(assessment: Assessment) -> dict:
     results, i = _unit_row(assessment)
     if i is None:
-        return None
+        return {}
     spec, precision = results.spec, results.spec.precision
     nodes = {
         n.code: n
         for n in assessment.version.nodes.filter(kind=Node.Kind.INDICATOR)
         if n.rule not in FIXED_RULES
     }
+    denominators = dict(
+        Answer.objects.filter(
+            assessment=assessment, node__answer_type=Node.AnswerType.RATIO
+        ).values_list("node__code", "denominator")
+    )
     options = {
-        code: [Option(p, v) for p, v in improvement_options(node, precision)]
+        code: [
+            Option(p, _json_values(v))
+            for p, v in improvement_options(node, precision, denominators.get(code))
+        ]
         for code, node in nodes.items()
     }
     efforts = {code: float(node.effort) for code, node in nodes.items()}
     out = engine_cheapest_path(
         spec, results.points[i, spec.leaves], results.status[i], options, efforts
     )
+    out["changes"] = [
+        [c.code, c.points, c.target_points, c.gain, c.effort, c.label]
+        for c in out.get("changes", [])
+    ]
+    return out
+
+
+def _json_values(values: dict | None) -> dict | None:
+    if values is None:
+        return None
+    return {k: str(v) if isinstance(v, Decimal) else v for k, v in values.items()}
+
+
+def _path_from_payload(out: dict) -> CheapestPath | None:
+    if not out:
+        return None
     if out["status"] not in ("reachable", "not_reachable"):
         return CheapestPath(status=out["status"])
-    steps = [
-        PathStep(c.code, c.points, c.target_points, c.gain, c.effort, c.label)
-        for c in out["changes"]
-    ]
     return CheapestPath(
         status=out["status"],
         target_level=out["target_level"],
         bound=out["bound"],
-        steps=steps,
+        steps=[PathStep(*change) for change in out["changes"]],
         effort=out["effort"],
         points_gained=out["points_gained"],
         new_value=out["new_value"],

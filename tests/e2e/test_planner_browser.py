@@ -98,6 +98,9 @@ def test_planner_what_if_plan_and_export(live_server, browser):
     page.locator("button[value='save']").click()
     page.wait_for_url("**/scorecard/what-if/")
     assert page.locator("ul.messages li.success").is_visible()
+    # the whole path is in the plan: its figures reach the next level
+    level_now = page.locator("[data-what-if='level_new'] + small").inner_text()
+    assert page.locator("[data-what-if='level_new']").inner_text() not in level_now
     plan = ImprovementPlan.objects.get(assessment=assessment)
     assert plan.version == 1 and len(plan.items) >= 1
     page.screenshot(path=str(SCREENSHOTS / "planner.png"), full_page=False)

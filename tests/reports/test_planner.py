@@ -21,7 +21,7 @@ from survey.models import (
     UnitResult,
     User,
 )
-from survey.results.planner import cheapest_path, what_if
+from survey.results.planner import cheapest_path, plan_values, what_if
 from tests.reports.conftest import make_campaign
 
 pytestmark = pytest.mark.django_db
@@ -111,16 +111,16 @@ def test_bad_typed_values_get_translated_messages_per_indicator(client, assessme
     assert any("100" in m for m in data["errors"]["1.2"])
 
 
-def test_cheapest_path_reaches_the_next_level(assessment):
+def test_cheapest_path_targets_reach_its_level_in_what_if(assessment):
     path = cheapest_path(assessment=assessment)
-    assert path.status in ("reachable", "top_level", "not_reachable")
-    if path.status == "reachable":
-        answers = {
-            s.code: (s.target or {"number": 100}, False) for s in path.steps if s.target
-        }
-        assert path.steps and path.effort > 0
-        assert path.new_level != what_if(assessment=assessment, answers={}).now.level
-        assert answers is not None
+    assert path.status == "reachable" and path.steps and path.effort > 0
+    assert all(step.target for step in path.steps)  # each has an answer to type
+    answers = {s.code: (plan_values(s.target), False) for s in path.steps}
+    result = what_if(assessment=assessment, answers=answers)
+    assert result.new.level == path.new_level != result.now.level
+    assert result.new.points == pytest.approx(result.now.points + path.points_gained)
+    # kept with the results: asked again, the same path without a new search
+    assert cheapest_path(assessment=assessment) == path
 
 
 def test_plan_save_conflict_and_files(client, assessment):

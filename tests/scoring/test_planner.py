@@ -54,15 +54,29 @@ def cases(draw):
             }
         )
         leaves.append(("B.1", 4))
+    if draw(st.booleans()):
+        rows.append(
+            {"code": "N", "kind": "penalty_group", "max_points": 2, "capped": True}
+        )
+        rows.append(
+            {
+                **_leaf("N.1", "N", 3),
+                "rule": "penalty",
+                "answer_type": "points",
+                "rule_params": {"max": 3},
+            }
+        )
+        leaves.append(("N.1", 3))
     spec = build_spec(rows)
     points, status, options, efforts = [], [], {}, {}
     for code, mx in leaves:
         steps = int(mx * 2)
-        now = draw(st.integers(0, steps))
-        na = draw(st.integers(0, 9)) == 0 and not code.startswith("B")
+        low, high = (-steps, 0) if code.startswith("N") else (0, steps)
+        now = draw(st.integers(low, high))
+        na = draw(st.integers(0, 9)) == 0 and code[0] not in "BN"
         points.append(np.nan if na else now / 2)
         status.append(NA if na else SCORED)
-        higher = draw(st.lists(st.integers(now, steps), max_size=3))
+        higher = draw(st.lists(st.integers(now, high), max_size=3))
         options[code] = [Option(h / 2, h) for h in higher]
         efforts[code] = draw(st.sampled_from([0, 0.5, 1, 1.5, 2, 3]))
     order = {c: j for j, c in enumerate(spec.leaf_codes)}
