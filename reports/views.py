@@ -39,6 +39,7 @@ from survey.permissions import can, permission_require
 from survey.selectors.scope import action_scope, indicator_codes, results_visible
 from survey.services.audit import audit_record
 from survey.services.planner import PlanInvalid, PlanStale
+from survey.views.autosave import json_login_required
 
 
 def _full_version(request: HttpRequest) -> bool:
@@ -311,7 +312,7 @@ def planner(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/planner.html", context)
 
 
-@login_required
+@json_login_required
 @require_POST
 def what_if(request: HttpRequest, pk: int) -> JsonResponse:
     assessment = _planner_access(request, pk).assessment

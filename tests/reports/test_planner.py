@@ -248,3 +248,8 @@ def test_scorecard_shows_the_path_and_planner_controls_only_to_planners(
     client.force_login(_editor(assessment))
     body = client.get(_url("scorecard", assessment)).content.decode()
     assert _url("planner", assessment) in body
+
+
+def test_what_if_answers_401_when_the_session_is_gone(client, assessment):
+    response = client.post(_url("what_if", assessment), {"w-1.1-number": "100"})
+    assert response.status_code == 401 and "login_url" in response.json()
