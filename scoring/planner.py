@@ -24,9 +24,11 @@ points and no smaller cost can never help, because the root's points never
 decrease when a node's points grow); a group combines its regular children's
 fronts (a min-plus convolution), applies its cap exactly as the roll-up does,
 then adds its bonus and penalty children. Points beyond the gain the root still
-needs are useless, so every front is cut at ``current + need``. The winner is
-checked again with the roll-up. Cost: Σ over groups of |front| × |child front|,
-with fronts never longer than ``need`` + 1 grid steps.
+needs are useless, so every front is cut at ``current + need + slack`` (slack:
+what capped penalty groups above absorb), and states dearer than a greedy
+feasible set are dropped. The winner is checked again with the roll-up.
+Cost: Σ over groups of |front| × |child front|, fronts never longer than
+``need + slack`` + 1 grid steps (docs/planner.md).
 """
 
 from __future__ import annotations
@@ -100,10 +102,14 @@ def _pareto(states: dict[int, _Key]) -> dict[int, _Key]:
     return kept
 
 
-def _combine(a: dict[int, _Key], b: dict[int, _Key], top: int) -> dict[int, _Key]:
+def _combine(
+    a: dict[int, _Key], b: dict[int, _Key], top: int, bound: int
+) -> dict[int, _Key]:
     out: dict[int, _Key] = {}
     for pa, ka in a.items():
         for pb, kb in b.items():
+            if ka[0] + kb[0] > bound:
+                continue
             p = min(pa + pb, top)
             held = out.get(p)
             if held is not None and (ka[0] + kb[0], ka[1] + kb[1]) > held[:2]:
@@ -114,9 +120,11 @@ def _combine(a: dict[int, _Key], b: dict[int, _Key], top: int) -> dict[int, _Key
     return _pareto(out)
 
 
-def _leaf_front(current: int, options, top: int) -> dict[int, _Key]:
+def _leaf_front(current: int, options, top: int, bound: int) -> dict[int, _Key]:
     front: dict[int, _Key] = {min(current, top): (0, 0, ())}
     for units, cost, code, _label in options:
+        if cost > bound:
+            continue
         p = min(units, top)
         key = (cost, 1, ((code, units),))
         if p not in front or key < front[p]:
@@ -124,12 +132,12 @@ def _leaf_front(current: int, options, top: int) -> dict[int, _Key]:
     return _pareto(front)
 
 
-def _group_front(spec, node, regular, extra, fronts, top: int):
+def _group_front(spec, node, regular, extra, fronts, top: int, bound: int):
     digits = spec.precision
     scale = 10**digits
     shifted = {0: (0, 0, ())}
     for c in regular:
-        shifted = _combine(shifted, fronts[c], 10**12)
+        shifted = _combine(shifted, fronts[c], 10**12, bound)
     capped: dict[int, _Key] = {}
     for p, key in shifted.items():
         reg = p / scale
@@ -141,7 +149,7 @@ def _group_front(spec, node, regular, extra, fronts, top: int):
             capped[q] = key
     front = _pareto(capped)
     for c in extra:
-        front = _combine(front, fronts[c], 10**12)
+        front = _combine(front, fronts[c], 10**12, bound)
     return _pareto(_saturate(front, top))
 
 
@@ -210,7 +218,8 @@ def cheapest_path(
     if needed is None:
         every = {spec.leaf_codes[j]: opts[-1][0] for j, opts in choices.items()}
         return {**out, **_outcome(spec, pts, status, every, choices, level, False)}
-    picks = _search(spec, pts[0], choices, needed - current)
+    bound = _greedy_cost(spec, pts, status, choices, level)
+    picks = _search(spec, pts[0], choices, needed - current, bound)
     return {**out, **_outcome(spec, pts, status, picks, choices, level, True)}
 
 
@@ -236,20 +245,65 @@ def _choices(spec, pts, status, options, efforts):
     return out
 
 
-def _search(spec, pts, choices, need: int) -> dict[str, int]:
-    """Code → target units of the best set of changes (fronts cut at ``need``)."""
+def _greedy_cost(spec, pts, status, choices, level: int) -> int:
+    """The cost of a feasible set: each indicator's best option, cheapest per
+    point gained first, until the level is reached (an upper bound that lets the
+    search drop dearer states)."""
+    scale = 10**spec.precision
+    best = [(j, opts[-1]) for j, opts in choices.items()]
+    best.sort(key=lambda x: x[1][1] / max(x[1][0] - pts[0, x[0]] * scale, 1e-9))
+    rows = np.tile(pts, (len(best) + 1, 1))
+    for r, (j, option) in enumerate(best, start=1):
+        rows[r:, j] = option[0] / scale
+    values = rollup(spec, rows, np.tile(status, (len(rows), 1))).value()[:, 0]
+    reached = np.nonzero(assign_levels(spec, values) > level)[0]
+    costs = np.cumsum([0] + [option[1] for _j, option in best])
+    return int(costs[reached[0]]) if len(reached) else sum(o[1] for _j, o in best)
+
+
+def _slack(spec, current: np.ndarray) -> list[int]:
+    """Per node, the gain (grid steps) that its capped penalty ancestors absorb
+    before any reaches the root: a penalty group below its floor (−cap) passes
+    nothing on until its children climb back to the floor. A node's gain beyond
+    ``need + slack`` is useless, so its front is cut there."""
+    digits, absorb = spec.precision, {}
+    regular_of: dict[int, int] = {}
+    for g, regular, _extra, _counting in _group_structure(spec):
+        node = spec.nodes[g]
+        for c in regular:
+            regular_of[int(c)] = g
+        if node.capped and node.kind == "penalty_group":
+            below = sum(_units(current[c], digits) for c in regular)
+            floor = -_units(float(node.max_points), digits)
+            absorb[g] = max(0, floor - below)
+    slack = [0] * len(spec.nodes)
+    for i, node in enumerate(spec.nodes[1:], start=1):
+        parent = node.parent
+        slack[i] = slack[parent] + (
+            absorb.get(parent, 0) if regular_of.get(i) == parent else 0
+        )
+    return slack
+
+
+def _search(spec, pts, choices, need: int, bound: int) -> dict[str, int]:
+    """Code → target units of the best set of changes (fronts cut at ``need``;
+    states costing more than ``bound``, a feasible set's cost, dropped)."""
     digits = spec.precision
     leaf_col = {int(n): j for j, n in enumerate(spec.leaves)}
     current = rollup(
         spec, pts.reshape(1, -1), np.full((1, len(pts)), S[LeafStatus.SCORED])
     ).points[0]
+    slack = _slack(spec, current)
     fronts: dict[int, dict[int, _Key]] = {}
     for node_index, j in leaf_col.items():
         base = _units(pts[j], digits)
-        fronts[node_index] = _leaf_front(base, choices.get(j, ()), base + need)
+        top = base + need + slack[node_index]
+        fronts[node_index] = _leaf_front(base, choices.get(j, ()), top, bound)
     for g, regular, extra, _counting in _group_structure(spec):
-        top = _units(current[g], digits) + need
-        fronts[g] = _group_front(spec, spec.nodes[g], regular, extra, fronts, top)
+        top = _units(current[g], digits) + need + slack[g]
+        fronts[g] = _group_front(
+            spec, spec.nodes[g], regular, extra, fronts, top, bound
+        )
     root = fronts[0]
     top = _units(current[0], digits) + need
     key = root.get(top)

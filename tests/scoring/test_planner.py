@@ -122,7 +122,9 @@ def brute_force(spec, pts, sts, options, efforts):
     return level, best
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(cases())
 def test_cheapest_path_matches_brute_force(case):
     spec, pts, sts, options, efforts = case
@@ -189,3 +191,22 @@ def test_statuses_top_level_and_not_reachable():
     spec, pts, sts, _, _ = flat([10, 10], [0, 0])
     out = cheapest_path(spec, pts, sts, {"L0": [Option(4)]}, {})
     assert out["status"] == "not_reachable" and out["new_value"] == 0.2
+
+
+def test_a_penalty_below_its_floor_must_climb_back_before_it_counts():
+    spec = build_spec(
+        [
+            {"code": "P", "kind": "pillar"},
+            _leaf("P.1", "P", 2),
+            {"code": "N", "kind": "penalty_group", "max_points": 2, "capped": True},
+            {**_leaf("N.1", "N", 3), "rule": "penalty", "rule_params": {"max": 3}},
+        ]
+    )
+    # P.1 1 point, the penalty −2.5 floored at −2: −1 of 2 points, value −0.5.
+    # Lifting the penalty to 0 gains 2.5 on the leaf but 2 on the root.
+    pts, sts = np.array([1.0, -2.5]), np.array([SCORED, SCORED])
+    options = {"N.1": [Option(0.0)], "P.1": [Option(2.0)]}
+    out = cheapest_path(spec, pts, sts, options, {"N.1": 1, "P.1": 5})
+    assert out["status"] == "reachable"
+    assert [c.code for c in out["changes"]] == ["N.1"]
+    assert out["points_gained"] == 2 and out["new_value"] == 0.5
