@@ -362,7 +362,11 @@ def planner_save(*, assessment: Assessment, actor, data, number_format=None):
         assessment=assessment,
         actor=actor,
         typed=typed,
-        plan_fields={code: form.plan_fields(code) for code in typed},
+        plan_fields={
+            node.code: form.plan_fields(node.code)
+            for node in form.nodes
+            if node.code in typed or any(form.plan_fields(node.code))
+        },
         expected_version=(form.cleaned_data.get("version") or 0)
         if hasattr(form, "cleaned_data")
         else 0,

@@ -15,6 +15,11 @@ from survey.numbers import plain_decimal
 from survey.results.planner import FIXED_RULES, WhatIf, what_if
 from survey.services.answer_checks import VALUE_FIELDS, check_values, parse_values
 
+NO_TARGET = _(
+    "Enter a target answer for this indicator, or clear who is responsible and "
+    "the due date."
+)
+
 
 class PlanStale(SurveyError):
     default_message = _(
@@ -121,6 +126,8 @@ def improvement_plan_save(
     answers, errors = hypothetical_answers(assessment=assessment, typed=typed)
     for code, messages in (form_errors or {}).items():
         errors.setdefault(code, []).extend(messages)
+    for code in plan_fields.keys() - typed.keys():
+        errors.setdefault(code, []).append(str(NO_TARGET))
     if errors:
         raise PlanInvalid(errors)
     plan, _created = ImprovementPlan.objects.select_for_update().get_or_create(

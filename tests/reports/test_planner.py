@@ -155,9 +155,13 @@ def test_plan_save_conflict_and_files(client, assessment):
     assert 'name="version" value="1"' in body
     plan.refresh_from_db()
     assert plan.version == 1 and plan.items[0]["responsible"] != "Người khác"
-    # a bad due date: nothing saved
+    # a bad due date, or a responsible without a target: nothing saved
     bad = client.post(url, {**posted, "version": "1", "d-1.1": "31/02/2026"})
     assert bad.status_code == 200
+    lonely = client.post(url, {**posted, "version": "1", "r-1.2": "Ai đó"})
+    assert "Enter a target answer" in lonely.content.decode() or (
+        "Nhập câu trả lời mục tiêu" in lonely.content.decode()
+    )
     plan.refresh_from_db()
     assert plan.version == 1
     xlsx = client.get(_url("plan_xlsx", assessment))
