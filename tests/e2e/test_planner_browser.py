@@ -17,6 +17,12 @@ from tests.crawl.demo_roles import demo_seed
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 USERNAME = "x-tanphu-cv"
+# Everything the Content-Security-Policy refuses is reported to the test.
+RECORD_CSP = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.cspViolation([event.effectiveDirective, event.blockedURI].join(" "));
+});
+"""
 
 
 def _assessment() -> Assessment:
@@ -66,9 +72,11 @@ def test_planner_what_if_plan_and_export(live_server, browser):
         viewport={"width": 1280, "height": 900},
         accept_downloads=True,
     )
+    problems: list[str] = []
+    context.expose_function("cspViolation", lambda text: problems.append(text))
+    context.add_init_script(RECORD_CSP)
     page = context.new_page()
     page.set_default_timeout(15_000)
-    problems: list[str] = []
     _watch(page, problems)
     page.goto(f"{base}/login/")
     page.locator("input[name=username]").fill(USERNAME)
