@@ -52,6 +52,7 @@ messages: setup
 
 bench: setup
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/planner.py
 
 # Every crawled page at 100 and 3,300 communes (SQLite; add --postgres for PostgreSQL):
 # make bench-pages PAGES_ARGS="--postgres --repeat 7"

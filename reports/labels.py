@@ -144,6 +144,23 @@ LABELS = {
     "signature_date": _("…………, date …… /…… /……"),
     "signature": _("HEAD OF UNIT"),
     "signature_note": _("(Signature, full name and seal)"),
+    "plan_title": _("Improvement plan for next year"),
+    "plan_unit": _("Unit"),
+    "plan_campaign": _("Campaign"),
+    "plan_points_now": _("Now"),
+    "plan_points_after": _("After the plan"),
+    "plan_maximum": _("Applicable maximum"),
+    "plan_empty": _("The plan has no item yet."),
+    "plan_code": _("Code"),
+    "plan_indicator": _("Indicator"),
+    "plan_current_answer": _("Current answer"),
+    "plan_current_points": _("Current points"),
+    "plan_target_answer": _("Target answer"),
+    "plan_target_points": _("Target points"),
+    "plan_points_gained": _("Points gained"),
+    "plan_level_after": _("Level reached"),
+    "plan_responsible": _("Responsible"),
+    "plan_due": _("Due date"),
 }
 
 

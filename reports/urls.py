@@ -20,6 +20,14 @@ urlpatterns = [
         views.scorecard_xlsx,
         name="scorecard_xlsx",
     ),
+    path(
+        "assessments/<int:pk>/scorecard/what-if/",
+        views.planner,
+        name="planner",
+    ),
+    path("assessments/<int:pk>/what-if", views.what_if, name="what_if"),
+    path("assessments/<int:pk>/plan.xlsx", views.plan_xlsx_download, name="plan_xlsx"),
+    path("assessments/<int:pk>/plan.docx", views.plan_docx_download, name="plan_docx"),
     path("assessments/<int:pk>/self-report/", views.self_report, name="self_report"),
     path(
         "assessments/<int:pk>/self-report.docx",

@@ -3,9 +3,10 @@ scorecard and self-assessment report: thin views."""
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header
@@ -17,16 +18,28 @@ from reports.models import ReportExport
 from reports.services.dashboard import campaign_dashboard
 from reports.services.dashboard import dashboard_chart as dashboard_chart_svg
 from reports.services.exports import report_export_request
+from reports.services.planner import (
+    plan_docx,
+    plan_xlsx,
+    planner_json,
+    planner_page,
+    planner_save,
+    scorecard_planner,
+)
 from reports.services.unit import (
     unit_scorecard_page,
     unit_scorecard_xlsx,
     unit_self_report,
     unit_self_report_docx,
 )
+from survey.forms.questionnaire import posted_number_format
 from survey.models import Assessment, AuditEvent, Campaign
+from survey.numbers import page_number_format
 from survey.permissions import can, permission_require
 from survey.selectors.scope import action_scope, indicator_codes, results_visible
 from survey.services.audit import audit_record
+from survey.services.planner import PlanInvalid, PlanStale
+from survey.views.autosave import json_login_required
 
 
 def _full_version(request: HttpRequest) -> bool:
@@ -200,6 +213,8 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except LookupError as error:  # its framework version is not the campaign's
         raise Http404 from error
+    can_plan = can(user=request.user, action="plan_improvements", unit=assessment.unit)
+    context.update(scorecard_planner(assessment=assessment, can_plan=can_plan))
     context.update(assessment=assessment)
     return render(request, "reports/scorecard.html", context)
 
@@ -249,3 +264,75 @@ def self_report_docx(request: HttpRequest, pk: int) -> HttpResponse:
         codes=access.codes,
     )
     return _file(request, assessment, content, "self-report", "docx", DOCX)
+
+
+# The planner: what-if, cheapest path, plan for next year -------------------------
+
+
+def _planner_access(request: HttpRequest, pk: int) -> UnitAccess:
+    """As :func:`_results_access`, for those who may plan the unit's improvements."""
+    access = _results_access(request, pk)
+    permission_require(
+        user=request.user, action="plan_improvements", unit=access.assessment.unit
+    )
+    return access
+
+
+@login_required
+def planner(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _planner_access(request, pk).assessment
+    data = request.POST if request.method == "POST" else None
+    number_format = posted_number_format(data) or page_number_format()
+    errors, stale = None, False
+    if data is not None and data.get("action") == "save":
+        try:
+            planner_save(
+                assessment=assessment,
+                actor=request.user,
+                data=data,
+                number_format=number_format,
+            )
+        except PlanStale as error:
+            messages.error(request, error.message)
+            stale = True
+        except PlanInvalid as error:
+            messages.error(request, error.message)
+            errors = error.errors
+        else:
+            messages.success(request, _("The plan is saved."))
+            return redirect("reports:planner", pk=assessment.pk)
+    context = planner_page(
+        assessment=assessment,
+        data=data,
+        number_format=number_format,
+        errors=errors,
+        stale=stale,
+    )
+    context.update(assessment=assessment)
+    return render(request, "reports/planner.html", context)
+
+
+@json_login_required
+@require_POST
+def what_if(request: HttpRequest, pk: int) -> JsonResponse:
+    assessment = _planner_access(request, pk).assessment
+    number_format = posted_number_format(request.POST) or page_number_format()
+    return JsonResponse(
+        planner_json(
+            assessment=assessment, data=request.POST, number_format=number_format
+        )
+    )
+
+
+@login_required
+def plan_xlsx_download(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _planner_access(request, pk).assessment
+    content = plan_xlsx(assessment=assessment, lang=_lang(request))
+    return _file(request, assessment, content, "plan", "xlsx", XLSX)
+
+
+@login_required
+def plan_docx_download(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _planner_access(request, pk).assessment
+    content = plan_docx(assessment=assessment, lang=_lang(request))
+    return _file(request, assessment, content, "plan", "docx", DOCX)

@@ -96,6 +96,7 @@ def _node_row(node: Node) -> list:
         node.continues.code if node.continues else "",
         node.provenance,
         node.source,
+        node.effort,
     ]
 
 

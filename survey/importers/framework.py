@@ -200,4 +200,5 @@ def _node(version, row: dict, ids: dict, previous: dict) -> Node:
         date_window=row["date_window"] or Node.DateWindow.WARN,
         provenance=row["provenance"] or Node.Provenance.SOURCED,
         source=row["source"],
+        effort=row["effort"],
     )

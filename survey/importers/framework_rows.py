@@ -45,7 +45,11 @@ NODE_COLUMNS = [
     "continues_code",
     "provenance",
     "source",
+    "effort",
 ]
+# Other headers accepted for a column (a sheet written in Vietnamese).
+COLUMN_ALIASES = {"effort": ("công sức", "cong_suc")}
+MAX_EFFORT = Decimal("99999999.99")
 REQUIRED_COLUMNS = ["code", "parent_code", "kind", "name_vi"]
 REQUIRED_CELLS = ["code", "kind", "name_vi"]
 BOOL_COLUMNS = ["capped", "requires_procedures", "na_allowed"]
@@ -211,7 +215,7 @@ def parse_nodes(sheet: Sheet, out: IssueCollector) -> list[dict]:
 
 
 def _parse_node_row(name: str, number: int, row: dict, out: IssueCollector) -> dict:
-    node = {column: row.get(column, "").strip() for column in NODE_COLUMNS}
+    node = {column: _cell(row, column) for column in NODE_COLUMNS}
     _check_text_cells(name, number, node, out)
     for column in BOOL_COLUMNS:
         node[column] = parse_bool(node[column])
@@ -223,10 +227,19 @@ def _parse_node_row(name: str, number: int, row: dict, out: IssueCollector) -> d
     node["max_points"] = _parse_number(
         name, number, node, "max_points", out, maximum=MAX_POINTS
     )
+    effort = _parse_number(name, number, node, "effort", out, maximum=MAX_EFFORT)
+    node["effort"] = Decimal(1) if effort is None else effort.quantize(Decimal("0.01"))
     _parse_dates(name, number, node, out)
     node["applies_to"] = _parse_applies_to(name, number, node["applies_to"], out)
     node["rule_params"] = _parse_params(name, number, node, out)
     return node
+
+
+def _cell(row: dict, column: str) -> str:
+    text = (row.get(column) or "").strip()
+    for alias in COLUMN_ALIASES.get(column, ()):
+        text = text or (row.get(alias) or "").strip()
+    return text
 
 
 def _check_text_cells(name: str, number: int, node: dict, out) -> None:

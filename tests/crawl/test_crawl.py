@@ -298,3 +298,13 @@ def test_the_walks_cover_the_demo(walks):
         "survey:assessment_review",
         "reports:self_report_docx",
     } <= reached["commune-editor-draft"]
+
+
+def test_the_walks_reach_the_planner_only_for_those_who_plan(walks):
+    """The planner and its files hang off the scorecard for a unit's editor and
+    the coordinator; the committee and the reviewers never meet a link to them."""
+    planner = {"reports:planner", "reports:plan_xlsx", "reports:plan_docx"}
+    for role_id in ("coordinator", "commune-editor-draft"):
+        assert planner <= {page.url_name for page in walks(role_id)[0].pages}
+    for role_id in ("committee", "reviewer"):
+        assert not planner & {page.url_name for page in walks(role_id)[0].pages}
