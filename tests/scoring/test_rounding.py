@@ -44,3 +44,13 @@ def test_agrees_with_decimal_half_up_on_decimal_inputs(value, digits):
     written as, at any precision up to 12, however it is stored in binary."""
     expected = float(value.quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
     assert round_half_away(float(value), digits) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "digits"),
+    [(-575461.282817, 10), (808134.194418, 10), (35423.411138, 11), (999999.5, 12)],
+)
+def test_a_value_with_fewer_digits_than_asked_comes_back_as_it_is(value, digits):
+    """Scaling by 10ᵈ is inexact near 2⁵²: the value must not gain a unit in its
+    last place."""
+    assert round_half_away(value, digits) == value
