@@ -6,7 +6,6 @@ from typing import Any
 
 import numpy as np
 
-
 # Beyond this, x·10ᵈ has no fraction a float can hold exactly.
 FULL_PRECISION = 2.0**49
 
