@@ -59,7 +59,7 @@ class OpenMeta:
 
     province: str
     licence: str
-    source: str  # the public page's address
+    source: str  # the public page's absolute address
 
 
 def unit_record(unit, previous_year: int | None) -> dict:

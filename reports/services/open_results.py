@@ -3,7 +3,10 @@
 (:func:`survey.results.stored.analysis_stored`): a request reads them back in a
 fixed number of queries and time whatever the number of units. A published
 campaign's results do not change; a new results version (a republication) is
-built anew.
+built anew. They also show the year before's figures and the history of every
+published year: they are kept under a fingerprint of those years and of the unit
+lineage (:func:`survey.selectors.published.published_fingerprint`), so that
+reopening, republishing or publishing an earlier year builds them anew too.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from survey.models import Campaign
 from survey.results.stored import analysis_stored
 from survey.selectors.published import (
     PublishedResults,
+    published_fingerprint,
     published_history,
     published_results,
 )
@@ -46,7 +50,7 @@ def open_page(*, campaign: Campaign, lang: str) -> dict:
     """What the public page shows of a published ``campaign`` in ``lang``."""
     kept = analysis_stored(
         campaign=campaign,
-        kind=f"{KIND}-page:{lang}",
+        kind=f"{KIND}-page:{lang}:{published_fingerprint(campaign=campaign)}",
         build=lambda: (_page(campaign, lang), b""),
     ).payload
     return {
@@ -66,7 +70,7 @@ def open_download(*, campaign: Campaign, fmt: str, lang: str) -> bytes:
     if fmt not in FORMATS:
         raise ValueError(fmt)
     kind = f"{KIND}-{fmt}:{lang}" if fmt == "xlsx" else f"{KIND}-{fmt}"
-    kind = f"{kind}:{_stamp(campaign)}"
+    kind = f"{kind}:{_stamp(campaign)}:{published_fingerprint(campaign=campaign)}"
     return bytes(
         analysis_stored(
             campaign=campaign,
@@ -94,7 +98,7 @@ def _meta(campaign: Campaign) -> OpenMeta:
     return OpenMeta(
         province=settings.DTI_PROVINCE_NAME,
         licence=settings.DTI_OPEN_DATA_LICENCE,
-        source=reverse("open:campaign", args=[campaign.code]),
+        source=settings.DTI_SITE_URL + reverse("open:campaign", args=[campaign.code]),
     )
 
 

@@ -14,6 +14,7 @@ from django.http import Http404
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
+from survey.api.common import ERRORS
 from survey.selectors.published import (
     PublishedPillar,
     PublishedResults,
@@ -54,7 +55,7 @@ class UnitResultOut(Schema):
     previous_year: int | None
     previous_points: float | None
     previous_percent: float | None
-    previous_level: str
+    previous_level: str | None
     previous_rank: int | None
     percent_change: float | None
     rank_change: int | None
@@ -116,7 +117,7 @@ def _pillar(pillar: PublishedPillar) -> dict:
 
 @router.get(
     "{code}/results",
-    response=list[UnitResultOut],
+    response={200: list[UnitResultOut], **ERRORS},
     summary="A published campaign's results, unit by unit",
 )
 @paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
@@ -138,7 +139,7 @@ def results_list(
 
 @router.get(
     "{code}/results/{unit_code}",
-    response=UnitResultDetail,
+    response={200: UnitResultDetail, **ERRORS},
     summary="One unit's published results, with its pillars",
 )
 def results_unit(request, code: str, unit_code: str) -> dict:

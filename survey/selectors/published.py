@@ -12,6 +12,7 @@ The reads cost a fixed number of queries whatever the number of units.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -58,7 +59,10 @@ class PublishedPillar:
 @dataclass(frozen=True)
 class PublishedUnit:
     """One ranked unit's published figures; ``previous_*`` are the year before's,
-    followed through the unit lineage (None when the unit has no earlier figures)."""
+    followed through the unit lineage (None when the unit has no earlier figures;
+    points and level are None too for a unit merged from several). The change is
+    the shown percentage less the shown previous one, so that the figures add up
+    as displayed."""
 
     unit_code: str
     unit_name_vi: str
@@ -72,7 +76,7 @@ class PublishedUnit:
     rank: int | None
     previous_points: Decimal | None
     previous_percent: Decimal | None
-    previous_level: str
+    previous_level: str | None
     previous_rank: int | None
     percent_change: Decimal | None
     rank_change: int | None
@@ -160,6 +164,30 @@ def published_results(*, campaign: Campaign) -> PublishedResults:
         levels=tuple(dict.fromkeys(lv for by in levels.values() for lv in by.values())),
         units=tuple(units),
     )
+
+
+def published_fingerprint(*, campaign: Campaign) -> str:
+    """What ``campaign``'s published figures depend on besides its own results,
+    in eight characters (two queries): the code, state and results version of
+    every published campaign up to its year (the year before's figures and the
+    history) and the unit lineage up to its year. A page or file kept under it is
+    built again when an earlier year is reopened, republished or published, or
+    the lineage changes."""
+    campaigns = (
+        Campaign.objects.filter(
+            Q(pk=campaign.pk)
+            | Q(state=Campaign.State.PUBLISHED, year__lte=campaign.year)
+        )
+        .order_by("year", "id")
+        .values_list("code", "state", "results_version")
+    )
+    lineage = (
+        UnitLineage.objects.filter(year__lte=campaign.year)
+        .order_by("year", "successor__code", "predecessor__code", "kind")
+        .values_list("year", "successor__code", "predecessor__code", "kind")
+    )
+    said = repr((list(campaigns), list(lineage)))
+    return hashlib.sha256(said.encode()).hexdigest()[:8]
 
 
 def published_history(*, until: Campaign) -> list[PublishedYear]:
@@ -253,7 +281,9 @@ def _levels(versions) -> dict[int, dict[str, Named]]:
 
 def _previous(campaign: Campaign, assessments: list[dict], totals: dict):
     """Each assessment's figures of the latest published year before (three
-    queries): ``(year, [(points, value, level, rank) or None per assessment])``."""
+    queries): ``(year, [(points, percent, level, rank) or None per assessment])``;
+    the percentage is the one the earlier year shows (points over maximum), or the
+    lineage's combined value for a unit merged from several."""
     before = (
         Campaign.objects.filter(state=Campaign.State.PUBLISHED, year__lt=campaign.year)
         .order_by("-year", "-id")
@@ -263,11 +293,13 @@ def _previous(campaign: Campaign, assessments: list[dict], totals: dict):
         return None, [None] * len(assessments)
     rows = UnitResult.objects.filter(
         node__isnull=True, assessment__campaign=before, assessment__ranked=True
-    ).values_list("assessment__unit__code", "final_points", "value", "level")
-    earlier = {code: (points, value, level) for code, points, value, level in rows}
+    ).values_list(
+        "assessment__unit__code", "final_points", "applicable_max", "value", "level"
+    )
+    earlier = {code: figures for code, *figures in rows}
     links: dict[str, list[str]] = defaultdict(list)
     for successor, predecessor in UnitLineage.objects.filter(
-        year__gt=before.year
+        year__gt=before.year, year__lte=campaign.year
     ).values_list("successor__code", "predecessor__code"):
         links[successor].append(predecessor)
     codes = [a["unit__code"] for a in assessments]
@@ -277,7 +309,7 @@ def _previous(campaign: Campaign, assessments: list[dict], totals: dict):
         ranks=np.array([totals[a["id"]][4] or 0 for a in assessments]),
         groups=np.array([a["ranking_group"] for a in assessments]),
         ranked=np.ones(len(assessments), dtype=bool),
-        previous={code: _float(v[1]) for code, v in earlier.items()},
+        previous={code: _float(v[2]) for code, v in earlier.items()},
         lineage=links,
     )
     out = []
@@ -288,11 +320,12 @@ def _previous(campaign: Campaign, assessments: list[dict], totals: dict):
             continue
         sources = links.get(code, [code])
         single = earlier.get(sources[0]) if len(sources) == 1 else None
+        shown = percent(single[0], single[1]) if single else None
         out.append(
             (
                 single[0] if single else None,
-                float(value),
-                single[2] if single else "",
+                shown if shown is not None else percent_of_value(float(value)),
+                single[3] if single else None,
                 int(change.ranks[i]) or None,
             )
         )
@@ -304,12 +337,13 @@ def _float(value) -> float:
 
 
 def _unit(a, total, pillar_rows, pillars, levels, previous) -> PublishedUnit:
-    points, maximum, value, level, rank = total
+    points, maximum, _value, level, rank = total
     names = levels.get(a["version_id"], {})
-    prev_points, prev_value, prev_level, prev_rank = previous or (None,) * 4
+    prev_points, prev_percent, prev_level, prev_rank = previous or (None,) * 4
+    shown = percent(points, maximum)
     change = None
-    if prev_value is not None and value is not None:
-        change = percent_of_value(round(float(value) - prev_value, 6))
+    if prev_percent is not None and shown is not None:
+        change = shown - prev_percent
     return PublishedUnit(
         unit_code=a["unit__code"],
         unit_name_vi=a["unit__name_vi"],
@@ -318,11 +352,11 @@ def _unit(a, total, pillar_rows, pillars, levels, previous) -> PublishedUnit:
         group_en="",
         points=points,
         maximum=maximum,
-        percent=percent(points, maximum),
+        percent=shown,
         level=names.get(level) or Named(level, level),
         rank=rank,
         previous_points=prev_points,
-        previous_percent=percent_of_value(prev_value),
+        previous_percent=prev_percent,
         previous_level=prev_level,
         previous_rank=prev_rank,
         percent_change=change,

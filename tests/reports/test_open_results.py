@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -24,6 +25,7 @@ from survey.models import (
     Membership,
     Node,
     Unit,
+    UnitLineage,
     UnitResult,
     User,
 )
@@ -431,3 +433,169 @@ def test_the_results_endpoints_are_in_the_api_schema(client):
     listing = schema["paths"]["/api/campaigns/{code}/results"]["get"]
     names = {p["name"] for p in listing["parameters"]}
     assert {"group", "unit", "level", "page", "page_size"} <= names
+    for path in (
+        "/api/campaigns/{code}/results",
+        "/api/campaigns/{code}/results/{unit_code}",
+    ):
+        replies = schema["paths"][path]["get"]["responses"]
+        assert {"200", "401", "403", "404", "422"} <= set(replies), path
+        for status in ("401", "403", "404", "422"):
+            assert "application/json" in replies[status]["content"], (path, status)
+
+
+def test_the_earliest_published_year_has_no_previous_figures(client, world):
+    """The earliest published campaign has no year before: every ``previous_*``
+    field and the change are null in the API and the JSON, empty in the CSV."""
+    older = Campaign.objects.get(year=2024)
+    user = User.objects.create_user("khach", password="x")
+    response = api_get(client, user, f"/api/campaigns/{older.code}/results")
+    assert response.status_code == 200
+    items = response.json()["items"]
+    assert items
+    for item in items:
+        for key in (
+            "previous_year",
+            "previous_points",
+            "previous_percent",
+            "previous_level",
+            "previous_rank",
+            "percent_change",
+            "rank_change",
+        ):
+            assert item[key] is None, key
+    code = items[0]["unit_code"]
+    detail = api_get(client, user, f"/api/campaigns/{older.code}/results/{code}")
+    assert detail.status_code == 200
+    assert detail.json()["previous_level"] is None
+    document = json.loads(
+        client.get(reverse("open:download", args=[older.code, "json"])).content
+    )
+    assert all(unit["previous_level"] is None for unit in document["units"])
+    text = client.get(
+        reverse("open:download", args=[older.code, "csv"])
+    ).content.decode("utf-8-sig")
+    for row in csv.DictReader(io.StringIO(text)):
+        assert row["previous_level"] == row["percent_change"] == ""
+    page = client.get(reverse("open:campaign", args=[older.code]))
+    assert page.status_code == 200
+
+
+def csv_rows(client, campaign: Campaign) -> list[dict]:
+    text = client.get(
+        reverse("open:download", args=[campaign.code, "csv"])
+    ).content.decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_reopening_or_republishing_an_earlier_year_rebuilds_the_later_one(
+    client, world
+):
+    current, _hidden, _person = world
+    older = Campaign.objects.get(year=2024)
+    page_url = reverse("open:campaign", args=[current.code])
+    older_url = reverse("open:campaign", args=[older.code])
+    json_url = reverse("open:download", args=[current.code, "json"])
+    assert older_url in client.get(page_url).content.decode()
+    assert {row["previous_year"] for row in csv_rows(client, current)} == {"2024"}
+    assert json.loads(client.get(json_url).content)["meta"]["previous_year"] == 2024
+
+    Campaign.objects.filter(pk=older.pk).update(state=Campaign.State.OPEN)
+    html = client.get(page_url).content.decode()
+    assert older_url not in html
+    assert "2024" not in html.replace(str(current.year), "")
+    for row in csv_rows(client, current):
+        assert row["previous_year"] == row["previous_points"] == ""
+    document = json.loads(client.get(json_url).content)
+    assert document["meta"]["previous_year"] is None
+    assert all(unit["previous_percent"] is None for unit in document["units"])
+
+    totals = UnitResult.objects.filter(
+        assessment__campaign=older, assessment__ranked=True, node__isnull=True
+    )
+    totals.update(final_points=Decimal("12.34"))
+    Campaign.objects.filter(pk=older.pk).update(
+        state=PUBLISHED, results_version=F("results_version") + 1
+    )
+    rows = csv_rows(client, current)
+    assert rows and {row["previous_points"] for row in rows} == {"12.34"}
+    assert older_url in client.get(page_url).content.decode()
+    document = json.loads(client.get(json_url).content)
+    assert {unit["previous_points"] for unit in document["units"]} == {12.34}
+
+
+def test_a_lineage_of_a_later_year_leaves_earlier_comparisons_alone(world):
+    current, _hidden, _person = world
+    older = Campaign.objects.get(year=2024)
+    earlier = stored_totals(older)
+    first, second = sorted(stored_totals(current))[:2]
+    before = {u.unit_code: u for u in published_results(campaign=current).units}
+    UnitLineage.objects.create(
+        predecessor=Unit.objects.get(code=second),
+        successor=Unit.objects.get(code=first),
+        kind=UnitLineage.Kind.RENAME,
+        year=current.year + 1,
+    )
+    after = {u.unit_code: u for u in published_results(campaign=current).units}
+    assert after[first].previous_points == earlier[first].final_points
+    assert after[first] == before[first]
+
+
+def test_the_shown_change_is_the_difference_of_the_shown_percentages(
+    client, world, settings
+):
+    """67.985 % is shown 67.99; from there to 70.00 % the change shown is 2.01,
+    not the 2.02 that rounding the exact difference (2.015) gives."""
+    current, _hidden, _person = world
+    older = Campaign.objects.get(year=2024)
+    code = sorted(stored_totals(current))[0]
+    UnitResult.objects.filter(
+        assessment__campaign=older, assessment__unit__code=code, node__isnull=True
+    ).update(
+        final_points=Decimal("135.97"),
+        applicable_max=Decimal(200),
+        value=Decimal("0.67985"),
+    )
+    UnitResult.objects.filter(
+        assessment__campaign=current, assessment__unit__code=code, node__isnull=True
+    ).update(
+        final_points=Decimal(140), applicable_max=Decimal(200), value=Decimal("0.7")
+    )
+    unit = next(
+        u for u in published_results(campaign=current).units if u.unit_code == code
+    )
+    assert (unit.percent, unit.previous_percent) == (Decimal("70.00"), Decimal("67.99"))
+    assert unit.percent_change == Decimal("2.01")
+
+    def adds_up(record: dict) -> None:
+        if record["percent_change"] in (None, ""):
+            return
+        shown = Decimal(str(record["percent"])) - Decimal(
+            str(record["previous_percent"])
+        )
+        assert Decimal(str(record["percent_change"])) == shown, record["unit_code"]
+
+    rows = csv_rows(client, current)
+    document = json.loads(
+        client.get(reverse("open:download", args=[current.code, "json"])).content
+    )
+    user = User.objects.create_user("khach", password="x")
+    items = api_get(client, user, f"/api/campaigns/{current.code}/results").json()
+    for records in (rows, document["units"], items["items"]):
+        assert any(r["unit_code"] == code for r in records)
+        for record in records:
+            adds_up(record)
+    assert next(r for r in rows if r["unit_code"] == code)["percent_change"] == "2.01"
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("open:campaign", args=[current.code])).content.decode()
+    assert "+2.01" in html and "+2.02" not in html
+    assert document["meta"]["source"] == (
+        settings.DTI_SITE_URL + reverse("open:campaign", args=[current.code])
+    )
+    assert document["meta"]["source"].startswith(("http://", "https://"))
+
+
+def test_the_page_links_to_its_downloads_near_the_top(client, world):
+    current, _hidden, _person = world
+    html = client.get(reverse("open:campaign", args=[current.code])).content.decode()
+    assert 'href="#downloads"' in html and 'id="downloads"' in html
+    assert html.index('href="#downloads"') < html.index("<table")
