@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import StrictFloat, StrictInt
 
-from survey.api.common import ERRORS, Invalid
+from survey.api.common import ERRORS, Error, Invalid
 from survey.models import Campaign, FeedSource
 from survey.numbers import number_format_named
 from survey.services.feeds import (
@@ -81,11 +81,12 @@ class FeedReply(Schema):
 @router.post(
     "values",
     # A refused batch (422) is a FeedReply; a body that does not fit the schema
-    # gets the API's usual reply for bad input.
+    # or is not JSON gets the API's usual reply for bad input; one too large, 413.
     response={
         **ERRORS,
         200: FeedReply,
         409: FeedReply,
+        413: Error,
         422: FeedReply | Invalid,
     },
     exclude_none=True,
