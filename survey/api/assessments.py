@@ -80,7 +80,7 @@ class AnswerRow(Schema):
 def assessment_list(
     request, code: str, unit: str = "", group: str = "", state: str = ""
 ):
-    campaign = api_campaign(code=code)
+    campaign = api_campaign(code=code, user=request.user)
     return api_assessments(
         user=request.user, campaign=campaign, unit=unit, group=group, state=state
     )
@@ -95,7 +95,7 @@ def assessment_list(
 def answer_list(
     request, code: str, unit_code: str, indicator: str = "", pillar: str = ""
 ):
-    campaign = api_campaign(code=code)
+    campaign = api_campaign(code=code, user=request.user)
     assessment = api_assessment(
         user=request.user, campaign=campaign, unit_code=unit_code
     )

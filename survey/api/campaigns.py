@@ -5,7 +5,11 @@ from datetime import date
 from ninja import Router, Schema
 
 from survey.api.common import ERRORS
-from survey.selectors.api import api_campaign_detail, api_campaigns
+from survey.selectors.api import (
+    api_campaign_detail,
+    api_campaigns,
+    api_reader_require,
+)
 
 router = Router(tags=["campaigns"])
 
@@ -31,9 +35,12 @@ class CampaignRow(Schema):
 
 @router.get("", response={200: list[CampaignRow], **ERRORS}, summary="Campaigns")
 def campaign_list(request, year: int | None = None):
-    return api_campaigns(year=year)
+    """Every campaign but drafts, which only coordinators see."""
+    api_reader_require(user=request.user)
+    return api_campaigns(user=request.user, year=year)
 
 
 @router.get("/{code}", response={200: CampaignRow, **ERRORS}, summary="A campaign")
 def campaign_detail(request, code: str):
-    return api_campaign_detail(code=code)
+    api_reader_require(user=request.user)
+    return api_campaign_detail(user=request.user, code=code)

@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import StrictFloat, StrictInt
 
-from survey.api.common import ERRORS, Invalid
+from survey.api.common import ERRORS, Error, Invalid
 from survey.models import Campaign, FeedSource
 from survey.numbers import number_format_named
 from survey.services.feeds import (
@@ -31,15 +32,17 @@ STATUS = {"accepted": 200, "replayed": 200, "refused": 422, "conflict": 409}
 class FeedValueIn(Schema):
     indicator: str = Field(..., max_length=40, description="The indicator's code.")
     unit: str = Field(..., max_length=40, description="The unit's code.")
-    value: bool | int | float | str | None = Field(
+    # Strict: true is not 1 and 1 is not true (a yes/no indicator refuses a
+    # number row by row, survey.services.supply_reading.parse_supplied).
+    value: bool | StrictInt | StrictFloat | str | None = Field(
         ...,
         description=(
             "A number (JSON number, or text in `number_format`), or true/false "
             "for a yes/no indicator."
         ),
     )
-    denominator: int | float | str | None = Field(
-        None, description="For a ratio: the denominator."
+    denominator: StrictInt | StrictFloat | str | None = Field(
+        None, description="For a ratio: the denominator (a number, never true/false)."
     )
 
 
@@ -78,11 +81,12 @@ class FeedReply(Schema):
 @router.post(
     "values",
     # A refused batch (422) is a FeedReply; a body that does not fit the schema
-    # gets the API's usual reply for bad input.
+    # or is not JSON gets the API's usual reply for bad input; one too large, 413.
     response={
         **ERRORS,
         200: FeedReply,
         409: FeedReply,
+        413: Error,
         422: FeedReply | Invalid,
     },
     exclude_none=True,
@@ -100,6 +104,12 @@ def feed_values(request, body: FeedBatchBody):
             422,
             FeedReply(key="", status="refused", message=str(UNSTORABLE), errors=[]),
         )
+    unstorable = _unstorable_rows(body.values)
+    if unstorable:
+        # Not recorded: the database could not keep these values even in a reply.
+        return Status(422, FeedReply(key=body.key, status="refused", errors=unstorable))
+    if not all_storable([body.campaign]):
+        raise HttpError(404, _("There is no campaign with this code."))
     campaign = Campaign.objects.filter(code=body.campaign).first()
     if campaign is None:
         raise HttpError(404, _("There is no campaign with this code."))
@@ -120,6 +130,15 @@ def feed_values(request, body: FeedBatchBody):
             403, _("This account may not supply values for the province.")
         ) from None
     return Status(STATUS[outcome.kind], outcome.reply)
+
+
+def _unstorable_rows(values: list[FeedValueIn]) -> list[FeedRow]:
+    """The rows holding text the database cannot store, each with the reason."""
+    return [
+        FeedRow(row=i, indicator=v.indicator, unit=v.unit, reason=str(UNSTORABLE))
+        for i, v in enumerate(values)
+        if not all_storable([v.indicator, v.unit, v.value, v.denominator])
+    ]
 
 
 def _row(index: int, value: FeedValueIn) -> SupplyRow:

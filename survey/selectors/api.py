@@ -174,8 +174,13 @@ def api_indicators(*, version: FrameworkVersion, pillar: str | None) -> Mapped:
 # Campaigns --------------------------------------------------------------------
 
 
-def _campaigns() -> QuerySet[Campaign]:
-    return Campaign.objects.prefetch_related("versions__version__framework")
+def _campaigns(user) -> QuerySet[Campaign]:
+    """Campaigns ``user`` may read: a draft is the coordinators' work in
+    progress, listed to them only."""
+    campaigns = Campaign.objects.prefetch_related("versions__version__framework")
+    if not can(user=user, action="manage_campaign"):
+        campaigns = campaigns.exclude(state=Campaign.State.DRAFT)
+    return campaigns
 
 
 def _campaign_row(campaign: Campaign) -> dict:
@@ -200,23 +205,33 @@ def _campaign_row(campaign: Campaign) -> dict:
     }
 
 
-def api_campaigns(*, year: int | None) -> list[dict]:
-    campaigns = _campaigns()
+def api_campaigns(*, user, year: int | None) -> list[dict]:
+    campaigns = _campaigns(user)
     if year is not None:
         campaigns = campaigns.filter(year=year)
     return [_campaign_row(campaign) for campaign in campaigns]
 
 
-def api_campaign(*, code: str) -> Campaign:
-    return _found(Campaign.objects.all(), _campaign_missing(code), code=code)
+def api_campaign(*, code: str, user=None) -> Campaign:
+    """The campaign called ``code`` (404 if none); given ``user``, only one they
+    may read (a draft only for coordinators)."""
+    campaign = _found(Campaign.objects.all(), _campaign_missing(code), code=code)
+    # Asked only of a draft: reads of a running campaign stay as cheap as before.
+    if (
+        user is not None
+        and campaign.state == Campaign.State.DRAFT
+        and not can(user=user, action="manage_campaign")
+    ):
+        raise Http404(_campaign_missing(code))
+    return campaign
 
 
 def _campaign_missing(code: str) -> str:
     return _("There is no campaign with the code %(code)s.") % {"code": code}
 
 
-def api_campaign_detail(*, code: str) -> dict:
-    return _campaign_row(_found(_campaigns(), _campaign_missing(code), code=code))
+def api_campaign_detail(*, user, code: str) -> dict:
+    return _campaign_row(_found(_campaigns(user), _campaign_missing(code), code=code))
 
 
 # Assessments and answers ------------------------------------------------------

@@ -44,6 +44,9 @@ def parse_supplied(
     value = raw.get("value")
     text = "" if value is None else str(value).strip()
     if node.answer_type == Node.AnswerType.YES_NO:
+        # A number sent as a JSON number is no yes/no: 1 is not true.
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError(_("Send true or false, not a number."))
         yes = parse_bool(text)
         if yes is None or not text:
             raise ValueError(_("Write yes or no."))

@@ -29,6 +29,8 @@ EXPECTED = {
     "frameworks": {"nobody": 403},
     "version": {"nobody": 403},
     "indicators": {"nobody": 403},
+    "campaigns": {"nobody": 403},
+    "campaign": {"nobody": 403},
     "answers": {"other_editor": 404, "other_reviewer": 404, "nobody": 404},
 }
 ROLES = [

@@ -88,14 +88,14 @@ def test_frameworks_give_versions_nodes_and_indicators_by_pillar(client, world):
 
 
 def test_campaigns_by_year_and_code(client, world):
-    [campaign] = _get(client, world.nobody, "/api/campaigns?year=2025").json()
+    [campaign] = _get(client, world.editor, "/api/campaigns?year=2025").json()
     assert campaign["code"] == CODE
     assert campaign["decision_number"] == "12/QĐ-UBND"
     assert campaign["versions"] == [
         {"unit_type": "department", "framework": "DTI-SO", "year": 2025, "number": 1}
     ]
-    assert _get(client, world.nobody, "/api/campaigns?year=2024").json() == []
-    assert _get(client, world.nobody, f"/api/campaigns/{CODE}").json()["year"] == 2025
+    assert _get(client, world.editor, "/api/campaigns?year=2024").json() == []
+    assert _get(client, world.editor, f"/api/campaigns/{CODE}").json()["year"] == 2025
 
 
 def test_assessments_are_those_the_account_may_see(client, world):
