@@ -2,13 +2,15 @@
 in or imported from a spreadsheet exported by a provincial system.
 
 Each value is checked as the questionnaire checks it (survey.services.answers), and
-an import is all or nothing. Assessments already verified or published are left
-alone (reported as skipped). When a value changes on an answer that already has a
-verdict (agreed or disagreed), the verdict no longer holds: the answer goes back to
-pending, the change is in the audit trail and the unit's reviewers are told. The
-state table has no transition from a verdict back to pending (those are taken only
-by the application here), so the status is set directly and audited as a verdict
-event; an answer returned for correction stays returned until the unit resubmits.
+an import is all or nothing: every value is read and checked first, and a bad one
+refuses the whole import, even one for an assessment already verified or
+published. The good values of such assessments are left alone (reported as
+skipped). When a value changes on an answer that already has a verdict (agreed or
+disagreed), the verdict no longer holds: the answer goes back to pending, the
+change is in the audit trail and the unit's reviewers are told. The state table
+has no transition from a verdict back to pending (those are taken only by the
+application here), so the status is set directly and audited as a verdict event;
+an answer returned for correction stays returned until the unit resubmits.
 """
 
 from dataclasses import dataclass, field
@@ -210,9 +212,9 @@ def supply_check(
 
 
 def _check_one(checked: SupplyCheck, row, assessment, node, number_format) -> None:
-    if refusal := supply_refusal(assessment):
-        checked.skipped[row.key] = refusal
-        return
+    """Read the row's value first: a bad value refuses the batch even when its
+    assessment is verified or published; a good one of such an assessment is
+    skipped with the reason."""
     try:
         values = parse_supplied(
             node,
@@ -222,6 +224,9 @@ def _check_one(checked: SupplyCheck, row, assessment, node, number_format) -> No
         )
     except ValueError as error:
         checked.errors[row.key] = str(error)
+        return
+    if refusal := supply_refusal(assessment):
+        checked.skipped[row.key] = refusal
         return
     checked.parsed.append((row.key, assessment, node, values))
 

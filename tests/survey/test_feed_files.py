@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 from worlds import VERIFICATION, build_world
 
-from survey.models import Answer, AuditEvent, FeedBatch, FeedSource
+from survey.models import Answer, Assessment, AuditEvent, FeedBatch, FeedSource
 from survey.services.feed_files import feed_upload_keep, feed_upload_read
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher", "english")]
@@ -92,6 +92,20 @@ def test_every_refused_cell_is_shown_and_nothing_can_be_imported(
     assert response.context["error_count"] == 3
     assert "upload" not in response.context
     assert "Confirm the import" not in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_a_bad_cell_of_a_verified_unit_refuses_the_file(coordinator, world, source):
+    Assessment.objects.filter(pk=world.assessment.pk).update(
+        state=Assessment.State.VERIFIED
+    )
+    content = "Mã đơn vị,Số hệ thống,Có cổng\nS-TC,x,có\nS-YT,2,không\n".encode()
+    response = preview(coordinator, world, source, content)
+    rows = response.context["rows"]
+    assert rows[0].cells[0].error == "Enter a number."
+    assert "already verified" in rows[0].cells[1].skipped
+    assert response.context["error_count"] == 1
+    assert "upload" not in response.context
     assert not Answer.objects.exists()
 
 

@@ -171,6 +171,26 @@ def test_verified_and_published_assessments_are_skipped(world, state):
     ]
 
 
+@pytest.mark.parametrize("state", [A.VERIFIED, A.PUBLISHED])
+def test_a_bad_value_of_a_verified_assessment_refuses_the_supply(world, state):
+    Assessment.objects.filter(pk=world.assessment.pk).update(state=state)
+    with pytest.raises(CampaignInvalid) as caught:
+        supply(world, "2.2", {"S-TC": {"value": "x"}, "S-YT": {"value": "4"}})
+    assert caught.value.errors == {"S-TC": "Enter a number."}
+    assert not Answer.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.ANSWER_CHANGE)
+
+
+def test_a_bad_value_of_a_verified_unit_is_shown_on_the_page(client, world):
+    Assessment.objects.filter(pk=world.assessment.pk).update(state=A.VERIFIED)
+    client.force_login(world.coordinator)
+    url = reverse("survey:supply", args=[world.campaign.pk])
+    node = world.nodes["2.2"]
+    response = client.post(url, {"node": node.pk, "value:S-TC": "x", "value:S-YT": "4"})
+    assert response.context["errors"] == {"S-TC": "Enter a number."}
+    assert not Answer.objects.exists()
+
+
 def test_skipped_units_are_shown_on_the_page(client, world):
     Assessment.objects.filter(pk=world.assessment.pk).update(state=A.VERIFIED)
     client.force_login(world.coordinator)
