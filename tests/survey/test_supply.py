@@ -2,10 +2,14 @@
 verified or published assessments, verdicts reopened when a value changes, and the
 page open to reviewers within their scope."""
 
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from worlds import VERIFICATION, build_world
@@ -21,7 +25,7 @@ from survey.models import (
 )
 from survey.services.campaigns import CampaignInvalid
 from survey.services.review import answer_verdict
-from survey.services.supply import province_values_supply
+from survey.services.supply import SupplyRow, province_values_supply, values_supply
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher")]
 A = Assessment.State
@@ -342,3 +346,38 @@ def test_others_cannot_open_the_page(client, world, who):
     response = client.post(url, {"node": world.nodes["2.2"].pk, "value:S-TC": "3"})
     assert response.status_code == 403
     assert not Answer.objects.exists()
+
+
+# Many values at once -------------------------------------------------------------
+
+
+def _rows(world, units, codes, value="3"):
+    return [
+        SupplyRow(key=(unit, code), unit=unit, code=code, raw={"value": value})
+        for unit in units
+        for code in codes
+    ]
+
+
+def _supply_queries(world, rows) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        values_supply(campaign=world.campaign, rows=rows, user=world.coordinator)
+    return len(queries)
+
+
+def test_many_values_are_read_and_audited_in_a_few_queries(world):
+    one = _supply_queries(world, _rows(world, ["S-TC"], ["2.2"]))
+    four = _supply_queries(world, _rows(world, ["S-TC", "S-YT"], ["2.2", "T.1"], "2"))
+    # One write per further answer; the reads, the new answers and the audit
+    # events take the same queries for four values as for one.
+    assert four <= one + 3
+    changes = AuditEvent.objects.filter(action=AuditEvent.Action.ANSWER_CHANGE)
+    assert changes.count() == 5
+    answers = Answer.objects.filter(supplied_by_province=True)
+    assert {str(a.pk) for a in answers} == set(
+        changes.values_list("object_id", flat=True)
+    )
+    assert world.answer("2.2").version == 2
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert out.getvalue().startswith("OK")
