@@ -6,7 +6,9 @@ nothing (survey.services.feeds).
 
 Between the preview and the import the file waits on the server, under a random
 name in a folder of its uploader's own; the confirming request names it and
-never sends the file again.
+never sends the file again. A kept file is removed once the import is confirmed,
+whatever its outcome; one never confirmed is removed after a day, by the next
+upload of anyone (and refused if confirmed later).
 """
 
 import hashlib
@@ -22,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from survey.errors import SurveyError
 from survey.models import AuditEvent, Campaign, FeedBatch, FeedSource
 from survey.numbers import NumberFormat
 from survey.permissions import permission_require
@@ -138,41 +141,97 @@ def _source_values(source: FeedSource) -> dict[str, Any]:
 
 
 def feed_upload_keep(*, user, content: bytes, filename: str) -> str:
-    """Keep an uploaded export until it is imported; returns its id. The
-    person's uploads left unimported for a day are removed meanwhile."""
-    _uploads_expire(user)
+    """Keep an uploaded export until it is imported; returns its id. Uploads
+    left unimported longer than :data:`UPLOAD_KEPT`, by anyone, are removed
+    meanwhile, so province data does not stay on the server."""
+    feed_uploads_expire()
     suffix = "csv" if filename.lower().endswith(".csv") else "xlsx"
     upload_id = f"{secrets.token_hex(16)}.{suffix}"
     default_storage.save(_upload_path(user, upload_id), ContentFile(content))
     return upload_id
 
 
-def _uploads_expire(user) -> None:
-    folder = f"{UPLOADS}/{user.pk}"
-    if not default_storage.exists(folder):
-        return
+def feed_uploads_expire() -> int:
+    """Remove every kept upload older than :data:`UPLOAD_KEPT` (one listing of
+    the folder per person who uploaded); returns how many were removed."""
+    if not default_storage.exists(UPLOADS):
+        return 0
     oldest = timezone.now() - UPLOAD_KEPT
-    for name in default_storage.listdir(folder)[1]:
-        path = f"{folder}/{name}"
-        if default_storage.get_modified_time(path) < oldest:
-            default_storage.delete(path)
+    removed = 0
+    for folder in default_storage.listdir(UPLOADS)[0]:
+        for name in default_storage.listdir(f"{UPLOADS}/{folder}")[1]:
+            path = f"{UPLOADS}/{folder}/{name}"
+            try:
+                stale = default_storage.get_modified_time(path) < oldest
+            except FileNotFoundError:  # removed meanwhile by another request
+                continue
+            if stale:
+                default_storage.delete(path)
+                removed += 1
+    return removed
 
 
 def feed_upload_read(*, user, upload_id: str) -> bytes | None:
     """The bytes of ``user``'s kept upload ``upload_id``, or None when there is
-    no such upload (another person's, imported already, or a made-up id)."""
+    no such upload (another person's, imported already, left too long, or a
+    made-up id)."""
     if not UPLOAD_ID.fullmatch(upload_id or ""):
         return None
     path = _upload_path(user, upload_id)
-    if not default_storage.exists(path):
+    if not default_storage.exists(path) or _upload_stale(path):
         return None
     with default_storage.open(path, "rb") as kept:
         return kept.read()
 
 
-def feed_upload_discard(*, user, upload_id: str) -> None:
-    if UPLOAD_ID.fullmatch(upload_id or ""):
-        default_storage.delete(_upload_path(user, upload_id))
+def _upload_stale(path: str) -> bool:
+    return default_storage.get_modified_time(path) < timezone.now() - UPLOAD_KEPT
+
+
+def feed_upload_import(
+    *,
+    user,
+    campaign: Campaign,
+    source: FeedSource,
+    upload_id: str,
+    number_format: NumberFormat,
+) -> FeedOutcome:
+    """Import ``user``'s kept upload ``upload_id`` as :func:`feed_file_import`
+    does, then remove it whatever the outcome (imported, replayed or refused).
+
+    Raises :class:`SurveyError` when the upload is not there any more or was
+    kept longer than :data:`UPLOAD_KEPT` (it is removed: the person uploads the
+    file again and sees a fresh preview)."""
+    permission_require(user=user, action="manage_feeds")
+    if not UPLOAD_ID.fullmatch(upload_id or ""):
+        raise SurveyError(_upload_gone())
+    path = _upload_path(user, upload_id)
+    if not default_storage.exists(path):
+        raise SurveyError(_upload_gone())
+    try:
+        if _upload_stale(path):
+            raise SurveyError(
+                _(
+                    "The file was uploaded more than a day ago and was not kept; "
+                    "upload it again."
+                )
+            )
+        with default_storage.open(path, "rb") as kept:
+            content = kept.read()
+        return feed_file_import(
+            user=user,
+            campaign=campaign,
+            source=source,
+            content=content,
+            filename=upload_id,
+            number_format=number_format,
+        )
+    finally:
+        default_storage.delete(path)
+
+
+def _upload_gone() -> str:
+    return _("The file is no longer on the server; upload it again.")
 
 
 def _upload_path(user, upload_id: str) -> str:

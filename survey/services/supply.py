@@ -2,20 +2,22 @@
 in or imported from a spreadsheet exported by a provincial system.
 
 Each value is checked as the questionnaire checks it (survey.services.answers), and
-an import is all or nothing. Assessments already verified or published are left
-alone (reported as skipped). When a value changes on an answer that already has a
-verdict (agreed or disagreed), the verdict no longer holds: the answer goes back to
-pending, the change is in the audit trail and the unit's reviewers are told. The
-state table has no transition from a verdict back to pending (those are taken only
-by the application here), so the status is set directly and audited as a verdict
-event; an answer returned for correction stays returned until the unit resubmits.
+an import is all or nothing: every value is read and checked first, and a bad one
+refuses the whole import, even one for an assessment already verified or
+published. The good values of such assessments are left alone (reported as
+skipped). When a value changes on an answer that already has a verdict (agreed or
+disagreed), the verdict no longer holds: the answer goes back to pending, the
+change is in the audit trail and the unit's reviewers are told. The state table
+has no transition from a verdict back to pending (those are taken only by the
+application here), so the status is set directly and audited as a verdict event;
+an answer returned for correction stays returned until the unit resubmits.
 """
 
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -34,7 +36,7 @@ from survey.results.points import answer_points
 from survey.selectors.scope import Scope, action_scope
 from survey.selectors.verification import unit_reviewers
 from survey.services.answers import answer_values
-from survey.services.audit import audit_record
+from survey.services.audit import audit_event
 from survey.services.campaigns import CampaignInvalid
 from survey.services.notifications import notify
 from survey.services.supply_reading import SupplyRow, parse_supplied
@@ -210,9 +212,9 @@ def supply_check(
 
 
 def _check_one(checked: SupplyCheck, row, assessment, node, number_format) -> None:
-    if refusal := supply_refusal(assessment):
-        checked.skipped[row.key] = refusal
-        return
+    """Read the row's value first: a bad value refuses the batch even when its
+    assessment is verified or published; a good one of such an assessment is
+    skipped with the reason."""
     try:
         values = parse_supplied(
             node,
@@ -222,6 +224,9 @@ def _check_one(checked: SupplyCheck, row, assessment, node, number_format) -> No
         )
     except ValueError as error:
         checked.errors[row.key] = str(error)
+        return
+    if refusal := supply_refusal(assessment):
+        checked.skipped[row.key] = refusal
         return
     checked.parsed.append((row.key, assessment, node, values))
 
@@ -272,45 +277,93 @@ def _row_node(row: SupplyRow, assessment: Assessment | None, nodes: dict):
     return node
 
 
+# Every field a supply may write on an answer.
+WRITTEN_FIELDS = (
+    *SUPPLIED_FIELDS,
+    "self_points",
+    "points_error",
+    "supplied_by_province",
+    "supply_source",
+    "supplied_at",
+    "supplied_token",
+    "updated_by",
+    "updated_at",
+    "version",
+    "review_status",
+    "verified_value",
+    "verified_points",
+    "reviewer_explanation",
+)
+
+
 def _supply_all(checked: SupplyCheck, user, origin: SupplyOrigin) -> SupplyResult:
-    saved = reopened = unchanged = 0
+    """Store the rows ``checked``: the answers read and created in a few queries,
+    each changed one written once, one audit event per changed answer (and one
+    per verdict withdrawn) appended together, then the reviewers of each
+    withdrawn verdict told."""
     now = timezone.now()
-    stored = _stored_answers(checked.parsed)
+    answers = _answers_for(checked.parsed)
+    changed: list[Answer] = []
+    events: list[AuditEvent] = []
+    reopened: list[Answer] = []
     for _key, assessment, node, values in checked.parsed:
-        answer = stored.get((assessment.pk, node.pk)) or _answer_new(assessment, node)
-        changed, reopen = _supply_one(answer, node, values, user, origin, now)
-        saved += changed
-        unchanged += not changed
-        reopened += reopen
+        answer = answers[(assessment.pk, node.pk)]
+        answer.assessment, answer.node = assessment, node
+        stored, value_changed = _supply_one(
+            answer, node, values, user, origin, now, events
+        )
+        if not stored:
+            continue
+        changed.append(answer)
+        if value_changed and answer.review_status in states.VERDICT_GIVEN:
+            events.append(_verdict_reopen(answer, assessment, user))
+            reopened.append(answer)
+    for answer in changed:  # quicker than bulk_update's CASE over many fields
+        answer.save(update_fields=WRITTEN_FIELDS)
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    for answer in reopened:
+        _reviewers_tell(answer.assessment, answer.node, user)
     return SupplyResult(
-        saved=saved, skipped=checked.skipped, reopened=reopened, unchanged=unchanged
+        saved=len(changed),
+        skipped=checked.skipped,
+        reopened=len(reopened),
+        unchanged=len(checked.parsed) - len(changed),
     )
 
 
-def _stored_answers(parsed) -> dict[tuple[int, int], Answer]:
-    """The answers already stored for the rows ``parsed``, locked, in one query."""
+def _answers_for(parsed) -> dict[tuple[int, int], Answer]:
+    """The answers of the rows ``parsed``, locked: those stored, and the others
+    created at once (a unit may save one meanwhile: then that one is used)."""
     pairs = {(a.pk, node.pk) for _key, a, node, _values in parsed}
+    found = _answers_stored(pairs)
+    missing = pairs - found.keys()
+    if missing:
+        Answer.objects.bulk_create(
+            [Answer(assessment_id=a, node_id=n) for a, n in sorted(missing)],
+            batch_size=500,
+            ignore_conflicts=True,
+        )
+        found |= _answers_stored(missing)
+    return found
+
+
+def _answers_stored(pairs) -> dict[tuple[int, int], Answer]:
+    """The answers stored for the (assessment, indicator) ``pairs``, locked."""
     found = Answer.objects.select_for_update().filter(
         assessment_id__in={a for a, _n in pairs}, node_id__in={n for _a, n in pairs}
     )
-    return {(a.assessment_id, a.node_id): a for a in found}
-
-
-def _answer_new(assessment: Assessment, node: Node) -> Answer:
-    """A new answer, stored at once (or the one a unit saved meanwhile)."""
-    answer = Answer(assessment=assessment, node=node)
-    try:
-        with transaction.atomic():
-            answer.save(force_insert=True)
-    except IntegrityError:
-        return Answer.objects.select_for_update().get(assessment=assessment, node=node)
-    return answer
+    return {
+        (a.assessment_id, a.node_id): a
+        for a in found
+        if (a.assessment_id, a.node_id) in pairs
+    }
 
 
 def _supply_one(
-    answer: Answer, node: Node, values: dict, user, origin, now
+    answer: Answer, node: Node, values: dict, user, origin, now, events: list
 ) -> tuple[bool, bool]:
-    """Store one unit's value; returns (stored, verdict reopened)."""
+    """Set one unit's value on ``answer`` (written later, with the others) and
+    add its audit event to ``events``; returns (to be stored, value changed)."""
     assessment = answer.assessment
     before = answer_values(answer)
     for name, value in values.items():
@@ -332,21 +385,20 @@ def _supply_one(
     answer.supplied_at = now
     answer.supplied_token = origin.token
     answer.updated_by = user
+    answer.updated_at = now
     answer.version += 1
-    answer.save()
-    audit_record(
-        actor=user,
-        action=AuditEvent.Action.ANSWER_CHANGE,
-        obj=answer,
-        assessment_id=assessment.pk,
-        before=before,
-        after={**after, "supplied_by_province": True, "source": origin.source},
-        reason=_supply_reason(origin),
+    events.append(
+        audit_event(
+            actor=user,
+            action=AuditEvent.Action.ANSWER_CHANGE,
+            obj=answer,
+            assessment_id=assessment.pk,
+            before=before,
+            after={**after, "supplied_by_province": True, "source": origin.source},
+            reason=_supply_reason(origin),
+        )
     )
-    if not (value_changed and answer.review_status in states.VERDICT_GIVEN):
-        return True, False
-    _verdict_reopen(answer, assessment, node, user)
-    return True, True
+    return True, value_changed
 
 
 def _supply_reason(origin: SupplyOrigin) -> str:
@@ -355,9 +407,9 @@ def _supply_reason(origin: SupplyOrigin) -> str:
     return _("Supplied by the province from %(source)s") % {"source": origin.source}
 
 
-def _verdict_reopen(answer: Answer, assessment: Assessment, node: Node, user):
-    """The verdict was given on the old value: back to pending, audited, and the
-    reviewers of ``node`` told."""
+def _verdict_reopen(answer: Answer, assessment: Assessment, user) -> AuditEvent:
+    """The verdict was given on the old value: back to pending (written with the
+    value); returns the audit event of the withdrawal."""
     before = {
         "review_status": answer.review_status,
         "verified_value": answer.verified_value,
@@ -368,15 +420,7 @@ def _verdict_reopen(answer: Answer, assessment: Assessment, node: Node, user):
     answer.verified_value = {}
     answer.verified_points = None
     answer.reviewer_explanation = ""
-    answer.save(
-        update_fields=[
-            "review_status",
-            "verified_value",
-            "verified_points",
-            "reviewer_explanation",
-        ]
-    )
-    audit_record(
+    return audit_event(
         actor=user,
         action=AuditEvent.Action.VERDICT,
         obj=answer,
@@ -390,6 +434,10 @@ def _verdict_reopen(answer: Answer, assessment: Assessment, node: Node, user):
         },
         reason=_("The province supplied a new value; the verdict must be given again."),
     )
+
+
+def _reviewers_tell(assessment: Assessment, node: Node, user) -> None:
+    """Tell the reviewers of ``node`` that the verdict on it was withdrawn."""
     with translation.override(settings.LANGUAGE_CODE):
         text = _(
             "The province supplied a new value for indicator %(code)s; "

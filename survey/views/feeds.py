@@ -31,12 +31,10 @@ from survey.selectors.feeds import (
 )
 from survey.services.campaigns import CampaignInvalid
 from survey.services.feed_files import (
-    feed_file_import,
     feed_file_preview,
     feed_source_save,
-    feed_upload_discard,
+    feed_upload_import,
     feed_upload_keep,
-    feed_upload_read,
 )
 from survey.services.supply_reading import file_headers
 
@@ -170,30 +168,21 @@ def feed_import_confirm(request: HttpRequest, pk: int, source_pk: int):
     permission_require(user=request.user, action="manage_feeds")
     campaign = get_object_or_404(Campaign, pk=pk)
     source = get_object_or_404(FeedSource, pk=source_pk)
-    upload_id = request.POST.get("upload", "")
-    content = feed_upload_read(user=request.user, upload_id=upload_id)
-    back = redirect("survey:feed_import", pk=campaign.pk, source_pk=source.pk)
-    if content is None:
-        messages.error(
-            request, _("The file is no longer on the server; upload it again.")
-        )
-        return back
     number_format = (
         number_format_named(request.POST.get("number_format")) or DEFAULT_FILE_FORMAT
     )
+    back = redirect("survey:feed_import", pk=campaign.pk, source_pk=source.pk)
     try:
-        outcome = feed_file_import(
+        outcome = feed_upload_import(
             user=request.user,
             campaign=campaign,
             source=source,
-            content=content,
-            filename=upload_id,
+            upload_id=request.POST.get("upload", ""),
             number_format=number_format,
         )
     except (CampaignInvalid, SurveyError) as error:
         messages.error(request, _file_error(error))
         return back
-    feed_upload_discard(user=request.user, upload_id=upload_id)
     _import_messages(request, outcome)
     if outcome.kind in ("refused", "conflict"):
         return back

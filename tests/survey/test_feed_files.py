@@ -13,7 +13,14 @@ from django.urls import reverse
 from openpyxl import Workbook
 from worlds import VERIFICATION, build_world
 
-from survey.models import Answer, AuditEvent, FeedBatch, FeedSource
+from survey.models import (
+    Answer,
+    Assessment,
+    AuditEvent,
+    Campaign,
+    FeedBatch,
+    FeedSource,
+)
 from survey.services.feed_files import feed_upload_keep, feed_upload_read
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher", "english")]
@@ -92,6 +99,20 @@ def test_every_refused_cell_is_shown_and_nothing_can_be_imported(
     assert response.context["error_count"] == 3
     assert "upload" not in response.context
     assert "Confirm the import" not in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_a_bad_cell_of_a_verified_unit_refuses_the_file(coordinator, world, source):
+    Assessment.objects.filter(pk=world.assessment.pk).update(
+        state=Assessment.State.VERIFIED
+    )
+    content = "Mã đơn vị,Số hệ thống,Có cổng\nS-TC,x,có\nS-YT,2,không\n".encode()
+    response = preview(coordinator, world, source, content)
+    rows = response.context["rows"]
+    assert rows[0].cells[0].error == "Enter a number."
+    assert "already verified" in rows[0].cells[1].skipped
+    assert response.context["error_count"] == 1
+    assert "upload" not in response.context
     assert not Answer.objects.exists()
 
 
@@ -281,14 +302,47 @@ def test_the_board_links_to_the_file_feeds(coordinator, world, source):
     assert coordinator.get(reverse("survey:feed_sources")).status_code == 200
 
 
+def _age(settings, user, upload, hours=25):
+    path = settings.MEDIA_ROOT / "feed-uploads" / str(user.pk) / upload
+    then = time.time() - hours * 3600
+    os.utime(path, (then, then))
+    return path
+
+
 def test_uploads_left_unimported_for_a_day_are_removed(world, settings):
     old = _keep(world)
-    path = settings.MEDIA_ROOT / "feed-uploads" / str(world.coordinator.pk) / old
-    day_ago = time.time() - 25 * 3600
-    os.utime(path, (day_ago, day_ago))
-    recent = _keep(world)
+    path = _age(settings, world.coordinator, old)
+    other = world.user("coordinator", unit=None)
+    theirs = feed_upload_keep(user=other, content=CSV, filename="dvc.csv")
+    their_path = _age(settings, other, theirs)
     assert feed_upload_read(user=world.coordinator, upload_id=old) is None
+    recent = _keep(world)
+    assert not path.exists() and not their_path.exists()
     assert feed_upload_read(user=world.coordinator, upload_id=recent) == CSV
+
+
+def test_an_upload_older_than_a_day_is_refused_at_confirm(
+    coordinator, world, source, settings
+):
+    first = preview(coordinator, world, source)
+    path = _age(settings, world.coordinator, first.context["upload"])
+    response = confirm(coordinator, world, source, first)
+    assert "more than a day ago" in response.content.decode()
+    assert "upload it again" in response.content.decode()
+    assert not path.exists()
+    assert not Answer.objects.exists() and not FeedBatch.objects.exists()
+
+
+def test_a_kept_upload_is_removed_when_the_import_is_refused(
+    coordinator, world, source
+):
+    first = preview(coordinator, world, source)
+    upload = first.context["upload"]
+    Campaign.objects.filter(pk=world.campaign.pk).update(state=Campaign.State.PUBLISHED)
+    response = confirm(coordinator, world, source, first)
+    assert "only while the campaign runs" in response.content.decode()
+    assert feed_upload_read(user=world.coordinator, upload_id=upload) is None
+    assert not Answer.objects.exists()
 
 
 def test_a_ratio_reads_its_denominator_from_its_own_column(coordinator, world):

@@ -2,10 +2,14 @@
 verified or published assessments, verdicts reopened when a value changes, and the
 page open to reviewers within their scope."""
 
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from worlds import VERIFICATION, build_world
@@ -21,7 +25,7 @@ from survey.models import (
 )
 from survey.services.campaigns import CampaignInvalid
 from survey.services.review import answer_verdict
-from survey.services.supply import province_values_supply
+from survey.services.supply import SupplyRow, province_values_supply, values_supply
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher")]
 A = Assessment.State
@@ -169,6 +173,26 @@ def test_verified_and_published_assessments_are_skipped(world, state):
     assert list(Answer.objects.values_list("assessment__unit__code", flat=True)) == [
         "S-YT"
     ]
+
+
+@pytest.mark.parametrize("state", [A.VERIFIED, A.PUBLISHED])
+def test_a_bad_value_of_a_verified_assessment_refuses_the_supply(world, state):
+    Assessment.objects.filter(pk=world.assessment.pk).update(state=state)
+    with pytest.raises(CampaignInvalid) as caught:
+        supply(world, "2.2", {"S-TC": {"value": "x"}, "S-YT": {"value": "4"}})
+    assert caught.value.errors == {"S-TC": "Enter a number."}
+    assert not Answer.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.ANSWER_CHANGE)
+
+
+def test_a_bad_value_of_a_verified_unit_is_shown_on_the_page(client, world):
+    Assessment.objects.filter(pk=world.assessment.pk).update(state=A.VERIFIED)
+    client.force_login(world.coordinator)
+    url = reverse("survey:supply", args=[world.campaign.pk])
+    node = world.nodes["2.2"]
+    response = client.post(url, {"node": node.pk, "value:S-TC": "x", "value:S-YT": "4"})
+    assert response.context["errors"] == {"S-TC": "Enter a number."}
+    assert not Answer.objects.exists()
 
 
 def test_skipped_units_are_shown_on_the_page(client, world):
@@ -322,3 +346,38 @@ def test_others_cannot_open_the_page(client, world, who):
     response = client.post(url, {"node": world.nodes["2.2"].pk, "value:S-TC": "3"})
     assert response.status_code == 403
     assert not Answer.objects.exists()
+
+
+# Many values at once -------------------------------------------------------------
+
+
+def _rows(world, units, codes, value="3"):
+    return [
+        SupplyRow(key=(unit, code), unit=unit, code=code, raw={"value": value})
+        for unit in units
+        for code in codes
+    ]
+
+
+def _supply_queries(world, rows) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        values_supply(campaign=world.campaign, rows=rows, user=world.coordinator)
+    return len(queries)
+
+
+def test_many_values_are_read_and_audited_in_a_few_queries(world):
+    one = _supply_queries(world, _rows(world, ["S-TC"], ["2.2"]))
+    four = _supply_queries(world, _rows(world, ["S-TC", "S-YT"], ["2.2", "T.1"], "2"))
+    # One write per further answer; the reads, the new answers and the audit
+    # events take the same queries for four values as for one.
+    assert four <= one + 3
+    changes = AuditEvent.objects.filter(action=AuditEvent.Action.ANSWER_CHANGE)
+    assert changes.count() == 5
+    answers = Answer.objects.filter(supplied_by_province=True)
+    assert {str(a.pk) for a in answers} == set(
+        changes.values_list("object_id", flat=True)
+    )
+    assert world.answer("2.2").version == 2
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert out.getvalue().startswith("OK")

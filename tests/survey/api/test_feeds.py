@@ -294,6 +294,27 @@ def test_a_verified_assessment_is_skipped_with_a_reason(client, world):
     assert "already verified" in reply["skipped"][0]["reason"]
 
 
+def test_a_bad_value_of_a_verified_assessment_refuses_the_batch(client, world):
+    Assessment.objects.filter(pk=world.assessment.pk).update(
+        state=Assessment.State.VERIFIED
+    )
+    values = [
+        {"indicator": "2.2", "unit": "S-YT", "value": "4"},
+        {"indicator": "2.2", "unit": "S-TC", "value": "x"},
+        {"indicator": "1.1", "unit": "S-TC", "value": True},
+    ]
+    response = post(client, token_of(world.coordinator), batch(values=values))
+    assert response.status_code == 422
+    reply = response.json()
+    assert reply["status"] == "refused"
+    assert [(e["row"], e["unit"], e["reason"]) for e in reply["errors"]] == [
+        (1, "S-TC", "Enter a number.")
+    ]
+    assert not Answer.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.ANSWER_CHANGE)
+    assert FeedBatch.objects.get().status == "refused"
+
+
 def test_more_than_5000_values_are_refused(client, world):
     values = [_row("2.2", "S-TC")] * 5001
     response = post(client, token_of(world.coordinator), batch(values=values))
