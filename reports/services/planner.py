@@ -35,6 +35,7 @@ from survey.selectors.questionnaire import localized
 from survey.services.planner import (
     WhatIfRun,
     current_answers,
+    hypothetical_answers,
     improvement_plan_save,
     planner_nodes,
     what_if_run,
@@ -434,11 +435,19 @@ def plan_document(*, assessment: Assessment, lang: str = "vi") -> PlanDocument:
         items = plan.items if plan else []
         nodes = {n.code: n for n in planner_nodes(assessment=assessment)}
         items = [item for item in items if item.get("code") in nodes]
+        # targets laid over the current answers, as the planner page does (a
+        # plan saved with only some fields of an answer still counts)
+        targets = {
+            item["code"]: plan_values(item.get("target") or {}) for item in items
+        }
+        merged, _errors = hypothetical_answers(assessment=assessment, typed=targets)
         steps_in = [
             (
                 item["code"],
-                plan_values(item.get("target") or {}),
-                bool((item.get("target") or {}).get("is_na")),
+                *merged.get(
+                    item["code"],
+                    (targets[item["code"]], bool(targets[item["code"]].get("is_na"))),
+                ),
             )
             for item in items
         ]

@@ -494,3 +494,14 @@ def test_a_path_of_a_unit_with_an_erroring_indicator_says_so():
         assert "no result yet" in render_to_string(
             "reports/cheapest_path.html", {"path": None}
         )
+
+
+def test_a_plan_item_with_part_of_an_answer_counts_over_the_current_one(assessment):
+    ImprovementPlan.objects.create(
+        assessment=assessment,
+        items=[{"code": "2.2", "target": {"number": "10"}}],
+        version=1,
+    )
+    doc = plan_document(assessment=assessment)
+    assert doc.lines[0].target_points == 5
+    assert doc.points_after == pytest.approx(doc.points_now + 5)
