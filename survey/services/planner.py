@@ -14,7 +14,12 @@ from survey.errors import SurveyError
 from survey.models import Answer, Assessment, ImprovementPlan, Node
 from survey.numbers import plain_decimal
 from survey.results.planner import FIXED_RULES, WhatIf, what_if
-from survey.services.answer_checks import VALUE_FIELDS, check_values, parse_values
+from survey.services.answer_checks import (
+    INCOMPLETE,
+    VALUE_FIELDS,
+    check_values,
+    parse_values,
+)
 
 NO_TARGET = _(
     "Enter a target answer for this indicator, or clear who is responsible and "
@@ -105,11 +110,12 @@ def _checked(node: Node, values: dict, precision: int) -> tuple[dict, list[str]]
         check_values(node, answer, precision, out)
     # an incomplete answer (a ratio without its denominator) cannot be scored
     # either: it is named beside its fields, the others are scored
-    messages = [
+    messages = [str(m) for items in out.errors.values() for _c, m in items]
+    messages += [
         str(m)
-        for found in (out.errors, out.warnings)
-        for items in found.values()
-        for _c, m in items
+        for items in out.warnings.values()
+        for code, m in items
+        if code in INCOMPLETE
     ]
     return parsed, messages
 
