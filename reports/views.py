@@ -214,7 +214,9 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
     except LookupError as error:  # its framework version is not the campaign's
         raise Http404 from error
     can_plan = can(user=request.user, action="plan_improvements", unit=assessment.unit)
-    context.update(scorecard_planner(assessment=assessment, can_plan=can_plan))
+    context.update(
+        scorecard_planner(assessment=assessment, can_plan=can_plan, codes=access.codes)
+    )
     context.update(assessment=assessment)
     return render(request, "reports/scorecard.html", context)
 

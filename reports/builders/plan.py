@@ -7,8 +7,9 @@ translated. Numbers are numbers and dates are dates in the sheet.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from io import BytesIO
 
@@ -26,6 +27,9 @@ from reports.builders.docx import (
 )
 
 WIDTHS = [10, 44, 22, 12, 22, 12, 12, 18, 24, 14]
+# Characters neither a sheet nor a Word document may hold (XML 1.0): C0 controls
+# and DEL, each shown as a space
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,30 @@ class PlanDocument:
     lang: str = "vi"
 
 
+def printable(text: str) -> str:
+    """``text`` without control characters (a tab or line break typed before
+    the form refused them, or an old plan): each becomes a space."""
+    return CONTROL_CHARACTERS.sub(" ", text)
+
+
+def _printable(record):
+    """A copy of the dataclass ``record`` with its text fields printable."""
+    return replace(
+        record,
+        **{
+            f.name: printable(getattr(record, f.name))
+            for f in fields(record)
+            if isinstance(getattr(record, f.name), str)
+        },
+    )
+
+
+def _clean(plan: PlanDocument) -> PlanDocument:
+    return replace(
+        _printable(plan), lines=tuple(_printable(line) for line in plan.lines)
+    )
+
+
 def _header(labels: Mapping[str, str]) -> list[str]:
     keys = (
         "code",
@@ -74,6 +102,7 @@ def _header(labels: Mapping[str, str]) -> list[str]:
 
 
 def plan_xlsx_bytes(plan: PlanDocument, labels: Mapping[str, str]) -> bytes:
+    plan = _clean(plan)
     workbook = Workbook(write_only=True)
     sheet = SheetWriter(workbook, sheet_title(labels["plan_title"]), WIDTHS)
     sheet.append([labels["plan_title"]], font=TITLE)
@@ -120,6 +149,7 @@ def plan_xlsx_bytes(plan: PlanDocument, labels: Mapping[str, str]) -> bytes:
 
 
 def plan_docx_bytes(plan: PlanDocument, labels: Mapping[str, str]) -> bytes:
+    plan = _clean(plan)
     doc = _document()
     _landscape(doc)
     lang = plan.lang

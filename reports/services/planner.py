@@ -11,6 +11,7 @@ from datetime import date
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from common.figures import exact, round_half_up
 from reports.builders.plan import (
     PlanDocument,
     PlanLine,
@@ -18,10 +19,10 @@ from reports.builders.plan import (
     plan_xlsx_bytes,
 )
 from reports.labels import report_labels
-from reports.services.unit import _answer_values, _level_name
+from reports.services.unit import _level_name
 from survey.answer_types import answer_display
 from survey.forms.planner import PlannerForm, value_names
-from survey.models import Answer, Assessment, ImprovementPlan, Node
+from survey.models import Assessment, ImprovementPlan, Node
 from survey.numbers import NumberFormat, format_number, page_number_format
 from survey.results.planner import (
     CheapestPath,
@@ -33,6 +34,8 @@ from survey.results.planner import (
 from survey.selectors.questionnaire import localized
 from survey.services.planner import (
     WhatIfRun,
+    current_answers,
+    hypothetical_answers,
     improvement_plan_save,
     planner_nodes,
     what_if_run,
@@ -63,6 +66,8 @@ class PathLine:
     gain: float
     effort: float
     target: str
+    # no answer to type was found for this step: the plan cannot be filled in
+    no_target: bool = False
 
 
 def _plan(assessment: Assessment) -> ImprovementPlan | None:
@@ -77,16 +82,16 @@ def _form(assessment, nodes, data, number_format) -> PlannerForm:
         items=plan.items if plan else [],
         number_format=number_format,
         version=plan.version if plan else 0,
+        year=assessment.campaign.year,
     )
 
 
 def _current(assessment: Assessment, nodes: list[Node]) -> dict[str, str]:
-    answers = Answer.objects.filter(assessment=assessment, node__in=nodes)
-    by_node = {a.node_id: a for a in answers}
+    """Indicator code: the answer that counts now (the verified one when the
+    reviewer gave a value), as the points beside it are."""
+    final = current_answers(assessment=assessment, nodes=nodes)
     return {
-        n.code: answer_display(n, _answer_values(by_node[n.pk]))
-        if n.pk in by_node
-        else "—"
+        n.code: answer_display(n, final[n.code]) if n.code in final else "—"
         for n in nodes
     }
 
@@ -99,33 +104,50 @@ def _typed_from_plan(assessment: Assessment) -> dict[str, dict]:
     }
 
 
-def _path_lines(path: CheapestPath | None, nodes: list[Node]) -> list[PathLine]:
+def _path_lines(
+    path: CheapestPath | None, nodes: list[Node], codes: set[str] | None = None
+) -> list[PathLine]:
+    """Every step of the path (those of ``codes`` only, when given): a step
+    without an answer to type is kept, with a note saying so."""
     if path is None:
         return []
     by_code = {n.code: n for n in nodes}
     lines = []
     for step in path.steps:
-        node = by_code.get(step.code)
-        if node is None:
+        if codes is not None and step.code not in codes:
             continue
-        target = (
-            answer_display(node, step.target)
-            if step.target
-            else _("Full points (%(points)s)")
-            % {"points": formats.number_format(step.target_points, 2)}
-        )
+        node = by_code.get(step.code)
+        if node is not None and step.target:
+            target = answer_display(node, step.target)
+        else:
+            target = _(
+                "Full points (%(points)s): no answer to enter was found; "
+                "choose one in the planner."
+            ) % {"points": _n(step.target_points)}
         lines.append(
             PathLine(
                 step.code,
-                localized(node, "name"),
+                localized(node, "name") if node is not None else step.code,
                 step.points,
                 step.target_points,
                 step.gain,
                 step.effort,
                 target,
+                no_target=node is None or not step.target,
             )
         )
     return lines
+
+
+def _path_partial(lines: list[PathLine]) -> str:
+    """A warning when some steps of the path have no answer to enter."""
+    missing = [line.code for line in lines if line.no_target]
+    if not missing:
+        return ""
+    return _(
+        "The path is only partly filled in: no answer to enter was found for "
+        "%(codes)s. Enter one for each so that the level is reached."
+    ) % {"codes": ", ".join(missing)}
 
 
 def _path_data(path: CheapestPath | None, nodes: list[Node], number_format) -> dict:
@@ -240,18 +262,21 @@ def planner_page(
             )
         )
     path = cheapest_path(assessment=assessment)
+    path_lines = _path_lines(path, nodes)
     return {
         "form": form,
         "rows": rows,
         "result": result,
         "summary": _summary(assessment, result),
         "path": path,
-        "path_lines": _path_lines(path, nodes),
+        "path_lines": path_lines,
+        "path_partial": _path_partial(path_lines),
         "path_level": _level_name(assessment, path.target_level)
         if path and path.target_level
         else "",
         "plan": plan,
         "errors": all_errors,
+        "page_errors": all_errors.get("", []),
         "number_format": number_format or page_number_format(),
     }
 
@@ -302,7 +327,12 @@ def _summary(assessment, result) -> dict:
 
 
 def _n(value, places: int = 2) -> str:
-    return "—" if value is None else formats.number_format(value, places, use_l10n=True)
+    """A figure rounded once, halves away from zero (as everywhere else), then
+    formatted for the page (formatting alone would cut the digits off)."""
+    figure = exact(value)
+    if figure is None:
+        return "—"
+    return formats.number_format(round_half_up(figure, places), places, use_l10n=True)
 
 
 def planner_json(
@@ -374,15 +404,20 @@ def planner_save(*, assessment: Assessment, actor, data, number_format=None):
     )
 
 
-def scorecard_planner(*, assessment: Assessment, can_plan: bool) -> dict:
-    """The cheapest path to the next level shown on the scorecard, and whether the
+def scorecard_planner(
+    *, assessment: Assessment, can_plan: bool, codes: set[str] | None = None
+) -> dict:
+    """The cheapest path to the next level shown on the scorecard (its steps on
+    ``codes`` only, when the viewer sees only those indicators), and whether the
     planner's controls are shown."""
     nodes = planner_nodes(assessment=assessment)
     path = cheapest_path(assessment=assessment)
+    lines = _path_lines(path, nodes, codes)
     return {
         "can_plan": can_plan,
         "cheapest": path,
-        "cheapest_lines": _path_lines(path, nodes),
+        "cheapest_lines": lines,
+        "cheapest_partial": _path_partial(lines),
         "cheapest_level": _level_name(assessment, path.new_level)
         if path and path.new_level
         else "",
@@ -400,11 +435,19 @@ def plan_document(*, assessment: Assessment, lang: str = "vi") -> PlanDocument:
         items = plan.items if plan else []
         nodes = {n.code: n for n in planner_nodes(assessment=assessment)}
         items = [item for item in items if item.get("code") in nodes]
+        # targets laid over the current answers, as the planner page does (a
+        # plan saved with only some fields of an answer still counts)
+        targets = {
+            item["code"]: plan_values(item.get("target") or {}) for item in items
+        }
+        merged, _errors = hypothetical_answers(assessment=assessment, typed=targets)
         steps_in = [
             (
                 item["code"],
-                plan_values(item.get("target") or {}),
-                bool((item.get("target") or {}).get("is_na")),
+                *merged.get(
+                    item["code"],
+                    (targets[item["code"]], bool(targets[item["code"]].get("is_na"))),
+                ),
             )
             for item in items
         ]

@@ -8,6 +8,7 @@ survey.importers.framework_tree.
 
 import json
 import math
+import unicodedata
 from decimal import Decimal
 
 from survey.files.issues import IssueCollector
@@ -47,7 +48,8 @@ NODE_COLUMNS = [
     "source",
     "effort",
 ]
-# Other headers accepted for a column (a sheet written in Vietnamese).
+# Other headers accepted for a column (a sheet written in Vietnamese); headers
+# are compared as :func:`header_key` reads them.
 COLUMN_ALIASES = {"effort": ("công sức", "cong_suc")}
 MAX_EFFORT = Decimal("99999999.99")
 REQUIRED_COLUMNS = ["code", "parent_code", "kind", "name_vi"]
@@ -181,10 +183,33 @@ def _parse_level(name: str, number: int, row: dict, out) -> dict | None:
 # The indicators sheet -------------------------------------------------------------
 
 
+def header_key(text: str) -> str:
+    """A header as columns are matched: Unicode NFC (a "ô" typed as "o" and a
+    combining mark is the same letter), spaces trimmed, case ignored."""
+    return unicodedata.normalize("NFC", text or "").strip().casefold()
+
+
+def node_columns(header: list[str]) -> dict[str, list[str]]:
+    """Each of :data:`NODE_COLUMNS`: the sheet's headers that hold it (its own
+    name first, then its aliases), matched by :func:`header_key`."""
+    found: dict[str, list[str]] = {}
+    for name in header:
+        found.setdefault(header_key(name), []).append(name)
+    return {
+        column: [
+            name
+            for alias in (column, *COLUMN_ALIASES.get(column, ()))
+            for name in found.get(header_key(alias), [])
+        ]
+        for column in NODE_COLUMNS
+    }
+
+
 def parse_nodes(sheet: Sheet, out: IssueCollector) -> list[dict]:
     """One node a row, keyed by :data:`NODE_COLUMNS` plus its ``row`` number; a
     node without an order takes its position in the sheet."""
-    missing = [column for column in REQUIRED_COLUMNS if column not in sheet.header]
+    columns = node_columns(sheet.header)
+    missing = [column for column in REQUIRED_COLUMNS if not columns[column]]
     for column in missing:
         out.add(sheet.name, 1, column, "column_missing", column=column)
     if missing:
@@ -195,7 +220,7 @@ def parse_nodes(sheet: Sheet, out: IssueCollector) -> list[dict]:
         return []
     nodes, first_row = [], {}
     for position, (number, row) in enumerate(sheet.rows):
-        node = _parse_node_row(sheet.name, number, row, out)
+        node = _parse_node_row(sheet.name, number, row, columns, out)
         node["row"] = number
         if node["order"] is None:
             node["order"] = position
@@ -214,8 +239,10 @@ def parse_nodes(sheet: Sheet, out: IssueCollector) -> list[dict]:
     return nodes
 
 
-def _parse_node_row(name: str, number: int, row: dict, out: IssueCollector) -> dict:
-    node = {column: _cell(row, column) for column in NODE_COLUMNS}
+def _parse_node_row(
+    name: str, number: int, row: dict, columns: dict[str, list[str]], out
+) -> dict:
+    node = {column: _cell(row, columns[column]) for column in NODE_COLUMNS}
     _check_text_cells(name, number, node, out)
     for column in BOOL_COLUMNS:
         node[column] = parse_bool(node[column])
@@ -235,11 +262,13 @@ def _parse_node_row(name: str, number: int, row: dict, out: IssueCollector) -> d
     return node
 
 
-def _cell(row: dict, column: str) -> str:
-    text = (row.get(column) or "").strip()
-    for alias in COLUMN_ALIASES.get(column, ()):
-        text = text or (row.get(alias) or "").strip()
-    return text
+def _cell(row: dict, headers: list[str]) -> str:
+    """The first filled cell of ``headers`` (a column and its aliases)."""
+    for header in headers:
+        text = (row.get(header) or "").strip()
+        if text:
+            return text
+    return ""
 
 
 def _check_text_cells(name: str, number: int, node: dict, out) -> None:

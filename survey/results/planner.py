@@ -106,13 +106,16 @@ def _figures(spec, arrays, k: int, rank: int = 0) -> Figures:
 
 
 def _leaf_state(node: Node, values: dict, is_na: bool, precision: int):
+    """The leaf's points and status with ``values``; None when the engine cannot
+    score them (the caller checks them first and names the fields): the leaf then
+    stays as it is rather than turning the totals into n/a."""
     if is_na:
         return np.nan, _NA
     points, code = answer_points(
         node=node, values=values, is_na=False, precision=precision
     )
     if code:
-        return np.nan, _ERROR
+        return None
     return (np.nan, _MISSING) if points is None else (float(points), _SCORED)
 
 
@@ -136,9 +139,12 @@ def what_if(
         node = nodes.get(code)
         if not _changeable(node, j, status):
             continue
-        changed.add(code)
         values, is_na = answers[code]
-        pts[j], status[j] = _leaf_state(node, values, is_na, spec.precision)
+        state = _leaf_state(node, values, is_na, spec.precision)
+        if state is None:
+            continue
+        changed.add(code)
+        pts[j], status[j] = state
     before = rollup(
         spec,
         np.nan_to_num(results.points[i, spec.leaves])[None],
@@ -184,7 +190,9 @@ def what_if_steps(
     for code, values, is_na in answers:
         j, node = col.get(code), nodes.get(code)
         if _changeable(node, j, status):
-            pts[j], status[j] = _leaf_state(node, values, is_na, spec.precision)
+            state = _leaf_state(node, values, is_na, spec.precision)
+            if state is not None:
+                pts[j], status[j] = state
         rows_pts.append(pts.copy())
         rows_status.append(status.copy())
     if not answers:

@@ -4,6 +4,7 @@ year, saved with a version so that two people never overwrite each other."""
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -13,7 +14,12 @@ from survey.errors import SurveyError
 from survey.models import Answer, Assessment, ImprovementPlan, Node
 from survey.numbers import plain_decimal
 from survey.results.planner import FIXED_RULES, WhatIf, what_if
-from survey.services.answer_checks import VALUE_FIELDS, check_values, parse_values
+from survey.services.answer_checks import (
+    INCOMPLETE,
+    VALUE_FIELDS,
+    check_values,
+    parse_values,
+)
 
 NO_TARGET = _(
     "Enter a target answer for this indicator, or clear who is responsible and "
@@ -32,7 +38,13 @@ class PlanInvalid(SurveyError):
     default_message = _("The plan was not saved; see the indicators marked.")
 
     def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__(code="invalid")
+        page = errors.get("", [])
+        message = (
+            _("The plan was not saved: %(reason)s") % {"reason": " ".join(page)}
+            if page
+            else None
+        )
+        super().__init__(message, code="invalid")
         self.errors = errors
 
 
@@ -55,27 +67,76 @@ def planner_nodes(*, assessment: Assessment) -> list[Node]:
     ]
 
 
+def final_values(answer: Answer) -> dict[str, Any]:
+    """The answer that counts (Answer field values and ``is_na``): the reviewer's
+    value when they gave one, else the unit's own, as the engine reads them
+    (:mod:`survey.results.inputs`)."""
+    if answer.review_status == Answer.ReviewStatus.DISAGREED and answer.verified_value:
+        values = {f: None for f in VALUE_FIELDS}
+        values.update(
+            {k: v for k, v in answer.verified_value.items() if k in VALUE_FIELDS}
+        )
+    else:
+        values = {f: getattr(answer, f) for f in VALUE_FIELDS}
+    for name in ("number", "denominator"):
+        if values.get(name) not in (None, ""):
+            values[name] = Decimal(str(values[name]))
+    values["is_na"] = bool(answer.is_na)
+    return values
+
+
+def current_answers(*, assessment: Assessment, nodes: list[Node]) -> dict[str, dict]:
+    """Indicator code: the unit's current final answer (:func:`final_values`)."""
+    answers = Answer.objects.filter(
+        assessment=assessment, node__in=nodes
+    ).select_related("node")
+    return {a.node.code: final_values(a) for a in answers}
+
+
+def _overlaid(current: dict | None, typed: dict) -> dict:
+    """The typed fields laid over the current answer: a field left blank keeps
+    the current value; N/A ticked replaces the answer, a value typed ends N/A."""
+    if typed.get("is_na"):
+        return {"is_na": True}
+    out = {k: v for k, v in (current or {}).items() if k != "is_na"}
+    out.update({k: v for k, v in typed.items() if k != "is_na"})
+    return out
+
+
 def _checked(node: Node, values: dict, precision: int) -> tuple[dict, list[str]]:
     parsed, out = parse_values(node, values)
     if not parsed.get("is_na"):
         answer = Answer(node=node, **{f: parsed.get(f) for f in VALUE_FIELDS})
         check_values(node, answer, precision, out)
+    # an incomplete answer (a ratio without its denominator) cannot be scored
+    # either: it is named beside its fields, the others are scored
     messages = [str(m) for items in out.errors.values() for _c, m in items]
+    messages += [
+        str(m)
+        for items in out.warnings.values()
+        for code, m in items
+        if code in INCOMPLETE
+    ]
     return parsed, messages
 
 
 def hypothetical_answers(
     *, assessment: Assessment, typed: dict[str, dict]
 ) -> tuple[dict[str, tuple[dict, bool]], dict[str, list[str]]]:
-    """``typed`` (code: values read by the form) checked as a save would check
-    them: the valid ones as (values, N/A), and messages per code."""
+    """``typed`` (code: the fields given in the form) laid over the unit's current
+    final answers and checked as a save would check them: the valid ones as
+    (values, N/A), and messages per code."""
     nodes = {n.code: n for n in planner_nodes(assessment=assessment)}
     precision = assessment.version.precision
+    current = current_answers(
+        assessment=assessment, nodes=[nodes[c] for c in typed if c in nodes]
+    )
     answers, errors = {}, {}
     for code, values in typed.items():
         if code not in nodes:
             continue
-        parsed, messages = _checked(nodes[code], values, precision)
+        merged = _overlaid(current.get(code), values)
+        parsed, messages = _checked(nodes[code], merged, precision)
         if messages:
             errors[code] = messages
         else:

@@ -1,5 +1,6 @@
 """The optional effort column ("effort" or "công sức") of the framework importer."""
 
+import unicodedata
 from decimal import Decimal
 
 import pytest
@@ -39,3 +40,13 @@ def test_a_bad_effort_is_a_row_error(tmp_path):
     name = sheet_name("csv", "indicators")
     assert (name, 3, "effort", "negative") in located(issues)
     assert (name, 4, "effort", "not_number") in located(issues)
+
+
+@pytest.mark.parametrize(
+    "header", [unicodedata.normalize("NFD", "Công sức"), "CÔNG SỨC", " công sức "]
+)
+def test_effort_header_is_matched_whatever_its_unicode_form_and_case(tmp_path, header):
+    columns = [c for c in NODE_COLUMNS if c != "effort"] + [header]
+    nodes = [{**row, header: "3"} for row in base_nodes()]
+    version = import_path(write_framework(tmp_path, "csv", nodes, columns=columns))
+    assert set(version.nodes.values_list("effort", flat=True)) == {Decimal(3)}
