@@ -285,8 +285,9 @@ def _slack(spec, current: np.ndarray) -> list[int]:
     return slack
 
 
-def _search(spec, pts, choices, need: int, bound: int) -> dict[str, int]:
-    """Code → target units of the best set of changes (fronts cut at ``need``;
+def _search_pairs(spec, pts, choices, need: int, bound: int) -> dict[str, int]:
+    """Code → target units of the best set of changes, state pair by state pair
+    in Python (fronts cut at ``need``;
     states costing more than ``bound``, a feasible set's cost, dropped)."""
     digits = spec.precision
     leaf_col = {int(n): j for j, n in enumerate(spec.leaves)}
@@ -308,6 +309,212 @@ def _search(spec, pts, choices, need: int, bound: int) -> dict[str, int]:
     top = _units(current[0], digits) + need
     key = root.get(top)
     return dict(key[2]) if key else {}
+
+
+# The search: min-plus over the point grid -----------------------------------------
+
+
+class _Interleaved(Exception):
+    """Two fronts' codes interleave (or a key would not fit in 64 bits): the
+    tie rule is then applied by :func:`_search_pairs`."""
+
+
+@dataclass
+class _Front:
+    """A Pareto front as arrays, points ascending: ``p`` (grid steps), ``k``
+    (cost × ``_CH`` + changes), ``r`` (rank of the chosen set in the tie order,
+    0 best), the leaf codes' range ``span`` ((first, last) or None: nothing can
+    be chosen below) and how each state was made (for reconstruction)."""
+
+    p: np.ndarray
+    k: np.ndarray
+    r: np.ndarray
+    span: tuple[str, str] | None
+    make: tuple
+
+
+_LIMIT = 2**62
+
+
+def _pareto_arrays(p, e):
+    """Per points value the state of least ``e``, then only the states that no
+    state with more points and no larger ``e`` beats. Returns indices into
+    ``p``/``e``, points ascending."""
+    if len(p) == 0:
+        return np.zeros(0, int)
+    order = np.lexsort((e, p))
+    ps = p[order]
+    first = np.ones(len(ps), bool)
+    first[1:] = ps[1:] != ps[:-1]
+    order = order[first]
+    es = e[order]
+    # Suffix minimum of the states with more points.
+    later = np.minimum.accumulate(es[::-1])[::-1]
+    keep = np.ones(len(es), bool)
+    keep[:-1] = es[:-1] < later[1:]
+    return order[keep]
+
+
+def _ranked(*keys) -> np.ndarray:
+    """Dense ranks (0 best) of states ordered lexicographically by ``keys``
+    (the first key the most significant)."""
+    order = np.lexsort(tuple(reversed(keys)))
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
+
+
+def _leaf_arrays(current: int, options, top: int, bound: int, ch: int, code):
+    """A leaf's front: keeping its answer (tie rank last) or one option (ranks
+    by target points: the smaller first, as the tie rule orders sets)."""
+    opts = [o for o in options if o[1] <= bound]
+    n = len(opts)
+    p = np.array([min(current, top)] + [min(o[0], top) for o in opts], np.int64)
+    k = np.array([0] + [o[1] * ch + 1 for o in opts], np.int64)
+    r = np.array([n] + list(range(n)), np.int64)
+    if int(k.max()) * (n + 1) >= _LIMIT:
+        raise _Interleaved
+    keep = _pareto_arrays(p, k * (n + 1) + r)
+    span = (code, code) if n else None
+    which = np.array([-1] + list(range(n)), np.int64)[keep]
+    return _Front(p[keep], k[keep], _ranked(r[keep]), span, ("leaf", code, opts, which))
+
+
+def _empty_front() -> _Front:
+    z = np.zeros(1, np.int64)
+    return _Front(z, z.copy(), z.copy(), None, ("none",))
+
+
+def _span_order(a: _Front, b: _Front) -> bool:
+    """Whether ``a``'s codes all come before ``b``'s (the tie rule compares the
+    earlier codes first); raises :class:`_Interleaved` when they mix."""
+    if a.span is None or b.span is None:
+        return True
+    if a.span[1] < b.span[0]:
+        return True
+    if b.span[1] < a.span[0]:
+        return False
+    raise _Interleaved
+
+
+def _merge_span(a, b):
+    if a is None or b is None:
+        return a or b
+    return (min(a[0], b[0]), max(a[1], b[1]))
+
+
+def _combine_arrays(a: _Front, b: _Front, top: int, bound: int, ch: int) -> _Front:
+    """Min-plus of two fronts (every pair of states, points saturated at
+    ``top``), states dearer than ``bound`` dropped, cut to the Pareto front."""
+    a_first = _span_order(a, b)
+    p = np.minimum(a.p[:, None] + b.p[None, :], top).ravel()
+    k = (a.k[:, None] + b.k[None, :]).ravel()
+    ia = np.repeat(np.arange(len(a.p)), len(b.p))
+    ib = np.tile(np.arange(len(b.p)), len(a.p))
+    ok = k // ch <= bound
+    p, k, ia, ib = p[ok], k[ok], ia[ok], ib[ok]
+    first, second = (a.r[ia], b.r[ib]) if a_first else (b.r[ib], a.r[ia])
+    rb = int((b.r.max() if a_first else a.r.max()) + 1)
+    rr = int((a.r.max() + 1) * (b.r.max() + 1))
+    if len(k) == 0:
+        return _empty_front()
+    if int(k.max()) * rr + rr >= _LIMIT:
+        raise _Interleaved
+    keep = _pareto_arrays(p, k * rr + first * rb + second)
+    return _Front(
+        p[keep],
+        k[keep],
+        _ranked(first[keep], second[keep]),
+        _merge_span(a.span, b.span),
+        ("pair", a, b, ia[keep], ib[keep]),
+    )
+
+
+def _map_arrays(f: _Front, q: np.ndarray) -> _Front:
+    """The front with its points replaced by ``q`` (a cap, a saturation)."""
+    n = int(f.r.max()) + 1
+    keep = _pareto_arrays(q, f.k * n + f.r)
+    return _Front(q[keep], f.k[keep], _ranked(f.r[keep]), f.span, ("map", f, keep))
+
+
+def _group_arrays(spec, node, regular, extra, fronts, current, top, bound, ch):
+    digits = spec.precision
+    scale = 10**digits
+    extras_now = sum(_units(current[c], digits) for c in extra)
+    reg_top = top - extras_now
+    acc = _empty_front()
+    for c in regular:
+        acc = _combine_arrays(acc, fronts[c], reg_top, bound, ch)
+    reg = acc.p / scale
+    if node.capped:
+        cap = float(node.max_points)
+        reg = (
+            np.maximum(reg, -cap)
+            if node.kind == "penalty_group"
+            else np.minimum(reg, cap)
+        )
+    q = np.round(np.asarray(round_half_away(reg, digits), float) * scale).astype(
+        np.int64
+    )
+    front = _map_arrays(acc, q)
+    for c in extra:
+        front = _combine_arrays(front, fronts[c], 10**12, bound, ch)
+    return _map_arrays(front, np.minimum(front.p, top))
+
+
+def _picks(front: _Front, index: int) -> dict[str, int]:
+    """Code → target units of the set a front's state stands for."""
+    out: dict[str, int] = {}
+    stack = [(front, index)]
+    while stack:
+        f, i = stack.pop()
+        kind = f.make[0]
+        if kind == "leaf":
+            which = int(f.make[3][i])
+            if which >= 0:
+                out[f.make[1]] = f.make[2][which][0]
+        elif kind == "pair":
+            _k, a, b, ia, ib = f.make
+            stack += [(a, int(ia[i])), (b, int(ib[i]))]
+        elif kind == "map":
+            stack.append((f.make[1], int(f.make[2][i])))
+    return out
+
+
+def _search(spec, pts, choices, need: int, bound: int) -> dict[str, int]:
+    """Code → target units of the best set of changes, by min-plus over the
+    point grid with numpy; :func:`_search_pairs` when codes interleave."""
+    try:
+        return _search_arrays(spec, pts, choices, need, bound)
+    except _Interleaved:
+        return _search_pairs(spec, pts, choices, need, bound)
+
+
+def _search_arrays(spec, pts, choices, need: int, bound: int) -> dict[str, int]:
+    digits = spec.precision
+    ch = len(spec.leaf_codes) + 1
+    leaf_col = {int(n): j for j, n in enumerate(spec.leaves)}
+    current = rollup(
+        spec, pts.reshape(1, -1), np.full((1, len(pts)), S[LeafStatus.SCORED])
+    ).points[0]
+    slack = _slack(spec, current)
+    fronts: dict[int, _Front] = {}
+    for node_index, j in leaf_col.items():
+        base = _units(pts[j], digits)
+        top = base + need + slack[node_index]
+        code = spec.leaf_codes[j]
+        fronts[node_index] = _leaf_arrays(
+            base, choices.get(j, ()), top, bound, ch, code
+        )
+    for g, regular, extra, _counting in _group_structure(spec):
+        top = _units(current[g], digits) + need + slack[g]
+        fronts[g] = _group_arrays(
+            spec, spec.nodes[g], regular, extra, fronts, current, top, bound, ch
+        )
+    root = fronts[0]
+    top = _units(current[0], digits) + need
+    at = np.nonzero(root.p == top)[0]
+    return _picks(root, int(at[0])) if len(at) else {}
 
 
 def _outcome(spec, pts, status, picks, choices, level, found) -> dict[str, Any]:
