@@ -405,28 +405,62 @@ def _merge_span(a, b):
 
 def _combine_arrays(a: _Front, b: _Front, top: int, bound: int, ch: int) -> _Front:
     """Min-plus of two fronts (every pair of states, points saturated at
-    ``top``), states dearer than ``bound`` dropped, cut to the Pareto front."""
+    ``top``), states dearer than ``bound`` dropped, cut to the Pareto front.
+
+    Each pair's key is one integer: ``k × rr + rank of the earlier codes' set ×
+    rb + rank of the later``, so that the least integer is the least (cost,
+    changes, sets in code order). The loop runs over the shorter front; each
+    step is one vector operation over the longer on a dense points array."""
     a_first = _span_order(a, b)
-    p = np.minimum(a.p[:, None] + b.p[None, :], top).ravel()
-    k = (a.k[:, None] + b.k[None, :]).ravel()
-    ia = np.repeat(np.arange(len(a.p)), len(b.p))
-    ib = np.tile(np.arange(len(b.p)), len(a.p))
-    ok = k // ch <= bound
-    p, k, ia, ib = p[ok], k[ok], ia[ok], ib[ok]
-    first, second = (a.r[ia], b.r[ib]) if a_first else (b.r[ib], a.r[ia])
-    rb = int((b.r.max() if a_first else a.r.max()) + 1)
-    rr = int((a.r.max() + 1) * (b.r.max() + 1))
-    if len(k) == 0:
-        return _empty_front()
-    if int(k.max()) * rr + rr >= _LIMIT:
+    ra, rb_ = int(a.r.max()) + 1, int(b.r.max()) + 1
+    rr = ra * rb_
+    limit = (bound + 1) * ch * rr
+    if limit >= _LIMIT or (int(a.k.max()) + int(b.k.max()) + 1) * rr >= _LIMIT:
         raise _Interleaved
-    keep = _pareto_arrays(p, k * rr + first * rb + second)
+    # Key part of each state: a's and b's (their sum is the pair's key).
+    ea = a.k * rr + (a.r * rb_ if a_first else a.r)
+    eb = b.k * rr + (b.r if a_first else b.r * ra)
+    short, long_ = (a, b) if len(a.p) <= len(b.p) else (b, a)
+    es, el = (ea, eb) if short is a else (eb, ea)
+    top = int(min(top, short.p[-1] + long_.p[-1]))
+    low = int(min(short.p[0] + long_.p[0], top))
+    size = top - low + 1
+    best = np.full(size, _LIMIT, np.int64)
+    from_s = np.full(size, -1, np.int64)
+    from_l = np.full(size, -1, np.int64)
+    lp = long_.p
+    for s in range(len(short.p)):
+        cand = el + es[s]
+        pos = lp + short.p[s]
+        cut = int(np.searchsorted(pos, top))
+        # Below ``top`` the points are distinct; from ``top`` on they merge.
+        head = pos[:cut] - low
+        better = cand[:cut] < best[head]
+        hit = head[better]
+        best[hit] = cand[:cut][better]
+        from_s[hit] = s
+        from_l[hit] = np.nonzero(better)[0]
+        if cut < len(pos):
+            j = cut + int(np.argmin(cand[cut:]))
+            if cand[j] < best[size - 1]:
+                best[size - 1], from_s[size - 1], from_l[size - 1] = cand[j], s, j
+    reached = np.nonzero(best < limit)[0]
+    if len(reached) == 0:
+        return _empty_front()
+    e = best[reached]
+    later = np.minimum.accumulate(e[::-1])[::-1]
+    keep = np.ones(len(e), bool)
+    keep[:-1] = e[:-1] < later[1:]
+    idx = reached[keep]
+    e = best[idx]
+    i_s, i_l = from_s[idx], from_l[idx]
+    ia, ib = (i_s, i_l) if short is a else (i_l, i_s)
     return _Front(
-        p[keep],
-        k[keep],
-        _ranked(first[keep], second[keep]),
+        (idx + low).astype(np.int64),
+        e // rr,
+        _ranked(e % rr),
         _merge_span(a.span, b.span),
-        ("pair", a, b, ia[keep], ib[keep]),
+        ("pair", a, b, ia, ib),
     )
 
 
