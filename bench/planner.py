@@ -76,7 +76,9 @@ def framework(n: int, rng):
 
 def state(spec, maxima, rng, most: int):
     share = rng.uniform(0.2, 0.95, size=len(spec.leaf_codes))
-    pts = np.round([s * maxima[c] for s, c in zip(share, spec.leaf_codes)], 2)
+    pts = np.round(
+        [s * maxima[c] for s, c in zip(share, spec.leaf_codes, strict=True)], 2
+    )
     options = {}
     for code in spec.leaf_codes:
         count = int(rng.integers(4, most + 1))

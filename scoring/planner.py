@@ -385,6 +385,12 @@ def _empty_front() -> _Front:
     return _Front(z, z.copy(), z.copy(), None, ("none",))
 
 
+def _no_front() -> _Front:
+    """A front without a state: nothing below can reach what is asked."""
+    z = np.zeros(0, np.int64)
+    return _Front(z, z.copy(), z.copy(), None, ("none",))
+
+
 def _span_order(a: _Front, b: _Front) -> bool:
     """Whether ``a``'s codes all come before ``b``'s (the tie rule compares the
     earlier codes first); raises :class:`_Interleaved` when they mix."""
@@ -403,14 +409,19 @@ def _merge_span(a, b):
     return (min(a[0], b[0]), max(a[1], b[1]))
 
 
-def _combine_arrays(a: _Front, b: _Front, top: int, bound: int, ch: int) -> _Front:
+def _combine_arrays(
+    a: _Front, b: _Front, top: int, bound: int, ch: int, floor: int | None = None
+) -> _Front:
     """Min-plus of two fronts (every pair of states, points saturated at
-    ``top``), states dearer than ``bound`` dropped, cut to the Pareto front.
+    ``top``), states dearer than ``bound`` or with fewer points than ``floor``
+    dropped, cut to the Pareto front.
 
     Each pair's key is one integer: ``k × rr + rank of the earlier codes' set ×
     rb + rank of the later``, so that the least integer is the least (cost,
     changes, sets in code order). The loop runs over the shorter front; each
     step is one vector operation over the longer on a dense points array."""
+    if len(a.p) == 0 or len(b.p) == 0:
+        return _no_front()
     a_first = _span_order(a, b)
     ra, rb_ = int(a.r.max()) + 1, int(b.r.max()) + 1
     rr = ra * rb_
@@ -424,6 +435,8 @@ def _combine_arrays(a: _Front, b: _Front, top: int, bound: int, ch: int) -> _Fro
     es, el = (ea, eb) if short is a else (eb, ea)
     top = int(min(top, short.p[-1] + long_.p[-1]))
     low = int(min(short.p[0] + long_.p[0], top))
+    if floor is not None:
+        low = max(low, min(int(floor), top))
     size = top - low + 1
     best = np.full(size, _LIMIT, np.int64)
     from_s = np.full(size, -1, np.int64)
@@ -432,21 +445,21 @@ def _combine_arrays(a: _Front, b: _Front, top: int, bound: int, ch: int) -> _Fro
     for s in range(len(short.p)):
         cand = el + es[s]
         pos = lp + short.p[s]
-        cut = int(np.searchsorted(pos, top))
+        start, cut = np.searchsorted(pos, (low, top))
         # Below ``top`` the points are distinct; from ``top`` on they merge.
-        head = pos[:cut] - low
-        better = cand[:cut] < best[head]
+        head = pos[start:cut] - low
+        better = cand[start:cut] < best[head]
         hit = head[better]
-        best[hit] = cand[:cut][better]
+        best[hit] = cand[start:cut][better]
         from_s[hit] = s
-        from_l[hit] = np.nonzero(better)[0]
+        from_l[hit] = start + np.nonzero(better)[0]
         if cut < len(pos):
             j = cut + int(np.argmin(cand[cut:]))
             if cand[j] < best[size - 1]:
                 best[size - 1], from_s[size - 1], from_l[size - 1] = cand[j], s, j
     reached = np.nonzero(best < limit)[0]
     if len(reached) == 0:
-        return _empty_front()
+        return _no_front()
     e = best[reached]
     later = np.minimum.accumulate(e[::-1])[::-1]
     keep = np.ones(len(e), bool)
@@ -466,6 +479,8 @@ def _combine_arrays(a: _Front, b: _Front, top: int, bound: int, ch: int) -> _Fro
 
 def _map_arrays(f: _Front, q: np.ndarray) -> _Front:
     """The front with its points replaced by ``q`` (a cap, a saturation)."""
+    if len(f.p) == 0:
+        return f
     n = int(f.r.max()) + 1
     keep = _pareto_arrays(q, f.k * n + f.r)
     return _Front(q[keep], f.k[keep], _ranked(f.r[keep]), f.span, ("map", f, keep))
@@ -474,11 +489,13 @@ def _map_arrays(f: _Front, q: np.ndarray) -> _Front:
 def _group_arrays(spec, node, regular, extra, fronts, current, top, bound, ch):
     digits = spec.precision
     scale = 10**digits
+    if node.kind == "root" and not node.capped:
+        return _sum_arrays([fronts[c] for c in (*extra, *regular)], top, bound, ch)
     extras_now = sum(_units(current[c], digits) for c in extra)
     reg_top = top - extras_now
     acc = _empty_front()
-    for c in regular:
-        acc = _combine_arrays(acc, fronts[c], reg_top, bound, ch)
+    for part in _in_code_order([fronts[c] for c in regular]):
+        acc = _combine_arrays(acc, part, reg_top, bound, ch)
     reg = acc.p / scale
     if node.capped:
         cap = float(node.max_points)
@@ -494,6 +511,29 @@ def _group_arrays(spec, node, regular, extra, fronts, current, top, bound, ch):
     for c in extra:
         front = _combine_arrays(front, fronts[c], 10**12, bound, ch)
     return _map_arrays(front, np.minimum(front.p, top))
+
+
+def _in_code_order(parts: list[_Front]) -> list[_Front]:
+    """Fronts by their first code (those where nothing can change first), so
+    that the codes of the fronts combined so far stay one range."""
+    return sorted(parts, key=lambda f: (f.span is not None, f.span or ("", "")))
+
+
+def _sum_arrays(parts: list[_Front], top: int, bound: int, ch: int) -> _Front:
+    """The plain sum of fronts (an uncapped root), of which only the points
+    ``top`` matter: a partial sum is saturated where the others' current points
+    lift it to ``top`` anyway and dropped where even their best cannot. The
+    parts are taken in code order (the tie rule compares the earlier codes
+    first)."""
+    parts = _in_code_order(parts)
+    rest_now = [sum(int(f.p[0]) for f in parts[k + 1 :]) for k in range(len(parts))]
+    rest_max = [sum(int(f.p[-1]) for f in parts[k + 1 :]) for k in range(len(parts))]
+    acc = _empty_front()
+    for k, part in enumerate(parts):
+        acc = _combine_arrays(
+            acc, part, top - rest_now[k], bound, ch, floor=top - rest_max[k]
+        )
+    return _map_arrays(acc, np.minimum(acc.p, top))
 
 
 def _picks(front: _Front, index: int) -> dict[str, int]:
