@@ -19,16 +19,18 @@ changes, then to the smaller sorted list of ``(code, points)``.
 
 The search is exact. Leaf points sit on the grid of ``spec.precision``, so
 every node's points are whole numbers of grid steps. Each node keeps the Pareto
-front of ``(points, cost)`` over the choices below it (a state with fewer
-points and no smaller cost can never help, because the root's points never
-decrease when a node's points grow); a group combines its regular children's
-fronts (a min-plus convolution), applies its cap exactly as the roll-up does,
-then adds its bonus and penalty children. Points beyond the gain the root still
-needs are useless, so every front is cut at ``current + need + slack`` (slack:
-what capped penalty groups above absorb), and states dearer than a greedy
-feasible set are dropped. The winner is checked again with the roll-up.
-Cost: Σ over groups of |front| × |child front|, fronts never longer than
-``need + slack`` + 1 grid steps (docs/planner.md).
+front of ``(points, cost)`` over the choices below it as numpy arrays (a state
+with fewer points and no smaller cost can never help, because the root's points
+never decrease when a node's points grow); a group combines its regular
+children's fronts (min-plus over the point grid: one vector operation over the
+longer front per state of the shorter), applies its cap exactly as the roll-up
+does, then adds its bonus and penalty children. Points beyond the gain the root
+still needs are useless, so every front is cut at ``current + need + slack``
+(slack: what capped penalty groups above absorb), and states dearer than a
+greedy feasible set are dropped. Ties are ranked within each front and packed
+with the cost into one 64-bit key (codes of separate subtrees forming separate
+ranges); when they interleave, the former pair-by-pair search in Python decides.
+The winner is checked again with the roll-up (docs/planner.md).
 """
 
 from __future__ import annotations
@@ -442,21 +444,30 @@ def _combine_arrays(
     from_s = np.full(size, -1, np.int64)
     from_l = np.full(size, -1, np.int64)
     lp = long_.p
+    # Per state of the shorter front, the longer front's states that land in
+    # [low, top) (distinct points) and from ``top`` on (merged: the least key
+    # of that suffix, read from its running minimum).
+    starts = np.searchsorted(lp, low - short.p)
+    cuts = np.searchsorted(lp, top - short.p)
+    n = len(lp)
+    rev = el[::-1]
+    least = np.minimum.accumulate(rev)
+    at = np.maximum.accumulate(np.where(rev == least, np.arange(n), 0))
+    suffix_best = (n - 1 - at)[::-1]
     for s in range(len(short.p)):
-        cand = el + es[s]
-        pos = lp + short.p[s]
-        start, cut = np.searchsorted(pos, (low, top))
-        # Below ``top`` the points are distinct; from ``top`` on they merge.
-        head = pos[start:cut] - low
-        better = cand[start:cut] < best[head]
-        hit = head[better]
-        best[hit] = cand[start:cut][better]
-        from_s[hit] = s
-        from_l[hit] = start + np.nonzero(better)[0]
-        if cut < len(pos):
-            j = cut + int(np.argmin(cand[cut:]))
-            if cand[j] < best[size - 1]:
-                best[size - 1], from_s[size - 1], from_l[size - 1] = cand[j], s, j
+        start, cut, add = int(starts[s]), int(cuts[s]), es[s]
+        if start < cut:
+            head = lp[start:cut] + (short.p[s] - low)
+            cand = el[start:cut] + add
+            better = cand < best[head]
+            hit = head[better]
+            best[hit] = cand[better]
+            from_s[hit] = s
+            from_l[hit] = start + np.nonzero(better)[0]
+        if cut < n:
+            j = int(suffix_best[cut])
+            if el[j] + add < best[size - 1]:
+                best[size - 1], from_s[size - 1], from_l[size - 1] = el[j] + add, s, j
     reached = np.nonzero(best < limit)[0]
     if len(reached) == 0:
         return _no_front()
