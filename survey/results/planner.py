@@ -302,6 +302,8 @@ def _candidates(node: Node, denominator: Decimal | None, precision: int):
     if rule == "target" and "target" in params:
         target = float(params["target"])
         digits = max(0, min(4, 2 - int(math.floor(math.log10(max(target, 1e-9))))))
+        if kind == Node.AnswerType.COUNT:
+            digits = 0
         return [{"number": n} for n in _step_range(target, digits)]
     if rule == "direct":
         return [{"number": n} for n in _step_range(full, precision)]

@@ -52,7 +52,8 @@ NODES = {
     ),
     "percentage": _node("ratio", "percentage", 10),
     "ratio": _node("ratio", "ratio", 8),
-    "target": _node("target", "count", 12, target=7),
+    "target": _node("target", "number", 12, target=7),
+    "target_count": _node("target", "count", 12, target=7),
     "direct": _node("direct", "points", 2.5),
     "bonus_items": _node("bonus", "count", 3, per_item=0.75, max=3),
     "bonus_points": _node("bonus", "points", 2, max=2),
@@ -87,6 +88,10 @@ def test_options_lie_above_the_current_points_and_end_at_full_points():
     assert options[-1][0] == 12.0
     # 12 × 3.51/7 = 6.017: the smallest number on the hundredths above 6 points.
     assert options[0] == (6.02, {"number": Decimal("3.51")})
+    # A count is whole: 4 of 7 gives 6.86 points.
+    counts = improvement_options(NODES["target_count"], 2, current=6.0)
+    assert counts[0] == (6.86, {"number": Decimal(4)})
+    assert [v["number"] for _p, v in counts] == [4, 5, 6, 7]
 
 
 def test_a_ratio_keeps_the_units_denominator_with_the_smallest_numerator():
