@@ -19,16 +19,18 @@ changes, then to the smaller sorted list of ``(code, points)``.
 
 The search is exact. Leaf points sit on the grid of ``spec.precision``, so
 every node's points are whole numbers of grid steps. Each node keeps the Pareto
-front of ``(points, cost)`` over the choices below it (a state with fewer
-points and no smaller cost can never help, because the root's points never
-decrease when a node's points grow); a group combines its regular children's
-fronts (a min-plus convolution), applies its cap exactly as the roll-up does,
-then adds its bonus and penalty children. Points beyond the gain the root still
-needs are useless, so every front is cut at ``current + need + slack`` (slack:
-what capped penalty groups above absorb), and states dearer than a greedy
-feasible set are dropped. The winner is checked again with the roll-up.
-Cost: Σ over groups of |front| × |child front|, fronts never longer than
-``need + slack`` + 1 grid steps (docs/planner.md).
+front of ``(points, cost)`` over the choices below it as numpy arrays (a state
+with fewer points and no smaller cost can never help, because the root's points
+never decrease when a node's points grow); a group combines its regular
+children's fronts (min-plus over the point grid: one vector operation over the
+longer front per state of the shorter), applies its cap exactly as the roll-up
+does, then adds its bonus and penalty children. Points beyond the gain the root
+still needs are useless, so every front is cut at ``current + need + slack``
+(slack: what capped penalty groups above absorb), and states dearer than a
+greedy feasible set are dropped. Ties are ranked within each front and packed
+with the cost into one 64-bit key (codes of separate subtrees forming separate
+ranges); when they interleave, the former pair-by-pair search in Python decides.
+The winner is checked again with the roll-up (docs/planner.md).
 """
 
 from __future__ import annotations
@@ -285,8 +287,9 @@ def _slack(spec, current: np.ndarray) -> list[int]:
     return slack
 
 
-def _search(spec, pts, choices, need: int, bound: int) -> dict[str, int]:
-    """Code → target units of the best set of changes (fronts cut at ``need``;
+def _search_pairs(spec, pts, choices, need: int, bound: int) -> dict[str, int]:
+    """Code → target units of the best set of changes, state pair by state pair
+    in Python (fronts cut at ``need``;
     states costing more than ``bound``, a feasible set's cost, dropped)."""
     digits = spec.precision
     leaf_col = {int(n): j for j, n in enumerate(spec.leaves)}
@@ -308,6 +311,295 @@ def _search(spec, pts, choices, need: int, bound: int) -> dict[str, int]:
     top = _units(current[0], digits) + need
     key = root.get(top)
     return dict(key[2]) if key else {}
+
+
+# The search: min-plus over the point grid -----------------------------------------
+
+
+class _Interleaved(Exception):
+    """Two fronts' codes interleave (or a key would not fit in 64 bits): the
+    tie rule is then applied by :func:`_search_pairs`."""
+
+
+@dataclass
+class _Front:
+    """A Pareto front as arrays, points ascending: ``p`` (grid steps), ``k``
+    (cost × ``_CH`` + changes), ``r`` (rank of the chosen set in the tie order,
+    0 best), the leaf codes' range ``span`` ((first, last) or None: nothing can
+    be chosen below) and how each state was made (for reconstruction)."""
+
+    p: np.ndarray
+    k: np.ndarray
+    r: np.ndarray
+    span: tuple[str, str] | None
+    make: tuple
+
+
+_LIMIT = 2**62
+
+
+def _pareto_arrays(p, e):
+    """Per points value the state of least ``e``, then only the states that no
+    state with more points and no larger ``e`` beats. Returns indices into
+    ``p``/``e``, points ascending."""
+    if len(p) == 0:
+        return np.zeros(0, int)
+    order = np.lexsort((e, p))
+    ps = p[order]
+    first = np.ones(len(ps), bool)
+    first[1:] = ps[1:] != ps[:-1]
+    order = order[first]
+    es = e[order]
+    # Suffix minimum of the states with more points.
+    later = np.minimum.accumulate(es[::-1])[::-1]
+    keep = np.ones(len(es), bool)
+    keep[:-1] = es[:-1] < later[1:]
+    return order[keep]
+
+
+def _ranked(*keys) -> np.ndarray:
+    """Dense ranks (0 best) of states ordered lexicographically by ``keys``
+    (the first key the most significant)."""
+    order = np.lexsort(tuple(reversed(keys)))
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
+
+
+def _leaf_arrays(current: int, options, top: int, bound: int, ch: int, code):
+    """A leaf's front: keeping its answer (tie rank last) or one option (ranks
+    by target points: the smaller first, as the tie rule orders sets)."""
+    opts = [o for o in options if o[1] <= bound]
+    n = len(opts)
+    p = np.array([min(current, top)] + [min(o[0], top) for o in opts], np.int64)
+    k = np.array([0] + [o[1] * ch + 1 for o in opts], np.int64)
+    r = np.array([n] + list(range(n)), np.int64)
+    if int(k.max()) * (n + 1) >= _LIMIT:
+        raise _Interleaved
+    keep = _pareto_arrays(p, k * (n + 1) + r)
+    span = (code, code) if n else None
+    which = np.array([-1] + list(range(n)), np.int64)[keep]
+    return _Front(p[keep], k[keep], _ranked(r[keep]), span, ("leaf", code, opts, which))
+
+
+def _empty_front() -> _Front:
+    z = np.zeros(1, np.int64)
+    return _Front(z, z.copy(), z.copy(), None, ("none",))
+
+
+def _no_front() -> _Front:
+    """A front without a state: nothing below can reach what is asked."""
+    z = np.zeros(0, np.int64)
+    return _Front(z, z.copy(), z.copy(), None, ("none",))
+
+
+def _span_order(a: _Front, b: _Front) -> bool:
+    """Whether ``a``'s codes all come before ``b``'s (the tie rule compares the
+    earlier codes first); raises :class:`_Interleaved` when they mix."""
+    if a.span is None or b.span is None:
+        return True
+    if a.span[1] < b.span[0]:
+        return True
+    if b.span[1] < a.span[0]:
+        return False
+    raise _Interleaved
+
+
+def _merge_span(a, b):
+    if a is None or b is None:
+        return a or b
+    return (min(a[0], b[0]), max(a[1], b[1]))
+
+
+def _combine_arrays(
+    a: _Front, b: _Front, top: int, bound: int, ch: int, floor: int | None = None
+) -> _Front:
+    """Min-plus of two fronts (every pair of states, points saturated at
+    ``top``), states dearer than ``bound`` or with fewer points than ``floor``
+    dropped, cut to the Pareto front.
+
+    Each pair's key is one integer: ``k × rr + rank of the earlier codes' set ×
+    rb + rank of the later``, so that the least integer is the least (cost,
+    changes, sets in code order). The loop runs over the shorter front; each
+    step is one vector operation over the longer on a dense points array."""
+    if len(a.p) == 0 or len(b.p) == 0:
+        return _no_front()
+    a_first = _span_order(a, b)
+    ra, rb_ = int(a.r.max()) + 1, int(b.r.max()) + 1
+    rr = ra * rb_
+    limit = (bound + 1) * ch * rr
+    if limit >= _LIMIT or (int(a.k.max()) + int(b.k.max()) + 1) * rr >= _LIMIT:
+        raise _Interleaved
+    # Key part of each state: a's and b's (their sum is the pair's key).
+    ea = a.k * rr + (a.r * rb_ if a_first else a.r)
+    eb = b.k * rr + (b.r if a_first else b.r * ra)
+    short, long_ = (a, b) if len(a.p) <= len(b.p) else (b, a)
+    es, el = (ea, eb) if short is a else (eb, ea)
+    top = int(min(top, short.p[-1] + long_.p[-1]))
+    low = int(min(short.p[0] + long_.p[0], top))
+    if floor is not None:
+        low = max(low, min(int(floor), top))
+    size = top - low + 1
+    best = np.full(size, _LIMIT, np.int64)
+    from_s = np.full(size, -1, np.int64)
+    from_l = np.full(size, -1, np.int64)
+    lp = long_.p
+    # Per state of the shorter front, the longer front's states that land in
+    # [low, top) (distinct points) and from ``top`` on (merged: the least key
+    # of that suffix, read from its running minimum).
+    starts = np.searchsorted(lp, low - short.p)
+    cuts = np.searchsorted(lp, top - short.p)
+    n = len(lp)
+    rev = el[::-1]
+    least = np.minimum.accumulate(rev)
+    at = np.maximum.accumulate(np.where(rev == least, np.arange(n), 0))
+    suffix_best = (n - 1 - at)[::-1]
+    for s in range(len(short.p)):
+        start, cut, add = int(starts[s]), int(cuts[s]), es[s]
+        if start < cut:
+            head = lp[start:cut] + (short.p[s] - low)
+            cand = el[start:cut] + add
+            better = cand < best[head]
+            hit = head[better]
+            best[hit] = cand[better]
+            from_s[hit] = s
+            from_l[hit] = start + np.nonzero(better)[0]
+        if cut < n:
+            j = int(suffix_best[cut])
+            if el[j] + add < best[size - 1]:
+                best[size - 1], from_s[size - 1], from_l[size - 1] = el[j] + add, s, j
+    reached = np.nonzero(best < limit)[0]
+    if len(reached) == 0:
+        return _no_front()
+    e = best[reached]
+    later = np.minimum.accumulate(e[::-1])[::-1]
+    keep = np.ones(len(e), bool)
+    keep[:-1] = e[:-1] < later[1:]
+    idx = reached[keep]
+    e = best[idx]
+    i_s, i_l = from_s[idx], from_l[idx]
+    ia, ib = (i_s, i_l) if short is a else (i_l, i_s)
+    return _Front(
+        (idx + low).astype(np.int64),
+        e // rr,
+        _ranked(e % rr),
+        _merge_span(a.span, b.span),
+        ("pair", a, b, ia, ib),
+    )
+
+
+def _map_arrays(f: _Front, q: np.ndarray) -> _Front:
+    """The front with its points replaced by ``q`` (a cap, a saturation)."""
+    if len(f.p) == 0:
+        return f
+    n = int(f.r.max()) + 1
+    keep = _pareto_arrays(q, f.k * n + f.r)
+    return _Front(q[keep], f.k[keep], _ranked(f.r[keep]), f.span, ("map", f, keep))
+
+
+def _group_arrays(spec, node, regular, extra, fronts, current, top, bound, ch):
+    digits = spec.precision
+    scale = 10**digits
+    if node.kind == "root" and not node.capped:
+        return _sum_arrays([fronts[c] for c in (*extra, *regular)], top, bound, ch)
+    extras_now = sum(_units(current[c], digits) for c in extra)
+    reg_top = top - extras_now
+    acc = _empty_front()
+    for part in _in_code_order([fronts[c] for c in regular]):
+        acc = _combine_arrays(acc, part, reg_top, bound, ch)
+    reg = acc.p / scale
+    if node.capped:
+        cap = float(node.max_points)
+        reg = (
+            np.maximum(reg, -cap)
+            if node.kind == "penalty_group"
+            else np.minimum(reg, cap)
+        )
+    q = np.round(np.asarray(round_half_away(reg, digits), float) * scale).astype(
+        np.int64
+    )
+    front = _map_arrays(acc, q)
+    for c in extra:
+        front = _combine_arrays(front, fronts[c], 10**12, bound, ch)
+    return _map_arrays(front, np.minimum(front.p, top))
+
+
+def _in_code_order(parts: list[_Front]) -> list[_Front]:
+    """Fronts by their first code (those where nothing can change first), so
+    that the codes of the fronts combined so far stay one range."""
+    return sorted(parts, key=lambda f: (f.span is not None, f.span or ("", "")))
+
+
+def _sum_arrays(parts: list[_Front], top: int, bound: int, ch: int) -> _Front:
+    """The plain sum of fronts (an uncapped root), of which only the points
+    ``top`` matter: a partial sum is saturated where the others' current points
+    lift it to ``top`` anyway and dropped where even their best cannot. The
+    parts are taken in code order (the tie rule compares the earlier codes
+    first)."""
+    parts = _in_code_order(parts)
+    rest_now = [sum(int(f.p[0]) for f in parts[k + 1 :]) for k in range(len(parts))]
+    rest_max = [sum(int(f.p[-1]) for f in parts[k + 1 :]) for k in range(len(parts))]
+    acc = _empty_front()
+    for k, part in enumerate(parts):
+        acc = _combine_arrays(
+            acc, part, top - rest_now[k], bound, ch, floor=top - rest_max[k]
+        )
+    return _map_arrays(acc, np.minimum(acc.p, top))
+
+
+def _picks(front: _Front, index: int) -> dict[str, int]:
+    """Code → target units of the set a front's state stands for."""
+    out: dict[str, int] = {}
+    stack = [(front, index)]
+    while stack:
+        f, i = stack.pop()
+        kind = f.make[0]
+        if kind == "leaf":
+            which = int(f.make[3][i])
+            if which >= 0:
+                out[f.make[1]] = f.make[2][which][0]
+        elif kind == "pair":
+            _k, a, b, ia, ib = f.make
+            stack += [(a, int(ia[i])), (b, int(ib[i]))]
+        elif kind == "map":
+            stack.append((f.make[1], int(f.make[2][i])))
+    return out
+
+
+def _search(spec, pts, choices, need: int, bound: int) -> dict[str, int]:
+    """Code → target units of the best set of changes, by min-plus over the
+    point grid with numpy; :func:`_search_pairs` when codes interleave."""
+    try:
+        return _search_arrays(spec, pts, choices, need, bound)
+    except _Interleaved:
+        return _search_pairs(spec, pts, choices, need, bound)
+
+
+def _search_arrays(spec, pts, choices, need: int, bound: int) -> dict[str, int]:
+    digits = spec.precision
+    ch = len(spec.leaf_codes) + 1
+    leaf_col = {int(n): j for j, n in enumerate(spec.leaves)}
+    current = rollup(
+        spec, pts.reshape(1, -1), np.full((1, len(pts)), S[LeafStatus.SCORED])
+    ).points[0]
+    slack = _slack(spec, current)
+    fronts: dict[int, _Front] = {}
+    for node_index, j in leaf_col.items():
+        base = _units(pts[j], digits)
+        top = base + need + slack[node_index]
+        code = spec.leaf_codes[j]
+        fronts[node_index] = _leaf_arrays(
+            base, choices.get(j, ()), top, bound, ch, code
+        )
+    for g, regular, extra, _counting in _group_structure(spec):
+        top = _units(current[g], digits) + need + slack[g]
+        fronts[g] = _group_arrays(
+            spec, spec.nodes[g], regular, extra, fronts, current, top, bound, ch
+        )
+    root = fronts[0]
+    top = _units(current[0], digits) + need
+    at = np.nonzero(root.p == top)[0]
+    return _picks(root, int(at[0])) if len(at) else {}
 
 
 def _outcome(spec, pts, status, picks, choices, level, found) -> dict[str, Any]:

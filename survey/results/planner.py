@@ -7,6 +7,7 @@ units' final values for the rank. Nothing is written: answers, their versions,
 the audit trail and ``UnitResult`` stay as they are.
 """
 
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from scoring.planner import cheapest_path as engine_cheapest_path
 from scoring.rollup import assign_levels, rank_keys, rollup
 from survey.models import Answer, Assessment, Node
 from survey.results.arrays import scored_load
-from survey.results.points import answer_points
+from survey.results.points import answer_points, answers_points
 from survey.results.stored import analysis_stored
 
 _SCORED = scoring.STATUSES.index("scored")
@@ -254,53 +255,127 @@ def _ranks(results, i: int, after) -> tuple[int, int, int]:
 
 # The cheapest path -------------------------------------------------------------
 
+# Options offered per indicator at most (spread evenly over the achievable
+# points, the full points always kept), so that the search stays fast.
+MAX_OPTIONS = 50
+# The denominator assumed for a ratio whose denominator the unit has not given.
+DEFAULT_DENOMINATOR = Decimal(100)
+# Numbers tried at most for one indicator (ratio numerators, target numbers…).
+_MAX_CANDIDATES = 4000
 
-def _candidates(node: Node, denominator: Decimal | None) -> list[dict]:
-    """Answers that may raise ``node``'s points, as Answer field values."""
-    params, full = node.rule_params or {}, Decimal(str(node.max_points or 0))
+
+def _count_range(top: float) -> list[Decimal]:
+    """Whole numbers 0…ceil(top) (at most ``_MAX_CANDIDATES``, spread evenly)."""
+    n = max(int(math.ceil(top)), 0)
+    if n <= _MAX_CANDIDATES:
+        return [Decimal(k) for k in range(n + 1)]
+    return sorted({Decimal(k) for k in np.linspace(0, n, _MAX_CANDIDATES).round()})
+
+
+def _step_range(top: float, digits: int) -> list[Decimal]:
+    """Numbers 0…top on the grid of ``digits`` decimals (coarser when there would
+    be more than ``_MAX_CANDIDATES``), ``top`` itself included."""
+    step = Decimal(1).scaleb(-digits)
+    top_d = Decimal(str(top))
+    while top_d / step > _MAX_CANDIDATES:
+        step *= 10
+    count = int(top_d / step)
+    out = [step * k for k in range(count + 1)]
+    if not out or out[-1] != top_d:
+        out.append(top_d)
+    return out
+
+
+def _candidates(node: Node, denominator: Decimal | None, precision: int):
+    """Answers that may raise ``node``'s points, as Answer field values, smallest
+    first (for numbers: the smallest number that gives each points value comes
+    first)."""
+    params, full = node.rule_params or {}, float(node.max_points or 0)
     rule, kind = node.rule, node.answer_type
     if rule == "yes_no":
         return [{"yes": True}]
     if rule == "level":
         return [{"choice": lv.get("code")} for lv in params.get("levels", [])]
     if rule == "tiers":
-        return [{"number": Decimal(str(t))} for t, _p in params.get("tiers", [])]
+        return [
+            {"number": Decimal(str(t))} for t, _p in sorted(params.get("tiers", []))
+        ]
     if rule == "checks":
-        return [{"checks": [c.get("code") for c in params.get("checks", [])]}]
+        return _check_sets(params.get("checks", []))
     if rule == "ratio" and kind == "percentage":
-        return [{"number": Decimal(100)}]
-    if rule == "ratio" and denominator:
-        return [{"number": denominator, "denominator": denominator}]
+        return [{"number": n} for n in _step_range(100, 0)]
+    if rule == "ratio":
+        d = denominator if denominator else DEFAULT_DENOMINATOR
+        return [{"number": n, "denominator": d} for n in _count_range(float(d))]
     if rule == "target" and "target" in params:
-        return [{"number": Decimal(str(params["target"]))}]
+        target = float(params["target"])
+        digits = max(0, min(4, 2 - int(math.floor(math.log10(max(target, 1e-9))))))
+        if kind == Node.AnswerType.COUNT:
+            digits = 0
+        return [{"number": n} for n in _step_range(target, digits)]
     if rule == "direct":
-        return [{"number": full}]
-    if rule == "penalty":
-        return [{"number": Decimal(0)}]
-    if rule == "bonus" and kind == "points":
-        return [{"number": Decimal(str(params.get("max", full)))}]
-    if rule == "bonus" and params.get("per_item"):
-        cap, per_item = float(params.get("max", full)), float(params["per_item"])
-        return [{"number": Decimal(math.ceil(cap / per_item))}]
+        return [{"number": n} for n in _step_range(full, precision)]
+    if rule in ("bonus", "penalty"):
+        cap = float(params.get("max", full))
+        if kind == "points":
+            return [{"number": n} for n in _step_range(cap, precision)]
+        per_item = float(params.get("per_item", 1.0)) or 1.0
+        counts = _count_range(cap / per_item)
+        return [{"number": n} for n in (counts[::-1] if rule == "penalty" else counts)]
     return []
 
 
+def _check_sets(checks: list[dict]) -> list[dict]:
+    """Sets of checks, fewest first (every subset up to 12 checks; beyond, the
+    checks worth most first, one more at a time)."""
+    codes = [c.get("code") for c in checks]
+    if len(codes) <= 12:
+        subsets = [
+            list(s)
+            for size in range(len(codes) + 1)
+            for s in itertools.combinations(codes, size)
+        ]
+    else:
+        order = sorted(checks, key=lambda c: -float(c.get("points", 0)))
+        subsets = [[c.get("code") for c in order[:k]] for k in range(len(order) + 1)]
+    return [{"checks": s} for s in subsets]
+
+
+def _thin(options: list[tuple[float, dict]], limit: int) -> list[tuple[float, dict]]:
+    """At most ``limit`` options spread evenly over the list, the last (the most
+    points) always kept."""
+    if len(options) <= limit:
+        return options
+    picks = np.unique(np.linspace(0, len(options) - 1, limit).round().astype(int))
+    return [options[k] for k in picks]
+
+
 def improvement_options(
-    node: Node, precision: int, denominator: Decimal | None = None
-) -> list[tuple[float, dict | None]]:
-    """The answers that would raise ``node``'s points, as (points, Answer field
-    values); values None: "full points", for a ratio whose denominator the unit
-    has not given."""
-    options = []
-    for values in _candidates(node, denominator):
-        points, code = answer_points(
-            node=node, values=values, is_na=False, precision=precision
-        )
-        if points is not None and not code:
-            options.append((float(points), values))
-    if not options and node.rule not in ("bonus", "penalty"):
-        options = [(float(node.max_points or 0), None)]
-    return options
+    node: Node,
+    precision: int,
+    denominator: Decimal | None = None,
+    current: float | None = None,
+) -> list[tuple[float, dict]]:
+    """The answers that raise ``node``'s points above ``current`` (any points when
+    None), as (points, Answer field values): one per achievable points value, the
+    smallest answer that gives it, at most :data:`MAX_OPTIONS` (spread evenly,
+    the full points kept). Each answer, typed in, gives exactly those points
+    (the engine scores it here). A ratio without the unit's denominator is
+    given :data:`DEFAULT_DENOMINATOR`."""
+    candidates = _candidates(node, denominator, precision)
+    if not candidates:
+        return []
+    scored = answers_points(
+        node=node, rows=[(v, False) for v in candidates], precision=precision
+    )
+    best: dict[float, dict] = {}
+    for values, (points, code) in zip(candidates, scored, strict=True):
+        if points is None or code:
+            continue
+        best.setdefault(float(points), values)
+    floor = -math.inf if current is None or math.isnan(current) else current
+    options = sorted((p, v) for p, v in best.items() if p > floor)
+    return _thin(options, MAX_OPTIONS)
 
 
 def cheapest_path(*, assessment: Assessment) -> CheapestPath | None:
@@ -330,10 +405,13 @@ def _path_payload(assessment: Assessment) -> dict:
             assessment=assessment, node__answer_type=Node.AnswerType.RATIO
         ).values_list("node__code", "denominator")
     )
+    now = dict(zip(spec.leaf_codes, results.points[i, spec.leaves], strict=True))
     options = {
         code: [
             Option(p, _json_values(v))
-            for p, v in improvement_options(node, precision, denominators.get(code))
+            for p, v in improvement_options(
+                node, precision, denominators.get(code), float(now.get(code, np.nan))
+            )
         ]
         for code, node in nodes.items()
     }

@@ -210,3 +210,94 @@ def test_a_penalty_below_its_floor_must_climb_back_before_it_counts():
     assert out["status"] == "reachable"
     assert [c.code for c in out["changes"]] == ["N.1"]
     assert out["points_gained"] == 2 and out["new_value"] == 0.5
+
+
+@st.composite
+def many_option_cases(draw):
+    """Few indicators with up to a dozen options each, on the grid of 0.01."""
+    rows, leaves = [], []
+    for p in range(draw(st.integers(1, 2))):
+        capped = draw(st.booleans())
+        rows.append(
+            {
+                "code": f"P{p}",
+                "kind": "pillar",
+                "capped": capped,
+                "max_points": draw(st.sampled_from([9.37, 12.5])) if capped else None,
+            }
+        )
+        for i in range(draw(st.integers(1, 2))):
+            code, mx = f"P{p}.{i}", draw(st.sampled_from([5, 7.5, 10]))
+            rows.append(_leaf(code, f"P{p}", mx))
+            leaves.append((code, mx))
+    spec = build_spec(rows)
+    pts, options, efforts = [], {}, {}
+    for code in spec.leaf_codes:
+        mx = dict(leaves)[code]
+        now = draw(st.integers(0, int(mx * 100)))
+        pts.append(now / 100)
+        ups = draw(st.lists(st.integers(now, int(mx * 100)), max_size=12))
+        options[code] = [Option(u / 100, u) for u in ups]
+        efforts[code] = draw(st.sampled_from([0, 1, 1, 2.5, 3]))
+    sts = np.full(len(pts), SCORED)
+    return spec, np.array(pts), sts, options, efforts
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(many_option_cases())
+def test_many_options_per_indicator_match_brute_force(case):
+    test_cheapest_path_matches_brute_force.hypothesis.inner_test(case)
+
+
+def _random_framework(seed, indicators=40, most=12, codes=None):
+    rng = np.random.default_rng(seed)
+    rows = [
+        {"code": f"P{p}", "kind": "pillar", "capped": p == 1, "max_points": 60}
+        for p in range(4)
+    ]
+    maxima = {}
+    for i in range(indicators):
+        code = codes(i) if codes else f"P{i % 4}.{i:02d}"
+        maxima[code] = float(rng.choice([5, 7.5, 10, 20]))
+        rows.append(_leaf(code, f"P{i % 4}", maxima[code]))
+    spec = build_spec(rows)
+    pts = np.round([rng.uniform(0, 0.8) * maxima[c] for c in spec.leaf_codes], 2)
+    options = {
+        c: [
+            Option(float(x))
+            for x in np.round(np.linspace(0, maxima[c], rng.integers(2, most)), 2)
+        ]
+        for c in spec.leaf_codes
+    }
+    efforts = {c: float(rng.choice([0, 1, 1, 2])) for c in spec.leaf_codes}
+    return spec, pts, np.full(len(pts), SCORED), options, efforts
+
+
+def _both_searches(case):
+    from scoring import planner
+
+    fast = cheapest_path(*case)
+    arrays = planner._search
+    planner._search = planner._search_pairs
+    try:
+        slow = cheapest_path(*case)
+    finally:
+        planner._search = arrays
+    return fast, slow
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_array_search_agrees_with_pairwise_search(seed):
+    fast, slow = _both_searches(_random_framework(seed))
+    assert fast["status"] == slow["status"] == "reachable"
+    assert fast["changes"] == slow["changes"]
+    assert fast["effort"] == slow["effort"]
+
+
+def test_interleaved_codes_fall_back_to_the_pairwise_search():
+    # P0 holds A.., P1 B.., the codes of the pillars' indicators interleave.
+    case = _random_framework(
+        7, indicators=12, codes=lambda i: f"{'AB'[i % 2]}{i:02d}.{i % 4}"
+    )
+    fast, slow = _both_searches(case)
+    assert fast["changes"] == slow["changes"] and fast["status"] == slow["status"]
