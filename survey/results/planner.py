@@ -378,13 +378,18 @@ def improvement_options(
     return _thin(options, MAX_OPTIONS)
 
 
+# Part of the key under which a path is kept: raised whenever the search or the
+# options change, so that a path kept by an earlier release is searched again.
+PATH_FORMAT = 2
+
+
 def cheapest_path(*, assessment: Assessment) -> CheapestPath | None:
     """The least-effort set of answer changes that lifts the unit to its next
     level (efforts: ``Node.effort``), on its kept final results; None when the
     unit has no kept result. Searched once per results version and kept."""
     kept = analysis_stored(
         campaign=assessment.campaign,
-        kind=f"cheapest:{assessment.pk}",
+        kind=f"cheapest:{PATH_FORMAT}:{assessment.pk}",
         build=lambda: (_path_payload(assessment), b""),
     )
     return _path_from_payload(kept.payload)
