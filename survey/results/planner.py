@@ -380,7 +380,7 @@ def improvement_options(
 
 # Part of the key under which a path is kept: raised whenever the search or the
 # options change, so that a path kept by an earlier release is searched again.
-PATH_FORMAT = 2
+PATH_FORMAT = 3
 
 
 def cheapest_path(*, assessment: Assessment) -> CheapestPath | None:
@@ -405,11 +405,7 @@ def _path_payload(assessment: Assessment) -> dict:
         for n in assessment.version.nodes.filter(kind=Node.Kind.INDICATOR)
         if n.rule not in FIXED_RULES
     }
-    denominators = dict(
-        Answer.objects.filter(
-            assessment=assessment, node__answer_type=Node.AnswerType.RATIO
-        ).values_list("node__code", "denominator")
-    )
+    denominators = _final_denominators(assessment)
     now = dict(zip(spec.leaf_codes, results.points[i, spec.leaves], strict=True))
     options = {
         code: [
@@ -428,6 +424,20 @@ def _path_payload(assessment: Assessment) -> dict:
         [c.code, c.points, c.target_points, c.gain, c.effort, c.label]
         for c in out.get("changes", [])
     ]
+    return out
+
+
+def _final_denominators(assessment: Assessment) -> dict[str, Decimal | None]:
+    """Ratio indicator code: the denominator that counts, the reviewer's when they
+    gave a value of their own, else the unit's (as the what-if reads answers)."""
+    out = {}
+    for code, status, verified, own in Answer.objects.filter(
+        assessment=assessment, node__answer_type=Node.AnswerType.RATIO
+    ).values_list("node__code", "review_status", "verified_value", "denominator"):
+        if status == Answer.ReviewStatus.DISAGREED and verified:
+            given = verified.get("denominator")
+            own = None if given in (None, "") else Decimal(str(given))
+        out[code] = own
     return out
 
 

@@ -31,6 +31,7 @@ from survey.models import (
 )
 from survey.results.planner import (
     CheapestPath,
+    _final_denominators,
     cheapest_path,
     plan_values,
     what_if,
@@ -505,3 +506,19 @@ def test_a_plan_item_with_part_of_an_answer_counts_over_the_current_one(assessme
     doc = plan_document(assessment=assessment)
     assert doc.lines[0].target_points == 5
     assert doc.points_after == pytest.approx(doc.points_now + 5)
+
+
+def test_ratio_options_keep_the_denominator_that_counts(assessment):
+    """The path's ratio answers keep the reviewer's denominator where the
+    reviewer gave a value of their own, as the what-if lays answers over it."""
+    ratios = Answer.objects.filter(assessment=assessment, node__answer_type="ratio")
+    own, verified = ratios[0], ratios[1]
+    Answer.objects.filter(pk=own.pk).update(denominator=Decimal(50))
+    Answer.objects.filter(pk=verified.pk).update(
+        denominator=Decimal(50),
+        review_status=Answer.ReviewStatus.DISAGREED,
+        verified_value={"number": "3", "denominator": "400"},
+    )
+    found = _final_denominators(assessment)
+    assert found[own.node.code] == Decimal(50)
+    assert found[verified.node.code] == Decimal(400)
