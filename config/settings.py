@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before any view: the audit events of a request record its address.
     "survey.middleware.AuditRequestMiddleware",
+    # After authentication: every query of the request sees one province.
+    "survey.middleware.ProvinceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout page.
@@ -296,7 +298,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DTI_COORDINATOR_NAME = os.environ.get(
     "DTI_COORDINATOR_NAME", "Sở Khoa học và Công nghệ"
 )
+# The province a new installation starts with (and that an existing database's
+# rows join when it is upgraded); more provinces are added by a command.
 DTI_PROVINCE_NAME = os.environ.get("DTI_PROVINCE_NAME", "tỉnh Demo")
+DTI_PROVINCE_CODE = os.environ.get("DTI_PROVINCE_CODE", "")
 # API tokens: the longest validity a person may choose, in days.
 DTI_API_TOKEN_MAX_DAYS = int(os.environ.get("DTI_API_TOKEN_MAX_DAYS", "365"))
 # The licence line of the public results and their downloads.

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from survey.models import Campaign
+from survey.models.provinces import ProvinceManager
 
 
 class ReportExport(models.Model):
@@ -44,6 +45,9 @@ class ReportExport(models.Model):
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ProvinceManager("campaign__province")
+    unscoped = models.Manager()  # noqa: DJ012 (ruff takes the one above for a field)
 
     class Meta:
         ordering = ["-created_at", "-id"]

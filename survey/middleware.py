@@ -6,6 +6,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from survey import province_scope
+from survey.selectors.provinces import scope_for
 from survey.selectors.security import two_factor_enabled, two_factor_required
 from survey.services.audit import audit_ip, request_ip
 
@@ -66,3 +68,19 @@ class TwoFactorMiddleware:
         if two_factor_required(user=user):
             return "survey:two_factor_setup"
         return None
+
+
+class ProvinceMiddleware:
+    """Serves each request in the signed-in person's province
+    (:mod:`survey.province_scope`): the models that belong to a province show
+    only its rows for the whole request, whatever the view asks. After the
+    authentication middleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        scope = province_scope.UNSCOPED if user is None else scope_for(user)
+        with province_scope.province_scope(scope):
+            return self.get_response(request)

@@ -6,9 +6,12 @@ Views and services ask :func:`permission_require`, :func:`can` or :func:`decide`
 list pages ask the scopes of :mod:`survey.selectors.scope`, built on this table.
 
 Object scope: a unit role (editor, approver, reviewer) counts only for its own unit,
-and a reviewer whose membership lists indicators only for those indicators
-(:func:`membership_codes`). Data outside a person's scope does not exist for them
-(404); an action their role never grants on data they can see is forbidden (403).
+a province-wide role (coordinator, committee viewer) only for the units of its
+own province, and a reviewer whose membership lists indicators only for those
+indicators (:func:`membership_codes`). The national coordinator holds no unit's
+data: national frameworks and the published results of every province. Data
+outside a person's scope does not exist for them (404); an action their role
+never grants on data they can see is forbidden (403).
 Asked without a unit, a unit's action is allowed to whoever may take it for some
 unit (menus and list pages).
 """
@@ -27,6 +30,7 @@ from survey.models import Membership, Node, Unit
 Role = Membership.Role
 EDITOR, APPROVER, REVIEWER = Role.EDITOR, Role.APPROVER, Role.REVIEWER
 COORDINATOR, COMMITTEE = Role.COORDINATOR, Role.COMMITTEE
+NATIONAL = Role.NATIONAL
 ROLES: tuple[str, ...] = tuple(value for value, _label in Role.choices)
 
 
@@ -158,8 +162,10 @@ ACTIONS: tuple[Action, ...] = (
     ),
     _a(
         "manage_frameworks",
-        "See and import framework versions",
+        "See and import framework versions (a province's own, or the national "
+        "ones for the national coordinator)",
         COORDINATOR,
+        NATIONAL,
         scoped=False,
     ),
     _a(
@@ -175,6 +181,12 @@ ACTIONS: tuple[Action, ...] = (
         COORDINATOR,
         scoped=False,
     ),
+    _a(
+        "view_national_results",
+        "Compare the published results of every province",
+        NATIONAL,
+        scoped=False,
+    ),
 )
 BY_CODE = {action.code: action for action in ACTIONS}
 # Role labels for the doc, in English whatever the language of the command.
@@ -184,6 +196,7 @@ ROLE_LABELS = {
     REVIEWER: "Reviewer",
     COORDINATOR: "Coordinator",
     COMMITTEE: "Committee viewer",
+    NATIONAL: "National coordinator",
 }
 
 
@@ -228,7 +241,7 @@ def reviewer_codes(*, user, unit: Unit) -> frozenset[str] | None:
     """Codes of ``unit``'s indicators that ``user`` reviews as its reviewer: None
     means all of them; empty when they are not its reviewer."""
     membership = (
-        Membership.objects.filter(user=user, unit=unit, role=REVIEWER)
+        Membership.unscoped.filter(user=user, unit=unit, role=REVIEWER)
         .prefetch_related("indicators")
         .first()
     )
@@ -236,12 +249,16 @@ def reviewer_codes(*, user, unit: Unit) -> frozenset[str] | None:
 
 
 def user_roles(*, user, unit: Unit | None = None, node: Node | None = None) -> set[str]:
-    """Roles ``user`` holds for ``unit`` (unit roles) plus province-wide roles; with
-    ``node``, a reviewer's role counts only when they review that indicator."""
+    """Roles ``user`` holds for ``unit`` (unit roles) plus the province-wide roles
+    of ``unit``'s province; with ``node``, a reviewer's role counts only when they
+    review that indicator."""
     if not _active(user):
         return set()
-    held = Q(unit__isnull=True) if unit is None else Q(unit__isnull=True) | Q(unit=unit)
-    memberships = Membership.objects.filter(held, user=user)
+    if unit is None:
+        held = Q(unit__isnull=True)
+    else:
+        held = Q(unit__isnull=True, province_id=unit.province_id) | Q(unit=unit)
+    memberships = Membership.unscoped.filter(held, user=user)
     roles = set(memberships.values_list("role", flat=True))
     reviewing = node is not None and REVIEWER in roles
     if reviewing and not covers(reviewer_codes(user=user, unit=unit), node):
@@ -253,7 +270,7 @@ def user_role_names(*, user) -> set[str]:
     """Every role ``user`` holds, for any unit or province-wide."""
     if not _active(user):
         return set()
-    return set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    return set(Membership.unscoped.filter(user=user).values_list("role", flat=True))
 
 
 # The check ---------------------------------------------------------------------------
@@ -319,6 +336,8 @@ def permissions_markdown() -> str:
     for entry in ACTIONS:
         cells = ["✓" if role in entry.roles else "—" for role in ROLES]
         scope = "" if entry.scoped else " (province)"
+        if entry.roles <= {NATIONAL}:
+            scope = " (all provinces)"
         lines.append(
             f"| `{entry.code}` | {entry.label}{scope} | " + " | ".join(cells) + " |"
         )

@@ -4,6 +4,7 @@ from survey.models.api import ApiToken, FeedBatch, FeedSource, ImprovementPlan
 from survey.models.audit import AuditChainHead, AuditEvent
 from survey.models.campaigns import Campaign, CampaignVersion, ResultsAnalysis
 from survey.models.frameworks import Framework, FrameworkVersion, Node
+from survey.models.provinces import Province
 from survey.models.security import SecuritySettings, ThrottleHit
 from survey.models.units import Unit, UnitLineage, UnitType
 from survey.models.workflow import AnswerComment, Notification, ReminderLog
@@ -26,6 +27,7 @@ __all__ = [
     "Membership",
     "Node",
     "Notification",
+    "Province",
     "ReminderLog",
     "ResultsAnalysis",
     "SecuritySettings",

@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from survey.models.frameworks import Node
+from survey.models.provinces import Province, ProvinceManager, default_province
 from survey.models.units import Unit
 
 
@@ -41,7 +42,9 @@ class User(AbstractUser):
 
 
 class Membership(models.Model):
-    """A user's role, for one unit or (coordinator, committee viewer) province-wide."""
+    """A user's role: for one unit, province-wide (coordinator, committee
+    viewer), or national (national coordinator, no province). Its province is the
+    unit's for a unit role."""
 
     class Role(models.TextChoices):
         EDITOR = "editor", _("Unit editor")
@@ -49,9 +52,11 @@ class Membership(models.Model):
         REVIEWER = "reviewer", _("Reviewer")
         COORDINATOR = "coordinator", _("Coordinator")
         COMMITTEE = "committee", _("Committee viewer")
+        NATIONAL = "national", _("National coordinator")
 
     UNIT_ROLES = frozenset({Role.EDITOR, Role.APPROVER})
     PROVINCE_ROLES = frozenset({Role.COORDINATOR, Role.COMMITTEE})
+    NATIONAL_ROLES = frozenset({Role.NATIONAL})
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -67,6 +72,16 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("unit"),
     )
+    province = models.ForeignKey(
+        Province,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        # Rows written in bulk name it; a national role has none.
+        default=default_province,
+        related_name="memberships",
+        verbose_name=_("province"),
+    )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
     indicators = models.ManyToManyField(
         Node,
@@ -75,6 +90,9 @@ class Membership(models.Model):
         verbose_name=_("indicators in scope"),
         help_text=_("Reviewers only: empty means every indicator of the unit."),
     )
+
+    objects = ProvinceManager()
+    unscoped = models.Manager()  # noqa: DJ012 (ruff takes the one above for a field)
 
     class Meta:
         verbose_name = _("membership")
@@ -85,10 +103,18 @@ class Membership(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    models.Q(role__in=["coordinator", "committee"], unit__isnull=True)
+                    models.Q(
+                        role__in=["coordinator", "committee"],
+                        unit__isnull=True,
+                        province__isnull=False,
+                    )
                     | models.Q(
                         role__in=["editor", "approver", "reviewer"],
                         unit__isnull=False,
+                        province__isnull=False,
+                    )
+                    | models.Q(
+                        role="national", unit__isnull=True, province__isnull=True
                     )
                 ),
                 name="survey_membership_scope",
@@ -97,3 +123,12 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.unit or '—'}"
+
+    def save(self, *args, **kwargs) -> None:
+        """A unit role belongs to its unit's province; a province-wide role given
+        without one, to the province in scope (or the first)."""
+        if self.unit_id is not None:
+            self.province_id = self.unit.province_id
+        elif self.role in self.NATIONAL_ROLES:
+            self.province_id = None
+        super().save(*args, **kwargs)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from survey.models.campaigns import Campaign
 from survey.models.frameworks import FrameworkVersion, Node
+from survey.models.provinces import ProvinceManager
 from survey.models.units import Unit
 
 
@@ -45,6 +46,9 @@ class Assessment(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ProvinceManager("campaign__province")
+    unscoped = models.Manager()  # noqa: DJ012 (ruff takes the one above for a field)
 
     class Meta:
         ordering = ["campaign", "unit"]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from survey.models.answers import Assessment
 from survey.models.campaigns import Campaign
+from survey.models.provinces import Province, ProvinceManager, default_province
 
 
 class ApiToken(models.Model):
@@ -60,7 +61,14 @@ class FeedSource(models.Model):
     the saved mapping of an export's columns: which column holds the unit's code
     and which column holds which indicator."""
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    province = models.ForeignKey(
+        Province,
+        models.PROTECT,
+        default=default_province,
+        related_name="feed_sources",
+        verbose_name=_("province"),
+    )
     description = models.CharField(_("description"), max_length=255, blank=True)
     unit_column = models.CharField(_("unit column"), max_length=120, blank=True)
     # Column header → indicator code.
@@ -77,10 +85,18 @@ class FeedSource(models.Model):
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = ProvinceManager()
+    unscoped = models.Manager()  # noqa: DJ012 (ruff takes the one above for a field)
+
     class Meta:
         verbose_name = _("feed source")
         verbose_name_plural = _("feed sources")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "name"], name="survey_feedsource_name_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -103,6 +103,12 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("object type"), max_length=40)
     object_id = models.CharField(_("object id"), max_length=40, blank=True)
     assessment_id = models.BigIntegerField(_("assessment"), null=True, blank=True)
+    # The province whose trail the event belongs to (none: the installation's,
+    # such as a failed login of an unknown name). Not part of the hash: it says
+    # where the event is listed, and the assessment it names is chained.
+    province_id = models.BigIntegerField(
+        _("province"), null=True, blank=True, db_index=True
+    )
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from survey.models.frameworks import FrameworkVersion
+from survey.models.provinces import Province, ProvinceManager, default_province
 from survey.models.units import UnitType, name_in_language
 
 
@@ -25,7 +26,14 @@ class Campaign(models.Model):
     year = models.PositiveSmallIntegerField(_("year assessed"))
     # The campaign's stable identifier outside the app (the API, public pages and
     # their downloads): the year, with a suffix when a year has several campaigns.
-    code = models.SlugField(_("code"), max_length=40, unique=True, editable=False)
+    code = models.SlugField(_("code"), max_length=40, editable=False)
+    province = models.ForeignKey(
+        Province,
+        models.PROTECT,
+        default=default_province,
+        related_name="campaigns",
+        verbose_name=_("province"),
+    )
     name = models.CharField(_("name"), max_length=200)
     state = models.CharField(
         _("state"), max_length=12, choices=State.choices, default=State.DRAFT
@@ -51,20 +59,34 @@ class Campaign(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = ProvinceManager()
+    unscoped = models.Manager()  # noqa: DJ012 (ruff takes the one above for a field)
+
     class Meta:
         ordering = ["-year", "-id"]
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
+        constraints = [
+            # A province's campaigns are told apart by code; another province
+            # has its own 2025.
+            models.UniqueConstraint(
+                fields=["province", "code"], name="survey_campaign_code_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args, **kwargs) -> None:
         if not self.code:
-            self.code = campaign_code(self.year)
+            self.code = campaign_code(self.year, province_id=self.province_id)
         # Units keep last year's ranking group, so the groups keep their English names.
         if self._state.adding and not self.ranking_group_names_en:
-            latest = Campaign.objects.exclude(ranking_group_names_en={}).first()
+            latest = (
+                Campaign.unscoped.filter(province_id=self.province_id)
+                .exclude(ranking_group_names_en={})
+                .first()
+            )
             self.ranking_group_names_en = dict(
                 latest.ranking_group_names_en if latest else {}
             )
@@ -162,12 +184,13 @@ class ResultsAnalysis(models.Model):
         return f"{self.campaign} · {self.results_version} · {self.kind}"
 
 
-def campaign_code(year: int) -> str:
-    """The first free code for a campaign of ``year``: ``2025``, then ``2025-2``…"""
+def campaign_code(year: int, *, province_id: int) -> str:
+    """The first free code for a campaign of ``year`` in the province: ``2025``,
+    then ``2025-2``…"""
     taken = set(
-        Campaign.objects.filter(code__startswith=str(year)).values_list(
-            "code", flat=True
-        )
+        Campaign.unscoped.filter(
+            province_id=province_id, code__startswith=str(year)
+        ).values_list("code", flat=True)
     )
     code, n = str(year), 1
     while code in taken:

@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from survey.models.provinces import Province, ProvinceManager
 from survey.models.units import UnitType
 
 LAO_CAI_LEVELS = [
@@ -39,9 +40,24 @@ class FrozenVersionError(ValidationError):
 
 
 class Framework(models.Model):
+    """A framework of indicators: a province's own, or a national one (no
+    province) that every province may use or copy as its own."""
+
     code = models.CharField(_("code"), max_length=40, unique=True)
+    province = models.ForeignKey(
+        Province,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="frameworks",
+        verbose_name=_("province"),
+        help_text=_("Empty for a national framework."),
+    )
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=255)
     name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+
+    objects = ProvinceManager(shared=True)
+    unscoped = models.Manager()  # noqa: DJ012 (ruff takes the one above for a field)
 
     class Meta:
         ordering = ["code"]
@@ -92,6 +108,9 @@ class FrameworkVersion(models.Model):
         verbose_name=_("previous version"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ProvinceManager("framework__province", shared=True)
+    unscoped = models.Manager()  # noqa: DJ012 (ruff takes the one above for a field)
 
     class Meta:
         ordering = ["framework", "-year", "-number"]

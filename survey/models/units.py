@@ -1,13 +1,10 @@
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from survey.models.names import name_in_language
+from survey.models.provinces import Province, ProvinceManager, default_province
 
-def name_in_language(name_vi: str, name_en: str) -> str:
-    """The English name on English pages when there is one; else the Vietnamese."""
-    if name_en and (get_language() or "").startswith("en"):
-        return name_en
-    return name_vi
+__all__ = ["Unit", "UnitLineage", "UnitType", "name_in_language"]
 
 
 class UnitType(models.TextChoices):
@@ -20,7 +17,16 @@ class UnitType(models.TextChoices):
 class Unit(models.Model):
     """An agency assessed every year: a department, a commune, a (former) district."""
 
+    # Unique in the whole installation: agencies and communes carry national
+    # identifiers (mã định danh, mã đơn vị hành chính).
     code = models.CharField(_("code"), max_length=40, unique=True)
+    province = models.ForeignKey(
+        Province,
+        models.PROTECT,
+        default=default_province,
+        related_name="units",
+        verbose_name=_("province"),
+    )
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=255)
     name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
     unit_type = models.CharField(
@@ -40,6 +46,9 @@ class Unit(models.Model):
         verbose_name=_("predecessors"),
         blank=True,
     )
+
+    objects = ProvinceManager()
+    unscoped = models.Manager()  # noqa: DJ012 (ruff takes the one above for a field)
 
     class Meta:
         ordering = ["unit_type", "name_vi"]

@@ -26,10 +26,13 @@ def reviewer_memberships() -> QuerySet[Membership]:
 
 @dataclass(frozen=True)
 class Scope:
-    """Where a person may take an action: everywhere (a province-wide role), or per
-    unit id the codes of the indicators (None: all of the unit's)."""
+    """Where a person may take an action: everywhere in their province (a
+    province-wide role), or per unit id the codes of the indicators (None: all of
+    the unit's)."""
 
     everywhere: bool = False
+    # With ``everywhere``: the province it covers.
+    province_id: int | None = None
     units: Mapping[int, frozenset[str] | None] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
@@ -61,12 +64,16 @@ def action_scope(*, user, action: str, unit: Unit | None = None) -> Scope:
     if not user.is_authenticated or not user.is_active:
         return Scope()
     roles = BY_CODE[action].roles
-    memberships = Membership.objects.filter(user=user, role__in=list(roles))
+    memberships = Membership.unscoped.filter(user=user, role__in=list(roles))
     if unit is not None:
-        memberships = memberships.filter(Q(unit__isnull=True) | Q(unit=unit))
-    rows = list(memberships.values_list("pk", "role", "unit_id"))
-    if any(role in Membership.PROVINCE_ROLES for _pk, role, _unit in rows):
-        return Scope(everywhere=True)
+        memberships = memberships.filter(
+            Q(unit__isnull=True, province_id=unit.province_id) | Q(unit=unit)
+        )
+    rows = list(memberships.values_list("pk", "role", "unit_id", "province_id"))
+    for _pk, role, _unit, province_id in rows:
+        if role in Membership.PROVINCE_ROLES:
+            return Scope(everywhere=True, province_id=province_id)
+    rows = [(pk, role, unit_id) for pk, role, unit_id, _p in rows]
     listed = _listed_codes(
         memberships=memberships, reviews=any(role == REVIEWER for _p, role, _u in rows)
     )
@@ -97,8 +104,10 @@ def _listed_codes(*, memberships, reviews: bool) -> dict[int, set[str]]:
 def assessments_for(*, user, action: str) -> QuerySet[Assessment]:
     """Assessments of the units where ``user`` may take ``action``."""
     scope = action_scope(user=user, action=action)
-    qs = Assessment.objects.select_related("campaign", "unit", "version")
-    return qs if scope.everywhere else qs.filter(unit_id__in=list(scope.units))
+    qs = Assessment.unscoped.select_related("campaign", "unit", "version")
+    if scope.everywhere:
+        return qs.filter(campaign__province_id=scope.province_id)
+    return qs.filter(unit_id__in=list(scope.units))
 
 
 def indicator_codes(*, user, action: str, unit: Unit) -> frozenset[str] | None:

@@ -279,7 +279,12 @@ def reviewer_assign(
     )
     existing = set(mine.values_list("unit_id", flat=True))
     Membership.objects.bulk_create(
-        Membership(user=reviewer, unit=unit, role=Membership.Role.REVIEWER)
+        Membership(
+            user=reviewer,
+            unit=unit,
+            province_id=unit.province_id,
+            role=Membership.Role.REVIEWER,
+        )
         for unit in units
         if unit.pk not in existing
     )

@@ -19,7 +19,8 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 
 from common.client_ip import cached_proxy_networks, client_address
-from survey.models import AuditEvent
+from survey import province_scope
+from survey.models import Assessment, AuditEvent
 
 # Never copied into the trail, whatever the model (a password hash is a secret too).
 SECRET_FIELDS = frozenset({"password"})
@@ -49,11 +50,16 @@ def audit_event(
     after: Any = None,
     reason: str = "",
     ip: str | None = None,
+    province_id: int | None = None,
 ) -> AuditEvent:
     """The event :func:`audit_record` appends, not saved yet: many of them are
-    appended at once with ``AuditEvent.objects.bulk_create``."""
+    appended at once with ``AuditEvent.objects.bulk_create``. It is listed in
+    the trail of ``province_id``, by default the province of the request (or of
+    the assessment it names)."""
     if ip is None:
         ip = _current_ip.get()
+    if province_id is None:
+        province_id = _event_province(assessment_id)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -67,6 +73,20 @@ def audit_event(
         after=after,
         reason=reason,
         ip=ip,
+        province_id=province_id,
+    )
+
+
+def _event_province(assessment_id: int | None) -> int | None:
+    scoped = province_scope.current()
+    if isinstance(scoped, int):
+        return scoped
+    if assessment_id is None:
+        return None
+    return (
+        Assessment.unscoped.filter(pk=assessment_id)
+        .values_list("campaign__province_id", flat=True)
+        .first()
     )
 
 

@@ -1,0 +1,50 @@
+"""Which province a person works in, and what the screens say of provinces."""
+
+from survey import province_scope
+from survey.models import Membership, Province
+
+_CACHE = "_dti_province"
+
+
+def province_of(user) -> Province | None:
+    """The province of ``user``'s memberships (all of a person's memberships
+    are in one province); None for a national coordinator, a person without a
+    role, or a visitor. Kept on the user object for the request."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, _CACHE):
+        ids = (
+            Membership.unscoped.filter(user=user, province__isnull=False)
+            .values_list("province_id", flat=True)
+            .distinct()
+        )
+        found = sorted(ids)
+        setattr(user, _CACHE, Province.objects.get(pk=found[0]) if found else None)
+    return getattr(user, _CACHE)
+
+
+def is_national(user) -> bool:
+    """Whether ``user`` holds the national coordinator's role."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and Membership.unscoped.filter(
+            user=user, role=Membership.Role.NATIONAL
+        ).exists()
+    )
+
+
+def scope_for(user):
+    """The province scope of ``user``'s requests (:mod:`survey.province_scope`):
+    their province's id; None (national rows only) for a signed-in person
+    without a province; nothing filtered for a visitor."""
+    if not user.is_authenticated:
+        return province_scope.UNSCOPED
+    province = province_of(user)
+    return None if province is None else province.pk
+
+
+def several_provinces() -> bool:
+    """Whether the installation holds more than one province: only then do the
+    screens name provinces."""
+    return Province.objects.count() > 1
