@@ -46,7 +46,7 @@ class ReportExport(models.Model):
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    objects = ProvinceManager("campaign__province")
+    objects = ProvinceManager.through("campaign__province")()
     unscoped = models.Manager()  # noqa: DJ012 (ruff takes the one above for a field)
 
     class Meta:

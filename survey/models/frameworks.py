@@ -56,7 +56,7 @@ class Framework(models.Model):
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=255)
     name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
 
-    objects = ProvinceManager(shared=True)
+    objects = ProvinceManager.through("province", shared=True)()
     unscoped = models.Manager()  # noqa: DJ012 (ruff takes the one above for a field)
 
     class Meta:
@@ -109,7 +109,7 @@ class FrameworkVersion(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = ProvinceManager("framework__province", shared=True)
+    objects = ProvinceManager.through("framework__province", shared=True)()
     unscoped = models.Manager()  # noqa: DJ012 (ruff takes the one above for a field)
 
     class Meta:

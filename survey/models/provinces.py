@@ -63,12 +63,22 @@ def default_province() -> int:
 class ProvinceManager(models.Manager):
     """The default manager of a model that belongs to a province: within a
     province scope, only that province's rows, and with ``shared``, also the
-    national ones (a null province). Outside a scope, every row."""
+    national ones (a null province). Outside a scope, every row.
 
-    def __init__(self, path: str = "province", *, shared: bool = False) -> None:
-        super().__init__()
-        self.path = path
-        self.shared = shared
+    ``path`` and ``shared`` are class attributes, not arguments: Django builds
+    the managers of relations (``campaign.assessments``) by subclassing the
+    default manager's class and calling it without arguments.
+    """
+
+    path = "province"
+    shared = False
+
+    @classmethod
+    def through(cls, path: str, *, shared: bool = False) -> type["ProvinceManager"]:
+        """The manager class for a model that belongs to a province through
+        ``path`` (``"campaign__province"``)."""
+        name = "ProvinceManager_" + path.replace("__", "_")
+        return type(name, (cls,), {"path": path, "shared": shared})
 
     def get_queryset(self) -> models.QuerySet:
         queryset = super().get_queryset()
