@@ -37,11 +37,14 @@ def is_national(user) -> bool:
 def scope_for(user):
     """The province scope of ``user``'s requests (:mod:`survey.province_scope`):
     their province's id; None (national rows only) for a signed-in person
-    without a province; nothing filtered for a visitor."""
+    without a province; nothing filtered for a visitor, or for the
+    installation's administrator (a superuser without a province)."""
     if not user.is_authenticated:
         return province_scope.UNSCOPED
     province = province_of(user)
-    return None if province is None else province.pk
+    if province is not None:
+        return province.pk
+    return province_scope.UNSCOPED if user.is_superuser else None
 
 
 def several_provinces() -> bool:
