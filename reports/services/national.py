@@ -1,15 +1,20 @@
 """The national comparison page and its workbook, from the provinces' published
-figures (:mod:`survey.selectors.national`). They are aggregates read in a fixed
-number of queries, so they are computed on each request rather than kept."""
+figures (:mod:`survey.selectors.national`): aggregates read in a fixed number of
+queries. The page's charts take a second or more to draw for every province, so
+the page is kept in the cache under a fingerprint of the published campaigns
+(:func:`survey.selectors.national.national_fingerprint`): publishing,
+republishing or reopening a campaign builds it anew. The workbook is built on
+each download."""
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.utils import formats, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from common.xlsx import INTEGER, PERCENT, share
-from reports.builders import charts
+from reports.builders import charts, national_charts
 from reports.builders.national import NationalBook, NationalSheet, national_xlsx_bytes
 from survey.models import AuditEvent
 from survey.models.units import UnitType
@@ -17,9 +22,12 @@ from survey.selectors.national import (
     NationalComparison,
     UnitTypeComparison,
     national_comparison,
+    national_fingerprint,
     national_years,
 )
 from survey.services.audit import audit_record
+
+KEEP_SECONDS = 24 * 3600
 
 
 class NoPublishedYear(LookupError):
@@ -29,7 +37,18 @@ class NoPublishedYear(LookupError):
 def national_page(*, year: int | None, lang: str) -> dict:
     """What the national comparison page shows of ``year`` (default: the latest
     published) in ``lang``."""
-    comparison = _comparison(year)
+    if year is not None and year not in national_years():
+        raise NoPublishedYear(year)
+    key = f"national-page:{lang}:{year}:{national_fingerprint()}"
+    page = cache.get(key)
+    if page is None:
+        page = _page(year, lang)
+        cache.set(key, page, KEEP_SECONDS)
+    return page
+
+
+def _page(year: int | None, lang: str) -> dict:
+    comparison = national_comparison(year=year)
     with translation.override(lang):
         return {
             "year": comparison.year,
@@ -150,7 +169,7 @@ def _trend(section: UnitTypeComparison, comparison, lang: str) -> dict:
     svg = ""
     if years:
         svg = _svg(
-            charts.trend_lines_svg(
+            national_charts.trend_svg(
                 years=years,
                 series=[
                     (name, [_share_nan(v) for v in values]) for name, values in series

@@ -21,6 +21,7 @@ provinces.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -115,9 +116,32 @@ def national_years() -> list[int]:
     )
 
 
+def national_fingerprint() -> str:
+    """What the comparison depends on besides the stored results, in twelve
+    characters (one query): every published campaign's identity, results
+    version and decision, and its province's names. A republication raises the
+    results version, so a page kept under it is built anew."""
+    rows = (
+        Campaign.unscoped.filter(state=PUBLISHED)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "year",
+            "name",
+            "results_version",
+            "decision_number",
+            "decision_date",
+            "province_id",
+            "province__name_vi",
+            "province__name_en",
+        )
+    )
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()[:12]
+
+
 def national_comparison(*, year: int | None = None) -> NationalComparison:
     """The provinces' published figures of ``year`` (default: the latest year
-    with a published campaign) and their yearly means (seven queries)."""
+    with a published campaign) and their yearly means (six queries)."""
     campaigns = list(
         Campaign.unscoped.filter(state=PUBLISHED)
         .select_related("province")

@@ -377,3 +377,11 @@ def test_nothing_of_a_campaign_that_is_not_published(world):
         for pillar in section.pillars:
             assert hidden.pk not in pillar.means
     assert Node.objects.exists()
+
+
+def test_the_page_follows_a_publication(client, world, national):
+    """The page is kept, and built anew once a campaign is published."""
+    client.force_login(national)
+    assert HIDDEN not in client.get(reverse("reports:national")).content.decode()
+    Campaign.unscoped.filter(province__name_vi=HIDDEN).update(state=PUBLISHED)
+    assert HIDDEN in client.get(reverse("reports:national")).content.decode()
