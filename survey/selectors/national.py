@@ -221,18 +221,21 @@ def _levels(version_ids: set[int]) -> dict[int, list[dict]]:
 
 def _pillars(version_ids: set[int], campaign_ids: list[int]) -> dict:
     """``{unit type: {code: (name_vi, name_en, {province id: mean})}}`` of the
-    top-level pillars (two queries: the pillars, their means in SQL)."""
+    top-level pillars in their frameworks' order (two queries: the pillars,
+    their means in SQL)."""
     nodes = (
         Node.objects.filter(version_id__in=version_ids, parent__isnull=True)
         .filter(kind=Node.Kind.PILLAR)
         .order_by("version_id", "order", "id")
-        .values_list("id", "code", "name_vi", "name_en")
+        .values_list("id", "code", "name_vi", "name_en", "order")
     )
     names = {}
+    places: dict[str, int] = {}
     ids = []
-    for node_id, code, name_vi, name_en in nodes:
+    for node_id, code, name_vi, name_en, order in nodes:
         ids.append(node_id)
         names.setdefault(code, (name_vi, name_en))
+        places[code] = min(order, places.get(code, order))
     rows = (
         UnitResult.objects.filter(
             node_id__in=ids,
@@ -256,7 +259,9 @@ def _pillars(version_ids: set[int], campaign_ids: list[int]) -> dict:
     return {
         kind: {
             code: (*names.get(code, (code, "")), means)
-            for code, means in sorted(found.items(), key=lambda i: _code_key(i[0]))
+            for code, means in sorted(
+                found.items(), key=lambda i: (places.get(i[0], 0), _code_key(i[0]))
+            )
         }
         for kind, found in out.items()
     }

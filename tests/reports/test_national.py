@@ -193,6 +193,7 @@ def test_pillars_are_matched_by_code_and_missing_ones_left_out(world):
     a, b, c, _d = world
     communes = national_comparison().unit_types[1]
     pillars = {p.code: p for p in communes.pillars}
+    assert [p.code for p in communes.pillars][:3] == ["1", "2", "3"]
     assert c.pk not in pillars["3"].means
     assert {a.pk, b.pk} <= set(pillars["3"].means)
     rows = UnitResult.objects.filter(
