@@ -102,6 +102,8 @@ def publish(province, versions, *, year, n=3, state=PUBLISHED, departments=2):
         leaves = version.nodes.filter(kind="indicator").order_by("order", "id")
         for j, node in enumerate(leaves):
             share = (u * 7 + j * 3 + year + province.pk) % 5 / 4
+            if state != PUBLISHED:  # figures unlike any published one
+                share = (u * 5 + j * 2 + 1) % 7 / 6
             values = sample_values(node, share)
             points, _error = answer_points(node=node, values=values, is_na=False)
             answers.append(
@@ -143,14 +145,14 @@ def national():
     return user_with(Membership.Role.NATIONAL, province=None)
 
 
-def by_hand(province, kind, year=2025):
+def by_hand(province, kind, year=2025, state=PUBLISHED):
     """Units, mean and median % of a province's ranked units of ``kind``, from
     the stored results."""
     rows = UnitResult.objects.filter(
         node__isnull=True,
         assessment__campaign__province=province,
         assessment__campaign__year=year,
-        assessment__campaign__state=PUBLISHED,
+        assessment__campaign__state=state,
         assessment__ranked=True,
         assessment__unit__unit_type=kind,
     ).values_list("final_points", "applicable_max")
@@ -386,3 +388,47 @@ def test_the_page_follows_a_publication(client, world, national):
     assert HIDDEN not in client.get(reverse("reports:national")).content.decode()
     Campaign.unscoped.filter(province__name_vi=HIDDEN).update(state=PUBLISHED)
     assert HIDDEN in client.get(reverse("reports:national")).content.decode()
+
+
+def hidden_figures(world) -> set[Decimal]:
+    """The means and medians of the campaigns that are not published."""
+    a, _b, _c, d = world
+    found = set()
+    for province, year in ((d, 2025), (a, 2026)):
+        for kind in ("commune", "department"):
+            _units, mean, middle = by_hand(province, kind, year, Campaign.State.OPEN)
+            found |= {mean, middle}
+    return found
+
+
+def test_no_figure_of_an_unpublished_campaign(client, world, national):
+    hidden = hidden_figures(world)
+    shown = set()
+    for section in national_comparison().unit_types:
+        shown |= {f.mean for f in section.provinces}
+        shown |= {f.median for f in section.provinces}
+    assert not hidden & shown
+    client.force_login(national)
+    text = client.get(reverse("reports:national")).content.decode()
+    for figure in hidden:
+        assert f">{figure:.2f}<".replace(".", ",") not in text
+    book = load_workbook(io.BytesIO(client.get(reverse(XLSX_URL, args=[2025])).content))
+    numbers = {
+        round(Decimal(str(c.value)) * 100, 2)
+        for sheet in book
+        for c in cells(sheet)
+        if isinstance(c.value, float)
+    }
+    assert not hidden & numbers
+
+
+def test_the_workbook_in_english(client, world, national):
+    client.force_login(national)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    book = load_workbook(io.BytesIO(client.get(reverse(XLSX_URL, args=[2025])).content))
+    assert book.sheetnames == ["Introduction", "Province ranking", "Pillars", "Trends"]
+    kinds = {
+        row[0]
+        for row in book["Province ranking"].iter_rows(min_row=2, values_only=True)
+    }
+    assert kinds == {"Department, board or agency", "Commune, ward or special zone"}
