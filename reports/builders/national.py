@@ -9,6 +9,7 @@ trend sheets carry native charts that read their cells, one per unit type.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -96,7 +97,8 @@ def _ranking_charts(found, book: NationalBook) -> None:
     the table; the provinces' names are the third column."""
     sheet, spans = found
     anchor_col = get_column_letter(len(book.ranking.head) + 2)
-    for k, (kind, (first, last)) in enumerate(spans.items()):
+    row = 2
+    for kind, (first, last) in spans.items():
         chart = BarChart()
         chart.type = "bar"
         chart.title = f"{book.chart_titles.get('ranking', '')} – {kind}"
@@ -110,7 +112,8 @@ def _ranking_charts(found, book: NationalBook) -> None:
         chart.height = max(7.5, 0.5 * (last - first + 1) + 3)
         chart.width = 18
         axes_visible(chart)
-        sheet.sheet.add_chart(chart, f"{anchor_col}{2 + 24 * k}")
+        sheet.sheet.add_chart(chart, f"{anchor_col}{row}")
+        row += _rows(chart.height)
 
 
 def _trend_charts(found, book: NationalBook) -> None:
@@ -121,7 +124,8 @@ def _trend_charts(found, book: NationalBook) -> None:
     if n_years < 1:
         return
     anchor_col = get_column_letter(len(book.trends.head) + 2)
-    for k, (kind, (first, last)) in enumerate(spans.items()):
+    row = 2
+    for kind, (first, last) in spans.items():
         chart = LineChart()
         chart.title = f"{book.chart_titles.get('trends', '')} – {kind}"
         for row in range(first, last + 1):
@@ -134,7 +138,14 @@ def _trend_charts(found, book: NationalBook) -> None:
         chart.y_axis.number_format = PERCENT
         chart.y_axis.scaling.min = 0
         chart.y_axis.scaling.max = 1
-        chart.height = 9
+        chart.height = 9 + 0.45 * math.ceil((last - first + 1) / 3)  # the legend
         chart.width = 18
         axes_visible(chart)
-        sheet.sheet.add_chart(chart, f"{anchor_col}{2 + 20 * k}")
+        sheet.sheet.add_chart(chart, f"{anchor_col}{row}")
+        row += _rows(chart.height)
+
+
+def _rows(height_cm: float) -> int:
+    """Rows of the default height (15 points, 0.53 cm) a chart covers, and one
+    more, so that the next chart starts below it."""
+    return math.ceil(height_cm / 0.53) + 1

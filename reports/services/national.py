@@ -284,7 +284,7 @@ def _ranking_sheet(comparison: NationalComparison, lang: str) -> NationalSheet:
         ],
         rows=rows,
         formats=[None, INTEGER, None, INTEGER, PERCENT, PERCENT, *[PERCENT] * width],
-        widths=[28, 8, 28, 12, 12, 12, *[14] * width],
+        widths=[28, 10, 28, 18, 14, 14, *[22] * width],
     )
 
 
