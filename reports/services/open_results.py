@@ -114,6 +114,7 @@ def open_page(*, campaign: Campaign, lang: str) -> dict:
         ],
         "trend_svg": mark_safe(kept["trend_svg"]),  # noqa: S308 - from matplotlib
         "history": _history_links(kept["history"], campaign, several),
+        "canonical": settings.DTI_SITE_URL + public_url(campaign, several=several),
         "downloads": {
             fmt: public_url(campaign, fmt, several=several) for fmt in FORMATS
         },
