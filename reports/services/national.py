@@ -116,12 +116,14 @@ def _years(comparison: NationalComparison) -> list[int]:
 def _section(section: UnitTypeComparison, comparison, lang: str) -> dict:
     names = [f.province.name(lang) for f in section.provinces]
     title = _("Mean percentage per province")
-    ranking_svg = charts.ranking_bars_svg(
-        units=names,
-        values=[share(f.mean) for f in section.provinces],
-        title=title,
-        lang=lang,
-    )
+    ranking_svg = b""
+    if names:  # a unit type may have figures in other years only
+        ranking_svg = charts.ranking_bars_svg(
+            units=names,
+            values=[share(f.mean) for f in section.provinces],
+            title=title,
+            lang=lang,
+        )
     return {
         "name": _type_name(section.unit_type),
         "level_heads": _level_heads(section, lang),
@@ -193,6 +195,8 @@ def _share_nan(value) -> float:
 
 
 def _svg(content: bytes) -> str:
+    if not content:
+        return ""
     text = content.decode("utf-8")
     return mark_safe(text[text.index("<svg") :])  # noqa: S308 - from matplotlib
 

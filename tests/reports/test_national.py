@@ -432,3 +432,16 @@ def test_the_workbook_in_english(client, world, national):
         for row in book["Province ranking"].iter_rows(min_row=2, values_only=True)
     }
     assert kinds == {"Department, board or agency", "Commune, ward or special zone"}
+
+
+def test_a_unit_type_with_figures_in_other_years_only(client, versions, national):
+    province = Province.objects.create(code="tinh-e", name_vi="Tỉnh Én")
+    publish(province, versions, year=2024, departments=2)
+    publish(province, versions, year=2025, departments=0)
+    client.force_login(national)
+    response = client.get(reverse("reports:national"))
+    assert response.status_code == 200
+    department = response.context["sections"][0]
+    assert department["rows"] == []
+    assert department["trend_table"]["rows"][0][0] == "Tỉnh Én"
+    assert client.get(reverse(XLSX_URL, args=[2025])).status_code == 200
