@@ -5,6 +5,8 @@ from reports import views
 app_name = "reports"
 urlpatterns = [
     path("", views.campaign_list, name="campaign_list"),
+    path("national/", views.national, name="national"),
+    path("national/so-sanh-<int:year>.xlsx", views.national_xlsx, name="national_xlsx"),
     path("campaigns/<int:pk>/", views.dashboard, name="dashboard"),
     path(
         "campaigns/<int:pk>/charts/<slug:name>.svg",

@@ -18,6 +18,11 @@ from reports.models import ReportExport
 from reports.services.dashboard import campaign_dashboard
 from reports.services.dashboard import dashboard_chart as dashboard_chart_svg
 from reports.services.exports import report_export_request
+from reports.services.national import (
+    NoPublishedYear,
+    national_page,
+    national_workbook,
+)
 from reports.services.planner import (
     plan_docx,
     plan_xlsx,
@@ -135,6 +140,36 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     audit_record(actor=request.user, action=AuditEvent.Action.DOWNLOAD, obj=export)
     return FileResponse(
         export.file.open("rb"), as_attachment=True, filename=export.filename
+    )
+
+
+# The provinces compared ----------------------------------------------------------
+
+
+@login_required
+def national(request: HttpRequest) -> HttpResponse:
+    permission_require(user=request.user, action="view_national_results")
+    year = request.GET.get("year", "")
+    try:
+        context = national_page(
+            year=int(year) if year.isdigit() else None, lang=_lang(request)
+        )
+    except NoPublishedYear as error:
+        raise Http404 from error
+    return render(request, "reports/national.html", context)
+
+
+@login_required
+def national_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    permission_require(user=request.user, action="view_national_results")
+    try:
+        content = national_workbook(year=year, lang=_lang(request), actor=request.user)
+    except NoPublishedYear as error:
+        raise Http404 from error
+    name = f"so-sanh-{year}.xlsx"
+    disposition = content_disposition_header(as_attachment=True, filename=name)
+    return HttpResponse(
+        content, content_type=XLSX, headers={"Content-Disposition": disposition}
     )
 
 
