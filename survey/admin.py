@@ -21,6 +21,7 @@ from survey.models import (
     FrameworkVersion,
     Membership,
     Node,
+    Province,
     ResultsAnalysis,
     Unit,
     UnitLineage,
@@ -152,17 +153,32 @@ class LineageInline(admin.TabularInline):
     verbose_name_plural = _("predecessors (merges, splits, renames)")
 
 
+class ProvinceFixedMixin:
+    """A row's province is chosen when it is added and never changed: moving a
+    unit or a campaign would move its answers and results to another province."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "province"] if obj is not None else fields
+
+
+@admin.register(Province)
+class ProvinceAdmin(AuditedAdmin):
+    list_display = ["code", "name_vi", "name_en"]
+    search_fields = ["code", "name_vi", "name_en"]
+
+
 @admin.register(Unit)
-class UnitAdmin(AuditedAdmin):
-    list_display = ["code", "name_vi", "unit_type"]
-    list_filter = ["unit_type"]
+class UnitAdmin(ProvinceFixedMixin, AuditedAdmin):
+    list_display = ["code", "name_vi", "unit_type", "province"]
+    list_filter = ["unit_type", "province"]
     search_fields = ["code", "name_vi", "name_en"]
     inlines = [LineageInline]
 
 
 @admin.register(Framework)
-class FrameworkAdmin(AuditedAdmin):
-    list_display = ["code", "name_vi"]
+class FrameworkAdmin(ProvinceFixedMixin, AuditedAdmin):
+    list_display = ["code", "name_vi", "province"]
     search_fields = ["code", "name_vi"]
 
 
@@ -215,9 +231,9 @@ class CampaignVersionInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(AuditedAdmin):
-    list_display = ["name", year, "state", "deadline", "decision_number"]
-    list_filter = ["state", "year"]
+class CampaignAdmin(ProvinceFixedMixin, AuditedAdmin):
+    list_display = ["name", year, "state", "deadline", "decision_number", "province"]
+    list_filter = ["state", "year", "province"]
     readonly_fields = ["state", "state_version", "results_version"]
     inlines = [CampaignVersionInline]
 
@@ -278,8 +294,9 @@ class UnitResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(AuditedAdmin):
-    list_display = ["user", "role", "unit"]
-    list_filter = ["role"]
+    list_display = ["user", "role", "unit", "province"]
+    list_filter = ["role", "province"]
+    # A unit role takes its unit's province (Membership.save); a national role none.
     autocomplete_fields = ["user", "unit"]
     filter_horizontal = ["indicators"]
 

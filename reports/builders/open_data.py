@@ -10,10 +10,14 @@ in every language and in the API (``docs/open-data.md``):
 - CSV: UTF-8 with a byte order mark, comma-separated, one header row of keys,
   one row per unit; pillars are columns ``pillar_<code>_points`` …; the last
   three columns repeat the decision and the licence on every row, so that the
-  file stays one plain table. Numbers use ``.`` for decimals. Text that a
-  spreadsheet would run as a formula is prefixed with ``'``.
-- XLSX: an "About" sheet (campaign, decision, licence, source), the results and
-  the pillars (one row per unit and pillar), headed in the requested language.
+  file stays one plain table; in an installation of several provinces two more
+  columns follow, ``province_code`` and ``province`` (:data:`PROVINCE_KEYS`), so
+  that the files of several provinces can be put together. Numbers use ``.``
+  for decimals. Text that a spreadsheet would run as a formula is prefixed
+  with ``'``.
+- XLSX: an "About" sheet (campaign, province, decision, licence, source), the
+  results and the pillars (one row per unit and pillar), headed in the
+  requested language.
 - JSON: ``{"meta": {...}, "units": [{..., "pillars": [...]}]}``.
 """
 
@@ -51,15 +55,25 @@ UNIT_KEYS = (
 )
 PILLAR_KEYS = ("points", "max_points", "percent", "level")
 META_KEYS = ("decision_number", "decision_date", "licence")
+PROVINCE_KEYS = ("province_code", "province")
 
 
 @dataclass(frozen=True)
 class OpenMeta:
-    """What every file says about itself besides the figures."""
+    """What every file says about itself besides the figures. ``province`` is
+    the province's Vietnamese name; ``province_column`` adds the province to
+    every CSV row (an installation of several provinces)."""
 
     province: str
     licence: str
     source: str  # the public page's absolute address
+    province_en: str = ""
+    province_code: str = ""
+    province_column: bool = False
+
+    def province_name(self, lang: str | None) -> str:
+        english = (lang or "").startswith("en")
+        return (self.province_en if english else "") or self.province
 
 
 def unit_record(unit, previous_year: int | None) -> dict:
@@ -106,6 +120,8 @@ def meta_record(results, meta: OpenMeta) -> dict:
         "year": results.year,
         "name": results.name,
         "province": meta.province,
+        "province_name_en": meta.province_en,
+        "province_code": meta.province_code,
         "decision_number": results.decision_number,
         "decision_date": decided.isoformat() if decided else None,
         "licence": meta.licence,
@@ -128,9 +144,12 @@ def open_csv_bytes(results, meta: OpenMeta) -> bytes:
         *UNIT_KEYS,
         *(f"pillar_{code}_{key}" for code in codes for key in PILLAR_KEYS),
         *META_KEYS,
+        *(PROVINCE_KEYS if meta.province_column else ()),
     ]
     head = meta_record(results, meta)
     tail = [head["decision_number"], head["decision_date"], head["licence"]]
+    if meta.province_column:
+        tail += [meta.province_code, meta.province]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)

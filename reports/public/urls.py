@@ -1,4 +1,10 @@
-"""URLs of the public results (no login)."""
+"""URLs of the public results (no login).
+
+With several provinces, ``<province_code>/<code>/`` is a campaign's address
+(campaign codes are unique within a province only); ``<code>/`` keeps working
+when a single province has published a campaign of that code, and otherwise
+lets the visitor choose the province.
+"""
 
 from django.urls import path, re_path
 
@@ -12,5 +18,15 @@ urlpatterns = [
         r"^(?P<code>[-\w]+)/ket-qua\.(?P<fmt>csv|xlsx|json)$",
         views.download,
         name="download",
+    ),
+    path(
+        "<slug:province_code>/<slug:code>/",
+        views.province_campaign,
+        name="province_campaign",
+    ),
+    re_path(
+        r"^(?P<province_code>[-\w]+)/(?P<code>[-\w]+)/ket-qua\.(?P<fmt>csv|xlsx|json)$",
+        views.province_download,
+        name="province_download",
     ),
 ]

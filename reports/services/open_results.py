@@ -7,6 +7,11 @@ built anew. They also show the year before's figures and the history of every
 published year: they are kept under a fingerprint of those years and of the unit
 lineage (:func:`survey.selectors.published.published_fingerprint`), so that
 reopening, republishing or publishing an earlier year builds them anew too.
+
+With several provinces in the installation, each campaign's page and files are
+its own province's: its name, its units, its history. A campaign code is unique
+within a province only, so the canonical address names the province
+(:func:`public_url`); with a single province it stays ``/cong-khai/<code>/``.
 """
 
 from __future__ import annotations
@@ -31,8 +36,10 @@ from reports.builders.open_data import (
 )
 from survey.models import Campaign
 from survey.results.stored import analysis_stored
+from survey.selectors.provinces import several_provinces
 from survey.selectors.published import (
     PublishedResults,
+    published_campaigns,
     published_fingerprint,
     published_history,
     published_results,
@@ -46,8 +53,54 @@ FORMATS = {
 KIND = "open-2"
 
 
+def public_url(
+    campaign: Campaign, fmt: str | None = None, *, several: bool | None = None
+) -> str:
+    """The canonical address of ``campaign``'s public page (or of its ``fmt``
+    file): ``/cong-khai/<province>/<code>/`` when the installation holds several
+    provinces, ``/cong-khai/<code>/`` when it holds one. ``several`` saves the
+    count when the caller knows it."""
+    if several is None:
+        several = several_provinces()
+    args = [campaign.code] if fmt is None else [campaign.code, fmt]
+    if several:
+        name = "open:province_campaign" if fmt is None else "open:province_download"
+        return reverse(name, args=[campaign.province.code, *args])
+    return reverse("open:campaign" if fmt is None else "open:download", args=args)
+
+
+def open_list() -> dict:
+    """The published campaigns, grouped by province when there are several
+    (one group without a name when there is one)."""
+    several = several_provinces()
+    groups: list[dict] = []
+    for campaign in published_campaigns():
+        if not groups or groups[-1]["province"] != campaign.province:
+            groups.append({"province": campaign.province, "rows": []})
+        groups[-1]["rows"].append(
+            {"campaign": campaign, "url": public_url(campaign, several=several)}
+        )
+    if not several:
+        rows = [row for group in groups for row in group["rows"]]
+        groups = [{"province": None, "rows": rows}] if rows else []
+    return {"several": several, "groups": groups}
+
+
+def open_choices(*, campaigns: list[Campaign], fmt: str | None = None) -> dict:
+    """The short page that lets a visitor choose the province when a campaign
+    code alone names several published campaigns."""
+    return {
+        "code": campaigns[0].code,
+        "fmt": fmt,
+        "choices": [
+            {"campaign": c, "url": public_url(c, fmt, several=True)} for c in campaigns
+        ],
+    }
+
+
 def open_page(*, campaign: Campaign, lang: str) -> dict:
     """What the public page shows of a published ``campaign`` in ``lang``."""
+    several = several_provinces()
     kept = analysis_stored(
         campaign=campaign,
         kind=f"{KIND}-page:{lang}:{published_fingerprint(campaign=campaign)}",
@@ -60,51 +113,88 @@ def open_page(*, campaign: Campaign, lang: str) -> dict:
             for chart in kept["charts"]
         ],
         "trend_svg": mark_safe(kept["trend_svg"]),  # noqa: S308 - from matplotlib
+        "history": _history_links(kept["history"], campaign, several),
+        "canonical": settings.DTI_SITE_URL + public_url(campaign, several=several),
+        "downloads": {
+            fmt: public_url(campaign, fmt, several=several) for fmt in FORMATS
+        },
+        "province_name": (campaign.province.name_en if lang == "en" else "")
+        or campaign.province.name_vi,
+        "several": several,
         "licence": settings.DTI_OPEN_DATA_LICENCE,
     }
 
 
-def open_download(*, campaign: Campaign, fmt: str, lang: str) -> bytes:
-    """The ``fmt`` file (csv, xlsx or json) of a published ``campaign``; only
-    the xlsx depends on ``lang`` (its headings)."""
+def _history_links(history: dict, campaign: Campaign, several: bool) -> dict:
+    """The history's rows with the address of each year's page (the same
+    province's)."""
+    rows = []
+    for row in history["rows"]:
+        if several:
+            url = reverse(
+                "open:province_campaign", args=[campaign.province.code, row["code"]]
+            )
+        else:
+            url = reverse("open:campaign", args=[row["code"]])
+        rows.append({**row, "url": url})
+    return {**history, "rows": rows}
+
+
+def open_download(*, campaign: Campaign, fmt: str, lang: str) -> tuple[bytes, str]:
+    """The ``fmt`` file (csv, xlsx or json) of a published ``campaign`` and its
+    name (``ket-qua-<code>.<fmt>``, with the province's code before the
+    campaign's when there are several provinces); only the xlsx depends on
+    ``lang`` (its headings)."""
     if fmt not in FORMATS:
         raise ValueError(fmt)
+    meta = _meta(campaign)
     kind = f"{KIND}-{fmt}:{lang}" if fmt == "xlsx" else f"{KIND}-{fmt}"
-    kind = f"{kind}:{_stamp(campaign)}:{published_fingerprint(campaign=campaign)}"
-    return bytes(
-        analysis_stored(
-            campaign=campaign,
-            kind=kind,
-            build=lambda: ({}, _file(campaign, fmt, lang)),
-        ).content
-    )
+    kind = f"{kind}:{_stamp(campaign, meta)}:{published_fingerprint(campaign=campaign)}"
+    content = analysis_stored(
+        campaign=campaign,
+        kind=kind,
+        build=lambda: ({}, _file(campaign, meta, fmt, lang)),
+    ).content
+    code = campaign.code
+    if meta.province_column:
+        code = f"{meta.province_code}-{code}"
+    return bytes(content), f"ket-qua-{code}.{fmt}"
 
 
-def _stamp(campaign: Campaign) -> str:
-    """What the files say besides the results (the decision and the licence),
-    in eight characters: a file is built again when one of them changes."""
+def _stamp(campaign: Campaign, meta: OpenMeta) -> str:
+    """What the files say besides the results (the decision, the licence, the
+    province and the address), in eight characters: a file is built again when
+    one of them changes."""
     said = "|".join(
         [
             campaign.decision_number,
             str(campaign.decision_date),
-            settings.DTI_OPEN_DATA_LICENCE,
-            settings.DTI_PROVINCE_NAME,
+            meta.licence,
+            meta.province,
+            meta.province_en,
+            meta.province_code,
+            str(meta.province_column),
+            meta.source,
         ]
     )
     return hashlib.sha256(said.encode()).hexdigest()[:8]
 
 
 def _meta(campaign: Campaign) -> OpenMeta:
+    several = several_provinces()
+    province = campaign.province
     return OpenMeta(
-        province=settings.DTI_PROVINCE_NAME,
+        province=province.name_vi,
+        province_en=province.name_en,
+        province_code=province.code,
+        province_column=several,
         licence=settings.DTI_OPEN_DATA_LICENCE,
-        source=settings.DTI_SITE_URL + reverse("open:campaign", args=[campaign.code]),
+        source=settings.DTI_SITE_URL + public_url(campaign, several=several),
     )
 
 
-def _file(campaign: Campaign, fmt: str, lang: str) -> bytes:
+def _file(campaign: Campaign, meta: OpenMeta, fmt: str, lang: str) -> bytes:
     results = published_results(campaign=campaign)
-    meta = _meta(campaign)
     if fmt == "csv":
         return open_csv_bytes(results, meta)
     if fmt == "json":
@@ -150,7 +240,8 @@ def _labels() -> dict[str, str]:
 def _about(results: PublishedResults, meta: OpenMeta) -> list[tuple]:
     return [
         (_("Published results"), results.name),
-        (_("Province"), meta.province),
+        (_("Province"), meta.province_name(translation.get_language())),
+        (_("Province code"), meta.province_code),
         (_("Campaign code"), results.code),
         (_("Year assessed"), results.year),
         (_("Decision number"), results.decision_number),

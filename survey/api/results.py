@@ -4,6 +4,11 @@ change from the year before.
 The figures are those of the public page (``/cong-khai/``): any valid token may
 read them, whatever its account's roles. A campaign that is not published does
 not exist here (404), exactly as on the public page.
+
+A campaign code names a campaign of the token's province: the token's requests
+are scoped to its account's province (``survey/api/auth.py``), so another
+province's campaign of the same code is not found here (its public page is the
+way to it). A national coordinator's token reads no province's results (404).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from survey.selectors.published import (
     PublishedPillar,
     PublishedResults,
     PublishedUnit,
-    published_campaign,
+    published_campaign_in_scope,
     published_results,
 )
 
@@ -73,7 +78,7 @@ def _number(value: Decimal | None) -> float | None:
 
 
 def _results(code: str) -> PublishedResults:
-    campaign = published_campaign(code=code)
+    campaign = published_campaign_in_scope(code=code)
     if campaign is None:
         raise Http404
     return published_results(campaign=campaign)

@@ -25,6 +25,28 @@ class AuditChainHead(models.Model):
         return f"{self.seq} {self.hash}"
 
 
+def _provinces_fill(events: list["AuditEvent"], using: str) -> None:
+    """Events written outside a request name no province: they take the one of
+    the assessment they name (one query for them all)."""
+    wanted = {
+        e.assessment_id
+        for e in events
+        if e.province_id is None and e.assessment_id is not None
+    }
+    if not wanted:
+        return
+    from survey.models.answers import Assessment
+
+    provinces = dict(
+        Assessment.unscoped.using(using)
+        .filter(pk__in=wanted)
+        .values_list("pk", "campaign__province_id")
+    )
+    for event in events:
+        if event.province_id is None and event.assessment_id is not None:
+            event.province_id = provinces.get(event.assessment_id)
+
+
 def _chain(events: list["AuditEvent"], using: str) -> None:
     """Number and hash ``events`` after the chain's head, and move the head.
 
@@ -46,6 +68,7 @@ def _chain(events: list["AuditEvent"], using: str) -> None:
             ignore_conflicts=True,
         )
         head = heads.get(pk=1)
+    _provinces_fill(events, using=using)
     for event in events:
         event.at = event.at or timezone.now()
         event.seq = head.seq + 1

@@ -13,13 +13,8 @@ def province_of(user) -> Province | None:
     if not user.is_authenticated:
         return None
     if not hasattr(user, _CACHE):
-        ids = (
-            Membership.unscoped.filter(user=user, province__isnull=False)
-            .values_list("province_id", flat=True)
-            .distinct()
-        )
-        found = sorted(ids)
-        setattr(user, _CACHE, Province.objects.get(pk=found[0]) if found else None)
+        mine = Province.objects.filter(memberships__user=user).order_by("pk")
+        setattr(user, _CACHE, mine.first())
     return getattr(user, _CACHE)
 
 

@@ -8,6 +8,11 @@ not published has no published figures: :func:`published_campaign` does not find
 it.
 
 The reads cost a fixed number of queries whatever the number of units.
+
+Every read stays within the campaign's own province (its earlier years, the
+year before's figures, the unit lineage) and goes through the ``unscoped``
+managers on purpose: published figures are public, so a person signed in to
+another province, a national account and a visitor all read the same page.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import numpy as np
 from django.db.models import Count, Q, Sum
 
 from common.figures import percent, percent_of_value
+from survey import province_scope
 from survey.models import (
     Assessment,
     Campaign,
@@ -31,6 +37,7 @@ from survey.models import (
     UnitResult,
 )
 from survey.results.analysis import year_over_year
+from survey.selectors.provinces import several_provinces
 
 
 @dataclass(frozen=True)
@@ -111,27 +118,60 @@ class PublishedYear:
     level_counts: dict[str, int] = field(default_factory=dict)
 
 
-def published_campaigns() -> list[Campaign]:
-    """Published campaigns, latest first (one query)."""
-    return list(
-        Campaign.objects.filter(state=Campaign.State.PUBLISHED).order_by("-year", "-id")
+def _published():
+    return Campaign.unscoped.filter(state=Campaign.State.PUBLISHED).select_related(
+        "province"
     )
 
 
-def published_campaign(*, code: str) -> Campaign | None:
-    """The published campaign of ``code``; None when unknown or not published."""
-    return Campaign.objects.filter(code=code, state=Campaign.State.PUBLISHED).first()
+def published_campaigns() -> list[Campaign]:
+    """Published campaigns of every province, by province name and latest first
+    (one query)."""
+    return list(
+        _published().order_by("province__name_vi", "province_id", "-year", "-id")
+    )
+
+
+def published_campaign(*, province_code: str, code: str) -> Campaign | None:
+    """The published campaign ``code`` of the province ``province_code``; None
+    when unknown or not published."""
+    return _published().filter(province__code=province_code, code=code).first()
+
+
+def published_with_code(*, code: str) -> list[Campaign]:
+    """The published campaigns called ``code``, one per province at most, by
+    province name (one query): a campaign code alone names one campaign only
+    when a single province has published one under it."""
+    return list(_published().filter(code=code).order_by("province__name_vi", "id"))
+
+
+def published_campaign_in_scope(*, code: str) -> Campaign | None:
+    """The published campaign ``code`` that the current province scope sees
+    (:mod:`survey.province_scope`): the API's reads, whose token is scoped to its
+    account's province. An account without a province (no role, or the
+    national coordinator) sees the campaigns of a single-province installation,
+    as before provinces, and none when there are several. None when unknown,
+    not published, outside the scope, or when the scope sees several (an
+    unscoped reader of an installation where two provinces use the code): never
+    a guess between provinces."""
+    campaigns = Campaign.objects
+    if province_scope.current() is None and not several_provinces():
+        campaigns = Campaign.unscoped
+    found = list(campaigns.filter(code=code, state=Campaign.State.PUBLISHED)[:2])
+    return found[0] if len(found) == 1 else None
 
 
 def published_results(*, campaign: Campaign) -> PublishedResults:
     """Every ranked unit's published figures (seven queries)."""
     if not campaign.is_published:
         raise ValueError("Only a published campaign has published results.")
-    uses = CampaignVersion.objects.filter(campaign=campaign).select_related("version")
+    uses = CampaignVersion.objects.filter(campaign_id=campaign.pk).select_related(
+        "version"
+    )
     versions = {use.version_id: use.version for use in uses}
     pillars = _pillars(list(versions))
     assessments = list(
-        Assessment.objects.filter(campaign=campaign, ranked=True)
+        Assessment.unscoped.filter(campaign_id=campaign.pk, ranked=True)
         .order_by("ranking_group", "unit__code")
         .values(
             "id",
@@ -169,12 +209,13 @@ def published_results(*, campaign: Campaign) -> PublishedResults:
 def published_fingerprint(*, campaign: Campaign) -> str:
     """What ``campaign``'s published figures depend on besides its own results,
     in eight characters (two queries): the code, state and results version of
-    every published campaign up to its year (the year before's figures and the
-    history) and the unit lineage up to its year. A page or file kept under it is
-    built again when an earlier year is reopened, republished or published, or
-    the lineage changes."""
+    every published campaign of its province up to its year (the year before's
+    figures and the history) and its province's unit lineage up to its year. A
+    page or file kept under it is built again when an earlier year is reopened,
+    republished or published, or the lineage changes."""
     campaigns = (
-        Campaign.objects.filter(
+        Campaign.unscoped.filter(province_id=campaign.province_id)
+        .filter(
             Q(pk=campaign.pk)
             | Q(state=Campaign.State.PUBLISHED, year__lte=campaign.year)
         )
@@ -182,7 +223,8 @@ def published_fingerprint(*, campaign: Campaign) -> str:
         .values_list("code", "state", "results_version")
     )
     lineage = (
-        UnitLineage.objects.filter(year__lte=campaign.year)
+        _lineage(campaign)
+        .filter(year__lte=campaign.year)
         .order_by("year", "successor__code", "predecessor__code", "kind")
         .values_list("year", "successor__code", "predecessor__code", "kind")
     )
@@ -191,10 +233,12 @@ def published_fingerprint(*, campaign: Campaign) -> str:
 
 
 def published_history(*, until: Campaign) -> list[PublishedYear]:
-    """The published campaigns up to ``until``'s year, oldest first, with their
-    level counts and mean percentage (two queries)."""
-    campaigns = Campaign.objects.filter(
-        state=Campaign.State.PUBLISHED, year__lte=until.year
+    """The published campaigns of ``until``'s province up to its year, oldest
+    first, with their level counts and mean percentage (two queries)."""
+    campaigns = Campaign.unscoped.filter(
+        province_id=until.province_id,
+        state=Campaign.State.PUBLISHED,
+        year__lte=until.year,
     ).order_by("year", "id")
     codes = {c.pk: (c.code, c.year) for c in campaigns}
     rows = (
@@ -230,6 +274,12 @@ def published_history(*, until: Campaign) -> list[PublishedYear]:
     ]
 
 
+def _lineage(campaign: Campaign):
+    """The unit lineage of ``campaign``'s province: its successors are its units
+    (a unit belongs to one province; its code is national)."""
+    return UnitLineage.objects.filter(successor__province_id=campaign.province_id)
+
+
 def _pillars(version_ids: list[int]) -> dict[int, list[dict]]:
     """The top-level pillars of each version, in order (one query)."""
     nodes = (
@@ -256,7 +306,7 @@ def _results(campaign: Campaign, pillars: dict[int, list[dict]]):
     pillar_ids = [n["id"] for nodes in pillars.values() for n in nodes]
     rows = UnitResult.objects.filter(
         Q(node__isnull=True) | Q(node_id__in=pillar_ids),
-        assessment__campaign=campaign,
+        assessment__campaign_id=campaign.pk,
         assessment__ranked=True,
     ).values_list(*_FIELDS, "level", "rank")
     totals: dict[int, tuple] = {}
@@ -280,12 +330,17 @@ def _levels(versions) -> dict[int, dict[str, Named]]:
 
 
 def _previous(campaign: Campaign, assessments: list[dict], totals: dict):
-    """Each assessment's figures of the latest published year before (three
-    queries): ``(year, [(points, percent, level, rank) or None per assessment])``;
-    the percentage is the one the earlier year shows (points over maximum), or the
-    lineage's combined value for a unit merged from several."""
+    """Each assessment's figures of the province's latest published year
+    before (three queries): ``(year, [(points, percent, level, rank) or None
+    per assessment])``; the percentage is the one the earlier year shows
+    (points over maximum), or the lineage's combined value for a unit merged
+    from several."""
     before = (
-        Campaign.objects.filter(state=Campaign.State.PUBLISHED, year__lt=campaign.year)
+        Campaign.unscoped.filter(
+            province_id=campaign.province_id,
+            state=Campaign.State.PUBLISHED,
+            year__lt=campaign.year,
+        )
         .order_by("-year", "-id")
         .first()
     )
@@ -298,9 +353,11 @@ def _previous(campaign: Campaign, assessments: list[dict], totals: dict):
     )
     earlier = {code: figures for code, *figures in rows}
     links: dict[str, list[str]] = defaultdict(list)
-    for successor, predecessor in UnitLineage.objects.filter(
-        year__gt=before.year, year__lte=campaign.year
-    ).values_list("successor__code", "predecessor__code"):
+    for successor, predecessor in (
+        _lineage(campaign)
+        .filter(year__gt=before.year, year__lte=campaign.year)
+        .values_list("successor__code", "predecessor__code")
+    ):
         links[successor].append(predecessor)
     codes = [a["unit__code"] for a in assessments]
     change = year_over_year(

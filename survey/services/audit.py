@@ -20,7 +20,7 @@ from django.db.models.fields.files import FieldFile
 
 from common.client_ip import cached_proxy_networks, client_address
 from survey import province_scope
-from survey.models import Assessment, AuditEvent
+from survey.models import AuditEvent
 
 # Never copied into the trail, whatever the model (a password hash is a secret too).
 SECRET_FIELDS = frozenset({"password"})
@@ -58,8 +58,9 @@ def audit_event(
     the assessment it names)."""
     if ip is None:
         ip = _current_ip.get()
-    if province_id is None:
-        province_id = _event_province(assessment_id)
+    if province_id is None and isinstance(province_scope.current(), int):
+        # outside a request, the event takes its assessment's when appended
+        province_id = province_scope.current()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -74,19 +75,6 @@ def audit_event(
         reason=reason,
         ip=ip,
         province_id=province_id,
-    )
-
-
-def _event_province(assessment_id: int | None) -> int | None:
-    scoped = province_scope.current()
-    if isinstance(scoped, int):
-        return scoped
-    if assessment_id is None:
-        return None
-    return (
-        Assessment.unscoped.filter(pk=assessment_id)
-        .values_list("campaign__province_id", flat=True)
-        .first()
     )
 
 

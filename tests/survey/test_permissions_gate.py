@@ -61,10 +61,11 @@ def _get(client, world, who: str, url: str) -> int:
 # The table itself ------------------------------------------------------------------
 
 
-def test_province_actions_are_granted_by_province_roles_only():
+def test_province_actions_are_granted_by_province_and_national_roles_only():
+    no_unit = Membership.PROVINCE_ROLES | Membership.NATIONAL_ROLES
     for action in ACTIONS:
         if not action.scoped:
-            assert action.roles <= Membership.PROVINCE_ROLES, action.code
+            assert action.roles <= no_unit, action.code
 
 
 def test_the_units_moves_take_the_actions_of_the_table():

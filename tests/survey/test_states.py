@@ -34,6 +34,7 @@ C = Campaign.State
 ASSESSMENT, ANSWER, CAMPAIGN = states.ASSESSMENT, states.ANSWER, states.CAMPAIGN
 EDITOR, APPROVER, REVIEWER = "editor", "approver", "reviewer"
 COORDINATOR, COMMITTEE, SYSTEM = "coordinator", "committee", "system"
+NATIONAL = "national"
 REASON = "Bổ sung minh chứng theo Công văn 15/SKHCN"
 DECISION = "512/QĐ-UBND"
 
@@ -60,7 +61,8 @@ class World:
         if role == SYSTEM:
             return None
         user = User.objects.create_user(f"{role}-{User.objects.count()}", **user_fields)
-        scope = None if role in Membership.PROVINCE_ROLES else (unit or self.unit)
+        no_unit = Membership.PROVINCE_ROLES | Membership.NATIONAL_ROLES
+        scope = None if role in no_unit else (unit or self.unit)
         Membership.objects.create(user=user, unit=scope, role=role)
         return user
 
@@ -175,14 +177,16 @@ CELLS = list(_cells())
 
 
 def test_the_walk_covers_every_state_action_and_actor():
-    assert states.ACTORS == (EDITOR, APPROVER, REVIEWER, COORDINATOR, COMMITTEE, SYSTEM)
+    assert states.ACTORS == (
+        EDITOR, APPROVER, REVIEWER, COORDINATOR, COMMITTEE, NATIONAL, SYSTEM
+    )  # fmt: skip
     expected = sum(
         len(states.STATES[m])
         * len({t.action for t in states.TRANSITIONS if t.machine == m})
         * len(states.ACTORS)
         for m in MACHINES
     )
-    assert len(CELLS) == expected == 7 * 10 * 6 + 4 * 4 * 6 + 6 * 6 * 6
+    assert len(CELLS) == expected == 7 * 10 * 7 + 4 * 4 * 7 + 6 * 6 * 7
 
 
 @pytest.mark.parametrize(("machine", "source", "action", "actor"), CELLS)

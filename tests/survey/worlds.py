@@ -234,8 +234,12 @@ class World:
         )
 
 
+NO_UNIT_ROLES = Membership.PROVINCE_ROLES | Membership.NATIONAL_ROLES
+
+
 def make_user(username: str, role: str, unit: Unit | None = None, **extra) -> User:
-    """An account holding ``role``; province roles hold it for no unit."""
+    """An account holding ``role``; province and national roles hold it for no
+    unit."""
     user = User.objects.create_user(
         username,
         password=PASSWORD,
@@ -244,7 +248,7 @@ def make_user(username: str, role: str, unit: Unit | None = None, **extra) -> Us
         **extra,
     )
     Membership.objects.create(
-        user=user, unit=None if role in Membership.PROVINCE_ROLES else unit, role=role
+        user=user, unit=None if role in NO_UNIT_ROLES else unit, role=role
     )
     return user
 

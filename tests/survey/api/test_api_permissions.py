@@ -32,6 +32,8 @@ EXPECTED = {
     "campaigns": {"nobody": 403},
     "campaign": {"nobody": 403},
     "answers": {"other_editor": 404, "other_reviewer": 404, "nobody": 404},
+    # A person without a role belongs to no province: its campaigns do not exist.
+    "assessments": {"nobody": 404},
 }
 ROLES = [
     "editor",
