@@ -39,7 +39,8 @@ def report_data(
     """The numbers of ``campaign``'s report as read from the stored results.
 
     Queries: versions, nodes, assessments, results, progress (3), free text,
-    earlier years (2) and lineage, plus 4 per framework version when
+    earlier years (2), lineage and the campaign's province (unless already
+    loaded with it), plus 4 per framework version when
     ``analysis`` (Monte Carlo rank intervals): none per unit.
     """
     with translation.override(lang):
@@ -61,7 +62,7 @@ def report_data(
             state=campaign.get_state_display(),
             generated_at=timezone.localtime().replace(tzinfo=None, microsecond=0),
             generated_by=str(user) if user is not None else "",
-            province=_province(),
+            province=_province(campaign, lang),
             decision_number=campaign.decision_number,
             decision_date=campaign.decision_date,
             sections=[frame.section for frame in frames],
@@ -86,10 +87,10 @@ def version_levels(version, lang: str) -> list[LevelInfo]:
     ]
 
 
-def _province() -> str:
-    from django.conf import settings
-
-    return settings.DTI_PROVINCE_NAME
+def _province(campaign: Campaign, lang: str) -> str:
+    """The province whose campaign it is, named in the report's language."""
+    province = campaign.province
+    return (lang == "en" and province.name_en) or province.name_vi
 
 
 def _name(row: dict, prefix: str, lang: str) -> str:

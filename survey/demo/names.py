@@ -136,3 +136,30 @@ def commune_name_en(name_vi: str) -> str:
                 return f"{kind} No. {stem.removeprefix('Số ')}"
             return f"{stem} {kind}"
     return ""
+
+
+# A second, small province sharing the installation (fictional): its code, names
+# in Vietnamese and English. Its unit codes start with SH- so that they stay
+# unique across the installation.
+SECOND_PROVINCE = ("son-ha", "tỉnh Sơn Hà", "Son Ha province")
+SECOND_DEPARTMENTS = [
+    ("SH-VP-UBND", "Văn phòng UBND tỉnh Sơn Hà", True, True),
+    ("SH-SNV", "Sở Nội vụ tỉnh Sơn Hà", True, True),
+    ("SH-SKHCN", "Sở Khoa học và Công nghệ tỉnh Sơn Hà", True, True),
+    ("SH-SYT", "Sở Y tế tỉnh Sơn Hà", True, True),
+]
+SECOND_DEPARTMENT_NAMES_EN = {
+    "SH-VP-UBND": "Office of the Son Ha Provincial People's Committee",
+    "SH-SNV": "Son Ha Department of Home Affairs",
+    "SH-SKHCN": "Son Ha Department of Science and Technology",
+    "SH-SYT": "Son Ha Department of Health",
+}
+SECOND_COMMUNE_STEMS = [
+    "Sơn Thủy",
+    "Hà Trung",
+    "Sơn Hà",
+    "Tân Sơn",
+    "Hà Lộc",
+    "Sơn Lâm",
+]
+SECOND_WARD_STEMS = {"Sơn Hà"}

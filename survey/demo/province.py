@@ -1,4 +1,4 @@
-"""The demo province's units and accounts."""
+"""The demo provinces' units and accounts."""
 
 import unicodedata
 
@@ -10,6 +10,10 @@ from survey.demo.names import (
     DEPARTMENTS,
     MERGED_COMMUNE,
     MERGED_FROM,
+    SECOND_COMMUNE_STEMS,
+    SECOND_DEPARTMENT_NAMES_EN,
+    SECOND_DEPARTMENTS,
+    SECOND_WARD_STEMS,
     WARD_STEMS,
     commune_name_en,
 )
@@ -75,21 +79,69 @@ def province_units(communes: int = 0) -> list[Unit]:
     return units
 
 
+def second_province_units() -> list[Unit]:
+    """The second province's few departments and communes (codes ``SH-…``);
+    no merger. Created in that province's scope."""
+    rows = [
+        Unit(
+            code=code,
+            name_vi=name,
+            name_en=SECOND_DEPARTMENT_NAMES_EN[code],
+            unit_type=UnitType.DEPARTMENT,
+            active_from=2020,
+        )
+        for code, name, _tthc, _ranked in SECOND_DEPARTMENTS
+    ]
+    for stem in SECOND_COMMUNE_STEMS:
+        prefix, kind = ("Phường", "P") if stem in SECOND_WARD_STEMS else ("Xã", "X")
+        name = f"{prefix} {stem}"
+        rows.append(
+            Unit(
+                code=f"SH-{kind}-{_slug(stem)}",
+                name_vi=name,
+                name_en=commune_name_en(name),
+                unit_type="commune",
+                active_from=2020,
+            )
+        )
+    return Unit.objects.bulk_create(rows)
+
+
 def _slug(text: str) -> str:
     plain = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
     return "".join(c for c in plain if c.isalnum() and ord(c) < 128).upper()
 
 
-def province_accounts(*, units: list[Unit], versions, password: str) -> int:
+# The province-wide accounts of each demo province: coordinator, steering
+# committee, reviewer and, in the first, the police reviewing the
+# information-security indicators only.
+FIRST_STAFF = {
+    "coordinator": ("dieuphoi", "Nguyễn Thị Điều Phối"),
+    "committee": ("bcd", "Trần Văn Ban Chỉ Đạo"),
+    "reviewer": ("thamdinh", "Lê Minh Thẩm Định"),
+    "police": ("congan", "Phạm Quốc An (Công an tỉnh)"),
+}
+SECOND_STAFF = {
+    "coordinator": ("sonha-dieuphoi", "Hoàng Thị Sơn Phối"),
+    "committee": ("sonha-bcd", "Đinh Văn Hà Chỉ Đạo"),
+    "reviewer": ("sonha-thamdinh", "Vũ Thu Thẩm Định"),
+}
+NATIONAL_ACCOUNT = ("quocgia", "Đỗ Minh Quốc Gia")
+
+
+def province_accounts(*, units: list[Unit], versions, password: str, staff=None) -> int:
     """The coordinator, the steering committee, the reviewers (the police for the
     information-security indicators only) and two accounts per active unit, all
-    with ``password``; returns how many accounts."""
+    with ``password``; returns how many accounts. ``staff`` names the
+    province-wide accounts (FIRST_STAFF when not given)."""
+    staff = staff or FIRST_STAFF
     password = make_password(password)
+    coordinator = staff["coordinator"][0]
+    # The first province's coordinator also opens the admin site, as before.
+    admin = FIRST_STAFF["coordinator"][0]
     users = [
-        User(username="dieuphoi", full_name="Nguyễn Thị Điều Phối", is_staff=True),
-        User(username="bcd", full_name="Trần Văn Ban Chỉ Đạo"),
-        User(username="thamdinh", full_name="Lê Minh Thẩm Định"),
-        User(username="congan", full_name="Phạm Quốc An (Công an tỉnh)"),
+        User(username=name, full_name=full, is_staff=name == admin)
+        for name, full in staff.values()
     ]
     active = [u for u in units if u.active_to is None]
     for unit in active:
@@ -105,20 +157,42 @@ def province_accounts(*, units: list[Unit], versions, password: str) -> int:
     by_name = {user.username: user for user in users}
     role = Membership.Role
     rows = [
-        Membership(user=by_name["dieuphoi"], role=role.COORDINATOR),
-        Membership(user=by_name["bcd"], role=role.COMMITTEE),
+        Membership(user=by_name[coordinator], role=role.COORDINATOR),
+        Membership(user=by_name[staff["committee"][0]], role=role.COMMITTEE),
     ]
+    reviewers = [staff["reviewer"][0]]
+    if "police" in staff:
+        reviewers.append(staff["police"][0])
     for unit in active:
         slug = unit.code.lower()
         rows += [
             Membership(user=by_name[f"{slug}-cv"], unit=unit, role=role.EDITOR),
             Membership(user=by_name[f"{slug}-ld"], unit=unit, role=role.APPROVER),
-            Membership(user=by_name["thamdinh"], unit=unit, role=role.REVIEWER),
-            Membership(user=by_name["congan"], unit=unit, role=role.REVIEWER),
+        ]
+        rows += [
+            Membership(user=by_name[name], unit=unit, role=role.REVIEWER)
+            for name in reviewers
         ]
     memberships = Membership.objects.bulk_create(rows)
-    _scope_police(memberships, by_name["congan"], versions)
+    if "police" in staff:
+        _scope_police(memberships, by_name[staff["police"][0]], versions)
     return len(users)
+
+
+def national_account(*, password: str) -> User:
+    """The national coordinator: compares the provinces' published results and
+    manages the national frameworks; belongs to no province."""
+    username, full_name = NATIONAL_ACCOUNT
+    user = User.objects.create(
+        username=username,
+        full_name=full_name,
+        email=f"{username}@demo.invalid",
+        password=make_password(password),
+    )
+    Membership.objects.bulk_create(
+        [Membership(user=user, role=Membership.Role.NATIONAL, province=None)]
+    )
+    return user
 
 
 def _scope_police(memberships, police: User, versions) -> None:

@@ -1,4 +1,6 @@
-"""The demo province: units, accounts, three campaigns and their answers.
+"""The demo: a province with its units, accounts, three campaigns and their
+answers; a second, small province with two campaigns; a national coordinator;
+the national frameworks both provinces use.
 
 Reproducible with a seed; everything is written with bulk inserts so that `make run`
 serves within minutes on a small machine.
@@ -15,8 +17,15 @@ from django.utils import timezone
 
 from survey.bulk import bulk_insert
 from survey.demo.answers import answer_values, evidence_reference, verified_values
-from survey.demo.names import DEPARTMENTS
-from survey.demo.province import province_accounts, province_units
+from survey.demo.names import DEPARTMENTS, SECOND_DEPARTMENTS, SECOND_PROVINCE
+from survey.demo.province import (
+    FIRST_STAFF,
+    SECOND_STAFF,
+    national_account,
+    province_accounts,
+    province_units,
+    second_province_units,
+)
 from survey.importers.framework import framework_import, read_framework_path
 from survey.models import (
     Answer,
@@ -26,11 +35,14 @@ from survey.models import (
     CampaignVersion,
     Evidence,
     FeedSource,
+    Framework,
     FrameworkVersion,
     Node,
+    Province,
     Unit,
     User,
 )
+from survey.province_scope import province_scope
 from survey.results.compute import campaign_results_compute
 from survey.results.points import answers_points
 from survey.states import NOT_SUBMITTED, REVIEW_STARTED
@@ -71,14 +83,43 @@ def demo_province_seed(
         units=units, versions=versions, password=DEMO_PASSWORD
     )
     skills = {unit.code: _skill(rng, i) for i, unit in enumerate(units)}
+    reviewer = FIRST_STAFF["reviewer"][0]
     for year in YEARS:
         campaign = _campaign(year, versions, today)
         assessments = _assessments(campaign, units, versions, rng)
         out.assessments += len(assessments)
-        out.answers += _answers(campaign, assessments, skills, rng)
+        out.answers += _answers(campaign, assessments, skills, rng, reviewer)
         campaign_results_compute(campaign=campaign, freeze=campaign.is_published)
     _feed_sources()
+    _second_province(out, versions, today, random.Random(seed + 1))
+    national_account(password=DEMO_PASSWORD)
+    out.users += 1
     return out
+
+
+SECOND_YEARS = (2024, 2025)
+
+
+def _second_province(out: Seeded, versions, today: date, rng) -> None:
+    """A small second province on the same national frameworks: its units and
+    accounts, a published 2024 campaign and the open 2025 one, written in its
+    scope so that every row belongs to it."""
+    code, name_vi, name_en = SECOND_PROVINCE
+    province = Province.objects.create(code=code, name_vi=name_vi, name_en=name_en)
+    with province_scope(province.pk):
+        units = second_province_units()
+        out.units += len(units)
+        out.users += province_accounts(
+            units=units, versions=versions, password=DEMO_PASSWORD, staff=SECOND_STAFF
+        )
+        skills = {unit.code: _skill(rng, i + 2) for i, unit in enumerate(units)}
+        reviewer = SECOND_STAFF["reviewer"][0]
+        for year in SECOND_YEARS:
+            campaign = _campaign(year, versions, today)
+            assessments = _assessments(campaign, units, versions, rng)
+            out.assessments += len(assessments)
+            out.answers += _answers(campaign, assessments, skills, rng, reviewer)
+            campaign_results_compute(campaign=campaign, freeze=campaign.is_published)
 
 
 def _feed_sources() -> None:
@@ -118,6 +159,8 @@ def _frameworks() -> dict[tuple[str, int], FrameworkVersion]:
         ("commune", 2025, "commune-2025.csv"),
     ]
     versions = {}
+    # National frameworks (no province): every province of the installation
+    # assesses with them.
     for unit_type, year, filename in plan:
         parsed = read_framework_path(FRAMEWORKS / filename, year=year)
         if year != 2025:
@@ -131,6 +174,7 @@ def _frameworks() -> dict[tuple[str, int], FrameworkVersion]:
     _link_same_codes(versions[("commune", 2025)], versions[("commune", 2024)])
     _link_same_codes(versions[("commune", 2024)], versions[("commune", 2023)])
     _link_same_codes(versions[("department", 2024)], versions[("department", 2023)])
+    Framework.unscoped.filter(versions__in=versions.values()).update(province=None)
     return versions
 
 
@@ -196,7 +240,10 @@ NEVER_SUBMITTED = {2024: "X-YENLUONG", 2025: "X-XUANHOA"}
 
 
 def _assessments(campaign, units, versions, rng) -> list[Assessment]:
-    departments = {code: (tthc, ranked) for code, _n, tthc, ranked in DEPARTMENTS}
+    departments = {
+        code: (tthc, ranked)
+        for code, _n, tthc, ranked in [*DEPARTMENTS, *SECOND_DEPARTMENTS]
+    }
     rows = []
     for index, unit in enumerate(units):
         if unit.active_from > campaign.year or (unit.active_to or 9999) < campaign.year:
@@ -237,7 +284,7 @@ TREND = {2023: -0.1, 2024: -0.04, 2025: 0.0}
 RETURN_COMMENT = "Cần bổ sung minh chứng (văn bản, số liệu)."
 
 
-def _answers(campaign, assessments, skills, rng) -> int:
+def _answers(campaign, assessments, skills, rng, reviewer: str) -> int:
     nodes_by_version: dict[int, list[Node]] = {}
     answers, evidence = [], []
     scoring = _Scoring()
@@ -282,7 +329,7 @@ def _answers(campaign, assessments, skills, rng) -> int:
             for a, ref in evidence
         ],
     )
-    _return_comments(answers)
+    _return_comments(answers, reviewer)
     return len(answers)
 
 
@@ -385,9 +432,9 @@ def _return_at_least_one(answers: list[dict]) -> None:
         _mark_returned(next((a for a in answers if not a["is_na"]), answers[0]))
 
 
-def _return_comments(answers: list[dict]) -> None:
+def _return_comments(answers: list[dict], username: str) -> None:
     """The reviewer's message on each returned item, as returning it writes."""
-    reviewer = User.objects.get(username="thamdinh")
+    reviewer = User.objects.get(username=username)
     AnswerComment.objects.bulk_create(
         [
             AnswerComment(

@@ -1,6 +1,11 @@
 """A database made by an earlier release migrates forward with this code, losing
 nothing: the demo province of each release in ``tests/data/releases`` is migrated
-in a separate process, as an upgrade would do it, and its rows are counted."""
+in a separate process, as an upgrade would do it, and its rows are counted.
+
+Releases before provinces held one province without saying so: after the upgrade
+the installation has exactly one province, named from ``DTI_PROVINCE_NAME``, and
+everything that belongs to a province belongs to it, while the audit trail's hash
+chain still holds."""
 
 import lzma
 import os
@@ -22,6 +27,13 @@ KEY_TABLES = [
     "survey_evidence",
     "survey_membership",
     "survey_auditevent",
+]
+# Tables whose every row belongs to a province after the upgrade.
+PROVINCE_TABLES = [
+    "survey_unit",
+    "survey_campaign",
+    "survey_framework",
+    "survey_feedsource",
 ]
 
 
@@ -61,6 +73,34 @@ def test_the_release_demo_database_migrates_forward_losing_nothing(release, tmp_
     plan = _manage(database, "showmigrations", "--plan").splitlines()
     assert plan
     assert [line for line in plan if not line.startswith("[X]")] == []
+    _assert_one_province(database)
+    assert "OK" in _manage(database, "verify_audit")
+
+
+def _assert_one_province(database: Path) -> None:
+    """Every row that belongs to a province belongs to the one province made
+    from the settings; so does every audit event."""
+    with sqlite3.connect(database) as db:
+        provinces = db.execute("SELECT id, name_vi FROM survey_province").fetchall()
+        assert [name for _pk, name in provinces] == [settings.DTI_PROVINCE_NAME]
+        (province,) = (pk for pk, _name in provinces)
+        for table in PROVINCE_TABLES:
+            total, mine = db.execute(
+                f'SELECT COUNT(*), TOTAL(province_id = ?) FROM "{table}"', (province,)
+            ).fetchone()
+            assert mine == total, table
+            assert total or table == "survey_feedsource", f"{table} is empty"
+        total, mine, national = db.execute(
+            "SELECT COUNT(*), SUM(province_id = ?), SUM(role = 'national') "
+            "FROM survey_membership",
+            (province,),
+        ).fetchone()
+        assert total and mine == total and national == 0
+        total, mine = db.execute(
+            "SELECT COUNT(*), SUM(province_id = ?) FROM survey_auditevent",
+            (province,),
+        ).fetchone()
+        assert total and mine == total
 
 
 def test_a_release_database_is_kept():

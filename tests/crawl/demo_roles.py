@@ -1,7 +1,9 @@
-"""The demo province as the crawl tests use it: seeded once, and its accounts by role.
+"""The demo as the crawl tests use it: seeded once, and its accounts by role.
 
-The accounts are found in the seeded data, not spelled out, so that the tests follow
-the demo when its units or their states change.
+The unit accounts are found in the seeded data, not spelled out, so that the tests
+follow the demo when its units or their states change. Most roles are the first
+province's; the national coordinator and two people of the demo's second province
+walk too, so that every page is also seen from outside the first province.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from dataclasses import dataclass
 
 from django.core.management import call_command
 
-from survey.models import Assessment, Membership
+from survey.models import Assessment, Membership, Province
 
 # Province-wide accounts of the demo (`manage.py demo_accounts`).
 PROVINCE_ROLES = {
@@ -33,7 +35,20 @@ UNIT_ROLES = [
     ("commune", "editor", "in_review"),
     ("department", "approver", "verified"),
 ]
-ROLE_IDS = [*PROVINCE_ROLES, *("-".join(role) for role in UNIT_ROLES)]
+# The national coordinator (no province), and the demo's second province: its
+# coordinator and the editor of one of its communes still drafting.
+SECOND_PROVINCE = "son-ha"
+OTHER_ROLES = {
+    "national": "quocgia",
+    "second-province-coordinator": "sonha-dieuphoi",
+}
+SECOND_UNIT_ROLES = {"second-province-commune-editor": ("commune", "editor", "draft")}
+ROLE_IDS = [
+    *PROVINCE_ROLES,
+    *("-".join(role) for role in UNIT_ROLES),
+    *OTHER_ROLES,
+    *SECOND_UNIT_ROLES,
+]
 OPEN_YEAR = 2025
 FILE_ROUTES = (".xlsx", ".docx", "/download/", "/file/")
 BY_FRAMEWORK = ("assessments/<int:pk>/fill/", "assessments/<int:pk>/verify/")
@@ -48,10 +63,20 @@ def username_for(role_id: str) -> str:
     """The demo account that plays the role (see ROLE_IDS)."""
     if role_id in PROVINCE_ROLES:
         return PROVINCE_ROLES[role_id]
-    unit_type, role, state = role_id.split("-", 2)
+    if role_id in OTHER_ROLES:
+        return OTHER_ROLES[role_id]
+    if role_id in SECOND_UNIT_ROLES:
+        province = Province.objects.get(code=SECOND_PROVINCE)
+        unit_type, role, state = SECOND_UNIT_ROLES[role_id]
+    else:
+        province = Province.objects.order_by("pk").first()
+        unit_type, role, state = role_id.split("-", 2)
     assessment = (
         Assessment.objects.filter(
-            campaign__year=OPEN_YEAR, unit__unit_type=unit_type, state=state
+            campaign__province=province,
+            campaign__year=OPEN_YEAR,
+            unit__unit_type=unit_type,
+            state=state,
         )
         .order_by("unit__code")
         .first()

@@ -22,7 +22,7 @@ from docx import Document
 from e2e_sessions import signed_in_context  # noqa: E402
 from openpyxl import load_workbook
 
-from survey.models import Answer, Assessment, Campaign, Node, User
+from survey.models import Answer, Assessment, Campaign, Node, Province, User
 from survey.selectors.questionnaire import assessment_review
 from survey.services.answers import answer_save
 from survey.services.review import answers_agree_remaining
@@ -38,7 +38,9 @@ DECIMAL_TYPES = ("percentage", "number")
 def demo(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("seed_demo", verbosity=0)
-    return Campaign.objects.get(year=2025)
+    # The first province's (the demo's second province has a 2025 campaign too).
+    first = Province.objects.order_by("pk").first()
+    return Campaign.objects.get(year=2025, province=first)
 
 
 def page_for(browser, live_server, username: str):

@@ -1,8 +1,13 @@
-"""The demo province: reproducible, varied and plausible."""
+"""The demo: its first province reproducible, varied and plausible; a small
+second province on the same national frameworks; a national coordinator.
+
+Each test reads in the first province's scope (as its people would), unless it
+says otherwise."""
 
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Sum
@@ -13,12 +18,15 @@ from survey.models import (
     Campaign,
     Evidence,
     FeedSource,
+    Framework,
     Membership,
+    Province,
     Unit,
     UnitLineage,
     UnitResult,
     User,
 )
+from survey.province_scope import province_scope
 from survey.services.supply import supply_indicators
 from survey.services.supply_reading import denominator_of
 
@@ -32,6 +40,14 @@ def seeded(django_db_setup, django_db_blocker):
         call_command("seed_demo", seed=7)
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def first_province(seeded):
+    """The first province, the one made from the settings, in scope."""
+    province = Province.objects.order_by("pk").first()
+    with province_scope(province.pk):
+        yield province
 
 
 def test_units_and_the_merged_commune(seeded):
@@ -48,8 +64,13 @@ def test_units_and_the_merged_commune(seeded):
     ]
 
 
+def test_the_first_province_is_named_from_the_settings(first_province):
+    assert first_province.name_vi == settings.DTI_PROVINCE_NAME
+    assert Unit.objects.count() == Unit.unscoped.filter(province=first_province).count()
+
+
 def test_accounts_for_every_role(seeded):
-    roles = set(Membership.objects.values_list("role", flat=True))
+    roles = set(Membership.unscoped.values_list("role", flat=True))
     assert roles == {value for value, _ in Membership.Role.choices}
     assert User.objects.get(username="dieuphoi").check_password("demo-dti-2025")
 
@@ -109,9 +130,11 @@ def test_a_unit_that_never_submitted_scores_zero_when_published(seeded):
     assert total.final_points == 0 and total.level == "khoi_dong"
 
 
-def test_ranks_are_competition_ranks_within_groups(seeded):
+def test_ranks_are_competition_ranks_within_groups(first_province):
     totals = UnitResult.objects.filter(
-        node__isnull=True, assessment__campaign__year=2024
+        node__isnull=True,
+        assessment__campaign__year=2024,
+        assessment__campaign__province=first_province,
     )
     for group in totals.values_list("assessment__ranking_group", flat=True).distinct():
         ranked = totals.filter(assessment__ranking_group=group, rank__isnull=False)
@@ -132,3 +155,87 @@ def test_the_demo_feed_sources_map_indicators_the_running_campaign_takes(seeded)
         assert source.unit_column
         codes = {denominator_of(code) or code for code in source.columns.values()}
         assert codes and codes <= takes
+
+
+def test_the_frameworks_are_national_and_used_by_both_provinces(seeded):
+    frameworks = Framework.unscoped.all()
+    assert frameworks.exists() and not frameworks.filter(province__isnull=False)
+    used = Campaign.unscoped.values_list(
+        "province__code", "versions__version__framework"
+    )
+    by_province = {}
+    for province, framework in used:
+        by_province.setdefault(province, set()).add(framework)
+    assert by_province["son-ha"] == set(frameworks.values_list("pk", flat=True))
+    assert len(by_province) == 2 and len(set(map(frozenset, by_province.values()))) == 1
+
+
+def test_a_small_second_province_with_its_own_people_and_campaigns(seeded):
+    second = Province.objects.get(code="son-ha")
+    assert (second.name_vi, second.name_en) == ("tỉnh Sơn Hà", "Son Ha province")
+    with province_scope(second.pk):
+        units = Unit.objects.all()
+        assert units.filter(unit_type="department").count() == 4
+        assert units.filter(unit_type="commune").count() == 6
+        assert all(
+            code.startswith("SH-") for code in units.values_list("code", flat=True)
+        )
+        assert dict(Campaign.objects.values_list("year", "state")) == {
+            2024: "published",
+            2025: "open",
+        }
+        states_2025 = set(
+            Assessment.objects.filter(campaign__year=2025).values_list(
+                "state", flat=True
+            )
+        )
+        assert states_2025 >= {"draft", "ready", "submitted", "in_review", "verified"}
+        assert (
+            Answer.objects.filter(assessment__campaign__province=second).count() > 500
+        )
+        totals = UnitResult.objects.filter(
+            node__isnull=True, assessment__campaign__province=second
+        )
+        assert totals.filter(assessment__campaign__year=2024, frozen=True).count() == 10
+        roles = {
+            (m.user.username, m.role)
+            for m in Membership.objects.filter(unit__isnull=True).select_related("user")
+        }
+        assert roles == {("sonha-dieuphoi", "coordinator"), ("sonha-bcd", "committee")}
+        editor = Membership.objects.get(unit__code="SH-SNV", role="editor").user
+        assert editor.username == "sh-snv-cv"
+        assert User.objects.get(username="sh-snv-ld").check_password("demo-dti-2025")
+        reviewer = Membership.objects.filter(role="reviewer").values("user__username")
+        assert {r["user__username"] for r in reviewer} == {"sonha-thamdinh"}
+    # Nobody of one province holds a role in the other.
+    first_people = set(
+        Membership.unscoped.exclude(province=second)
+        .filter(province__isnull=False)
+        .values_list("user", flat=True)
+    )
+    second_people = set(
+        Membership.unscoped.filter(province=second).values_list("user", flat=True)
+    )
+    assert first_people and second_people and not first_people & second_people
+
+
+def test_the_national_coordinator_belongs_to_no_province(seeded):
+    (membership,) = Membership.unscoped.filter(user__username="quocgia")
+    assert (membership.role, membership.unit, membership.province) == (
+        "national",
+        None,
+        None,
+    )
+    assert membership.user.check_password("demo-dti-2025")
+
+
+def test_demo_accounts_lists_each_province_then_the_national_one(seeded):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("demo_accounts", stdout=out)
+    text = out.getvalue()
+    first = Province.objects.order_by("pk").first().name_vi
+    order = [first, "dieuphoi", "tỉnh Sơn Hà", "sonha-dieuphoi", "sh-", "quocgia"]
+    positions = [text.index(word) for word in order]
+    assert positions == sorted(positions)

@@ -24,9 +24,11 @@ from survey.models import (
     Assessment,
     Campaign,
     Membership,
+    Province,
     User,
 )
 from survey.permissions import user_roles
+from survey.province_scope import province_scope
 from survey.selectors.questionnaire import assessment_review
 from survey.selectors.verification import assessment_indicators, review_scope_indicators
 from survey.services.answer_access import answer_editable, assessment_edit_refusal
@@ -53,6 +55,14 @@ def seeded(django_db_setup, django_db_blocker):
         call_command("seed_demo")
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def first_province(seeded):
+    """The first province's people at work, in its scope as in their requests
+    (the demo's second province has campaigns of the same years)."""
+    with province_scope(Province.objects.order_by("pk").first().pk):
+        yield
 
 
 @pytest.fixture

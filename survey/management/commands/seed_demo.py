@@ -6,7 +6,10 @@ from survey.models import Unit
 
 
 class Command(BaseCommand):
-    help = "Load the demo province: units, accounts, campaigns 2023–2025, answers."
+    help = (
+        "Load the demo: a province (units, accounts, campaigns 2023–2025, answers), "
+        "a small second province (campaigns 2024–2025) and a national coordinator."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2025)
@@ -32,6 +35,6 @@ class Command(BaseCommand):
             # without them the first queries of a large province scan whole tables.
             cursor.execute("ANALYZE")
         return (
-            f"Demo province: {out.units} units, {out.users} accounts, "
+            f"Demo (2 provinces): {out.units} units, {out.users} accounts, "
             f"{out.assessments} assessments, {out.answers} answers"
         )
