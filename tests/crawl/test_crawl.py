@@ -77,7 +77,13 @@ ENDONYMS = frozenset(
 PUBLIC_CAMPAIGN = "open:province_campaign"
 PUBLIC_DOWNLOAD = "open:province_download"
 # Pages the national coordinator's walk reaches (the national views add theirs).
-NATIONAL_PAGES = {"survey:home", "survey:framework_list", "survey:framework_import"}
+NATIONAL_PAGES = {
+    "survey:home",
+    "survey:framework_list",
+    "survey:framework_import",
+    "reports:national",
+    "reports:national_xlsx",
+}
 # The walks of the second province's people, and a name only the first
 # province's units have.
 SECOND_PROVINCE_WALKS = (

@@ -12,13 +12,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("campaign", help="Campaign id or year")
-
-    def handle(self, *args, campaign: str, **options):
-        found = (
-            Campaign.objects.filter(pk=campaign).first() if campaign.isdigit() else None
+        parser.add_argument(
+            "--province", help="Province code: the year's campaign of that province."
         )
+
+    def handle(self, *args, campaign: str, province: str | None = None, **options):
+        campaigns = Campaign.objects.all()
+        if province:
+            campaigns = campaigns.filter(province__code=province)
+        found = campaigns.filter(pk=campaign).first() if campaign.isdigit() else None
         if found is None and campaign.isdigit():
-            found = Campaign.objects.filter(year=int(campaign)).order_by("-pk").first()
+            by_year = campaigns.filter(year=int(campaign))
+            if by_year.values("province").distinct().count() > 1:
+                raise CommandError(
+                    f"Several provinces have campaigns of {campaign}: give the id "
+                    "or --province."
+                )
+            found = by_year.order_by("-pk").first()
         if found is None:
             raise CommandError(f"No campaign {campaign}")
         try:
