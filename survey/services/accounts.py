@@ -252,11 +252,11 @@ def accounts_create(*, rows: list[AccountRow], user, request=None) -> list[User]
         )
         created.append(account)
     emails = [a.email for a in created]
-    transaction.on_commit(lambda: _send_password_links(emails, request))
+    transaction.on_commit(lambda: password_links_send(emails, request))
     return created
 
 
-def _send_password_links(emails: list[str], request) -> None:
+def password_links_send(emails: list[str], request) -> None:
     """Django's password reset mail, which also serves to choose a first password."""
     for email in emails:
         form = PasswordResetMailForm({"email": email})
