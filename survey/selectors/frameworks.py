@@ -3,6 +3,7 @@
 from django.db.models import F, QuerySet
 
 from survey.models import FrameworkVersion, Node
+from survey.selectors.provinces import several_provinces
 
 
 def framework_versions() -> QuerySet[FrameworkVersion]:
@@ -15,6 +16,16 @@ def framework_versions() -> QuerySet[FrameworkVersion]:
         "framework__code",
         "-year",
         "-number",
+    )
+
+
+def framework_owners_shown() -> bool:
+    """Whether the list names each framework's owner: with several provinces,
+    or when national frameworks are there (a single province with only its
+    own frameworks sees the list as before there were provinces)."""
+    return (
+        several_provinces()
+        or FrameworkVersion.objects.filter(framework__province__isnull=True).exists()
     )
 
 

@@ -11,7 +11,11 @@ from survey.forms.frameworks import FrameworkCopyForm, FrameworkUploadForm
 from survey.importers.framework import framework_import, read_framework_upload
 from survey.models import FrameworkVersion
 from survey.permissions import permission_require
-from survey.selectors.frameworks import framework_version_nodes, framework_versions
+from survey.selectors.frameworks import (
+    framework_owners_shown,
+    framework_version_nodes,
+    framework_versions,
+)
 from survey.services.frameworks import (
     framework_copy,
     framework_copy_code,
@@ -23,7 +27,7 @@ from survey.services.frameworks import (
 @login_required
 def framework_list(request: HttpRequest) -> HttpResponse:
     permission_require(user=request.user, action="manage_frameworks")
-    context = {"versions": framework_versions()}
+    context = {"versions": framework_versions(), "owners": framework_owners_shown()}
     return render(request, "survey/framework_list.html", context)
 
 

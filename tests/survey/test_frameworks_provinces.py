@@ -9,7 +9,7 @@ from django.urls import reverse
 from two_provinces import two_provinces
 
 from survey.importers.framework_rows import NODE_COLUMNS
-from survey.models import AuditEvent, Framework, FrameworkVersion, Node
+from survey.models import AuditEvent, Framework, FrameworkVersion, Node, Province, Unit
 from survey.services.frameworks import COPIED_FIELDS, framework_copy
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -254,3 +254,15 @@ def test_another_provinces_version_is_not_found(client, world):
     )
     url = reverse("survey:framework_version_new", args=[theirs.pk])
     assert client.post(url).status_code == 404
+
+
+def test_a_single_province_with_only_its_own_frameworks_sees_no_owner_column(
+    client, world
+):
+    Unit.unscoped.filter(province=world.b).delete()
+    world.coordinator_b.memberships.all().delete()
+    Province.objects.exclude(pk=world.a.pk).delete()
+    client.force_login(world.coordinator_a)
+    upload(client, "KHUNG-A")
+    page = client.get(reverse("survey:framework_list")).content.decode()
+    assert "Khung KHUNG-A" in page and "Owner" not in page
