@@ -15,6 +15,7 @@ from pydantic import StrictFloat, StrictInt
 from survey.api.common import ERRORS, Error, Invalid
 from survey.models import Campaign, FeedSource
 from survey.numbers import number_format_named
+from survey.selectors.provinces import province_of
 from survey.services.feeds import (
     MAX_VALUES,
     FeedBatchIn,
@@ -110,7 +111,13 @@ def feed_values(request, body: FeedBatchBody):
         return Status(422, FeedReply(key=body.key, status="refused", errors=unstorable))
     if not all_storable([body.campaign]):
         raise HttpError(404, _("There is no campaign with this code."))
-    campaign = Campaign.objects.filter(code=body.campaign).first()
+    # Codes are unique within a province: the token's province names the campaign.
+    province = province_of(request.user)
+    campaigns = Campaign.objects.filter(code=body.campaign)
+    if province is not None:
+        campaigns = campaigns.filter(province=province)
+    found = list(campaigns[:2])
+    campaign = found[0] if len(found) == 1 else None
     if campaign is None:
         raise HttpError(404, _("There is no campaign with this code."))
     batch = FeedBatchIn(
@@ -121,7 +128,9 @@ def feed_values(request, body: FeedBatchBody):
         rows=[_row(i, value) for i, value in enumerate(body.values)],
         number_format=number_format_named(body.number_format),
         token=request.api_token,
-        feed_source=FeedSource.objects.filter(name=body.source.strip()).first(),
+        feed_source=FeedSource.objects.filter(
+            name=body.source.strip(), province_id=campaign.province_id
+        ).first(),
     )
     try:
         outcome = feed_batch_receive(user=request.user, batch=batch)

@@ -58,6 +58,16 @@ MESSAGES = {
     "unknown_previous_version": _(
         "The previous version “%(value)s” has not been imported."
     ),
+    "framework_code_other_province": _(
+        "The framework code “%(value)s” is already used by another province."
+    ),
+    "framework_code_national": _(
+        "The framework code “%(value)s” belongs to a national framework: open it "
+        "in the list of frameworks and copy it as your province's framework."
+    ),
+    "framework_code_provincial": _(
+        "The framework code “%(value)s” is already used by a province's framework."
+    ),
     "unknown_continues": _(
         "The code “%(value)s” does not exist in the previous version to continue."
     ),

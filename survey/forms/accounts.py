@@ -4,7 +4,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
-from survey.models import Campaign, Membership, Node, Unit, User
+from survey.models import Campaign, Node, Unit, User
+from survey.selectors.accounts import province_reviewers
 
 
 class AssignForm(forms.Form):
@@ -34,13 +35,7 @@ class AssignForm(forms.Form):
         ``every_filtered`` assigns at once (the page shows one page of them)."""
         super().__init__(*args, **kwargs)
         self.filtered = filtered
-        self.fields["reviewer"].queryset = (
-            User.objects.filter(
-                is_active=True, memberships__role=Membership.Role.REVIEWER
-            )
-            .distinct()
-            .order_by("username")
-        )
+        self.fields["reviewer"].queryset = province_reviewers().order_by("username")
         self.fields["units"].queryset = Unit.objects.filter(
             assessments__campaign=campaign
         ).order_by("name_vi")

@@ -25,3 +25,11 @@ class FrameworkUploadForm(forms.Form):
         if upload.size > 10 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         return upload
+
+
+class FrameworkCopyForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code of your province's framework"),
+        max_length=40,
+        help_text=_("Unique in the whole installation; without spaces."),
+    )

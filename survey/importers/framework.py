@@ -9,8 +9,9 @@ survey.importers.framework_tree.
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
+from survey import province_scope
 from survey.files.issues import ImportFailed, ImportIssue, IssueCollector
 from survey.files.tabular import (
     Sheet,
@@ -27,7 +28,10 @@ from survey.importers.framework_rows import (
 from survey.importers.framework_tree import check_tree
 from survey.models import Framework, FrameworkVersion, Node
 from survey.models.frameworks import default_levels
+from survey.models.provinces import default_province
+from survey.selectors.provinces import several_provinces
 from survey.services.audit import audit_record
+from survey.services.frameworks import framework_code_conflict, framework_owner
 
 SHEETS = {"indicators": "", "framework": "framework", "levels": "levels"}
 
@@ -38,6 +42,7 @@ class ParsedFramework:
     nodes: list[dict] = field(default_factory=list)
     levels: list[dict] = field(default_factory=default_levels)
     previous: FrameworkVersion | None = None
+    meta_sheet: str = "framework"
 
 
 def read_framework_path(path: Path, **meta_overrides) -> ParsedFramework:
@@ -67,6 +72,7 @@ def parse_framework(sheets: dict[str, Sheet], meta_overrides: dict) -> ParsedFra
         raise ImportFailed(out.issues)
     parsed.meta = parse_meta(sheets.get("framework"), meta_overrides, out)
     meta_sheet = sheets["framework"].name if "framework" in sheets else "framework"
+    parsed.meta_sheet = meta_sheet
     parsed.previous = _previous_version(parsed.meta, meta_sheet, out)
     if "levels" in sheets:
         parsed.levels = parse_levels(sheets["levels"], out)
@@ -126,17 +132,37 @@ def _check_continues(name: str, parsed: ParsedFramework, out: IssueCollector) ->
             )
 
 
+# ``framework_import``'s owner when none is named (see there).
+DEFAULT_OWNER = object()
+
+
 @transaction.atomic
-def framework_import(*, parsed: ParsedFramework, user=None) -> FrameworkVersion:
-    """Write a validated framework as a new version (numbered after the year's last)."""
+def framework_import(
+    *, parsed: ParsedFramework, user=None, province=DEFAULT_OWNER
+) -> FrameworkVersion:
+    """Write a validated framework as a new version (numbered after the year's last).
+
+    The framework is ``user``'s province's (a national one for the national
+    coordinator), or ``province``'s (None: national) when named: a code another
+    owner's framework holds is refused with an :class:`ImportFailed` at the
+    framework code, and nothing is written. With neither (commands, the demo),
+    the framework of the code whoever owns it, else a new one of the province
+    in scope or the installation's only province (national when there are
+    several)."""
     meta = parsed.meta
-    framework, _created = Framework.objects.get_or_create(
-        code=meta["framework_code"],
-        defaults={
-            "name_vi": meta["framework_name_vi"],
-            "name_en": meta.get("framework_name_en", ""),
-        },
-    )
+    defaults = {
+        "name_vi": meta["framework_name_vi"],
+        "name_en": meta.get("framework_name_en", ""),
+    }
+    if user is not None:
+        framework = _own_framework(parsed, framework_owner(user=user), defaults)
+    elif province is not DEFAULT_OWNER:
+        framework = _own_framework(parsed, province, defaults)
+    else:
+        framework, _created = Framework.unscoped.get_or_create(
+            code=meta["framework_code"],
+            defaults={**defaults, "province_id": _default_owner()},
+        )
     last = framework.versions.filter(year=meta["year"]).order_by("-number").first()
     version = FrameworkVersion.objects.create(
         framework=framework,
@@ -157,6 +183,32 @@ def framework_import(*, parsed: ParsedFramework, user=None) -> FrameworkVersion:
         after={"nodes": len(parsed.nodes), "year": version.year},
     )
     return version
+
+
+def _default_owner() -> int | None:
+    scoped = province_scope.current()
+    if isinstance(scoped, int) or scoped is None:
+        return scoped
+    return None if several_provinces() else default_province()
+
+
+def _own_framework(parsed: ParsedFramework, province, defaults: dict) -> Framework:
+    code = parsed.meta["framework_code"]
+    conflict = framework_code_conflict(code=code, province=province)
+    if not conflict:
+        try:
+            with transaction.atomic():
+                framework, _created = Framework.unscoped.get_or_create(
+                    code=code, defaults={**defaults, "province": province}
+                )
+        except IntegrityError:  # the same code saved meanwhile elsewhere
+            conflict = framework_code_conflict(code=code, province=province)
+            conflict = conflict or "framework_code_other_province"
+        else:
+            return framework
+    sheet = parsed.meta_sheet
+    issue = ImportIssue(sheet, 0, "framework_code", conflict, {"value": code})
+    raise ImportFailed([issue])
 
 
 def _create_nodes(version: FrameworkVersion, parsed: ParsedFramework) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,14 +23,22 @@ from survey.models import (
     User,
 )
 from survey.numbers import format_number
+from survey.selectors.provinces import province_of, several_provinces
 
 
 def audit_search(
-    *, actor: str = "", action: str = "", unit: str = "", date_from=None, date_to=None
+    *,
+    user=None,
+    actor: str = "",
+    action: str = "",
+    unit: str = "",
+    date_from=None,
+    date_to=None,
 ) -> QuerySet[AuditEvent]:
-    """Audit events filtered by actor (user name), action, unit code and dates
-    (inclusive, in local time), newest first."""
-    events = AuditEvent.objects.select_related("actor").order_by("-at", "-id")
+    """Audit events that ``user`` may read (:func:`audit_visible`), filtered by
+    actor (user name), action, unit code and dates (inclusive, in local time),
+    newest first."""
+    events = audit_visible(user=user).select_related("actor").order_by("-at", "-id")
     if actor:
         events = events.filter(actor__username__iexact=actor)
     if action:
@@ -43,6 +51,23 @@ def audit_search(
     if date_to:
         events = events.filter(at__date__lte=date_to)
     return events
+
+
+def audit_visible(*, user=None) -> QuerySet[AuditEvent]:
+    """The trail ``user`` reads: their province's events. With several
+    provinces, the installation's events (no province: failed logins of
+    unknown names, national frameworks, commands) and every province's are the
+    superuser's only; with one, its coordinator reads them too, as before
+    there were provinces. Without ``user`` (commands), every event."""
+    if user is None or user.is_superuser:
+        return AuditEvent.objects.all()
+    province = province_of(user)
+    if province is None:
+        return AuditEvent.objects.none()
+    mine = Q(province_id=province.pk)
+    if not several_provinces():
+        mine |= Q(province_id__isnull=True)
+    return AuditEvent.objects.filter(mine)
 
 
 def unit_code_exists(code: str) -> bool:

@@ -24,10 +24,11 @@ def file_feed_sources() -> QuerySet[FeedSource]:
 
 
 def feed_batches_recent(*, campaign: Campaign | None = None) -> list[FeedBatch]:
-    """The last :data:`RECENT_BATCHES` batches (of ``campaign``, if given)."""
+    """The last :data:`RECENT_BATCHES` batches (of ``campaign``, if given) of
+    the campaigns the request's province sees."""
     batches = FeedBatch.objects.select_related(
         "user", "token", "feed_source", "campaign"
-    )
+    ).filter(campaign_id__in=Campaign.objects.values("pk"))
     if campaign is not None:
         batches = batches.filter(campaign=campaign)
     return list(batches.order_by("-created_at", "-id")[:RECENT_BATCHES])

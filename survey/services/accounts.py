@@ -16,6 +16,7 @@ from survey.files.issues import ImportFailed
 from survey.files.tabular import Limits, Sheet, read_csv, read_xlsx
 from survey.models import AuditEvent, Membership, Node, Unit, User
 from survey.permissions import can
+from survey.selectors.provinces import province_of
 from survey.services.audit import audit_record
 from survey.services.mail import PasswordResetMailForm
 from survey.text import UNSTORABLE, storable
@@ -33,6 +34,9 @@ ROLE_WORDS = {
     "committee": Membership.Role.COMMITTEE,
     "ban chỉ đạo": Membership.Role.COMMITTEE,
 }
+
+# Words of the national coordinator's role, which a province cannot grant.
+NATIONAL_WORDS = frozenset({"national", "điều phối quốc gia", "quốc gia"})
 
 
 # The accounts file is a short list of people: a few thousand rows at most.
@@ -78,6 +82,23 @@ class AccountRow:
 def _require(user) -> None:
     if not can(user=user, action="manage_accounts"):
         raise PermissionRefused(code="role")
+
+
+def _in_province(user, *, units=(), accounts=()) -> None:
+    """Refuse units and accounts outside the province of ``user`` (a
+    coordinator); the installation's administrator, outside any province,
+    passes."""
+    province = province_of(user)
+    if province is None:
+        return
+    if any(unit.province_id != province.pk for unit in units):
+        raise PermissionRefused(_("This unit belongs to another province."))
+    ids = [account.pk for account in accounts]
+    elsewhere = Membership.unscoped.filter(user_id__in=ids).exclude(
+        province_id=province.pk
+    )
+    if elsewhere.exists():
+        raise PermissionRefused(_("This account belongs to another province."))
 
 
 def read_accounts_file(content: bytes, *, filename: str) -> list[AccountRow]:
@@ -180,6 +201,11 @@ def _email_problem(email: str) -> str:
 
 
 def _role_problem(role: str | None, typed: str) -> str:
+    if typed.strip().lower() in NATIONAL_WORDS:
+        return _(
+            "The national coordinator's role is given by the installation's "
+            "administrator, not in a province."
+        )
     return "" if role else _("Unknown role: %(role)s.") % {"role": typed}
 
 
@@ -196,6 +222,8 @@ def accounts_create(*, rows: list[AccountRow], user, request=None) -> list[User]
     """Create the accounts of ``rows`` (without a password) and mail each a link to
     choose one."""
     _require(user)
+    _in_province(user, units=[row.unit for row in rows if row.unit])
+    province = province_of(user)
     created = []
     for row in rows:
         # A random password nobody knows: the mailed link sets the real one (an
@@ -206,7 +234,12 @@ def accounts_create(*, rows: list[AccountRow], user, request=None) -> list[User]
             full_name=row.full_name,
             password=secrets.token_urlsafe(32),
         )
-        Membership.objects.create(user=account, unit=row.unit, role=row.role)
+        Membership.objects.create(
+            user=account,
+            unit=row.unit,
+            role=row.role,
+            **({"province": province} if province else {}),
+        )
         audit_record(
             actor=user,
             action=AuditEvent.Action.ACCOUNT,
@@ -219,11 +252,11 @@ def accounts_create(*, rows: list[AccountRow], user, request=None) -> list[User]
         )
         created.append(account)
     emails = [a.email for a in created]
-    transaction.on_commit(lambda: _send_password_links(emails, request))
+    transaction.on_commit(lambda: password_links_send(emails, request))
     return created
 
 
-def _send_password_links(emails: list[str], request) -> None:
+def password_links_send(emails: list[str], request) -> None:
     """Django's password reset mail, which also serves to choose a first password."""
     for email in emails:
         form = PasswordResetMailForm({"email": email})
@@ -245,6 +278,7 @@ def account_set_active(*, account: User, active: bool, user, reason: str = "") -
     """Deactivate (or reactivate) ``account``; its sessions stop working at once
     and nothing it did is deleted."""
     _require(user)
+    _in_province(user, accounts=[account])
     if not storable(reason):
         raise SurveyError(UNSTORABLE)
     if account.pk == user.pk and not active:
@@ -273,6 +307,7 @@ def reviewer_assign(
     _require(user)
     if not units:
         raise SurveyError(_("Choose at least one unit."))
+    _in_province(user, units=units, accounts=[reviewer])
     # In bulk: "every unit the filter finds" may be thousands of units.
     mine = Membership.objects.filter(
         user=reviewer, role=Membership.Role.REVIEWER, unit__in=units
@@ -309,6 +344,7 @@ def reviewer_assign(
 @transaction.atomic
 def reviewer_unassign(*, membership: Membership, user) -> None:
     _require(user)
+    _in_province(user, units=[membership.unit] if membership.unit else [])
     if membership.role != Membership.Role.REVIEWER:
         raise SurveyError(_("This is not a reviewer's assignment."))
     audit_record(

@@ -21,6 +21,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,7 @@ from survey.errors import SurveyError
 from survey.models import AuditEvent, Campaign, FeedBatch, FeedSource
 from survey.numbers import NumberFormat
 from survey.permissions import permission_require
+from survey.selectors.provinces import province_of
 from survey.services.audit import audit_record
 from survey.services.campaigns import CampaignInvalid
 from survey.services.feeds import FeedBatchIn, FeedOutcome, feed_batch_receive
@@ -58,7 +60,13 @@ def feed_source_save(
     """Create or change a feed source; raises :class:`CampaignInvalid` (field →
     message) with every problem, nothing saved."""
     permission_require(user=user, action="manage_feeds")
-    source = source or FeedSource(created_by=user)
+    if source is None:
+        province = province_of(user)
+        source = FeedSource(created_by=user)
+        if province is not None:
+            source.province = province
+    else:
+        _mine(user, source=source)
     before = _source_values(source) if source.pk else None
     errors = _source_errors(data, source)
     if errors:
@@ -86,7 +94,17 @@ def feed_source_save(
 
 
 def _name_taken() -> str:
-    return _("Another feed source already has this name.")
+    return _("Another feed source of the province already has this name.")
+
+
+def _mine(user, *, source: FeedSource, campaign: Campaign | None = None) -> None:
+    """Refuse a source (and campaign) outside ``user``'s province, or a
+    campaign of another province than the source's: data of another province
+    does not exist for them."""
+    province = province_of(user)
+    owners = {source.province_id} | ({campaign.province_id} if campaign else set())
+    if len(owners) > 1 or (province is not None and owners != {province.pk}):
+        raise Http404(_("Not found."))
 
 
 def _source_errors(data: FeedSourceIn, source: FeedSource) -> dict[str, str]:
@@ -94,7 +112,11 @@ def _source_errors(data: FeedSourceIn, source: FeedSource) -> dict[str, str]:
     name = data.name.strip()
     if not name:
         errors["name"] = _("Enter the source's name.")
-    elif FeedSource.objects.filter(name=name).exclude(pk=source.pk).exists():
+    elif (
+        FeedSource.unscoped.filter(name=name, province_id=source.province_id)
+        .exclude(pk=source.pk)
+        .exists()
+    ):
         errors["name"] = _name_taken()
     if not data.unit_column.strip():
         errors["unit_column"] = _("Choose the column that holds the unit's code.")
@@ -203,6 +225,7 @@ def feed_upload_import(
     kept longer than :data:`UPLOAD_KEPT` (it is removed: the person uploads the
     file again and sees a fresh preview)."""
     permission_require(user=user, action="manage_feeds")
+    _mine(user, source=source, campaign=campaign)
     if not UPLOAD_ID.fullmatch(upload_id or ""):
         raise SurveyError(_upload_gone())
     path = _upload_path(user, upload_id)
@@ -270,6 +293,7 @@ def feed_file_preview(
     nothing. Raises :class:`CampaignInvalid` (``file``) for an unreadable file
     and :class:`SurveyError` when the campaign does not run."""
     permission_require(user=user, action="manage_feeds")
+    _mine(user, source=source, campaign=campaign)
     read = read_feed_file(content, filename=filename, source=source)
     checked = supply_check(
         campaign=campaign,
@@ -296,6 +320,7 @@ def feed_file_import(
     """Import an export of ``source``: all or nothing, recorded as a feed batch
     keyed by the file's SHA-256 (``replayed`` when it was imported already)."""
     permission_require(user=user, action="manage_feeds")
+    _mine(user, source=source, campaign=campaign)
     read = read_feed_file(content, filename=filename, source=source)
     key = _file_key(content)
     digest = hashlib.sha256(

@@ -23,12 +23,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from survey.errors import SurveyError
 from survey.models import ApiToken, Campaign, FeedBatch, FeedSource
 from survey.numbers import NumberFormat
 from survey.permissions import permission_require
+from survey.selectors.provinces import province_of
 from survey.services.campaigns import CampaignInvalid
 from survey.services.supply import SupplyOrigin, SupplyRow, values_supply
 
@@ -73,8 +75,15 @@ def feed_digest(data: Any) -> str:
 def feed_batch_receive(*, user, batch: FeedBatchIn) -> FeedOutcome:
     """Store ``batch`` for ``user`` (see the module docstring).
 
-    Raises ``PermissionDenied`` when ``user`` may not supply values."""
+    Raises ``PermissionDenied`` when ``user`` may not supply values, and
+    ``Http404`` for a campaign (or source) of another province than theirs."""
     permission_require(user=user, action="supply_values")
+    province = province_of(user)
+    owners = {batch.campaign.province_id}
+    if batch.feed_source is not None:
+        owners.add(batch.feed_source.province_id)
+    if len(owners) > 1 or (province is not None and owners != {province.pk}):
+        raise Http404(_("Not found."))
     try:
         with transaction.atomic():
             return _receive(user, batch)

@@ -6,6 +6,7 @@ from base64 import b32encode
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_otp import match_token
@@ -14,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from survey.errors import SurveyError
 from survey.models import AuditEvent, SecuritySettings
-from survey.selectors.security import two_factor_required
+from survey.selectors.security import security_settings_editable, two_factor_required
 from survey.services.audit import audit_record
 
 DEVICE_NAME = "default"
@@ -114,7 +115,10 @@ def backup_codes_left(*, user) -> int:
 @transaction.atomic
 def two_factor_requirement_set(*, required: bool, user) -> bool:
     """Require (or not) a second factor of coordinators and reviewers; True when
-    the setting changed."""
+    the setting changed. Raises ``PermissionDenied`` unless ``user`` may change
+    the site's settings (:func:`security_settings_editable`)."""
+    if not security_settings_editable(user=user):
+        raise PermissionDenied
     current = SecuritySettings.objects.select_for_update().get_or_create(pk=1)[0]
     if current.two_factor_required == required:
         return False

@@ -9,6 +9,21 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("frameworks/", frameworks.framework_list, name="framework_list"),
     path("frameworks/import/", frameworks.framework_upload, name="framework_import"),
+    path(
+        "frameworks/<int:pk>/",
+        frameworks.framework_version_detail,
+        name="framework_version",
+    ),
+    path(
+        "frameworks/<int:pk>/copy/",
+        frameworks.framework_version_copy_view,
+        name="framework_version_copy",
+    ),
+    path(
+        "frameworks/<int:pk>/new-version/",
+        frameworks.framework_version_new,
+        name="framework_version_new",
+    ),
     path("accounts/", accounts.account_list, name="account_list"),
     path("accounts/import/", accounts.account_import, name="account_import"),
     path(

@@ -19,8 +19,9 @@ from survey.errors import SurveyError
 from survey.files.issues import MAX_SHOWN
 from survey.forms.accounts import AssignForm
 from survey.forms.lists import BoardFilter
-from survey.models import Campaign, Membership, User
+from survey.models import Campaign, Membership
 from survey.permissions import permission_require
+from survey.selectors.accounts import province_accounts
 from survey.selectors.campaigns import (
     campaign_groups,
     campaign_units,
@@ -60,7 +61,8 @@ def account_list(request: HttpRequest) -> HttpResponse:
     # few are listed, with their count.
     memberships = Membership.objects.select_related("unit").order_by("role", "pk")
     users = (
-        User.objects.annotate(membership_count=Count("memberships", distinct=True))
+        province_accounts()
+        .annotate(membership_count=Count("memberships", distinct=True))
         .prefetch_related(
             Prefetch(
                 "memberships",
@@ -115,7 +117,7 @@ def account_import(request: HttpRequest) -> HttpResponse:
 @require_POST
 def account_active(request: HttpRequest, pk: int) -> HttpResponse:
     permission_require(user=request.user, action="manage_accounts")
-    account = get_object_or_404(User, pk=pk)
+    account = get_object_or_404(province_accounts(), pk=pk)
     active = request.POST.get("active") == "1"
     try:
         account_set_active(

@@ -1,5 +1,7 @@
 """The audit trail's search screen (coordinator only)."""
 
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -18,9 +20,8 @@ def audit_search_view(request: HttpRequest) -> HttpResponse:
     field), a page at a time, as people read them."""
     permission_require(user=request.user, action="view_audit")
     form = AuditFilter(request.GET)
-    page = Paginator(form.selected(audit_search), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    events = form.selected(partial(audit_search, user=request.user))
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,

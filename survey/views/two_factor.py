@@ -4,6 +4,7 @@ the coordinator's requirement for coordinators and reviewers."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +16,7 @@ from survey.forms.two_factor import CodeForm, RequirementForm
 from survey.permissions import permission_require
 from survey.selectors.security import (
     security_settings,
+    security_settings_editable,
     two_factor_enabled,
     two_factor_required,
 )
@@ -102,11 +104,18 @@ def two_factor_code(request: HttpRequest) -> HttpResponse:
 @login_required
 def two_factor_requirement(request: HttpRequest) -> HttpResponse:
     """The coordinator requires (or not) a second factor of coordinators and
-    reviewers."""
-    permission_require(user=request.user, action="manage_accounts")
+    reviewers. The setting binds the whole site: with several provinces, only
+    the installation's administrator changes it; coordinators read it."""
+    if not request.user.is_superuser:
+        permission_require(user=request.user, action="manage_accounts")
+    editable = security_settings_editable(user=request.user)
+    if request.method == "POST" and not editable:
+        raise PermissionDenied
     current = security_settings().two_factor_required
     data = request.POST if request.method == "POST" else None  # unticked: empty
     form = RequirementForm(data, initial={"required": current})
+    if not editable:
+        form.fields["required"].disabled = True
     if request.method == "POST" and form.is_valid():
         required = form.cleaned_data["required"]
         if two_factor_requirement_set(required=required, user=request.user):
@@ -117,7 +126,8 @@ def two_factor_requirement(request: HttpRequest) -> HttpResponse:
                 else _("A second factor is now optional for everyone."),
             )
         return redirect("survey:two_factor_requirement")
-    return render(request, "survey/two_factor/requirement.html", {"form": form})
+    context = {"form": form, "editable": editable}
+    return render(request, "survey/two_factor/requirement.html", context)
 
 
 def _safe_next(request: HttpRequest) -> str:

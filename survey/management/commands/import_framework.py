@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from survey.files.issues import ImportFailed
 from survey.importers.framework import framework_import, read_framework_path
+from survey.models import Province
 
 
 class Command(BaseCommand):
@@ -20,10 +21,27 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int)
         parser.add_argument("--unit-type", dest="unit_type")
         parser.add_argument("--check", action="store_true", help="Validate only.")
+        owner = parser.add_mutually_exclusive_group()
+        owner.add_argument(
+            "--province",
+            help="Code of the province whose framework this is (a new framework: "
+            "by default the installation's only province).",
+        )
+        owner.add_argument(
+            "--national",
+            action="store_true",
+            help="A national framework, which every province may use or copy.",
+        )
 
     def handle(self, *args, file: Path, check: bool, **options):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
+        owner = {"province": None} if options["national"] else {}
+        if options["province"]:
+            province = Province.objects.filter(code=options["province"]).first()
+            if province is None:
+                raise CommandError(f"No province has the code {options['province']}")
+            owner = {"province": province}
         overrides = {
             key: options[key]
             for key in ("framework_code", "framework_name_vi", "year", "unit_type")
@@ -33,7 +51,7 @@ class Command(BaseCommand):
             parsed = read_framework_path(file, **overrides)
             if check:
                 return f"{file.name}: valid, {len(parsed.nodes)} nodes"
-            version = framework_import(parsed=parsed)
+            version = framework_import(parsed=parsed, **owner)
         except OSError as error:  # unreadable (permissions) or gone meanwhile
             raise CommandError(f"Cannot read {file}: {error.strerror}") from error
         except ImportFailed as failure:
