@@ -71,12 +71,20 @@ class Seeded:
 
 @transaction.atomic
 def demo_province_seed(
-    *, seed: int = 2025, today: date | None = None, communes: int = 0
+    *,
+    seed: int = 2025,
+    today: date | None = None,
+    communes: int = 0,
+    one_province: bool = False,
 ) -> Seeded:
+    """The demo: a province, and unless ``one_province``, a small second one on
+    the same national frameworks and a national coordinator. With one province
+    the frameworks are the province's own, as an installation that serves a
+    single province has them: nothing on the screens speaks of provinces."""
     rng = random.Random(seed)
     today = today or timezone.localdate()
     out = Seeded()
-    versions = _frameworks()
+    versions = _frameworks(national=not one_province)
     units = province_units(communes)
     out.units = len(units)
     out.users = province_accounts(
@@ -91,6 +99,8 @@ def demo_province_seed(
         out.answers += _answers(campaign, assessments, skills, rng, reviewer)
         campaign_results_compute(campaign=campaign, freeze=campaign.is_published)
     _feed_sources()
+    if one_province:
+        return out
     _second_province(out, versions, today, random.Random(seed + 1))
     national_account(password=DEMO_PASSWORD)
     out.users += 1
@@ -149,7 +159,7 @@ def _feed_sources() -> None:
     )
 
 
-def _frameworks() -> dict[tuple[str, int], FrameworkVersion]:
+def _frameworks(*, national: bool) -> dict[tuple[str, int], FrameworkVersion]:
     plan = [
         ("department", 2023, "department-2024.csv"),
         ("department", 2024, "department-2024.csv"),
@@ -160,7 +170,7 @@ def _frameworks() -> dict[tuple[str, int], FrameworkVersion]:
     ]
     versions = {}
     # National frameworks (no province): every province of the installation
-    # assesses with them.
+    # assesses with them; with one province, the province's own.
     for unit_type, year, filename in plan:
         parsed = read_framework_path(FRAMEWORKS / filename, year=year)
         if year != 2025:
@@ -174,7 +184,9 @@ def _frameworks() -> dict[tuple[str, int], FrameworkVersion]:
     _link_same_codes(versions[("commune", 2025)], versions[("commune", 2024)])
     _link_same_codes(versions[("commune", 2024)], versions[("commune", 2023)])
     _link_same_codes(versions[("department", 2024)], versions[("department", 2023)])
-    Framework.unscoped.filter(versions__in=versions.values()).update(province=None)
+    if national:
+        frameworks = Framework.unscoped.filter(versions__in=versions.values())
+        frameworks.update(province=None)
     return versions
 
 
