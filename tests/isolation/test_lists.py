@@ -236,3 +236,18 @@ def test_api_shows_nothing_of_the_other_province(iso, direction, role):
             failures.append(f"{url}: {response.status_code} for the other province")
     assert seen >= 3
     assert not failures, "\n".join(failures)
+
+
+def test_the_national_coordinator_sees_no_provinces_working_data(iso, client):
+    """A national account holds no province: its pages show national rows only
+    (the national view of published results aside, which has pages of its own)."""
+    client.force_login(iso.national)
+    failures: list[str] = []
+    for side in (iso.a, iso.b):
+        for url in urls_of(side):
+            if not _known(url):
+                _check(client, url, side, failures)
+    assert not failures, "\n".join(failures)
+    response = client.get("/frameworks/")
+    assert response.status_code == 200
+    assert "Bộ chỉ số quốc gia" in response.content.decode()
