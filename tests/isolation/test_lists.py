@@ -88,14 +88,22 @@ def urls_of(side: Side) -> list[str]:
     return urls
 
 
-def _check(client: Client, url: str, theirs: Side, failures: list[str]) -> None:
+CHART = re.compile(r"/reports/campaigns/\d+/charts/[\w-]+\.svg")
+
+
+def _check(client: Client, url: str, theirs: Side, failures: list[str]) -> str:
+    """Open ``url``; note a server error or the other side's data. Returns the
+    text of a page that opened."""
     response = client.get(url)
     if response.status_code >= 500:
         failures.append(f"{url}: {response.status_code}")
     elif response.status_code == 200:
-        leaks = theirs.leaks(body(response))
+        content = body(response)
+        leaks = theirs.leaks(content)
         if leaks:
             failures.append(f"{url}: {leaks}")
+        return content.decode("utf-8", "replace") if content[:2] != b"PK" else ""
+    return ""
 
 
 # Leaks in code that other people own: pattern → (where, what).
@@ -125,9 +133,13 @@ def test_pages_show_nothing_of_the_other_province(iso, client, direction, role):
     failures: list[str] = []
     urls = urls_of(mine)
     assert len(urls) > 60
+    charts: set[str] = set()
     for url in urls:
         if not _known(url):
-            _check(client, url, theirs, failures)
+            charts |= set(CHART.findall(_check(client, url, theirs, failures)))
+    # the charts the dashboards link to (large ones only: small ones are inline)
+    for url in sorted(charts):
+        _check(client, url, theirs, failures)
     assert not failures, "\n".join(failures)
 
 

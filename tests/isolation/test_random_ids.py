@@ -106,7 +106,8 @@ def _explore(iso, mine: Side, theirs: Side, role: str, data) -> None:
     ids = pools(theirs)
     every = sorted({pk for pks in ids.values() for pk in pks})
     route, names = data.draw(st.sampled_from(INT_ROUTES), label="route")
-    values, matched = {}, True
+    own = pools(mine)
+    values, picks = {}, []
     for name in names:
         kind = _kind(route, name)
         if kind is None:  # a name of a chart, a step, a format
@@ -114,10 +115,14 @@ def _explore(iso, mine: Side, theirs: Side, role: str, data) -> None:
                 st.sampled_from(["pillars", "levels", "1", "x"]), label=name
             )
             continue
-        typed = data.draw(st.booleans(), label=f"{name} of its kind")
-        pool = ids[kind] if typed else every
-        matched &= typed
-        values[name] = data.draw(st.sampled_from(pool), label=name)
+        # the other side's object of the right kind, any of its ids, or (beside
+        # one of the other side's) one's own object of the right kind
+        pick = data.draw(st.sampled_from(["theirs", "any", "mine"]), label=name)
+        pool = {"theirs": ids[kind], "any": every, "mine": own[kind]}[pick]
+        picks.append(pick)
+        values[name] = data.draw(st.sampled_from(pool), label=f"{name} id")
+    assume(picks and picks != ["mine"] * len(picks))
+    matched = "theirs" in picks and "any" not in picks
     url = _url(route, values)
     # the leaks listed (and xfailed) in test_lists and test_actions
     assume(not _known(url) and not re.match(KNOWN_ACTIONS, url))
