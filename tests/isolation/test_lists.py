@@ -246,6 +246,15 @@ def test_api_shows_nothing_of_the_other_province(iso, direction, role):
         response = api.get(url)
         if response.status_code != 404:
             failures.append(f"{url}: {response.status_code} for the other province")
+    # the other province's units in one's own campaign
+    for unit in (theirs.dept, theirs.commune):
+        code = mine.open.code
+        url = f"/api/campaigns/{code}/assessments/{unit.code}/answers"
+        if api.get(url).status_code != 404:
+            failures.append(f"{url}: the other province's unit answered")
+        _check(
+            api, f"/api/campaigns/{code}/assessments?unit={unit.code}", theirs, failures
+        )
     assert seen >= 3
     assert not failures, "\n".join(failures)
 
