@@ -272,3 +272,43 @@ def test_the_national_coordinator_sees_no_provinces_working_data(iso, client):
     response = client.get("/frameworks/")
     assert response.status_code == 200
     assert "Bộ chỉ số quốc gia" in response.content.decode()
+
+
+@pytest.mark.parametrize("direction", ["A→B", "B→A"])
+def test_what_one_province_cached_never_shows_to_the_other(iso, client, direction):
+    """The other province's people open their pages first (filling whatever the
+    process keeps: stored analyses, cached figures); then one's own pages still
+    show nothing of theirs."""
+    mine, theirs = _sides(iso, direction)
+    for role in ("coordinator", "committee", "editor"):
+        client.force_login(theirs.users[role])
+        for url in urls_of(theirs):
+            client.get(url)
+    failures: list[str] = []
+    for role in ("coordinator", "committee", "editor"):
+        client.force_login(mine.users[role])
+        for url in urls_of(mine):
+            if not _known(url):
+                _check(client, url, theirs, failures)
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("direction", ["A→B", "B→A"])
+def test_a_campaign_code_both_provinces_use_reads_ones_own(iso, direction):
+    """Campaign codes are unique within a province only: the API reads the
+    token's province's campaign of that code."""
+    from survey.models import Campaign
+
+    mine, theirs = _sides(iso, direction)
+    Campaign.unscoped.filter(pk__in=[mine.open.pk, theirs.open.pk]).update(code="2025")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {mine.tokens['coordinator']}")
+    for url in (
+        "/api/campaigns/2025",
+        "/api/campaigns/2025/assessments",
+        f"/api/campaigns/2025/assessments/{mine.dept.code}/answers",
+    ):
+        response = api.get(url)
+        assert response.status_code == 200, url
+        assert mine.leaks(response.content) and not theirs.leaks(response.content)
+    url = f"/api/campaigns/2025/assessments/{theirs.dept.code}/answers"
+    assert api.get(url).status_code == 404
