@@ -78,22 +78,17 @@ def test_the_feed_writes_only_the_tokens_province(iso, direction):
     assert stored.number == 7
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="survey/models/security.py SecuritySettings is one row for the "
-    "installation: a coordinator's two-factor requirement "
-    "(/accounts/two-factor/) binds the other province's coordinators and "
-    "reviewers too; a per-province setting needs a model change",
-)
 @pytest.mark.parametrize("direction", DIRECTIONS)
-def test_two_factor_requirement_binds_one_province(iso, client, direction):
-    from survey.selectors.security import two_factor_required
+def test_two_factor_requirement_is_not_a_provinces_to_set(iso, client, direction):
+    """The setting binds every province: with several, only the installation's
+    administrator changes it."""
+    from survey.selectors.security import security_settings, two_factor_required
 
     mine, theirs = _sides(iso, direction)
     client.force_login(mine.users["coordinator"])
     response = client.post(reverse("survey:two_factor_requirement"), {"required": "on"})
-    assert response.status_code == 302
-    assert two_factor_required(user=mine.users["reviewer"])
+    assert response.status_code == 403
+    assert not security_settings().two_factor_required
     assert not two_factor_required(user=theirs.users["reviewer"])
 
 
@@ -116,12 +111,6 @@ def _import_framework(client, user, code: str):
     return client.post(reverse("survey:framework_import"), form)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="survey/importers/framework.py framework_import: "
-    "Framework.objects.get_or_create(code=…) sets no province, so a "
-    "coordinator's new framework is national and every province sees it",
-)
 @pytest.mark.parametrize("direction", DIRECTIONS)
 def test_a_coordinators_new_framework_is_their_provinces(iso, client, direction):
     from survey.models import Framework
@@ -132,13 +121,6 @@ def test_a_coordinators_new_framework_is_their_provinces(iso, client, direction)
     assert Framework.unscoped.get(code=code).province_id == mine.province.pk
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="survey/importers/framework.py framework_import: the other "
-    "province's framework code (unique installation-wide, hidden by the scoped "
-    "manager) ends in an IntegrityError (500) instead of a form error",
-    raises=Exception,
-)
 @pytest.mark.parametrize("direction", DIRECTIONS)
 def test_importing_under_the_other_provinces_framework_code(iso, client, direction):
     mine, theirs = _sides(iso, direction)
@@ -148,12 +130,6 @@ def test_importing_under_the_other_provinces_framework_code(iso, client, directi
     assert response.status_code == 200  # the form, with its error
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="survey/importers/framework.py framework_import: a provincial "
-    "coordinator adds a version to a national framework (manage_frameworks on "
-    "national rows is the national coordinator's)",
-)
 @pytest.mark.parametrize("direction", DIRECTIONS)
 def test_a_coordinator_cannot_add_to_the_national_framework(iso, client, direction):
     from survey.models import FrameworkVersion
