@@ -6,18 +6,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from survey import province_scope
-from survey.models import ApiToken, Membership, User
+from survey.models import ApiToken, User
 from survey.permissions import can
+from survey.selectors.accounts import province_accounts
 
 
 def accounts_in_scope(*, user) -> QuerySet[User]:
-    """The accounts ``user`` may see: themselves and those holding a role in the
-    province of the request (every account outside a province scope)."""
-    if province_scope.current() is province_scope.UNSCOPED:
-        return User.objects.all()
-    members = Membership.objects.values("user_id")
-    return User.objects.filter(Q(pk=user.pk) | Q(pk__in=members))
+    """The accounts ``user`` may see: themselves and those of the request's
+    province (:func:`survey.selectors.accounts.province_accounts`)."""
+    return User.objects.filter(Q(pk=user.pk) | Q(pk__in=province_accounts()))
 
 
 def may_manage_tokens(*, actor, owner) -> bool:
@@ -44,8 +41,8 @@ def api_tokens_of(*, owner) -> QuerySet[ApiToken]:
 
 
 def api_token_for(*, user, pk: int) -> ApiToken:
-    """Token ``pk`` if ``user`` owns it or manages accounts; 404 otherwise, so
-    that nobody learns of another person's tokens."""
+    """Token ``pk`` if ``user`` owns it or manages its owner's account; 404
+    otherwise, so that nobody learns of another person's tokens."""
     token = get_object_or_404(ApiToken.objects.select_related("user"), pk=pk)
     if not may_manage_tokens(actor=user, owner=token.user):
         raise Http404(_("Not found."))
