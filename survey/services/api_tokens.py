@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from survey.errors import SurveyError
 from survey.models import ApiToken, AuditEvent
-from survey.permissions import can
+from survey.selectors.api_tokens import may_manage_tokens
 from survey.services.audit import audit_record
 
 TOKEN_PREFIX = "dti_"
@@ -32,7 +32,7 @@ def token_digest(text: str) -> str:
 
 
 def _may_manage(*, actor, owner) -> bool:
-    return actor.pk == owner.pk or can(user=actor, action="manage_accounts")
+    return may_manage_tokens(actor=actor, owner=owner)
 
 
 @transaction.atomic

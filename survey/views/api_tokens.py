@@ -5,7 +5,7 @@ in the reply to the form that made it, and is kept nowhere else."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,9 +13,12 @@ from django.views.decorators.http import require_POST
 
 from survey.errors import SurveyError
 from survey.forms.api_tokens import ApiTokenForm
-from survey.models import User
 from survey.permissions import permission_require
-from survey.selectors.api_tokens import api_token_for, api_tokens_of
+from survey.selectors.api_tokens import (
+    api_token_for,
+    api_token_owner,
+    api_tokens_of,
+)
 from survey.services.api_tokens import api_token_create, api_token_revoke
 from survey.views.confirm import confirmation_page, is_confirmed
 
@@ -30,7 +33,7 @@ def my_api_tokens(request: HttpRequest) -> HttpResponse:
 @never_cache
 def account_api_tokens(request: HttpRequest, pk: int) -> HttpResponse:
     permission_require(user=request.user, action="manage_accounts")
-    owner = get_object_or_404(User, pk=pk)
+    owner = api_token_owner(user=request.user, pk=pk)
     return _tokens_page(request, owner=owner)
 
 
