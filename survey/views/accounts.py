@@ -189,6 +189,7 @@ def reviewer_assignment(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reviewer_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     permission_require(user=request.user, action="manage_accounts")
+    campaign = get_object_or_404(Campaign, pk=pk)
     membership = get_object_or_404(Membership, pk=membership_pk)
     try:
         reviewer_unassign(membership=membership, user=request.user)
@@ -196,7 +197,7 @@ def reviewer_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpRe
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("The assignment was removed."))
-    return redirect("survey:reviewer_assign", pk=pk)
+    return redirect("survey:reviewer_assign", pk=campaign.pk)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -404,12 +404,5 @@ def test_the_second_provinces_people_see_only_their_province(walks):
     assert _their_province(walks, accounts=False) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the account list and the account pages (survey/views/accounts.py, "
-    "survey/views/api_tokens.py) read User without a province filter: another "
-    "province's coordinator lists the first province's people and opens their "
-    "account and API-token pages",
-)
 def test_the_second_provinces_coordinator_sees_only_their_province_s_people(walks):
     assert _their_province(walks, accounts=True) == []
