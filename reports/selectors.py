@@ -110,10 +110,16 @@ def campaign_free_text(*, campaign: Campaign) -> list[dict]:
 def previous_totals(*, campaign: Campaign) -> tuple[list[int], dict]:
     """Published earlier campaigns' total values: ``(years, {year: {unit: value}})``.
 
-    Two queries whatever the number of units or years.
+    Two queries whatever the number of units or years. Only the campaign's
+    province's campaigns, whoever asks: a report is also built by the task worker,
+    which reads every province.
     """
     years = list(
-        Campaign.objects.filter(year__lt=campaign.year, state=Campaign.State.PUBLISHED)
+        Campaign.unscoped.filter(
+            province_id=campaign.province_id,
+            year__lt=campaign.year,
+            state=Campaign.State.PUBLISHED,
+        )
         .order_by("year")
         .values_list("year", flat=True)
         .distinct()
@@ -121,6 +127,7 @@ def previous_totals(*, campaign: Campaign) -> tuple[list[int], dict]:
     totals: dict[int, dict[str, float | None]] = defaultdict(dict)
     rows = UnitResult.objects.filter(
         node__isnull=True,
+        assessment__campaign__province_id=campaign.province_id,
         assessment__campaign__year__in=years,
         assessment__campaign__state=Campaign.State.PUBLISHED,
     ).values_list("assessment__campaign__year", "assessment__unit__code", "value")

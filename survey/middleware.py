@@ -74,13 +74,20 @@ class ProvinceMiddleware:
     """Serves each request in the signed-in person's province
     (:mod:`survey.province_scope`): the models that belong to a province show
     only its rows for the whole request, whatever the view asks. After the
-    authentication middleware."""
+    authentication middleware. The administration site is the installation
+    administrator's: a superuser works there on every province, even one who
+    also holds a province's role."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        scope = province_scope.UNSCOPED if user is None else scope_for(user)
+        if user is None or (
+            user.is_superuser and request.path_info.startswith(reverse("admin:index"))
+        ):
+            scope = province_scope.UNSCOPED
+        else:
+            scope = scope_for(user)
         with province_scope.province_scope(scope):
             return self.get_response(request)

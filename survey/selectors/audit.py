@@ -23,6 +23,7 @@ from survey.models import (
     User,
 )
 from survey.numbers import format_number
+from survey.selectors.accounts import province_accounts
 from survey.selectors.provinces import province_of, several_provinces
 
 
@@ -75,7 +76,9 @@ def unit_code_exists(code: str) -> bool:
 
 
 def username_exists(username: str) -> bool:
-    return User.objects.filter(username__iexact=username).exists()
+    """Whether the province has an account of that name (another province's
+    people are not told apart from names nobody holds)."""
+    return province_accounts().filter(username__iexact=username).exists()
 
 
 # Events as people read them -----------------------------------------------------------
