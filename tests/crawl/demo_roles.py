@@ -54,6 +54,11 @@ FILE_ROUTES = (".xlsx", ".docx", "/download/", "/file/")
 BY_FRAMEWORK = ("assessments/<int:pk>/fill/", "assessments/<int:pk>/verify/")
 
 
+def first_province() -> Province:
+    """The demo's first province, the one of the guide and of most walks."""
+    return Province.objects.order_by("pk").first()
+
+
 def demo_seed() -> None:
     """The demo exactly as `make run` loads it (`seed_demo`, default seed)."""
     call_command("seed_demo")

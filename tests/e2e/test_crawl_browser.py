@@ -21,7 +21,12 @@ from django.test import Client
 
 from survey.demo.seed import DEMO_PASSWORD
 from survey.models import Assessment, Campaign, User
-from tests.crawl.demo_roles import OPEN_YEAR, demo_seed, username_for
+from tests.crawl.demo_roles import (
+    OPEN_YEAR,
+    demo_seed,
+    first_province,
+    username_for,
+)
 
 pytestmark = pytest.mark.e2e
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
@@ -29,7 +34,7 @@ LOCAL_SCHEMES = {"data", "blob", "about"}
 
 
 def _samples() -> dict[str, tuple[str, list[str]]]:
-    campaign = Campaign.objects.get(year=OPEN_YEAR)
+    campaign = Campaign.objects.get(year=OPEN_YEAR, province=first_province())
     in_review = Assessment.objects.filter(campaign=campaign, state="in_review")
     verify = [
         f"/assessments/{in_review.filter(unit__unit_type=kind).first().pk}/verify/"

@@ -20,7 +20,12 @@ import pytest
 from e2e_sessions import signed_in_context
 
 from survey.models import Assessment, Campaign, Unit, User
-from tests.crawl.demo_roles import OPEN_YEAR, demo_seed, username_for
+from tests.crawl.demo_roles import (
+    OPEN_YEAR,
+    demo_seed,
+    first_province,
+    username_for,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 RECORD = """
@@ -83,8 +88,12 @@ def _reviewer_agrees(page, live_server, assessment: Assessment) -> None:
 
 
 def _screens() -> dict[str, list]:
-    campaign = Campaign.objects.get(year=OPEN_YEAR)
-    published = Campaign.objects.filter(state="published").order_by("-year").first()
+    campaign = Campaign.objects.get(year=OPEN_YEAR, province=first_province())
+    published = (
+        Campaign.objects.filter(state="published", province=first_province())
+        .order_by("-year")
+        .first()
+    )
     editor = User.objects.get(username=username_for("commune-editor-draft"))
     own = Assessment.objects.get(campaign=campaign, unit__memberships__user=editor)
     in_review = Assessment.objects.filter(campaign=campaign, state="in_review").first()

@@ -19,7 +19,12 @@ from django.test import Client
 
 from survey.demo.seed import DEMO_PASSWORD
 from survey.models import Assessment, Campaign, User
-from tests.crawl.demo_roles import OPEN_YEAR, demo_seed, username_for
+from tests.crawl.demo_roles import (
+    OPEN_YEAR,
+    demo_seed,
+    first_province,
+    username_for,
+)
 
 pytestmark = pytest.mark.e2e
 IMAGES = Path(settings.BASE_DIR) / "docs" / "huong-dan" / "img"
@@ -34,8 +39,12 @@ def _first_step(user: User, assessment: Assessment) -> str:
 
 def _walks() -> list[tuple[str, str, list[tuple[str, str]]]]:
     """(role, username, [(image name, path)]) in the order the guide tells them."""
-    campaign = Campaign.objects.get(year=OPEN_YEAR)
-    published = Campaign.objects.filter(state="published").order_by("-year").first()
+    campaign = Campaign.objects.get(year=OPEN_YEAR, province=first_province())
+    published = (
+        Campaign.objects.filter(state="published", province=first_province())
+        .order_by("-year")
+        .first()
+    )
     editor = User.objects.get(username=username_for("commune-editor-returned"))
     returned = Assessment.objects.get(campaign=campaign, unit__memberships__user=editor)
     approver = User.objects.get(username=username_for("department-approver-ready"))
