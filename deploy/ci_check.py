@@ -212,7 +212,10 @@ def anonymous(browser, base: str, stored: str) -> None:
 def workbook(browser, base: str) -> None:
     from survey.models import Campaign
 
-    campaign = Campaign.objects.filter(year=OPEN_YEAR - 1).get()
+    # dieuphoi's province: the demo's second province has its own campaign of the year
+    campaign = Campaign.objects.filter(
+        year=OPEN_YEAR - 1, province__memberships__user__username="dieuphoi"
+    ).get()
     context, page = login(browser, base, "dieuphoi")
     page.goto(f"{base}/reports/campaigns/{campaign.pk}/")
     form = page.locator("form:has(input[name=kind][value=workbook])")
