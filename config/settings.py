@@ -287,6 +287,11 @@ CONTENT_SECURITY_POLICY = {
 
 # Evidence uploads: the questionnaire refuses larger files with a message at the field.
 EVIDENCE_MAX_BYTES = int(os.environ.get("DTI_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
+# Evidence chosen without a network waits in the browser (docs/offline.md): each file
+# up to EVIDENCE_MAX_BYTES, all of one person's waiting files together up to this.
+DTI_OFFLINE_FILES_MAX_BYTES = int(
+    os.environ.get("DTI_OFFLINE_FILES_MAX_BYTES", 50 * 1024 * 1024)
+)
 # Behind nginx: the download view checks the permission, then hands the file to nginx
 # with X-Accel-Redirect under this prefix (an `internal` location mapped to MEDIA_ROOT,
 # deploy/nginx/dti.conf). Empty: the view streams the file itself.

@@ -30,6 +30,7 @@ from formtools.wizard.views import NamedUrlWizardView
 
 from survey.forms.questionnaire import AnswerForm, StepForm
 from survey.models import Answer
+from survey.offline import offline_copy
 from survey.permissions import user_roles
 from survey.selectors.questionnaire import (
     evidence_previous,
@@ -215,7 +216,7 @@ class QuestionnaireWizard(LoginRequiredMixin, NamedUrlWizardView):
                 self.get_step_url(current if current in steps else self.steps.first)
             )
         self.storage.current_step = step
-        return self.render(self.get_form(step))
+        return offline_copy(request, self.render(self.get_form(step)))
 
     def post(self, request, *args, **kwargs):
         """Save what was typed in this step (valid or not), then go where asked."""
@@ -297,6 +298,7 @@ class QuestionnaireWizard(LoginRequiredMixin, NamedUrlWizardView):
             can_edit=self.refusal is None,
             review_url=self.review_url(),
             max_upload=settings.EVIDENCE_MAX_BYTES,
+            offline_files_max=settings.DTI_OFFLINE_FILES_MAX_BYTES,
         )
         return context
 

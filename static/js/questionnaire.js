@@ -1,27 +1,30 @@
 /* Autosave for the questionnaire: no framework, no CDN.
  *
- * Every change is written at once to localStorage (one entry per assessment and
- * indicator) and sent to the server about 2 s after the last keystroke. An entry is
- * removed only when the server answers with the answer's new version; until then it
- * is resent: after a network error, when the connection returns, and after the
- * session expired and the person logged in again (with a fresh CSRF token).
- * A conflict (HTTP 409) shows both answers and lets the person choose.
+ * Every change is written at once to this browser's queue (IndexedDB, one entry
+ * per account, assessment and indicator: static/js/store.js) and sent to the
+ * server about 2 s after the last keystroke. An entry is removed only when the
+ * server answers with the answer's new version; until then it is resent: after a
+ * network error, when the connection returns, and after the session expired and
+ * the person logged in again (with a fresh CSRF token). A conflict (HTTP 409)
+ * shows both answers and lets the person choose.
+ *
+ * Without a network (docs/offline.md) the steps and the review page are shown
+ * from the copies the service worker keeps, with the queued changes over them;
+ * evidence chosen meanwhile waits in the queue too, within a size limit.
  */
 (function () {
   "use strict";
-  var PAGES = "dti:page:";
 
-  // A step page shown from this browser's copy (offline) runs start() again on the
-  // new form; listeners of an earlier start() on document and window stay, and
-  // do nothing once their form has left the page.
   function start(local) {
   var form = document.getElementById("q-form");
   if (!form || !window.fetch) return;
   var D = form.dataset;
-  var KEY = "dti:q:" + D.assessment + ":";
+  var DB = window.DTIStore || null;
+  var USER = document.body.dataset.user || "";
   var DEBOUNCE_MS = 2000;
   var RETRY_MS = 5000;
   var status = document.getElementById("q-status");
+  var queueNote = document.getElementById("q-queue");
   var csrfInput = form.querySelector("input[name=csrfmiddlewaretoken]");
   var csrf = csrfInput ? csrfInput.value : "";
   var timer = null;
@@ -48,21 +51,105 @@
     }
   }
 
-  // localStorage: one entry per indicator {node, version, values, seq, conflict}
+  // The queue: one entry per indicator {node, version, values, format, seq, step,
+  // conflict?, invalid?}, held here and written through to IndexedDB.
+  var entries = {};
+  var fileRows = [];
+  var savedRows = {};
+  var writes = Promise.resolve();
+
+  function rowKey(node) { return DB.key(USER, D.assessment, node); }
+  function persist(work) {
+    if (!DB || !USER) return;
+    writes = writes.then(work).catch(function () { /* storage refused: kept here */ })
+      .then(function () { window.dispatchEvent(new Event("dti:queue")); });
+  }
   function load(node) {
-    try { return JSON.parse(localStorage.getItem(KEY + node)); } catch (e) { return null; }
+    var entry = entries[String(node)];
+    return entry ? JSON.parse(JSON.stringify(entry)) : null;
   }
   function store(entry) {
-    try { localStorage.setItem(KEY + entry.node, JSON.stringify(entry)); } catch (e) { /* full */ }
+    var node = String(entry.node);
+    var previous = entries[node];
+    var row = JSON.parse(JSON.stringify(entry));
+    row.key = DB ? rowKey(node) : node;
+    row.owner = DB ? DB.owner(USER, D.assessment) : "";
+    row.user = USER;
+    row.assessment = String(D.assessment);
+    row.step = row.step || (previous && previous.step) || location.pathname;
+    entries[node] = row;
+    persist(function () { return DB.put("answers", row); });
+    showQueue();
   }
-  function drop(node) { localStorage.removeItem(KEY + node); }
-  function queued() {
-    var nodes = [];
+  function drop(node) {
+    node = String(node);
+    if (!(node in entries)) return;
+    delete entries[node];
+    persist(function () { return DB.remove("answers", rowKey(node)); });
+    showQueue();
+  }
+  function queued() { return Object.keys(entries); }
+
+  // Entries kept by the release before this one (localStorage, per assessment)
+  // join this account's queue once.
+  function adoptOlder() {
+    var prefix = "dti:q:" + D.assessment + ":";
+    var keys = [];
     for (var i = 0; i < localStorage.length; i++) {
       var key = localStorage.key(i);
-      if (key && key.indexOf(KEY) === 0) nodes.push(key.slice(KEY.length));
+      if (key && key.indexOf(prefix) === 0) keys.push(key);
     }
-    return nodes;
+    keys.forEach(function (key) {
+      var entry = null;
+      try { entry = JSON.parse(localStorage.getItem(key)); } catch (e) { entry = null; }
+      if (entry && !(String(entry.node) in entries)) store(entry);
+      localStorage.removeItem(key);
+    });
+  }
+
+  var ready = (DB && USER ? Promise.all([
+    DB.all("answers", USER, D.assessment),
+    DB.all("files", USER, D.assessment),
+    local ? DB.all("saved", USER, D.assessment) : []
+  ]).then(function (found) {
+    found[0].forEach(function (row) {
+      if (!(String(row.node) in entries)) entries[String(row.node)] = row;
+    });
+    fileRows = found[1];
+    found[2].forEach(function (row) { savedRows[String(row.node)] = row; });
+  }) : Promise.resolve()).catch(function () { /* no IndexedDB: this page only */ })
+    .then(function () { if (DB && USER) adoptOlder(); });
+
+  // "Not sent": this assessment's changes and files waiting here, and the
+  // conflicts or refusals to settle on steps other than this one.
+  function stepLabel(path) {
+    var button = Array.prototype.find.call(
+      document.querySelectorAll(".q-steps [data-step-url]"),
+      function (b) { return new URL(b.dataset.stepUrl, location.href).pathname === path; }
+    );
+    var code = button && button.querySelector(".q-step-code");
+    return code ? code.textContent : (button ? button.textContent.trim() : path);
+  }
+
+  function showQueue() {
+    if (!queueNote) return;
+    var answers = queued().length, files = fileRows.length;
+    queueNote.textContent = "";
+    queueNote.hidden = !(answers || files);
+    if (!answers && !files) return;
+    var strong = document.createElement("strong");
+    strong.textContent = fmt(D.msgQueue, {answers: answers, files: files});
+    queueNote.appendChild(strong);
+    queued().map(load).filter(function (e) {
+      return e && (e.conflict || e.invalid) && !fieldsetOf(e.node);
+    }).forEach(function (e) {
+      var a = document.createElement("a");
+      a.href = e.step + "#ind-" + e.node;
+      a.textContent = fmt(e.conflict ? D.msgConflictElsewhere : D.msgInvalidElsewhere,
+        {step: stepLabel(e.step)});
+      queueNote.appendChild(document.createTextNode(" "));
+      queueNote.appendChild(a);
+    });
   }
 
   function fieldsetOf(node) { return document.getElementById("ind-" + node); }
@@ -119,6 +206,16 @@
       else if (el.type === "checkbox" && name === "is_na") el.defaultChecked = !!value;
       else if (el.type === "checkbox") el.defaultChecked = (value || []).indexOf(el.value) >= 0;
       else el.defaultValue = value === null || value === undefined ? "" : value;
+    });
+  }
+
+  // Every field shows what the server holds (its own default value).
+  function asSaved(fs) {
+    return inputs(fs).every(function (pair) {
+      var el = pair[1];
+      if (pair[0] === "version" || el.type === "file" || el.type === "hidden") return true;
+      if (el.type === "radio" || el.type === "checkbox") return el.checked === el.defaultChecked;
+      return el.value === el.defaultValue;
     });
   }
 
@@ -194,6 +291,8 @@
     // answer stays held in conflict, never sent again as if nothing had happened.
     if (previous && previous.conflict &&
         JSON.stringify(previous.values) === JSON.stringify(values)) return;
+    // Nor is one that leaves the answer as saved (a field left after its save).
+    if (!previous && asSaved(fs)) return;
     store({
       node: Number(node),
       version: previous ? previous.version : Number(fs.dataset.version),
@@ -239,13 +338,20 @@
   function flush(keepalive) {
     clearTimeout(timer);
     if (inflight) { schedule(500); return; }
-    var entries = queued().map(load).filter(function (e) {
+    var sending = queued().map(load).filter(function (e) {
       return e && !e.conflict && !e.invalid;
     });
-    if (!entries.length) { afterFlush(); return; }
+    if (!sending.length) {
+      // Only files may wait: ask whether the server answers before sending them.
+      if (!netDown) { afterFlush(); return; }
+      serverUp().then(function (up) {
+        if (up) { netDown = false; afterFlush(); } else if (!local) retryLater(false);
+      });
+      return;
+    }
     inflight = true;
     setStatus(D.msgSaving, "pending");
-    var body = JSON.stringify({format: FORMAT, answers: entries.map(function (e) {
+    var body = JSON.stringify({format: FORMAT, answers: sending.map(function (e) {
       return {node: e.node, version: e.version, values: e.values, format: e.format || null};
     })});
     fetch(D.saveUrl, {
@@ -255,7 +361,7 @@
       headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf},
       body: body
     }).then(function (response) {
-      return handle(response, entries);
+      return handle(response, sending);
     }).catch(function () {
       netDown = true;
       setStatus(pendingUrl ? D.msgOfflineStay : local ? D.msgOfflineMoved : D.msgOffline,
@@ -264,16 +370,25 @@
     }).then(function () { inflight = false; afterFlush(); });
   }
 
-  // Back online on a page shown from this browser's copy, or with a step asked
-  // for meanwhile: once every change is on the server, load what was asked for.
+  // Back online: files chosen meanwhile go next; then, on a page shown from this
+  // browser's copy or with a step asked for meanwhile, once every change is on
+  // the server, load what was asked for.
   function afterFlush() {
     if (netDown || !navigator.onLine || !form.isConnected) return;
     var waiting = queued().map(load).filter(function (e) {
       return e && !e.conflict && !e.invalid;
     });
     if (waiting.length) return;
-    if (pendingUrl) location.assign(pendingUrl);
-    else if (local && navigator.onLine) location.reload();
+    sendFiles().then(function (sent) {
+      if (!sent || netDown) return;
+      if (pendingUrl) location.assign(pendingUrl);
+      else if (local) serverUp().then(function (up) { if (up) location.reload(); });
+    });
+  }
+
+  function serverUp() {
+    return fetch(D.csrfUrl, {credentials: "same-origin", cache: "no-store"})
+      .then(function (r) { return r.ok; }, function () { return false; });
   }
 
   function handle(response, entries) {
@@ -319,6 +434,7 @@
     if (result.status === "ok" && typeof result.version === "number") {
       if (current && current.seq === sent.seq) drop(sent.node);
       else if (current) { current.version = result.version; store(current); }
+      remember(sent, result.version);
       if (fs) {
         setVersion(fs, result.version);
         setDefaults(fs, shownValues(sent));
@@ -348,6 +464,17 @@
       if (result.status === "invalid") { showDiscard(fs); markStep("has-invalid"); }
     }
     return false;
+  }
+
+  // What this browser saw saved, for its copies of the pages (shown offline).
+  function remember(sent, version) {
+    var row = {
+      key: DB ? rowKey(sent.node) : "", owner: DB ? DB.owner(USER, D.assessment) : "",
+      user: USER, assessment: String(D.assessment), node: Number(sent.node),
+      version: version, values: sent.values, format: sent.format || FORMAT
+    };
+    savedRows[String(sent.node)] = row;
+    persist(function () { return DB.put("saved", row); });
   }
 
   function markStep(name) {
@@ -423,6 +550,8 @@
       fill(fs, theirs);
       setDefaults(fs, theirs);
       setVersion(fs, result.version);
+      remember({node: entry.node, values: result.theirs, format: entry.format || FORMAT},
+        result.version);
       drop(entry.node);
       slot.textContent = "";
     });
@@ -482,6 +611,14 @@
     if (submitter && submitter.name) data.append(submitter.name, submitter.value);
     var url = (submitter && submitter.getAttribute("formaction")) || target.action;
     var box = submitter ? submitter.closest("[data-ev-node]") : null;
+    // Adding evidence without a network: kept in the queue and sent later.
+    // Removing, confirming or carrying evidence forward needs the server.
+    var adding = !(submitter && submitter.getAttribute("formaction")) && !!data.get("kind");
+    if (local || !navigator.onLine || netDown) {
+      if (adding) keepEvidence(box, data, submitter);
+      else evMessage(box, D.msgEvNeedsNetwork, "error");
+      return;
+    }
     evMessage(box, D.msgUploading, "pending");
     if (submitter) submitter.disabled = true;
     fetch(url, {
@@ -498,10 +635,180 @@
       if (type.indexOf("application/json") < 0) throw new Error("not json");
       return response.json().then(function (body) { evReply(box, body, submitter); });
     }).catch(function () {
-      evMessage(box, D.msgEvFailed, "error");
+      if (adding) keepEvidence(box, data, submitter);
+      else evMessage(box, D.msgEvFailed, "error");
     }).then(function () {
       if (submitter && document.contains(submitter)) submitter.disabled = false;
     });
+  }
+
+  // Evidence waiting in the queue: {node, kind, name, size, fields, file, refused?}
+  var FILE_MAX = Number(D.fileMax) || 0;
+  var FILES_MAX = Number(D.filesMax) || 0;
+
+  function sizeText(bytes) {
+    var lang = document.documentElement.lang || "vi";
+    if (bytes >= 1048576) {
+      return new Intl.NumberFormat(lang, {maximumFractionDigits: 1}).format(bytes / 1048576) + " MB";
+    }
+    return new Intl.NumberFormat(lang, {maximumFractionDigits: 0})
+      .format(Math.max(1, Math.ceil(bytes / 1024))) + " KB";
+  }
+
+  function keepEvidence(box, data, submitter) {
+    if (!DB || !USER) { evMessage(box, D.msgEvFailed, "error"); return; }
+    var fields = [], file = null;
+    data.forEach(function (value, name) {
+      if (name === "csrfmiddlewaretoken") return;  // a fresh one goes with the send
+      if (typeof value === "string") fields.push([name, value]);
+      else if (value && (value.size || value.name)) file = value;
+    });
+    var kind = data.get("kind");
+    if (kind === "file" && !file) { evMessage(box, D.msgEvChoose, "error"); return; }
+    var size = file ? file.size : 0;
+    var used = fileRows.reduce(function (n, row) { return n + (row.size || 0); }, 0);
+    if (file && FILE_MAX && size > FILE_MAX) {
+      evMessage(box, fmt(D.msgEvTooLarge, {limit: sizeText(FILE_MAX)}), "error");
+      return;
+    }
+    if (file && FILES_MAX && used + size > FILES_MAX) {
+      evMessage(box, fmt(D.msgEvNoRoom, {limit: sizeText(FILES_MAX)}), "error");
+      return;
+    }
+    var label = file ? file.name : String(data.get(kind === "link" ? "url" : "doc_number") || "");
+    var row = {
+      owner: DB.owner(USER, D.assessment), user: USER, assessment: String(D.assessment),
+      node: Number(data.get("node")), step: location.pathname, kind: kind,
+      name: label, size: size, fields: fields, file: file, added: new Date().toISOString()
+    };
+    DB.put("files", row).then(function (id) {
+      row.id = id;
+      fileRows.push(row);
+      showPending(row.node);
+      showQueue();
+      window.dispatchEvent(new Event("dti:queue"));
+      var group = submitter && submitter.closest(".q-ev-group");
+      if (group) group.querySelectorAll("input, textarea").forEach(function (el) { el.value = ""; });
+      evMessage(box, D.msgEvKept, "pending");
+    }, function () {
+      evMessage(box, D.msgEvFailed, "error");
+    });
+  }
+
+  function forgetEvidence(row) {
+    fileRows = fileRows.filter(function (r) { return r.id !== row.id; });
+    persist(function () { return DB.remove("files", row.id); });
+    showPending(row.node);
+    showQueue();
+  }
+
+  function showPending(node) {
+    var box = document.querySelector("[data-ev-node='" + node + "']");
+    if (!box) return;
+    var list = box.querySelector(".q-ev-pending");
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "q-ev-pending";
+      box.querySelector(".q-ev-list").after(list);
+    }
+    list.textContent = "";
+    fileRows.filter(function (row) { return String(row.node) === String(node); })
+      .forEach(function (row) {
+        var li = document.createElement("li");
+        li.setAttribute("data-ev-pending", "");
+        var what = row.file ? row.name + " (" + sizeText(row.size) + ")" : row.name;
+        li.appendChild(document.createTextNode(fmt(D.msgEvPending, {name: what})));
+        if (row.refused) {
+          var why = document.createElement("span");
+          why.className = "error";
+          why.textContent = " " + row.refused;
+          li.appendChild(why);
+        }
+        var discard = document.createElement("button");
+        discard.type = "button";
+        discard.className = "link";
+        discard.textContent = D.msgEvDiscard;
+        discard.addEventListener("click", function () { forgetEvidence(row); });
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(discard);
+        list.appendChild(li);
+      });
+    list.hidden = !list.children.length;
+  }
+
+  // Sent one at a time once every answer is on the server; true when nothing
+  // waits any more (or only what the server refused, marked for the person).
+  var sendingFiles = false;
+  function sendFiles() {
+    var todo = fileRows.filter(function (row) { return !row.refused; });
+    if (!todo.length) return Promise.resolve(true);
+    if (sendingFiles) return Promise.resolve(false);
+    sendingFiles = true;
+    return todo.reduce(function (chain, row) {
+      return chain.then(function (go) { return go ? sendEvidence(row) : false; });
+    }, Promise.resolve(true)).then(function (done) {
+      sendingFiles = false;
+      return done;
+    }, function () {
+      sendingFiles = false;
+      return false;
+    });
+  }
+
+  function sendEvidence(row) {
+    var data = new FormData();
+    row.fields.forEach(function (pair) { data.append(pair[0], pair[1]); });
+    if (row.file) data.append("file", row.file, row.name);
+    var box = document.querySelector("[data-ev-node='" + row.node + "']");
+    evMessage(box, D.msgUploading, "pending");
+    return fetch(D.evidenceUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"Accept": "application/json", "X-CSRFToken": csrf},
+      body: data
+    }).then(function (response) {
+      if (response.status === 401) {
+        setStatus(D.msgLogin, "error", true);
+        retryLater(true);
+        return false;
+      }
+      var type = response.headers.get("Content-Type") || "";
+      if (type.indexOf("application/json") < 0) {
+        if (response.status === 403) { retryLater(true); return false; }  // CSRF
+        return response.status >= 500 ? false : refuse(row, D.msgEvFailed);
+      }
+      return response.json().then(function (body) {
+        if (typeof body.html !== "string") {
+          var texts = [];
+          Object.keys(body.errors || {}).forEach(function (key) {
+            body.errors[key].forEach(function (t) { if (texts.indexOf(t) < 0) texts.push(t); });
+          });
+          return refuse(row, texts.join(" ") || D.msgEvFailed);
+        }
+        if (box) {
+          box.querySelector(".q-ev-list").innerHTML = body.html;
+          evMessage(box, body.message, "");
+        }
+        forgetEvidence(row);
+        return true;
+      });
+    }, function () {
+      netDown = true;
+      evMessage(box, D.msgEvKept, "pending");
+      retryLater(false);
+      return false;
+    });
+  }
+
+  // Refused for good (not allowed, too large, not a document): kept and marked
+  // until the person discards it; the others go on.
+  function refuse(row, text) {
+    row.refused = text;
+    persist(function () { return DB.put("files", row); });
+    showPending(row.node);
+    var box = document.querySelector("[data-ev-node='" + row.node + "']");
+    evMessage(box, text, "error");
+    return true;
   }
 
   function evEnter(event) {
@@ -527,7 +834,7 @@
   // (persisted) or older than a version this browser has seen saved is loaded
   // again; fields the browser fills back in (what they held when the page was
   // left) are reset to the page's values, then unsent changes are put back from
-  // localStorage. A page answering a POST (a conflict, errors) is never reloaded:
+  // the queue. A page answering a POST (a conflict, errors) is never reloaded:
   // that would post it again.
   var VERSIONS = "dti:v:" + D.assessment;
   var fieldsets = document.querySelectorAll("fieldset.indicator");
@@ -584,8 +891,7 @@
     showPageValues();
     showUnsent();
   });
-  if (local) showKnownVersions();
-  else if (D.posted !== "1" && pageIsOld() && loadAgain()) return;
+  if (!local && D.posted !== "1" && pageIsOld() && loadAgain()) return;
 
   form.addEventListener("input", onEdit);
   form.addEventListener("change", onEdit);
@@ -595,7 +901,10 @@
   });
   document.addEventListener("visibilitychange", function () {
     if (!form.isConnected) return;
-    if (document.visibilityState === "hidden" && queued().length) flush(true);
+    // A last send as the page goes, unless the browser knows it has no network.
+    if (document.visibilityState === "hidden" && queued().length && navigator.onLine) {
+      flush(true);
+    }
   });
 
   // Changes typed earlier but never confirmed: show them again and resend them.
@@ -619,17 +928,39 @@
     }
   }
   showUnsent();
-  if (queued().length) flush();
+  ready.then(function () {
+    if (!form.isConnected) return;
+    if (local) showKnownVersions();
+    showUnsent();
+    fileRows.forEach(function (row) { showPending(row.node); });
+    showQueue();
+    if (queued().length || fileRows.length) flush();
+    else if (local) afterFlush();
+  });
 
-  // A page shown from this browser's copy carries the versions it had then: the
-  // answers saved since are known here (knownVersions) and their versions used.
+  // A page shown from this browser's copy carries the answers and versions it had
+  // then: the answers this browser saw saved since are put over them (never an
+  // older value shown as saved), and the versions known here are used.
   function showKnownVersions() {
     var known = knownVersions();
     fieldsets.forEach(function (fs) {
+      var saved = savedRows[fs.dataset.node];
+      if (saved && saved.version > Number(fs.dataset.version)) {
+        var values = shownValues(saved);
+        fill(fs, values);
+        setDefaults(fs, values);
+        setVersion(fs, saved.version);
+      }
       var version = known[fs.dataset.node];
       if (version > Number(fs.dataset.version)) setVersion(fs, version);
     });
     setStatus(D.msgOfflineMoved, "pending");
+  }
+  if (local) {
+    // Until the server answers again: tried every 15 s, and at once on "online".
+    setInterval(function () {
+      if (!inflight && form.isConnected) { netDown = false; flush(); }
+    }, 15000);
   }
 
   // Character counters: "120 / 2000" under every box of free text.
@@ -667,75 +998,71 @@
     });
   }
 
-  // Moving between steps without a network: the step is shown from this
-  // browser's copy (kept when it was visited or fetched ahead), or the person
-  // stays here and is told that it opens when the connection returns. What was
-  // typed is already queued in localStorage and sent when the network returns.
-  function keepPage(path, html) {
-    try { sessionStorage.setItem(PAGES + path, html); } catch (e) {
-      for (var i = sessionStorage.length - 1; i >= 0; i--) {
-        var key = sessionStorage.key(i);
-        if (key && key.indexOf(PAGES) === 0) sessionStorage.removeItem(key);
-      }
-      try { sessionStorage.setItem(PAGES + path, html); } catch (e2) { /* too large */ }
-    }
-  }
-  if (!local && D.posted !== "1") keepPage(location.pathname, PAGE_HTML);
+  // Moving between steps without a network: the step is shown from the copy the
+  // service worker keeps (every step and the review page are fetched ahead while
+  // connected), or the person stays here and is told that it opens when the
+  // connection returns. What was typed is already in the queue.
+  var KEEP_FOR_MS = 10 * 60 * 1000;  // a copy younger than this is not fetched again
 
-  function fetchAhead() {
-    if (!navigator.onLine || !form.isConnected) return;
-    form.querySelectorAll(".q-nav [data-step-url]").forEach(function (button) {
+  function keptCopy(path) {
+    if (!window.caches || !DB || !USER) return Promise.resolve(null);
+    return caches.open(DB.pageCache(USER)).then(function (cache) {
+      return cache.match(path, {ignoreSearch: true});
+    }).catch(function () { return null; });
+  }
+
+  function stepPaths() {
+    var paths = [location.pathname];
+    document.querySelectorAll("[data-step-url]").forEach(function (button) {
       var path = new URL(button.dataset.stepUrl, location.href).pathname;
-      if (sessionStorage.getItem(PAGES + path) !== null) return;
-      fetch(path, {credentials: "same-origin", headers: {"X-Prefetch": "1"}})
-        .then(function (response) {
-          var type = response.headers.get("Content-Type") || "";
-          if (!response.ok || response.redirected || type.indexOf("text/html") < 0) return null;
-          return response.text().then(function (html) { keepPage(path, html); });
-        }).catch(function () { /* offline: nothing to keep */ });
+      if (paths.indexOf(path) < 0) paths.push(path);
     });
+    return paths;
   }
-  if (!local) setTimeout(fetchAhead, 1500);
 
-  function showLocally(path, push) {
-    var html = sessionStorage.getItem(PAGES + path);
-    if (html === null) return false;
-    var doc = new DOMParser().parseFromString(html, "text/html");
-    var main = doc.getElementById("main");
-    if (!main || !doc.getElementById("q-form")) return false;
-    var messages = main.querySelector(".messages");
-    if (messages) messages.remove();
-    clearTimeout(timer);
-    clearTimeout(retryTimer);
-    document.getElementById("main").replaceWith(document.adoptNode(main));
-    document.title = doc.title;
-    if (push) history.pushState({local: true}, "", path);
-    window.scrollTo(0, 0);
-    start(true);
-    return true;
+  // The worker fetches and keeps them (a page it does not control yet, opened
+  // while it was being installed, could not have its own fetches kept).
+  function fetchAhead() {
+    if (local || !navigator.onLine || !navigator.serviceWorker || !USER) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (!registration.active || !form.isConnected) return;
+      registration.active.postMessage(
+        {type: "keep", user: USER, paths: stepPaths(), freshFor: KEEP_FOR_MS}
+      );
+    }).catch(function () { /* no worker: online only */ });
+  }
+  if (!local) setTimeout(fetchAhead, 1000);
+
+  function goOffline(path, search) {
+    keptCopy(path).then(function (hit) {
+      if (hit && navigator.serviceWorker) {
+        // Every change is in the queue before the page goes.
+        clearTimeout(timer);
+        writes.then(function () { location.assign(path + search); });
+        return;
+      }
+      pendingUrl = path;
+      setStatus(D.msgOfflineStay, "pending");
+      flush();
+    });
   }
 
   form.addEventListener("submit", function (event) {
-    var button = event.submitter;
-    if (!button || button.name !== "wizard_goto_step" || !button.dataset.stepUrl) return;
-    if (navigator.onLine && !netDown) return;  // the server saves and moves
+    if (navigator.onLine && !netDown && !local) return;  // the server saves and moves
     event.preventDefault();
+    var button = event.submitter;
+    if (!button || button.name !== "wizard_goto_step" || !button.dataset.stepUrl) {
+      flush();  // "Save" without a network: the queue keeps it, and says so
+      return;
+    }
     var path = new URL(button.dataset.stepUrl, location.href).pathname;
-    if (path === location.pathname || showLocally(path, true)) return;
-    pendingUrl = path;
-    setStatus(D.msgOfflineStay, "pending");
-    flush();
+    if (path === location.pathname) return;
+    goOffline(path, form.classList.contains("q-attention-only") ? "?attention=1" : "");
   });
   form.addEventListener("submit", function () {
     clearTimeout(timer);  // the POST itself saves the step; entries stay until confirmed
   });
-  window.addEventListener("popstate", function () {
-    if (!form.isConnected || !local) return;  // the browser handles its own pages
-    if (!navigator.onLine || netDown) showLocally(location.pathname, false);
-    else location.reload();
-  });
   }
 
-  var PAGE_HTML = document.documentElement.outerHTML;
-  start(false);
+  start(document.documentElement.dataset.offlineCopy !== undefined);
 })();

@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from survey.views import autosave, evidence, questionnaire
+from survey.views import autosave, evidence, offline, questionnaire
 from survey.wizard import QuestionnaireWizard
 
 questionnaire_wizard = QuestionnaireWizard.as_view(url_name="survey:questionnaire_step")
 
 urlpatterns = [
     path("csrf-token/", autosave.csrf_token, name="csrf_token"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("offline/", offline.offline, name="offline"),
     path("assessments/<int:pk>/fill/", questionnaire_wizard, name="questionnaire"),
     path(
         "assessments/<int:pk>/fill/<str:step>/",

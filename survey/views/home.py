@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from survey.forms.lists import HomeFilter
+from survey.offline import offline_copy
 from survey.permissions import can
 from survey.selectors.campaigns import campaign_years
 from survey.selectors.home import home_assessments, home_groups, home_rows
@@ -31,4 +32,4 @@ def home(request: HttpRequest) -> HttpResponse:
         "filter_error": form.error,
         "national": can(user=request.user, action="view_national_results"),
     }
-    return render(request, "survey/home.html", context)
+    return offline_copy(request, render(request, "survey/home.html", context))

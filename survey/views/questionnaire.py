@@ -16,6 +16,7 @@ from survey import states
 from survey.consequences import unit_action_consequence
 from survey.errors import PermissionRefused, SurveyError
 from survey.models import Assessment
+from survey.offline import offline_copy
 from survey.permissions import permission_require, user_roles
 from survey.selectors.questionnaire import assessment_review, review_totals
 from survey.selectors.scope import assessments_for
@@ -67,7 +68,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "missing": completeness.missing,
         "totals": totals,
     }
-    return render(request, "survey/questionnaire/review.html", context)
+    response = render(request, "survey/questionnaire/review.html", context)
+    return offline_copy(request, response)
 
 
 @login_required

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "survey"))
+from offline_queue import queued  # noqa: E402
 from test_questionnaire import logged_in_page, step_url  # noqa: E402
 from worlds import QUESTIONNAIRE, build_world  # noqa: E402
 
@@ -28,9 +29,8 @@ def test_a_too_large_autosave_is_shown_and_the_text_kept(
     status = page.locator("#q-status.error")
     status.wait_for()
     assert "quá lớn để lưu một lần" in status.inner_text()
-    kept = page.evaluate(
-        "key => localStorage.getItem(key)", f"dti:q:{world.assessment.pk}:{node}"
-    )
-    assert kept and "Có kế hoạch." in kept
+    kept = queued(page)
+    assert [row["node"] for row in kept] == [node]
+    assert "Có kế hoạch." in kept[0]["values"]["text"]
     assert not Answer.objects.filter(node=world.nodes["B.2"]).exists()
     page.context.close()

@@ -13,7 +13,12 @@ from django.conf import settings
 from django.utils import timezone
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "survey"))
-from e2e_sessions import signed_in_context  # noqa: E402
+from e2e_sessions import (  # noqa: E402
+    profile_context,
+    session_cookies,
+    signed_in_context,
+)
+from offline_queue import queued  # noqa: E402
 from worlds import LEVELS, QUESTIONNAIRE, World, build_world  # noqa: E402
 
 from survey.models import (  # noqa: E402
@@ -126,10 +131,7 @@ def test_changes_typed_offline_reach_the_server_when_online(
     wait_for_value(world, "A.3", "number", Decimal(8))
     wait_for_value(world, "A.2", "number", Decimal("55.5"))
     wait_for_saved(page)
-    stored = page.evaluate(
-        "Object.keys(localStorage).filter(k => k.startsWith('dti:q:'))"
-    )
-    assert stored == []
+    assert queued(page) == []
     page.context.close()
 
 
@@ -300,7 +302,12 @@ def test_an_editor_fills_a_whole_assessment_and_the_approver_submits(
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path
     small = build_small()
-    page = logged_in_page(browser, live_server, small.editor)
+    # A browser profile of its own: what it keeps is there again when it reopens.
+    profile = tmp_path / "profile"
+    context = profile_context(browser, profile)
+    context.add_cookies(session_cookies(live_server, small.editor))
+    page = context.pages[0]
+    page.set_default_timeout(15_000)
     page.goto(small_url(live_server, small))
     assert page.url == small_url(live_server, small, "1")
 
@@ -344,11 +351,7 @@ def test_an_editor_fills_a_whole_assessment_and_the_approver_submits(
     )
     before = answer_2_1.values().first()
     field(page, small, "2.1", "number").fill("1.250")
-    queued = page.evaluate(
-        "Object.keys(localStorage).filter(k => k.startsWith('dti:q:'))"
-    )
-    assert queued == [f"dti:q:{small.assessment.pk}:{small.nodes['2.1'].pk}"]
-    state = page.context.storage_state()
+    assert [row["node"] for row in queued(page)] == [small.nodes["2.1"].pk]
     # Offline too: the page's keep-alive send on closing outlives routing.
     page.context.set_offline(True)
     page.context.close()
@@ -364,11 +367,9 @@ def test_an_editor_fills_a_whole_assessment_and_the_approver_submits(
             answer_2_1.update(**{k: v for k, v in before.items() if k != "id"})
     assert stored_value(small, "2.1", "number") is None
 
-    # Back in a new context with the same storage: the change is sent again.
-    context = browser.new_context(
-        locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", storage_state=state
-    )
-    page = context.new_page()
+    # The browser started again on the same profile: the change is sent again.
+    context = profile_context(browser, profile)
+    page = context.pages[0]
     page.set_default_timeout(15_000)
     page.goto(small_url(live_server, small, "2"))
     assert field(page, small, "2.1", "number").input_value() == "1.250"

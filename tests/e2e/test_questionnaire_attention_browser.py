@@ -12,6 +12,7 @@ import pytest
 
 TESTS = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(TESTS / "e2e"), str(TESTS / "survey")]
+import offline_queue  # noqa: E402
 from e2e_sessions import wait_until  # noqa: E402
 from test_questionnaire import (  # noqa: E402
     PHONE,
@@ -64,10 +65,8 @@ def wait_for_status(page, pattern: re.Pattern) -> str:
     raise AssertionError(f"the status never matched {pattern}: {text!r}")
 
 
-def queued(page) -> list[str]:
-    return page.evaluate(
-        "Object.keys(localStorage).filter(k => k.startsWith('dti:q:'))"
-    )
+def queued(page) -> list[int]:
+    return [row["node"] for row in offline_queue.queued(page)]
 
 
 def test_the_status_says_unsaved_saving_then_saved_at_the_servers_time(
@@ -114,11 +113,11 @@ def test_next_offline_shows_a_step_kept_in_the_browser_and_sends_later(
 ):
     page = logged_in_page(browser, live_server, world.editor)
     page.goto(step_url(live_server, world, "A"))
+    review = f"/assessments/{world.assessment.pk}/review/"
     wait_until(
         page,
-        "sessionStorage.getItem('dti:page:' + new URL("
-        "document.querySelector('.q-nav [data-step-url]').dataset.stepUrl,"
-        " location.href).pathname) !== null",
+        f"caches.open('dti-pages-' + document.body.dataset.user)"
+        f".then(c => c.match('{review}')).then(Boolean)",
     )
     page.context.set_offline(True)
     number_input(page, world, "A.3").fill("9")
@@ -129,7 +128,12 @@ def test_next_offline_shows_a_step_kept_in_the_browser_and_sends_later(
     page.locator(f"#id_n{world.nodes['B.3'].pk}-number").fill("12")
     shoot(page, "offline-moved-desktop.png")
 
-    # A step never opened here: the person stays and is told when it opens.
+    # A step this browser no longer keeps (its copy was cleared): the person stays
+    # and is told when it opens.
+    page.evaluate(
+        f"caches.open('dti-pages-' + document.body.dataset.user)"
+        f".then(c => c.delete('{review}'))"
+    )
     page.locator(".q-steps button[value='done']").click()
     page.wait_for_timeout(300)
     assert page.url == step_url(live_server, world, "B")

@@ -47,7 +47,8 @@ def test_turning_on_two_factor_and_logging_in_with_a_code(live_server, page, edi
     assert page.locator("#backup-codes li").count() == 10
     page.get_by_role("link", name="Tiếp tục").click()
     page.wait_for_url(f"{live_server.url}/")
-    page.get_by_role("button", name="Đăng xuất").click()
+    with page.expect_navigation():  # after clearing what the browser kept
+        page.get_by_role("button", name="Đăng xuất").click()
 
     log_in(page, live_server.url)
     page.wait_for_url(f"{live_server.url}/two-factor/code/**")
