@@ -64,6 +64,16 @@ def manifest(request: HttpRequest) -> JsonResponse:
                 "sizes": "180x180",
                 "type": "image/png",
             },
+            {
+                "src": static("img/icon-192.png"),
+                "sizes": "192x192",
+                "type": "image/png",
+            },
+            {
+                "src": static("img/icon-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+            },
         ],
     }
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})

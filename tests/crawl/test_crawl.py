@@ -145,7 +145,13 @@ def walks(demo, catalogue):
             client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
             client.force_login(User.objects.get(username=username_for(role_id)))
             with override_settings(TEMPLATES=templates):
-                result = crawl(client, cap=1, variant=demo.variant, max_pages=MAX_PAGES)
+                result = crawl(
+                    client,
+                    start=("/", *OFFLINE_PAGES),
+                    cap=1,
+                    variant=demo.variant,
+                    max_pages=MAX_PAGES,
+                )
             found = [f for page in result.pages for f in _findings(page, catalogue)]
             done[role_id] = result, found
         return done[role_id]
@@ -170,6 +176,12 @@ def public_walk(demo, catalogue):
             max_pages=MAX_PAGES,
         )
     return result, [f for page in result.pages for f in _findings(page, catalogue)]
+
+
+# Linked from no page but asked for by browsers: the page shown offline when nothing
+# was kept, the web app manifest and the service worker.
+OFFLINE_PAGES = ("/offline/", "/manifest.webmanifest", "/sw.js")
+OFFLINE_NAMES = {"survey:offline", "survey:manifest", "survey:service_worker"}
 
 
 def _findings(page: Page, catalogue) -> list[Finding]:
@@ -321,6 +333,7 @@ def test_the_walks_cover_the_demo(walks):
         "survey:account_api_tokens",
     } <= reached["coordinator"]
     assert all("survey:two_factor_setup" in names for names in reached.values())
+    assert all(names >= OFFLINE_NAMES for names in reached.values())
     assert all("survey:api_tokens" in names for names in reached.values())
     assert {"survey:verify", "survey:threads"} <= reached["reviewer"]
     assert {"reports:dashboard", "reports:scorecard"} <= reached["committee"]

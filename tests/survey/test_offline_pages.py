@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from PIL import Image
 from worlds import QUESTIONNAIRE, World, build_world
 
 from survey import offline
@@ -83,7 +84,15 @@ def test_the_manifest_names_the_app_in_the_persons_language(client):
     assert {icon["src"] for icon in data["icons"]} == {
         "/static/img/favicon.svg",
         "/static/img/apple-touch-icon.png",
+        "/static/img/icon-192.png",
+        "/static/img/icon-512.png",
     }
+    # Browsers offer to install an app with a 192 and a 512 pixel icon.
+    for icon in data["icons"]:
+        path = Path(settings.BASE_DIR) / icon["src"].lstrip("/")
+        if icon["type"] == "image/png":
+            width = Image.open(path).width
+            assert icon["sizes"] == f"{width}x{width}"
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert json.loads(client.get("/manifest.webmanifest").content)["lang"] == "en"
 
