@@ -288,7 +288,7 @@ CONTENT_SECURITY_POLICY = {
 # Evidence uploads: the questionnaire refuses larger files with a message at the field.
 EVIDENCE_MAX_BYTES = int(os.environ.get("DTI_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
 # Evidence chosen without a network waits in the browser (docs/offline.md): each file
-# up to EVIDENCE_MAX_BYTES, all of one person's waiting files together up to this.
+# up to EVIDENCE_MAX_BYTES, the waiting files of one assessment together up to this.
 DTI_OFFLINE_FILES_MAX_BYTES = int(
     os.environ.get("DTI_OFFLINE_FILES_MAX_BYTES", 50 * 1024 * 1024)
 )

@@ -15,7 +15,16 @@
   }
 
   if ("serviceWorker" in navigator && D.swUrl) {
-    navigator.serviceWorker.register(D.swUrl, {scope: D.swScope}).catch(function () {
+    navigator.serviceWorker.register(D.swUrl, {scope: D.swScope}).then(function () {
+      // The first page after signing in came before the worker: it asks the
+      // worker to keep it too (the server decides whether it may be kept).
+      if (navigator.serviceWorker.controller || copy !== undefined || !user) return null;
+      return navigator.serviceWorker.ready.then(function (registration) {
+        registration.active.postMessage({
+          type: "keep", user: user, paths: [location.pathname + location.search], freshFor: 0
+        });
+      });
+    }).catch(function () {
       /* not over HTTPS, or refused: the pages work online as before */
     });
   }
@@ -33,6 +42,9 @@
   // sending what waits).
   if (copy !== undefined) {
     document.documentElement.classList.add("offline-copy");
+    // Messages of the request that was kept are not news any more.
+    var old = document.querySelector("#main > .messages");
+    if (old) old.remove();
     var main = document.getElementById("main");
     var note = document.createElement("p");
     note.className = "offline-note";
@@ -113,10 +125,11 @@
     event.preventDefault();
     event.stopImmediatePropagation();
     var submitter = event.submitter;
-    var pending = store && user && form.dataset.assessment
-      ? store.all("answers", user, form.dataset.assessment).then(function (rows) {
-        return rows.length;
-      }, function () { return 0; })
+    var owner = form.dataset.assessment;
+    var pending = store && user && owner
+      ? Promise.all([store.all("answers", user, owner), store.all("files", user, owner)])
+        .then(function (rows) { return rows[0].length + rows[1].length; },
+          function () { return 0; })
       : Promise.resolve(0);
     Promise.all([copy === undefined ? serverReachable() : false, pending]).then(function (r) {
       if (!r[0]) { say(form, D.msgNeedsNetwork || "", submitter); return; }

@@ -57,12 +57,17 @@
   var fileRows = [];
   var savedRows = {};
   var writes = Promise.resolve();
+  var loaded = false;  // the queue kept here has been read
+  var typedSinceLoad = false;
 
   function rowKey(node) { return DB.key(USER, D.assessment, node); }
+  // Each write starts at once (IndexedDB keeps their order); moving to another
+  // page waits for all of them (writes).
   function persist(work) {
     if (!DB || !USER) return;
-    writes = writes.then(work).catch(function () { /* storage refused: kept here */ })
+    var done = work().catch(function () { /* storage refused: kept on this page */ })
       .then(function () { window.dispatchEvent(new Event("dti:queue")); });
+    writes = Promise.all([writes, done]);
   }
   function load(node) {
     var entry = entries[String(node)];
@@ -113,12 +118,25 @@
     local ? DB.all("saved", USER, D.assessment) : []
   ]).then(function (found) {
     found[0].forEach(function (row) {
-      if (!(String(row.node) in entries)) entries[String(row.node)] = row;
+      var node = String(row.node), typed = entries[node];
+      if (!typed) { entries[node] = row; return; }
+      // Typed here before the queue was read: the change stays, on the version
+      // the kept one was typed on, and a conflict kept for it stays with it.
+      typed.version = row.version;
+      typed.seq = Math.max(typed.seq, row.seq) + 1;
+      if (row.conflict) typed.conflict = row.conflict;
+      store(typed);
     });
-    fileRows = found[1];
+    var ids = found[1].map(function (row) { return row.id; });
+    fileRows = found[1].concat(fileRows.filter(function (row) {
+      return ids.indexOf(row.id) < 0;
+    }));
     found[2].forEach(function (row) { savedRows[String(row.node)] = row; });
   }) : Promise.resolve()).catch(function () { /* no IndexedDB: this page only */ })
-    .then(function () { if (DB && USER) adoptOlder(); });
+    .then(function () {
+      loaded = true;
+      if (DB && USER) adoptOlder();
+    });
 
   // "Not sent": this assessment's changes and files waiting here, and the
   // conflicts or refusals to settle on steps other than this one.
@@ -293,6 +311,7 @@
         JSON.stringify(previous.values) === JSON.stringify(values)) return;
     // Nor is one that leaves the answer as saved (a field left after its save).
     if (!previous && asSaved(fs)) return;
+    typedSinceLoad = true;
     store({
       node: Number(node),
       version: previous ? previous.version : Number(fs.dataset.version),
@@ -358,7 +377,10 @@
       method: "POST",
       credentials: "same-origin",
       keepalive: keepalive === true,
-      headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf},
+      headers: {
+        "Content-Type": "application/json", "Accept": "application/json",
+        "X-CSRFToken": csrf, "X-Queue-User": USER
+      },
       body: body
     }).then(function (response) {
       return handle(response, sending);
@@ -395,6 +417,11 @@
     if (response.status === 401) {
       setStatus(D.msgLogin, "error", true);
       retryLater(true);
+      return null;
+    }
+    if (response.headers.get("X-Queue-Refused")) {
+      // Someone else is signed in now: this page's changes wait for their author.
+      setStatus(D.msgOtherAccount, "error");
       return null;
     }
     netDown = false;
@@ -453,15 +480,16 @@
     // Refused for good. An invalid value stays here, marked, shown again after a
     // reload with its message, until it is corrected or discarded; a locked
     // answer cannot be saved at all.
+    // Typed offline, a locked answer (the assessment submitted meanwhile) is
+    // kept the same way: never dropped without the person seeing it.
     if (current && current.seq === sent.seq) {
-      if (result.status === "invalid") {
-        current.invalid = result.errors || {__all__: [result.message]};
-        store(current);
-      } else drop(sent.node);
+      current.invalid = result.errors || {__all__: [result.message]};
+      store(current);
     }
     if (fs) {
       fieldMessages(fs, result.errors || {__all__: [result.message]}, "error");
-      if (result.status === "invalid") { showDiscard(fs); markStep("has-invalid"); }
+      showDiscard(fs);
+      markStep("has-invalid");
     }
     return false;
   }
@@ -624,11 +652,15 @@
     fetch(url, {
       method: "POST",
       credentials: "same-origin",
-      headers: {"Accept": "application/json", "X-CSRFToken": csrf},
+      headers: {"Accept": "application/json", "X-CSRFToken": csrf, "X-Queue-User": USER},
       body: data
     }).then(function (response) {
       if (response.status === 401) {
         evMessage(box, D.msgLogin, "error");
+        return null;
+      }
+      if (response.headers.get("X-Queue-Refused")) {
+        evMessage(box, D.msgOtherAccount, "error");
         return null;
       }
       var type = response.headers.get("Content-Type") || "";
@@ -764,12 +796,16 @@
     return fetch(D.evidenceUrl, {
       method: "POST",
       credentials: "same-origin",
-      headers: {"Accept": "application/json", "X-CSRFToken": csrf},
+      headers: {"Accept": "application/json", "X-CSRFToken": csrf, "X-Queue-User": USER},
       body: data
     }).then(function (response) {
       if (response.status === 401) {
         setStatus(D.msgLogin, "error", true);
         retryLater(true);
+        return false;
+      }
+      if (response.headers.get("X-Queue-Refused")) {
+        setStatus(D.msgOtherAccount, "error");
         return false;
       }
       var type = response.headers.get("Content-Type") || "";
@@ -902,7 +938,8 @@
   document.addEventListener("visibilitychange", function () {
     if (!form.isConnected) return;
     // A last send as the page goes, unless the browser knows it has no network.
-    if (document.visibilityState === "hidden" && queued().length && navigator.onLine) {
+    if (document.visibilityState === "hidden" && queued().length && navigator.onLine &&
+        !netDown && !local) {
       flush(true);
     }
   });
@@ -934,7 +971,7 @@
     showUnsent();
     fileRows.forEach(function (row) { showPending(row.node); });
     showQueue();
-    if (queued().length || fileRows.length) flush();
+    if (queued().length || fileRows.length) schedule(typedSinceLoad ? DEBOUNCE_MS : 0);
     else if (local) afterFlush();
   });
 
@@ -942,7 +979,6 @@
   // then: the answers this browser saw saved since are put over them (never an
   // older value shown as saved), and the versions known here are used.
   function showKnownVersions() {
-    var known = knownVersions();
     fieldsets.forEach(function (fs) {
       var saved = savedRows[fs.dataset.node];
       if (saved && saved.version > Number(fs.dataset.version)) {
@@ -951,8 +987,8 @@
         setDefaults(fs, values);
         setVersion(fs, saved.version);
       }
-      var version = known[fs.dataset.node];
-      if (version > Number(fs.dataset.version)) setVersion(fs, version);
+      // A newer version known without its values is not used: a change typed
+      // over the copy's older values then meets the server's conflict check.
     });
     setStatus(D.msgOfflineMoved, "pending");
   }
@@ -1013,6 +1049,7 @@
 
   function stepPaths() {
     var paths = [location.pathname];
+    if (D.questionnaireUrl) paths.push(D.questionnaireUrl);  // /fill/, sent on to a step
     document.querySelectorAll("[data-step-url]").forEach(function (button) {
       var path = new URL(button.dataset.stepUrl, location.href).pathname;
       if (paths.indexOf(path) < 0) paths.push(path);

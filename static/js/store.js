@@ -35,7 +35,14 @@
         });
         db.createObjectStore("meta", {keyPath: "name"});
       };
-      request.onsuccess = function () { resolve(request.result); };
+      request.onsuccess = function () {
+        // A later release that changes the database may open it: let it.
+        request.result.onversionchange = function () {
+          request.result.close();
+          opened = null;
+        };
+        resolve(request.result);
+      };
       request.onerror = function () { reject(request.error); };
       request.onblocked = function () { reject(new Error("blocked")); };
     });
@@ -112,7 +119,7 @@
         current.onsuccess = function () {
           if (current.result && current.result.value === user) meta.delete("user");
         };
-      }).then(function () {
+      }).catch(function () { /* the page copies go all the same */ }).then(function () {
         return scope.caches ? scope.caches.delete(DTIStore.pageCache(user)) : null;
       });
     },

@@ -11,6 +11,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import resolve_url
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -31,7 +32,10 @@ STATUS_OF = {"conflict": 409, "locked": 403, "invalid": 400}
 
 
 def json_login_required(view):
-    """401 with JSON (never a redirect to the login page) when the session is gone."""
+    """401 with JSON (never a redirect to the login page) when the session is gone;
+    403 with ``X-Queue-Refused`` when the page sends changes typed by another
+    account than the one signed in now (``X-Queue-User``: a page left open after its
+    person's session ended, on a browser someone else has signed in on since)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
@@ -46,9 +50,20 @@ def json_login_required(view):
                 },
                 status=401,
             )
+        author = request.headers.get("X-Queue-User")
+        if author is not None and author != str(request.user.pk):
+            response = JsonResponse({"error": str(OTHER_ACCOUNT)}, status=403)
+            response["X-Queue-Refused"] = "1"
+            return response
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+OTHER_ACCOUNT = gettext_lazy(
+    "These changes were typed by another account than the one signed in now. "
+    "They are kept in this browser: sign in as that person to send them."
+)
 
 
 @never_cache

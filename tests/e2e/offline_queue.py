@@ -25,3 +25,27 @@ def queued(page, store: str = "answers", assessment: int | None = None) -> list[
 def kept_pages(page) -> list[str]:
     """The paths of the pages the service worker keeps for the page's account."""
     return page.evaluate(KEPT)
+
+
+# What the page sends: refused too while "offline", because Chromium applies the
+# offline switch to a document served by the service worker only once it is under
+# way, and a send made in its first milliseconds would otherwise get through.
+SENDS = ("**/answers/", "**/evidence/**", "**/csrf-token/")
+
+
+def _refuse(route) -> None:
+    route.abort("internetdisconnected")
+
+
+def go_offline(context) -> None:
+    """No network for the browser context ``context``."""
+    context.set_offline(True)
+    for pattern in SENDS:
+        context.route(pattern, _refuse)
+
+
+def go_online(context) -> None:
+    """The network back (the pages hear the browser's ``online`` event)."""
+    for pattern in SENDS:
+        context.unroute(pattern, _refuse)
+    context.set_offline(False)

@@ -19,7 +19,7 @@ import pytest
 TESTS = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(TESTS / "e2e"), str(TESTS / "survey")]
 from e2e_sessions import profile_context, session_cookies  # noqa: E402
-from offline_queue import kept_pages, queued  # noqa: E402
+from offline_queue import go_offline, go_online, kept_pages, queued  # noqa: E402
 from test_questionnaire import (  # noqa: E402
     PDF,
     PHONE,
@@ -93,7 +93,7 @@ def test_a_questionnaire_filled_offline_arrives_when_the_network_returns(
     )
 
     # Offline: a reload shows the kept copy, which says so.
-    context.set_offline(True)
+    go_offline(context)
     page.reload()
     assert page.locator("html").get_attribute("data-offline-copy")
     note = page.locator(".offline-note").inner_text()
@@ -151,6 +151,7 @@ def test_a_questionnaire_filled_offline_arrives_when_the_network_returns(
     context = profile_context(
         browser, profile, offline=True, viewport={"width": 1280, "height": 900}
     )
+    go_offline(context)
     page = first_page(context)
     page.goto(small_url(live_server, small, "2"))
     assert page.locator("html").get_attribute("data-offline-copy")
@@ -165,7 +166,7 @@ def test_a_questionnaire_filled_offline_arrives_when_the_network_returns(
 
     # Back online: everything arrives; the other person's 2.1 is offered, not
     # overwritten.
-    context.set_offline(False)
+    go_online(context)
     eventually(lambda: stored(small, "2.2"), "2.2 sent")
     eventually(
         lambda: Evidence.objects.filter(answer__assessment=small.assessment).exists(),
@@ -223,12 +224,12 @@ def test_logging_out_with_changes_not_sent_warns_then_clears_them(
     eventually(lambda: len(queued(page)) == 1, "one change queued")
 
     # Without the server, logging out is refused and nothing is cleared.
-    page.context.set_offline(True)
+    go_offline(page.context)
     page.locator("form[data-logout] button").click()
     message = page.locator("form[data-logout] ~ [data-network-msg], [data-network-msg]")
     message.first.wait_for()
     assert "cần kết nối" in message.first.inner_text()
-    page.context.set_offline(False)
+    go_online(page.context)
     assert len(queued(page)) == 1
 
     # With it: a warning that names the count; cancelled, nothing happens.
@@ -273,7 +274,7 @@ def test_a_queue_is_sent_only_by_its_account_and_only_to_its_assessment(
     wait_kept(page, {f"/assessments/{other.pk}/review/"})
     page.goto(step_url(live_server, world, "2"))
     wait_kept(page, {f"/assessments/{mine.pk}/fill/2/"})
-    context.set_offline(True)
+    go_offline(context)
     page.reload()
     page.locator(f"#id_n{node.pk}-number").fill("3")
     eventually(lambda: len(queued(page)) == 1, "queued offline")
@@ -281,7 +282,7 @@ def test_a_queue_is_sent_only_by_its_account_and_only_to_its_assessment(
 
     # Online again, the same person opens the other assessment: nothing of the
     # first one's queue goes there.
-    context.set_offline(False)
+    go_online(context)
     page = first_page(context)
     page.goto(f"{live_server.url}/assessments/{other.pk}/fill/2/")
     page.wait_for_timeout(3000)
@@ -303,11 +304,11 @@ def test_a_queue_is_sent_only_by_its_account_and_only_to_its_assessment(
         [str(world.editor.pk), str(mine.pk)],
     )
     assert len(editor_rows) == 1
-    context.set_offline(True)
+    go_offline(context)
     page.goto(f"{live_server.url}/assessments/{other.pk}/review/")  # the editor's copy
     assert page.locator("h1").inner_text() == "Không có kết nối"
     assert page.locator("#q-form").count() == 0
-    context.set_offline(False)
+    go_online(context)
 
     # The editor comes back: the change goes to its own assessment.
     context.clear_cookies()
@@ -333,16 +334,43 @@ def test_without_a_worker_the_queue_still_keeps_and_sends(
     context.add_cookies(session_cookies(live_server, world.editor))
     page = first_page(context)
     page.goto(step_url(live_server, world, "A"))
-    context.set_offline(True)
+    go_offline(context)
     page.locator(f"#id_n{world.nodes['A.3'].pk}-number").fill("5")
     eventually(lambda: len(queued(page)) == 1, "queued")
     page.locator(".q-nav button[value='B']").click()
     page.wait_for_timeout(300)
     assert "/fill/A/" in page.url  # nothing kept: the person stays, told why
     assert "khi có kết nối" in page.locator("#q-status").inner_text()
-    context.set_offline(False)
+    go_online(context)
     eventually(
         lambda: Answer.objects.filter(node=world.nodes["A.3"], number=5).exists(),
         "sent when online",
     )
+    context.close()
+
+
+def test_a_page_left_open_never_sends_its_changes_as_the_next_person(
+    browser, live_server, settings
+):
+    """The editor's page stays open after their session ended; the approver signs
+    in on the same browser. The page's changes are refused, kept for the editor."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    world = build_world(shape=QUESTIONNAIRE)
+    page = logged_in_page(browser, live_server, world.editor)
+    context = page.context
+    page.goto(step_url(live_server, world, "A"))
+    context.route("**/answers/", lambda route: route.abort())
+    page.locator(f"#id_n{world.nodes['A.3'].pk}-number").fill("7")
+    eventually(lambda: len(queued(page)) == 1, "queued")
+    page.wait_for_timeout(2500)  # the first send failed
+
+    context.clear_cookies()
+    context.add_cookies(session_cookies(live_server, world.approver))
+    context.unroute("**/answers/")
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    status = page.locator("#q-status.error")
+    status.wait_for()
+    assert "tài khoản khác" in status.inner_text()
+    assert not Answer.objects.filter(node=world.nodes["A.3"]).exists()
+    assert len(queued(page)) == 1
     context.close()

@@ -14,6 +14,7 @@ TESTS = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(TESTS / "e2e"), str(TESTS / "survey")]
 import offline_queue  # noqa: E402
 from e2e_sessions import wait_until  # noqa: E402
+from offline_queue import go_offline, go_online  # noqa: E402
 from test_questionnaire import (  # noqa: E402
     PHONE,
     logged_in_page,
@@ -119,7 +120,7 @@ def test_next_offline_shows_a_step_kept_in_the_browser_and_sends_later(
         f"caches.open('dti-pages-' + document.body.dataset.user)"
         f".then(c => c.match('{review}')).then(Boolean)",
     )
-    page.context.set_offline(True)
+    go_offline(page.context)
     number_input(page, world, "A.3").fill("9")
     page.locator(".q-nav button[value='B']").click()
     page.wait_for_url(step_url(live_server, world, "B"))
@@ -142,7 +143,7 @@ def test_next_offline_shows_a_step_kept_in_the_browser_and_sends_later(
     shoot(page, "offline-stay-phone.png")
     assert not Answer.objects.exists()
 
-    page.context.set_offline(False)
+    go_online(page.context)
     wait_for_value(world, "A.3", "number", Decimal(9))
     wait_for_value(world, "B.3", "number", Decimal(12))
     page.wait_for_url(re.compile(r"/review/$"))

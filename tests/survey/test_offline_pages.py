@@ -12,7 +12,7 @@ from PIL import Image
 from worlds import QUESTIONNAIRE, World, build_world
 
 from survey import offline
-from survey.models import Unit
+from survey.models import Answer, Evidence, Unit
 from survey.offline import HEADER, OFFLINE_ASSETS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher")]
@@ -160,3 +160,53 @@ def test_nothing_is_kept_for_someone_who_may_not_open_the_assessment(client, wor
     assert HEADER not in response
     review = reverse("survey:assessment_review", args=[world.assessment.pk])
     assert HEADER not in client.get(review)
+
+
+def test_changes_typed_by_another_account_are_refused_and_kept_for_their_author(
+    client, world
+):
+    """A page left open after its person's session ended sends its queue with the
+    author's id; someone else signed in since gets a refusal, nothing saved."""
+    client.force_login(world.approver)
+    body = json.dumps(
+        {
+            "answers": [
+                {
+                    "node": world.nodes["A.3"].pk,
+                    "version": 0,
+                    "values": {"number": "7"},
+                }
+            ]
+        }
+    )
+    url = reverse("survey:answers_autosave", args=[world.assessment.pk])
+    refused = client.post(
+        url,
+        body,
+        content_type="application/json",
+        headers={"X-Queue-User": str(world.editor.pk)},
+    )
+    assert refused.status_code == 403
+    assert refused["X-Queue-Refused"] == "1"
+    assert "tài khoản khác" in refused.json()["error"]
+    assert not Answer.objects.filter(node=world.nodes["A.3"]).exists()
+    evidence = client.post(
+        reverse("survey:evidence_add", args=[world.assessment.pk]),
+        {"node": world.nodes["A.3"].pk, "kind": "link", "url": "https://a.vn/x"},
+        headers={"X-Queue-User": str(world.editor.pk), "Accept": "application/json"},
+    )
+    assert evidence.status_code == 403
+    assert evidence["X-Queue-Refused"] == "1"
+    assert not Evidence.objects.exists()
+
+    # Its own author (or a page that says nothing) saves as always.
+    client.force_login(world.editor)
+    saved = client.post(
+        url,
+        body,
+        content_type="application/json",
+        headers={"X-Queue-User": str(world.editor.pk)},
+    )
+    assert saved.status_code == 200
+    assert saved.json()["results"][0]["status"] == "ok"
+    assert "X-Queue-Refused" not in saved

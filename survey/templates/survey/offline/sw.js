@@ -22,11 +22,17 @@ self.addEventListener("install", function (event) {
   }).then(function () { return self.skipWaiting(); }));
 });
 
+// The assets of the two releases before this one stay: pages kept then name
+// them (hashed names), and must still work offline until kept again.
+var ASSET_RELEASES_KEPT = 3;
+
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (names) {
-    return Promise.all(names.filter(function (name) {
+    var older = names.filter(function (name) {
       return name.indexOf("dti-assets-") === 0 && name !== ASSETS;
-    }).map(function (name) { return caches.delete(name); }));
+    });
+    return Promise.all(older.slice(0, Math.max(0, older.length - (ASSET_RELEASES_KEPT - 1)))
+      .map(function (name) { return caches.delete(name); }));
   }).then(function () { return self.clients.claim(); }));
 });
 
@@ -62,22 +68,28 @@ function kept(url) {
   }).then(function (hit) {
     if (!hit) return null;
     var at = hit.headers.get("X-Kept-At") || "";
+    // The page's own headers go with it (its Content-Security-Policy above all).
+    var headers = new Headers(hit.headers);
+    headers.delete("Content-Length");
+    headers.set("Content-Type", "text/html; charset=utf-8");
     return hit.text().then(function (body) {
       body = body.replace(/<html(\s|>)/, '<html data-offline-copy="' + at + '"$1');
-      return new Response(body, {
-        status: 200,
-        headers: {"Content-Type": "text/html; charset=utf-8", "X-Kept-At": at}
-      });
+      return new Response(body, {status: 200, headers: headers});
     });
   }).catch(function () { return null; });
 }
 
 // A questionnaire page asks for its steps and review page to be kept: fetched one
 // at a time, unless a copy younger than freshFor milliseconds is kept already.
+var KEEPABLE = /^\/(assessments\/\d+\/(fill\/([^/]+\/)?|review\/))?$/;
+
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type !== "keep" || !Array.isArray(data.paths)) return;
-  event.waitUntil(keepAll(String(data.user), data.paths, Number(data.freshFor) || 0));
+  var paths = data.paths.slice(0, 50).filter(function (path) {
+    return KEEPABLE.test(new URL(String(path), self.location.origin).pathname);
+  });
+  event.waitUntil(keepAll(String(data.user), paths, Number(data.freshFor) || 0));
 });
 
 function keepAll(user, paths, freshFor) {
@@ -86,10 +98,10 @@ function keepAll(user, paths, freshFor) {
       return chain.then(function () {
         var url = new URL(String(path), self.location.origin);
         if (url.origin !== self.location.origin) return null;
-        return cache.match(url.pathname).then(function (hit) {
+        return cache.match(url.pathname + url.search).then(function (hit) {
           var at = hit ? Date.parse(hit.headers.get("X-Kept-At") || "") : 0;
           if (hit && Date.now() - at < freshFor) return null;
-          var request = new Request(url.pathname, {
+          var request = new Request(url.pathname + url.search, {
             credentials: "same-origin", headers: {"X-Prefetch": "1"}
           });
           return fetch(request).then(function (response) { return keep(request, response); });
@@ -118,9 +130,24 @@ self.addEventListener("fetch", function (event) {
     }));
     return;
   }
+  if (url.pathname.indexOf(CONFIG.static) === 0) {
+    // An asset of an earlier release, named by a page kept then: from the
+    // earlier caches when the network is gone.
+    event.respondWith(fetch(request).catch(function (error) {
+      return caches.match(url.pathname).then(function (hit) {
+        if (hit) return hit;
+        throw error;
+      });
+    }));
+    return;
+  }
   var page = request.mode === "navigate" || request.headers.has("X-Prefetch");
-  if (!page || url.pathname.indexOf(CONFIG.static) === 0) return;
+  if (!page) return;
   event.respondWith(fetch(request).then(function (response) {
+    if (response.status >= 502 && response.status <= 504 && request.mode === "navigate") {
+      // The proxy answers but the application does not (an upgrade, an outage).
+      return kept(url).then(function (copy) { return copy || response; });
+    }
     event.waitUntil(keep(request, response));
     return response;
   }, function (error) {
