@@ -413,17 +413,23 @@
       .then(function (r) { return r.ok; }, function () { return false; });
   }
 
-  function handle(response, entries) {
+  // The session ended (401), or someone else is signed in now: nothing was
+  // saved and the changes wait (for their author); true for such a reply.
+  function notThisSession(response) {
     if (response.status === 401) {
       setStatus(D.msgLogin, "error", true);
       retryLater(true);
-      return null;
+      return true;
     }
     if (response.headers.get("X-Queue-Refused")) {
-      // Someone else is signed in now: this page's changes wait for their author.
       setStatus(D.msgOtherAccount, "error");
-      return null;
+      return true;
     }
+    return false;
+  }
+
+  function handle(response, entries) {
+    if (notThisSession(response)) return null;
     netDown = false;
     var type = response.headers.get("Content-Type") || "";
     if (type.indexOf("application/json") < 0) {
@@ -799,15 +805,7 @@
       headers: {"Accept": "application/json", "X-CSRFToken": csrf, "X-Queue-User": USER},
       body: data
     }).then(function (response) {
-      if (response.status === 401) {
-        setStatus(D.msgLogin, "error", true);
-        retryLater(true);
-        return false;
-      }
-      if (response.headers.get("X-Queue-Refused")) {
-        setStatus(D.msgOtherAccount, "error");
-        return false;
-      }
+      if (notThisSession(response)) return false;
       var type = response.headers.get("Content-Type") || "";
       if (type.indexOf("application/json") < 0) {
         if (response.status === 403) { retryLater(true); return false; }  // CSRF

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 TESTS = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(TESTS / "e2e"), str(TESTS / "survey")]
@@ -202,7 +203,7 @@ def test_an_answer_kept_in_the_browser_by_a_conflict_survives_back_and_forward(
     slot.get_by_role("button").first.wait_for()  # kept here, not sent again
 
     back_and_forward(page, live_server, world)
-    assert number_input(page, world, "A.3").input_value() == "21"
+    expect(number_input(page, world, "A.3")).to_have_value("21")
     assert "25" in slot.inner_text()
     slot.get_by_role("button").first.click()  # keep mine
     wait_for_saved(page)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 TESTS = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(TESTS / "e2e"), str(TESTS / "survey")]
@@ -155,8 +156,8 @@ def test_a_questionnaire_filled_offline_arrives_when_the_network_returns(
     page = first_page(context)
     page.goto(small_url(live_server, small, "2"))
     assert page.locator("html").get_attribute("data-offline-copy")
-    assert field(page, small, "2.1", "number").input_value() == "1.500"
-    assert field(page, small, "2.2", "date").input_value() == "20/03/2025"
+    expect(field(page, small, "2.1", "number")).to_have_value("1.500")
+    expect(field(page, small, "2.2", "date")).to_have_value("20/03/2025")
     eventually(
         lambda: "Chưa gửi: 5" in page.locator("[data-queue-badge]").inner_text(),
         "five waiting after the restart",
