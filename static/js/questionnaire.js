@@ -368,6 +368,12 @@
       });
       return;
     }
+    if (!navigator.onLine) {  // the browser knows: no send until its "online" event
+      netDown = true;
+      setStatus(pendingUrl ? D.msgOfflineStay : local ? D.msgOfflineMoved : D.msgOffline,
+        "pending");
+      return;
+    }
     inflight = true;
     setStatus(D.msgSaving, "pending");
     var body = JSON.stringify({format: FORMAT, answers: sending.map(function (e) {
@@ -776,15 +782,30 @@
 
   // Sent one at a time once every answer is on the server; true when nothing
   // waits any more (or only what the server refused, marked for the person).
+  // Two tabs of one assessment send one at a time (a Web Lock where the browser
+  // has them), each sending only what is still kept when its turn comes.
   var sendingFiles = false;
   function sendFiles() {
-    var todo = fileRows.filter(function (row) { return !row.refused; });
-    if (!todo.length) return Promise.resolve(true);
+    if (!fileRows.some(function (row) { return !row.refused; })) return Promise.resolve(true);
     if (sendingFiles) return Promise.resolve(false);
     sendingFiles = true;
-    return todo.reduce(function (chain, row) {
-      return chain.then(function (go) { return go ? sendEvidence(row) : false; });
-    }, Promise.resolve(true)).then(function (done) {
+    function run() {
+      return DB.all("files", USER, D.assessment).then(function (rows) {
+        fileRows = rows;
+        document.querySelectorAll("[data-ev-node]").forEach(function (box) {
+          showPending(box.dataset.evNode);
+        });
+        showQueue();
+        return rows.filter(function (row) { return !row.refused; })
+          .reduce(function (chain, row) {
+            return chain.then(function (go) { return go ? sendEvidence(row) : false; });
+          }, Promise.resolve(true));
+      });
+    }
+    var turn = navigator.locks
+      ? navigator.locks.request("dti-send:" + DB.owner(USER, D.assessment), run)
+      : run();
+    return turn.then(function (done) {
       sendingFiles = false;
       return done;
     }, function () {

@@ -107,6 +107,17 @@ def browser():
 
 
 @pytest.fixture
+def link(live_server):
+    """A line to the live server that the test can cut (network.py): its ``url``
+    stands for the live server's."""
+    from network import Link
+
+    relay = Link(live_server.url)
+    yield relay
+    relay.close()
+
+
+@pytest.fixture
 def page(browser):
     context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
     page = context.new_page()

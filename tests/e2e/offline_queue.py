@@ -27,25 +27,13 @@ def kept_pages(page) -> list[str]:
     return page.evaluate(KEPT)
 
 
-# What the page sends: refused too while "offline", because Chromium applies the
-# offline switch to a document served by the service worker only once it is under
-# way, and a send made in its first milliseconds would otherwise get through.
-SENDS = ("**/answers/", "**/evidence/**", "**/csrf-token/")
-
-
-def _refuse(route) -> None:
-    route.abort("internetdisconnected")
-
-
-def go_offline(context) -> None:
-    """No network for the browser context ``context``."""
+def go_offline(context, link) -> None:
+    """No network: the browser says so to its pages, and the line is cut."""
     context.set_offline(True)
-    for pattern in SENDS:
-        context.route(pattern, _refuse)
+    link.down()
 
 
-def go_online(context) -> None:
+def go_online(context, link) -> None:
     """The network back (the pages hear the browser's ``online`` event)."""
-    for pattern in SENDS:
-        context.unroute(pattern, _refuse)
+    link.up()
     context.set_offline(False)

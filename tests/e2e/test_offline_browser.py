@@ -71,7 +71,7 @@ def stored(small, code: str):
 
 
 def test_a_questionnaire_filled_offline_arrives_when_the_network_returns(
-    browser, live_server, settings, tmp_path
+    browser, link, settings, tmp_path
 ):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -79,11 +79,11 @@ def test_a_questionnaire_filled_offline_arrives_when_the_network_returns(
     pk = small.assessment.pk
     profile = tmp_path / "profile"
     context = profile_context(browser, profile, viewport={"width": 1280, "height": 900})
-    context.add_cookies(session_cookies(live_server, small.editor))
+    context.add_cookies(session_cookies(link, small.editor))
     page = first_page(context)
 
     # Online, once: the worker keeps every step and the review page.
-    page.goto(small_url(live_server, small, "1"))
+    page.goto(small_url(link, small, "1"))
     wait_kept(
         page,
         {
@@ -94,7 +94,7 @@ def test_a_questionnaire_filled_offline_arrives_when_the_network_returns(
     )
 
     # Offline: a reload shows the kept copy, which says so.
-    go_offline(context)
+    go_offline(context, link)
     page.reload()
     assert page.locator("html").get_attribute("data-offline-copy")
     note = page.locator(".offline-note").inner_text()
@@ -121,7 +121,7 @@ def test_a_questionnaire_filled_offline_arrives_when_the_network_returns(
 
     # Every step moves offline, from the kept copies.
     page.locator(".q-nav button.primary").click()
-    page.wait_for_url(small_url(live_server, small, "2"))
+    page.wait_for_url(small_url(link, small, "2"))
     assert page.locator("html").get_attribute("data-offline-copy")
     field(page, small, "2.1", "number").fill("1.500")
     field(page, small, "2.2", "date").fill("20/03/2025")
@@ -152,9 +152,9 @@ def test_a_questionnaire_filled_offline_arrives_when_the_network_returns(
     context = profile_context(
         browser, profile, offline=True, viewport={"width": 1280, "height": 900}
     )
-    go_offline(context)
+    go_offline(context, link)
     page = first_page(context)
-    page.goto(small_url(live_server, small, "2"))
+    page.goto(small_url(link, small, "2"))
     assert page.locator("html").get_attribute("data-offline-copy")
     expect(field(page, small, "2.1", "number")).to_have_value("1.500")
     expect(field(page, small, "2.2", "date")).to_have_value("20/03/2025")
@@ -167,7 +167,7 @@ def test_a_questionnaire_filled_offline_arrives_when_the_network_returns(
 
     # Back online: everything arrives; the other person's 2.1 is offered, not
     # overwritten.
-    go_online(context)
+    go_online(context, link)
     eventually(lambda: stored(small, "2.2"), "2.2 sent")
     eventually(
         lambda: Evidence.objects.filter(answer__assessment=small.assessment).exists(),
@@ -213,24 +213,24 @@ def test_a_questionnaire_filled_offline_arrives_when_the_network_returns(
 
 
 def test_logging_out_with_changes_not_sent_warns_then_clears_them(
-    browser, live_server, settings
+    browser, link, settings
 ):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     world = build_world(shape=QUESTIONNAIRE)
-    page = logged_in_page(browser, live_server, world.editor)
-    page.goto(step_url(live_server, world, "A"))
+    page = logged_in_page(browser, link, world.editor)
+    page.goto(step_url(link, world, "A"))
     wait_kept(page, {f"/assessments/{world.assessment.pk}/fill/A/"})
     page.route("**/answers/", lambda route: route.abort())  # saves cannot get through
     page.locator(f"#id_n{world.nodes['A.3'].pk}-number").fill("7")
     eventually(lambda: len(queued(page)) == 1, "one change queued")
 
     # Without the server, logging out is refused and nothing is cleared.
-    go_offline(page.context)
+    go_offline(page.context, link)
     page.locator("form[data-logout] button").click()
     message = page.locator("form[data-logout] ~ [data-network-msg], [data-network-msg]")
     message.first.wait_for()
     assert "cần kết nối" in message.first.inner_text()
-    go_online(page.context)
+    go_online(page.context, link)
     assert len(queued(page)) == 1
 
     # With it: a warning that names the count; cancelled, nothing happens.
@@ -260,7 +260,7 @@ def test_logging_out_with_changes_not_sent_warns_then_clears_them(
 
 
 def test_a_queue_is_sent_only_by_its_account_and_only_to_its_assessment(
-    browser, live_server, settings
+    browser, link, settings
 ):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     world = build_world(shape=VERIFICATION)
@@ -269,13 +269,13 @@ def test_a_queue_is_sent_only_by_its_account_and_only_to_its_assessment(
     Membership.objects.create(user=world.editor, unit=world.other_unit, role="editor")
     mine, other = world.assessment, world.other_assessment
     node = world.nodes["2.2"]
-    page = logged_in_page(browser, live_server, world.editor)
+    page = logged_in_page(browser, link, world.editor)
     context = page.context
-    page.goto(f"{live_server.url}/assessments/{other.pk}/fill/2/")
+    page.goto(f"{link.url}/assessments/{other.pk}/fill/2/")
     wait_kept(page, {f"/assessments/{other.pk}/review/"})
-    page.goto(step_url(live_server, world, "2"))
+    page.goto(step_url(link, world, "2"))
     wait_kept(page, {f"/assessments/{mine.pk}/fill/2/"})
-    go_offline(context)
+    go_offline(context, link)
     page.reload()
     page.locator(f"#id_n{node.pk}-number").fill("3")
     eventually(lambda: len(queued(page)) == 1, "queued offline")
@@ -283,9 +283,9 @@ def test_a_queue_is_sent_only_by_its_account_and_only_to_its_assessment(
 
     # Online again, the same person opens the other assessment: nothing of the
     # first one's queue goes there.
-    go_online(context)
+    go_online(context, link)
     page = first_page(context)
-    page.goto(f"{live_server.url}/assessments/{other.pk}/fill/2/")
+    page.goto(f"{link.url}/assessments/{other.pk}/fill/2/")
     page.wait_for_timeout(3000)
     assert queued(page) == []
     assert not Answer.objects.filter(node=node).exists()
@@ -294,8 +294,8 @@ def test_a_queue_is_sent_only_by_its_account_and_only_to_its_assessment(
     # The session ends without logging out and someone else signs in here: the
     # editor's queue is neither sent nor shown to them, nor the editor's copies.
     context.clear_cookies()
-    context.add_cookies(session_cookies(live_server, world.approver))
-    page.goto(step_url(live_server, world, "2"))
+    context.add_cookies(session_cookies(link, world.approver))
+    page.goto(step_url(link, world, "2"))
     page.wait_for_timeout(3000)
     assert queued(page) == []
     assert page.locator(f"#id_n{node.pk}-number").input_value() == ""
@@ -305,16 +305,16 @@ def test_a_queue_is_sent_only_by_its_account_and_only_to_its_assessment(
         [str(world.editor.pk), str(mine.pk)],
     )
     assert len(editor_rows) == 1
-    go_offline(context)
-    page.goto(f"{live_server.url}/assessments/{other.pk}/review/")  # the editor's copy
+    go_offline(context, link)
+    page.goto(f"{link.url}/assessments/{other.pk}/review/")  # the editor's copy
     assert page.locator("h1").inner_text() == "Không có kết nối"
     assert page.locator("#q-form").count() == 0
-    go_online(context)
+    go_online(context, link)
 
     # The editor comes back: the change goes to its own assessment.
     context.clear_cookies()
-    context.add_cookies(session_cookies(live_server, world.editor))
-    page.goto(step_url(live_server, world, "2"))
+    context.add_cookies(session_cookies(link, world.editor))
+    page.goto(step_url(link, world, "2"))
     eventually(
         lambda: Answer.objects.filter(assessment=mine, node=node, number=3).exists(),
         "sent to its own assessment",
@@ -323,26 +323,24 @@ def test_a_queue_is_sent_only_by_its_account_and_only_to_its_assessment(
     context.close()
 
 
-def test_without_a_worker_the_queue_still_keeps_and_sends(
-    browser, live_server, settings
-):
+def test_without_a_worker_the_queue_still_keeps_and_sends(browser, link, settings):
     """A browser that refuses service workers still queues offline and sends later."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     world: World = build_world(shape=QUESTIONNAIRE)
     context = browser.new_context(
         locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", service_workers="block"
     )
-    context.add_cookies(session_cookies(live_server, world.editor))
+    context.add_cookies(session_cookies(link, world.editor))
     page = first_page(context)
-    page.goto(step_url(live_server, world, "A"))
-    go_offline(context)
+    page.goto(step_url(link, world, "A"))
+    go_offline(context, link)
     page.locator(f"#id_n{world.nodes['A.3'].pk}-number").fill("5")
     eventually(lambda: len(queued(page)) == 1, "queued")
     page.locator(".q-nav button[value='B']").click()
     page.wait_for_timeout(300)
     assert "/fill/A/" in page.url  # nothing kept: the person stays, told why
     assert "khi có kết nối" in page.locator("#q-status").inner_text()
-    go_online(context)
+    go_online(context, link)
     eventually(
         lambda: Answer.objects.filter(node=world.nodes["A.3"], number=5).exists(),
         "sent when online",
@@ -351,22 +349,22 @@ def test_without_a_worker_the_queue_still_keeps_and_sends(
 
 
 def test_a_page_left_open_never_sends_its_changes_as_the_next_person(
-    browser, live_server, settings
+    browser, link, settings
 ):
     """The editor's page stays open after their session ended; the approver signs
     in on the same browser. The page's changes are refused, kept for the editor."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     world = build_world(shape=QUESTIONNAIRE)
-    page = logged_in_page(browser, live_server, world.editor)
+    page = logged_in_page(browser, link, world.editor)
     context = page.context
-    page.goto(step_url(live_server, world, "A"))
+    page.goto(step_url(link, world, "A"))
     context.route("**/answers/", lambda route: route.abort())
     page.locator(f"#id_n{world.nodes['A.3'].pk}-number").fill("7")
     eventually(lambda: len(queued(page)) == 1, "queued")
     page.wait_for_timeout(2500)  # the first send failed
 
     context.clear_cookies()
-    context.add_cookies(session_cookies(live_server, world.approver))
+    context.add_cookies(session_cookies(link, world.approver))
     context.unroute("**/answers/")
     page.evaluate("window.dispatchEvent(new Event('online'))")
     status = page.locator("#q-status.error")

@@ -19,7 +19,11 @@ from e2e_sessions import (  # noqa: E402
     session_cookies,
     signed_in_context,
 )
-from offline_queue import queued  # noqa: E402
+from offline_queue import (  # noqa: E402
+    go_offline,
+    go_online,
+    queued,  # noqa: E402
+)
 from worlds import LEVELS, QUESTIONNAIRE, World, build_world  # noqa: E402
 
 from survey.models import (  # noqa: E402
@@ -117,18 +121,16 @@ def test_an_editor_fills_a_step_reloads_and_finds_the_answers(
     page.context.close()
 
 
-def test_changes_typed_offline_reach_the_server_when_online(
-    browser, live_server, world
-):
-    page = logged_in_page(browser, live_server, world.editor)
-    page.goto(step_url(live_server, world, "A"))
-    page.context.set_offline(True)
+def test_changes_typed_offline_reach_the_server_when_online(browser, link, world):
+    page = logged_in_page(browser, link, world.editor)
+    page.goto(step_url(link, world, "A"))
+    go_offline(page.context, link)
     number_input(page, world, "A.3").fill("8")
     page.locator(f"#id_n{world.nodes['A.2'].pk}-number").fill("55,5")
     page.wait_for_timeout(2600)
     assert "pending" in (page.locator("#q-status").get_attribute("class") or "")
     assert not Answer.objects.exists()
-    page.context.set_offline(False)
+    go_online(page.context, link)
     wait_for_value(world, "A.3", "number", Decimal(8))
     wait_for_value(world, "A.2", "number", Decimal("55.5"))
     wait_for_saved(page)

@@ -111,22 +111,22 @@ def test_a_refused_value_stays_after_reload_until_discarded(
 
 
 def test_next_offline_shows_a_step_kept_in_the_browser_and_sends_later(
-    browser, live_server, world
+    browser, link, world
 ):
-    page = logged_in_page(browser, live_server, world.editor)
-    page.goto(step_url(live_server, world, "A"))
+    page = logged_in_page(browser, link, world.editor)
+    page.goto(step_url(link, world, "A"))
     review = f"/assessments/{world.assessment.pk}/review/"
     wait_until(
         page,
         f"caches.open('dti-pages-' + document.body.dataset.user)"
         f".then(c => c.match('{review}')).then(Boolean)",
     )
-    go_offline(page.context)
+    go_offline(page.context, link)
     number_input(page, world, "A.3").fill("9")
     page.locator(".q-nav button[value='B']").click()
-    page.wait_for_url(step_url(live_server, world, "B"))
+    page.wait_for_url(step_url(link, world, "B"))
     page.locator(f"#ind-{world.nodes['B.3'].pk}").wait_for()
-    assert "trình duyệt" in page.locator("#q-status").inner_text()
+    expect(page.locator("#q-status")).to_contain_text("trình duyệt")
     page.locator(f"#id_n{world.nodes['B.3'].pk}-number").fill("12")
     shoot(page, "offline-moved-desktop.png")
 
@@ -138,13 +138,13 @@ def test_next_offline_shows_a_step_kept_in_the_browser_and_sends_later(
     )
     page.locator(".q-steps button[value='done']").click()
     page.wait_for_timeout(300)
-    assert page.url == step_url(live_server, world, "B")
+    assert page.url == step_url(link, world, "B")
     assert "khi có kết nối" in page.locator("#q-status").inner_text()
     page.set_viewport_size(PHONE)
     shoot(page, "offline-stay-phone.png")
     assert not Answer.objects.exists()
 
-    go_online(page.context)
+    go_online(page.context, link)
     wait_for_value(world, "A.3", "number", Decimal(9))
     wait_for_value(world, "B.3", "number", Decimal(12))
     page.wait_for_url(re.compile(r"/review/$"))
