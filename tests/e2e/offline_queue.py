@@ -5,7 +5,9 @@ QUEUE = """async ([store, assessment]) => {
   const user = document.body.dataset.user;
   const form = document.getElementById("q-form");
   const owner = assessment || (form && form.dataset.assessment);
-  const rows = await DTIStore.all(store, user, owner);
+  const late = new Promise((_, reject) =>
+    setTimeout(() => reject(new Error("IndexedDB did not answer in 10 s")), 10000));
+  const rows = await Promise.race([DTIStore.all(store, user, owner), late]);
   return rows.map(r => ({node: r.node, values: r.values || null, name: r.name || null,
                          size: r.size || 0, refused: r.refused || null,
                          conflict: !!r.conflict, user: r.user}));

@@ -32,7 +32,7 @@ from test_questionnaire import (  # noqa: E402
     small_url,
     step_url,
 )
-from worlds import QUESTIONNAIRE, VERIFICATION, World, build_world  # noqa: E402
+from worlds import QUESTIONNAIRE, VERIFICATION, build_world  # noqa: E402
 
 from survey.models import Answer, AuditEvent, Evidence, Membership  # noqa: E402
 from survey.services.answers import answer_save  # noqa: E402
@@ -342,34 +342,6 @@ def test_a_queue_is_sent_only_by_its_account_and_only_to_its_assessment(
         "sent to its own assessment",
     )
     assert not Answer.objects.filter(assessment=other, node=node).exists()
-    context.close()
-
-
-def test_without_a_worker_the_queue_still_keeps_and_sends(
-    browser, link, settings, opened
-):
-    """A browser that refuses service workers still queues offline and sends later."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    world: World = build_world(shape=QUESTIONNAIRE)
-    context = browser.new_context(
-        locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", service_workers="block"
-    )
-    opened(context)
-    context.add_cookies(session_cookies(link, world.editor))
-    page = first_page(context)
-    page.goto(step_url(link, world, "A"))
-    go_offline(context, link)
-    page.locator(f"#id_n{world.nodes['A.3'].pk}-number").fill("5")
-    eventually(lambda: len(queued(page)) == 1, "queued")
-    page.locator(".q-nav button[value='B']").click()
-    page.wait_for_timeout(300)
-    assert "/fill/A/" in page.url  # nothing kept: the person stays, told why
-    assert "khi có kết nối" in page.locator("#q-status").inner_text()
-    go_online(context, link)
-    eventually(
-        lambda: Answer.objects.filter(node=world.nodes["A.3"], number=5).exists(),
-        "sent when online",
-    )
     context.close()
 
 
